@@ -1,0 +1,98 @@
+import path from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "./generated/prisma/client";
+import { applyMigrations, type MigrationReport } from "./migrations/applier";
+import { connectPostgres, openPGlite, pgliteSession, type SqlSession } from "./sql";
+
+/** Where the embedded database (and other local state) lives unless told otherwise. */
+export const DEFAULT_DATA_DIR = path.resolve(import.meta.dirname, "..", "..", "..", ".data");
+
+export type DatabaseOptions = {
+  /** PostgreSQL; when absent, the embedded PGlite is used. */
+  url?: string;
+  poolSize?: number;
+  /** The embedded database's directory; absent keeps it in memory (tests). */
+  dataDir?: string;
+};
+
+export type Database = {
+  kind: "postgres" | "embedded";
+  /** Where it is, for logs: never includes a password. */
+  location: string;
+  prisma: PrismaClient;
+  /** Raw SQL for what Prisma cannot express; pooled on PostgreSQL. */
+  sql: SqlSession;
+  /** Applies pending migrations over a connection of its own. */
+  migrate(): Promise<MigrationReport>;
+  close(): Promise<void>;
+};
+
+/**
+ * The one way to reach the database: PostgreSQL through a connection pool when a URL is
+ * given, otherwise embedded PGlite. Everything above this sees the same Prisma client.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize) : openEmbedded(options.dataDir);
+}
+
+function openPostgres(url: string, poolSize = 10): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that loses its server (restart, failover) must not crash the process.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: "postgres",
+    location: redactUrl(url),
+    prisma,
+    sql: {
+      async query<Row>(text: string, params?: unknown[]) {
+        return (await pool.query(text, params)).rows as Row[];
+      },
+      async exec(script) {
+        await pool.query(script);
+      },
+      close: async () => {},
+    },
+    async migrate() {
+      const session = await connectPostgres(url);
+      try {
+        return await applyMigrations(session);
+      } finally {
+        await session.close();
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openEmbedded(dataDir?: string): Promise<Database> {
+  const pglite = await openPGlite(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const sql = pgliteSession(pglite);
+  return {
+    kind: "embedded",
+    location: dataDir ?? "memory",
+    prisma,
+    sql,
+    migrate: () => applyMigrations(sql),
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparseable database URL)";
+  }
+}

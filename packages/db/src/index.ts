@@ -1,0 +1,12 @@
+export { openDatabase, DEFAULT_DATA_DIR, type Database, type DatabaseOptions } from "./database";
+export {
+  applyMigrations,
+  migrationLevel,
+  readLocalMigrations,
+  MigrationError,
+  type MigrationLevel,
+  type MigrationReport,
+} from "./migrations/applier";
+export { connectPostgres, openPGlite, pgliteSession, type SqlSession } from "./sql";
+export { Prisma, PrismaClient } from "./generated/prisma/client";
+export type * from "./generated/prisma/client";

@@ -1,0 +1,105 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+
+/**
+ * One raw connection, for work that must not go through Prisma: running multi-statement
+ * migration scripts, holding a session-level advisory lock, creating test databases.
+ */
+export type SqlSession = {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements, without parameters. */
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+};
+
+export async function connectPostgres(url: string): Promise<SqlSession> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    async query<Row>(text: string, params?: unknown[]) {
+      const result = await client.query(text, params);
+      return result.rows as Row[];
+    },
+    async exec(script) {
+      await client.query(script);
+    },
+    close: () => client.end(),
+  };
+}
+
+/** Wraps an open PGlite without taking ownership: closing the session leaves it open. */
+export function pgliteSession(db: PGlite): SqlSession {
+  return {
+    async query<Row>(text: string, params?: unknown[]) {
+      const result = await db.query<Row>(text, params);
+      return result.rows;
+    },
+    async exec(script) {
+      await db.exec(script);
+    },
+    close: async () => {},
+  };
+}
+
+/** Opens (and creates when missing) an embedded database; no directory means in memory. */
+export async function openPGlite(dataDir?: string): Promise<PGlite> {
+  if (!dataDir) return PGlite.create();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const releaseLock = lockDataDir(dataDir);
+  try {
+    const db = await PGlite.create(dataDir);
+    const close = db.close.bind(db);
+    db.close = async () => {
+      await close();
+      releaseLock();
+    };
+    return db;
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+export class DataDirInUseError extends Error {
+  override name = "DataDirInUseError";
+}
+
+/**
+ * PGlite does not stop two processes from opening one directory, which would corrupt it;
+ * a pid file does. A lock left by a process that no longer runs is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = path.join(dataDir, "qrcoats.pid");
+  for (;;) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: "wx" });
+      const release = () => fs.rmSync(lockPath, { force: true });
+      process.once("exit", release);
+      return () => {
+        process.off("exit", release);
+        release();
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(fs.readFileSync(lockPath, "utf8"));
+      if (isRunning(owner)) {
+        throw new DataDirInUseError(
+          `The embedded database in ${dataDir} is in use by process ${owner}. Stop that QRcoats host first, or set DATABASE_URL to run several hosts on PostgreSQL.`,
+        );
+      }
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
