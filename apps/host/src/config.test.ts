@@ -1,0 +1,32 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+
+describe("configuration from the environment", () => {
+  it("has defaults that run the embedded database on port 3000", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: "127.0.0.1", PUBLIC_URL: "http://localhost:3000" });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(path.isAbsolute(config.DATA_DIR)).toBe(true);
+  });
+
+  it("stops with a message naming each bad variable", () => {
+    const load = () => loadConfig({ PORT: "70000", DATABASE_URL: "mysql://db/x", LOG_LEVEL: "loud" });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/PORT: .*65535/);
+    expect(load).toThrow(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(load).toThrow(/LOG_LEVEL: /);
+  });
+
+  it("treats empty variables as unset and derives the public URL from the port", () => {
+    const config = loadConfig({ DATABASE_URL: "", PORT: "8080" });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.PUBLIC_URL).toBe("http://localhost:8080");
+  });
+
+  it("accepts PostgreSQL and a public URL, trailing slash or not", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://u:p@db:5432/qrcoats", PUBLIC_URL: "https://coats.example/" });
+    expect(config.DATABASE_URL).toBe("postgres://u:p@db:5432/qrcoats");
+    expect(config.PUBLIC_URL).toBe("https://coats.example");
+  });
+});

@@ -1,0 +1,62 @@
+import fs from "node:fs";
+import path from "node:path";
+import { openDatabase } from "@qrcoats/db";
+import pino from "pino";
+import { ConfigError, loadConfig, type Config } from "./config";
+import { buildServer } from "./server";
+
+const version = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, "..", "..", "..", "package.json"), "utf8"),
+).version as string;
+
+function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+const config = loadConfigOrExit();
+const logger = pino({
+  level: config.LOG_LEVEL,
+  // Readable lines for a person at a terminal; JSON for log collectors.
+  transport: process.stdout.isTTY ? { target: "pino-pretty", options: { ignore: "pid,hostname" } } : undefined,
+});
+
+const db = await openDatabase(
+  config.DATABASE_URL
+    ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+    : { dataDir: path.join(config.DATA_DIR, "pglite") },
+);
+logger.info({ database: db.kind, location: db.location }, "database opened");
+
+const migrations = await db.migrate();
+for (const name of migrations.applied) logger.info({ migration: name }, "migration applied");
+for (const name of migrations.unknown) logger.warn({ migration: name }, "database has a migration this release does not know");
+
+const app = await buildServer({ services: { db, version }, logger });
+await app.listen({ host: config.HOST, port: config.PORT });
+logger.info(`QRcoats ${version} serving ${config.PUBLIC_URL} (web) and ${config.PUBLIC_URL}/admin/ (admin)`);
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "stopping: no new connections, finishing requests in flight");
+  const deadline = setTimeout(() => {
+    logger.error("requests still running after the grace period; exiting anyway");
+    process.exit(1);
+  }, config.SHUTDOWN_GRACE_SECONDS * 1000);
+  deadline.unref();
+  await app.close();
+  await db.close();
+  logger.info("stopped");
+  logger.flush();
+}
+// `on`, not `once`: npm and tsx both relay the signal, and a second one must not kill the
+// process halfway through its shutdown.
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

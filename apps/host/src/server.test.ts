@@ -1,0 +1,111 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
+import { startHost } from "@qrcoats/testing";
+import type { FastifyInstance } from "fastify";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildServer } from "./server";
+
+describe("the HTTP host", () => {
+  let db: TestDatabase;
+  let server: FastifyInstance;
+  let base: string;
+  const appsRoot = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-apps-"));
+
+  beforeAll(async () => {
+    for (const name of ["web", "admin"]) {
+      fs.mkdirSync(path.join(appsRoot, name, "assets"), { recursive: true });
+      fs.writeFileSync(path.join(appsRoot, name, "index.html"), `<title>${name} index</title>`);
+      fs.writeFileSync(path.join(appsRoot, name, "assets", "app-1234.js"), `console.log("${name}")`);
+    }
+    db = await createTestDatabase();
+    server = await buildServer({
+      services: { db, version: "9.9.9" },
+      logger: pino({ level: "silent" }),
+      apps: [
+        { name: "admin", prefix: "/admin/", root: path.join(appsRoot, "admin") },
+        { name: "web", prefix: "/", root: path.join(appsRoot, "web") },
+      ],
+    });
+    base = await server.listen({ host: "127.0.0.1", port: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.close();
+    fs.rmSync(appsRoot, { recursive: true, force: true });
+  });
+
+  const page = (url: string) => fetch(`${base}${url}`, { headers: { accept: "text/html" } });
+
+  it("answers /healthz with the database's state", async () => {
+    const response = await fetch(`${base}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ok", version: "9.9.9", database: { reachable: true } });
+  });
+
+  it("serves tRPC at /trpc with superjson", async () => {
+    const response = await fetch(`${base}/trpc/health`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: { data: { json: unknown } } };
+    expect(body.result.data.json).toMatchObject({ status: "ok", version: "9.9.9" });
+  });
+
+  it("answers an unknown procedure with a typed NOT_FOUND, not a page", async () => {
+    const response = await fetch(`${base}/trpc/nope`, { headers: { accept: "text/html" } });
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: { json: { data: { code: string } } } };
+    expect(body.error.json.data.code).toBe("NOT_FOUND");
+  });
+
+  it("serves the web app at / and falls back to its index for app routes", async () => {
+    for (const url of ["/", "/tickets/abc", "/counter?venue=1"]) {
+      const response = await page(url);
+      expect(response.status, url).toBe(200);
+      expect(await response.text()).toContain("web index");
+      expect(response.headers.get("cache-control")).toBe("no-cache");
+    }
+  });
+
+  it("serves the admin app under /admin with its own fallback", async () => {
+    expect((await fetch(`${base}/admin`, { redirect: "manual" })).headers.get("location")).toBe("/admin/");
+    for (const url of ["/admin/", "/admin/employees/42"]) {
+      const response = await page(url);
+      expect(response.status, url).toBe(200);
+      expect(await response.text()).toContain("admin index");
+    }
+  });
+
+  it("caches fingerprinted assets for good and 404s missing files", async () => {
+    const asset = await fetch(`${base}/admin/assets/app-1234.js`);
+    expect(asset.status).toBe(200);
+    expect(await asset.text()).toContain('"admin"');
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    expect((await page("/assets/missing-0000.js")).status).toBe(404);
+    expect((await fetch(`${base}/nothing-here`, { headers: { accept: "application/json" } })).status).toBe(404);
+  });
+
+  it("refuses request bodies over its limit", async () => {
+    const response = await fetch(`${base}/trpc/health`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ padding: "x".repeat(300 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+  });
+});
+
+describe("the host process", () => {
+  it("starts from its start script, migrates, and stops cleanly on SIGTERM", async () => {
+    const host = await startHost();
+    const health = (await (await fetch(`${host.url}/healthz`)).json()) as { database: { migrations: { count: number } } };
+    expect(health.database.migrations.count).toBeGreaterThan(0);
+    expect(await host.stop()).toBe(0);
+    expect(host.output()).toMatch(/"msg":"stopped"/);
+  });
+
+  it("refuses to start on a bad setting, naming it", async () => {
+    await expect(startHost({ PORT: "not-a-port" })).rejects.toThrow(/PORT: /);
+  });
+});

@@ -1,0 +1,17 @@
+import tailwindcss from "@tailwindcss/vite";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// In development the host (npm run dev) serves the API on :3000; Vite proxies to it.
+export default defineConfig({
+  base: "/",
+  plugins: [react(), tailwindcss()],
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: { "/trpc": "http://127.0.0.1:3000" },
+  },
+  build: {
+    sourcemap: true,
+  },
+});

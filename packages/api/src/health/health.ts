@@ -1,0 +1,32 @@
+import { migrationLevel, type Database, type MigrationLevel } from "@qrcoats/db";
+
+export type Health = {
+  status: "ok" | "degraded";
+  version: string;
+  database: {
+    kind: Database["kind"];
+    reachable: boolean;
+    migrations: MigrationLevel | null;
+    latencyMs: number | null;
+  };
+};
+
+/** Whether the database answers, and which migration it is at. */
+export async function checkHealth(db: Database, version: string): Promise<Health> {
+  const started = performance.now();
+  try {
+    const migrations = await migrationLevel(db.sql);
+    return {
+      status: "ok",
+      version,
+      database: {
+        kind: db.kind,
+        reachable: true,
+        migrations,
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      },
+    };
+  } catch {
+    return { status: "degraded", version, database: { kind: db.kind, reachable: false, migrations: null, latencyMs: null } };
+  }
+}

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
+
+const hostDir = path.resolve(import.meta.dirname, "..", "..", "..", "apps", "host");
+
+export type RunningHost = {
+  url: string;
+  /** Everything the host printed, for assertions and for failure reports. */
+  output(): string;
+  /** SIGTERM, then waits for the process to exit; returns its exit code. */
+  stop(): Promise<number | null>;
+};
+
+/**
+ * Starts the host the way `npm start` does (its start script, a real process on a real
+ * port) on a database of its own: a fresh PostgreSQL database under TEST_DATABASE_URL,
+ * otherwise a fresh embedded one.
+ */
+export async function startHost(env: Record<string, string> = {}): Promise<RunningHost> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-host-"));
+  let database: TestDatabase | undefined;
+  if (process.env.TEST_DATABASE_URL) database = await createTestDatabase();
+
+  // The host's own start script, exec'd so that the child is the host process itself.
+  const startScript = JSON.parse(fs.readFileSync(path.join(hostDir, "package.json"), "utf8")).scripts.start;
+  const child = spawn("sh", ["-c", `exec ${startScript}`], {
+    cwd: hostDir,
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      DATABASE_URL: database?.url ?? "",
+      LOG_LEVEL: "info",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+
+  const url = `http://127.0.0.1:${port}`;
+  const host: RunningHost = {
+    url,
+    output: () => output,
+    async stop() {
+      const code = await stopProcess(child);
+      await database?.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+  try {
+    await waitUntilHealthy(url, child, () => output);
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+  return host;
+}
+
+async function waitUntilHealthy(url: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`host exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`host did not become healthy within 60 s:\n${output()}`);
+}
+
+function stopProcess(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.kill("SIGTERM");
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

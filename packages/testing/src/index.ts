@@ -1,0 +1,2 @@
+export { startHost, freePort, type RunningHost } from "./host";
+export { browserAvailable, findChromium, launchBrowser, newPhoneContext, saveScreenshot } from "./browser";

@@ -1,0 +1,37 @@
+import type { AppRouter } from "@qrcoats/api";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import type { ReactNode } from "react";
+import superjson from "superjson";
+
+// One client per page load: a Vite SPA has no server rendering to keep requests apart.
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 10_000,
+      // A refusal (no access, not found, bad input) will not change on a retry.
+      retry: (failureCount, error) => failureCount < 2 && !isRefusal(error),
+    },
+  },
+});
+
+export const trpcClient = createTRPCClient<AppRouter>({
+  links: [
+    // The batch link, not the streaming one: sign-in procedures set cookies, which need
+    // the response headers before the body starts.
+    httpBatchLink({ url: "/trpc", transformer: superjson }),
+  ],
+});
+
+/** `useQuery(trpc.health.queryOptions())`, with input and output types from the router. */
+export const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
+
+export function ApiProvider({ children }: { children: ReactNode }) {
+  return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+}
+
+function isRefusal(error: unknown): boolean {
+  const status = (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus;
+  return status !== undefined && status >= 400 && status < 500;
+}

@@ -1,0 +1,2 @@
+export { ApiProvider, queryClient, trpc, trpcClient } from "./api";
+export { HealthStatus } from "./health-status";
