@@ -1,31 +1,58 @@
-import type { Database } from "@qrcoats/db";
+import type { Database, Role } from "@qrcoats/db";
+import { authenticateRequest } from "./auth/credentials";
+import type { ApiConfig } from "./config";
 
 /** What the API needs from its host, made once at start-up. */
 export type ApiServices = {
   db: Database;
   /** The release being served, shown by `health`. */
   version: string;
+  config: ApiConfig;
+  /** "Now" for every expiry and window; tests move it. */
+  clock: () => Date;
 };
-
-/**
- * The context that needs no HTTP request: what tests build directly and pass to
- * `createCallerFactory(appRouter)`.
- */
-export function createInnerContext(services: ApiServices) {
-  return { ...services };
-}
 
 /** What a host knows about one HTTP request, whatever framework it runs on. */
 export type RequestInfo = {
   headers: Headers;
   /** The client's address, as the host determined it (after any trusted proxy). */
   clientAddress: string;
+  /** Whether the client reached us over HTTPS, directly or through a trusted proxy. */
+  secure: boolean;
   /** Headers the procedures want on the response (cookies); the host sends them. */
   responseHeaders: Headers;
 };
 
-export function createContext(services: ApiServices, request: RequestInfo) {
-  return { ...createInnerContext(services), request };
+/** The signed-in caller, as their session says now (not as a token once said). */
+export type Principal = {
+  userId: string;
+  email: string;
+  name: string;
+  sessionId: string;
+  via: "cookie" | "bearer";
+  membership: { id: string; organizationId: string; role: Role } | null;
+};
+
+/**
+ * The context that needs no HTTP request: what tests build directly and pass to
+ * `createCallerFactory(appRouter)`.
+ */
+export function createInnerContext(
+  services: ApiServices,
+  caller: { principal?: Principal | null; request?: RequestInfo } = {},
+) {
+  return {
+    ...services,
+    prisma: services.db.prisma,
+    principal: caller.principal ?? null,
+    request: caller.request,
+  };
 }
 
-export type Context = ReturnType<typeof createInnerContext> & { request?: RequestInfo };
+/** The context of one HTTP request: who is calling, from the cookie or the bearer token. */
+export async function createContext(services: ApiServices, request: RequestInfo) {
+  const principal = await authenticateRequest(services, request);
+  return createInnerContext(services, { principal, request });
+}
+
+export type Context = ReturnType<typeof createInnerContext>;

@@ -3,8 +3,10 @@ import type { AppRouter } from "./root";
 
 export { appRouter, type AppRouter } from "./root";
 export { createCallerFactory } from "./trpc";
+export { createContext, createInnerContext, type ApiServices, type Context, type Principal, type RequestInfo } from "./context";
+export { createApiConfig, type ApiConfig } from "./config";
 export { checkHealth, type Health } from "./health/health";
-export { createContext, createInnerContext, type ApiServices, type Context, type RequestInfo } from "./context";
+export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,8 +1,12 @@
+import { authRouter } from "./auth/router";
 import { healthProcedure } from "./health/router";
+import { orgRouter } from "./org/router";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   health: healthProcedure,
+  auth: authRouter,
+  org: orgRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,9 @@
-import { initTRPC } from "@trpc/server";
+import { Prisma } from "@qrcoats/db";
+import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
+import { RetryLaterError } from "./lib/errors";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -14,6 +16,7 @@ const t = initTRPC.context<Context>().create({
         ...shape.data,
         // Field errors for forms: { formErrors: string[], fieldErrors: { [field]: string[] } }.
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : null,
       },
     };
   },
@@ -21,7 +24,62 @@ const t = initTRPC.context<Context>().create({
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const middleware = t.middleware;
+
+/**
+ * A safety net under every procedure: constraint violations the code did not expect still
+ * come back as typed refusals, never as INTERNAL_SERVER_ERROR.
+ */
+const databaseErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof Prisma.PrismaClientKnownRequestError) {
+    const cause = result.error.cause;
+    if (cause.code === "P2002") throw new TRPCError({ code: "CONFLICT", message: "That already exists.", cause });
+    if (cause.code === "P2025") throw new TRPCError({ code: "NOT_FOUND", message: "Not found.", cause });
+    if (cause.code === "P2003") throw new TRPCError({ code: "BAD_REQUEST", message: "It refers to something that does not exist.", cause });
+  }
+  return result;
+});
+
+/**
+ * Browsers always send Origin with a POST. A mutation from a foreign origin, or one that
+ * rides on the session cookie without saying where it comes from, is refused: the cookie's
+ * SameSite=Lax is the first line against cross-site requests, this is the second.
+ */
+const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
+  if (type !== "mutation" || !ctx.request) return next();
+  const origin = ctx.request.headers.get("origin");
+  const trusted = origin === null ? ctx.principal?.via !== "cookie" : trustedOrigins(ctx).has(origin);
+  if (!trusted) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This request did not come from a QRcoats app." });
+  }
+  return next();
+});
+
+function trustedOrigins(ctx: Context): Set<string> {
+  const own = `${ctx.request!.secure ? "https" : "http"}://${ctx.request!.headers.get("host")}`;
+  return new Set([own, new URL(ctx.config.publicUrl).origin, ...ctx.config.trustedOrigins]);
+}
 
 /** Anyone may call it, signed in or not. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(databaseErrors).use(sameOriginMutations);
+
+/** Signed in, with any role, or none (a guest). */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  return next({ ctx: { principal: ctx.principal } });
+});
+
+/** A member of an organization, employee or admin; acts only within that organization. */
+export const memberProcedure = protectedProcedure.use(({ ctx, next }) => {
+  const membership = ctx.principal.membership;
+  if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "This is for staff of an organization." });
+  return next({ ctx: { member: { ...membership, userId: ctx.principal.userId } } });
+});
+
+/** An admin of their organization. */
+export const adminProcedure = memberProcedure.use(({ ctx, next }) => {
+  if (ctx.member.role !== "ADMIN") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin of your organization can do this." });
+  }
+  return next();
+});

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/prisma/client";
 import { applyMigrations, type MigrationReport } from "./migrations/applier";
+import { createPGliteAdapter } from "./pglite-adapter";
 import { connectPostgres, openPGlite, pgliteSession, type SqlSession } from "./sql";
 
 /** Where the embedded database (and other local state) lives unless told otherwise. */
@@ -72,7 +72,7 @@ function openPostgres(url: string, poolSize = 10): Database {
 
 async function openEmbedded(dataDir?: string): Promise<Database> {
   const pglite = await openPGlite(dataDir);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: createPGliteAdapter(pglite) });
   const sql = pgliteSession(pglite);
   return {
     kind: "embedded",

@@ -1,0 +1,95 @@
+import type { Prisma } from "@qrcoats/db";
+import type { ApiServices, Principal, RequestInfo } from "../context";
+import { hashSecretToken } from "../lib/secrets";
+import { clearSessionCookie, readSessionToken, sessionExpiry, setSessionCookie, shouldExtend } from "./sessions";
+import { verifyAccessToken } from "./tokens";
+
+/** What deciding "who is this" reads about a session: never a hash or a password. */
+export const sessionPrincipalSelect = {
+  id: true,
+  kind: true,
+  expiresAt: true,
+  revokedAt: true,
+  user: {
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      membership: { select: { id: true, organizationId: true, role: true, status: true } },
+    },
+  },
+} satisfies Prisma.SessionSelect;
+
+export type SessionWithPrincipal = Prisma.SessionGetPayload<{ select: typeof sessionPrincipalSelect }>;
+
+/**
+ * The session as the caller may use it right now: not revoked, not expired, and its user
+ * not deactivated. Checked on every request, so revoking works at once.
+ */
+export function usableSession(session: SessionWithPrincipal | null, now: Date): session is SessionWithPrincipal {
+  return (
+    session !== null &&
+    session.revokedAt === null &&
+    session.expiresAt > now &&
+    session.user.membership?.status !== "DEACTIVATED"
+  );
+}
+
+export function toPrincipal(session: SessionWithPrincipal, via: Principal["via"]): Principal {
+  const { user } = session;
+  return {
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    sessionId: session.id,
+    via,
+    membership: user.membership
+      ? { id: user.membership.id, organizationId: user.membership.organizationId, role: user.membership.role }
+      : null,
+  };
+}
+
+/**
+ * Who is calling: a Bearer access token (programs) wins over the session cookie (the apps).
+ * Bad or dead credentials make an anonymous caller, whom protected procedures refuse.
+ */
+export async function authenticateRequest(services: ApiServices, request: RequestInfo): Promise<Principal | null> {
+  const authorization = request.headers.get("authorization");
+  if (authorization !== null) {
+    const [scheme, token] = authorization.split(" ");
+    return scheme?.toLowerCase() === "bearer" && token ? authenticateBearer(services, token) : null;
+  }
+  const token = readSessionToken(request);
+  return token ? authenticateCookie(services, request, token) : null;
+}
+
+async function authenticateBearer(services: ApiServices, token: string): Promise<Principal | null> {
+  const now = services.clock();
+  const claims = await verifyAccessToken(services.config, token, now);
+  if (!claims) return null;
+  const session = await services.db.prisma.session.findUnique({
+    where: { id: claims.sessionId },
+    select: sessionPrincipalSelect,
+  });
+  if (!usableSession(session, now) || session.kind !== "API" || session.user.id !== claims.userId) return null;
+  return toPrincipal(session, "bearer");
+}
+
+async function authenticateCookie(services: ApiServices, request: RequestInfo, token: string): Promise<Principal | null> {
+  const now = services.clock();
+  const { prisma } = services.db;
+  const session = await prisma.session.findUnique({
+    where: { tokenHash: hashSecretToken(token) },
+    select: sessionPrincipalSelect,
+  });
+  if (!usableSession(session, now)) {
+    clearSessionCookie(request);
+    return null;
+  }
+  if (shouldExtend(session.expiresAt, services.config, now)) {
+    const expiresAt = sessionExpiry(services.config, now);
+    await prisma.session.update({ where: { id: session.id }, data: { expiresAt } });
+    setSessionCookie(request, token, expiresAt);
+  }
+  return toPrincipal(session, "cookie");
+}

@@ -1,0 +1,162 @@
+import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
+import { TRPCError } from "@trpc/server";
+import { z, ZodError } from "zod";
+import { createApiConfig, type ApiConfig } from "./config";
+import { createContext, createInnerContext, type ApiServices, type RequestInfo } from "./context";
+import { RetryLaterError } from "./lib/errors";
+import { appRouter } from "./root";
+import { createCallerFactory } from "./trpc";
+
+export const TEST_ORIGIN = "http://qrcoats.test";
+const createCaller = createCallerFactory(appRouter);
+
+/** A clock tests can move: sessions, tokens and rate-limit windows all read it. */
+export class TestClock {
+  private offsetMs = 0;
+  now = (): Date => new Date(Date.now() + this.offsetMs);
+  advance(ms: number) {
+    this.offsetMs += ms;
+  }
+}
+
+export type Caller = ReturnType<typeof createCaller>;
+
+export type TestClient = {
+  api: Caller;
+  /** The cookies this client holds, as a browser would keep them. */
+  cookies: Map<string, string>;
+  /** Every Set-Cookie header it received, raw, in order. */
+  setCookieHeaders: string[];
+  headers: Headers;
+};
+
+/**
+ * The API over a fresh database, called through `createContext` exactly as the host does,
+ * so cookies, bearer tokens, origins and addresses take the real path; only the HTTP
+ * framing is skipped (the host's own tests cover that).
+ */
+export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}) {
+  const db: TestDatabase = await createTestDatabase();
+  const clock = new TestClock();
+  const defaults = createApiConfig({ publicUrl: TEST_ORIGIN, jwtSecret: crypto.getRandomValues(new Uint8Array(32)) });
+  const config: ApiConfig = {
+    ...defaults,
+    auth: {
+      ...defaults.auth,
+      ...overrides,
+      // Test files sign many people up from one address; the limit has its own tests.
+      limits: {
+        ...defaults.auth.limits,
+        accountRequestsPerAddress: { max: 10_000, windowSeconds: 3600 },
+        ...overrides.limits,
+      },
+    },
+  };
+  const services: ApiServices = { db, version: "test", config, clock: clock.now };
+
+  /** A client: a browser by default (Origin and a cookie jar), or a program (no Origin). */
+  function client(options: { address?: string; origin?: string | null; secure?: boolean } = {}): TestClient {
+    const cookies = new Map<string, string>();
+    const setCookieHeaders: string[] = [];
+    const headers = new Headers({ host: new URL(TEST_ORIGIN).host, "user-agent": "qrcoats-tests" });
+    const origin = options.origin === undefined ? TEST_ORIGIN : options.origin;
+    if (origin !== null) headers.set("origin", origin);
+    const api = createCaller(async () => {
+      const request: RequestInfo = {
+        headers: new Headers(headers),
+        clientAddress: options.address ?? "203.0.113.10",
+        secure: options.secure ?? false,
+        responseHeaders: cookieJarHeaders(cookies, setCookieHeaders),
+      };
+      const jar = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+      if (jar) request.headers.set("cookie", jar);
+      return createContext(services, request);
+    });
+    return { api, cookies, setCookieHeaders, headers };
+  }
+
+  /** A program holding an access token. */
+  function bearer(accessToken: string, address?: string): Caller {
+    const c = client({ origin: null, address });
+    c.headers.set("authorization", `Bearer ${accessToken}`);
+    return c.api;
+  }
+
+  async function signUp(person: { email: string; name?: string; password?: string }, options?: { address?: string }) {
+    const browser = client(options);
+    const me = await browser.api.auth.register({
+      email: person.email,
+      name: person.name ?? person.email.split("@")[0]!,
+      password: person.password ?? STRONG_PASSWORD,
+    });
+    return { ...browser, me };
+  }
+
+  /** An organization with its first admin signed in, ready to set up venues and staff. */
+  async function signUpAdmin(orgName: string, email: string) {
+    const admin = await signUp({ email, name: `Admin of ${orgName}` });
+    const { organization } = await admin.api.org.create({ name: orgName });
+    return { ...admin, organization };
+  }
+
+  return {
+    db,
+    services,
+    config,
+    clock,
+    client,
+    bearer,
+    signUp,
+    signUpAdmin,
+    /** In-process calls with no request at all, as jobs make them. */
+    system: () => createCaller(createInnerContext(services)),
+    close: () => db.close(),
+  };
+}
+
+export type TestApi = Awaited<ReturnType<typeof createTestApi>>;
+
+export const STRONG_PASSWORD = "correct horse battery staple 42";
+
+/** Response headers that also do what a browser does with Set-Cookie. */
+function cookieJarHeaders(jar: Map<string, string>, log: string[]): Headers {
+  const headers = new Headers();
+  const append = headers.append.bind(headers);
+  const appendAndStore = (name: string, value: string) => {
+    append(name, value);
+    if (name.toLowerCase() !== "set-cookie") return;
+    log.push(value);
+    const [pair, ...attributes] = value.split(";").map((part) => part.trim());
+    const [cookieName, cookieValue] = pair!.split("=") as [string, string];
+    const expired = attributes.some(
+      (a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && new Date(a.slice(8)) <= new Date()),
+    );
+    if (expired || cookieValue === "") jar.delete(cookieName);
+    else jar.set(cookieName, cookieValue);
+  };
+  Object.defineProperty(headers, "append", { value: appendAndStore });
+  return headers;
+}
+
+export type Refusal = {
+  code: string;
+  message: string;
+  fieldErrors: Record<string, string[] | undefined>;
+  retryAfterSeconds: number | null;
+};
+
+/** Awaits a call that must fail and describes the refusal as a client would see it. */
+export async function refusal(call: Promise<unknown>): Promise<Refusal> {
+  try {
+    await call;
+  } catch (error) {
+    if (!(error instanceof TRPCError)) throw error;
+    return {
+      code: error.code,
+      message: error.message,
+      fieldErrors: error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : {},
+      retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : null,
+    };
+  }
+  throw new Error("expected the call to be refused, but it succeeded");
+}

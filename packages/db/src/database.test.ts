@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "./index";
+import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "./testing";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.close());
+
+const knownError = async (work: Promise<unknown>) => {
+  const error = await work.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
+  return (error as Prisma.PrismaClientKnownRequestError).code;
+};
+
+describe(`constraint violations on ${testDatabaseUrl() ? "PostgreSQL" : "embedded PGlite"}`, () => {
+  it("come back as Prisma's known errors, inside transactions and out", async () => {
+    await db.prisma.user.create({ data: { email: "once@example.com", name: "Once" } });
+    expect(await knownError(db.prisma.user.create({ data: { email: "once@example.com", name: "Twice" } }))).toBe("P2002");
+    expect(
+      await knownError(db.prisma.$transaction((tx) => tx.user.create({ data: { email: "once@example.com", name: "Again" } }))),
+    ).toBe("P2002");
+    expect(
+      await knownError(
+        db.prisma.membership.create({
+          data: { userId: crypto.randomUUID(), organizationId: crypto.randomUUID(), role: "ADMIN" },
+        }),
+      ),
+    ).toBe("P2003");
+  });
+
+  it("roll the whole transaction back", async () => {
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        await tx.user.create({ data: { email: "first@example.com", name: "First" } });
+        await tx.user.create({ data: { email: "once@example.com", name: "Clash" } });
+      }),
+    ).rejects.toThrow();
+    expect(await db.prisma.user.findUnique({ where: { email: "first@example.com" } })).toBeNull();
+  });
+});
