@@ -1,9 +1,20 @@
 /** Rate limit for one kind of key: at most `max` hits per fixed window. */
 export type Limit = { max: number; windowSeconds: number };
 
+/** The server's secrets besides the JWT key; see lib/field-crypto.ts and the QR code signer. */
+export type ApiKeys = {
+  /** AES-256-GCM keys for sensitive fields: the first encrypts, any of them decrypts. */
+  fieldEncryption: { id: string; key: Uint8Array }[];
+  /** HMAC key for the searchable hashes of sensitive fields (last digits of a phone...). */
+  lookup: Uint8Array;
+  /** HMAC key that makes ticket codes unforgeable. */
+  ticketSigning: Uint8Array;
+};
+
 export type ApiConfig = {
   /** Where people reach the apps; links in messages and QR codes point here. */
   publicUrl: string;
+  keys: ApiKeys;
   /** Origins besides the host's own that may send cookie-authenticated mutations. */
   trustedOrigins: string[];
   auth: {
@@ -26,10 +37,19 @@ export type ApiConfig = {
 export const MAX_ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 
 export function createApiConfig(
-  required: { publicUrl: string; jwtSecret: Uint8Array },
+  required: { publicUrl: string; jwtSecret: Uint8Array; keys: ApiKeys },
   overrides: { trustedOrigins?: string[]; auth?: Partial<ApiConfig["auth"]> } = {},
 ): ApiConfig {
   if (required.jwtSecret.byteLength < 32) throw new Error("The JWT secret must be at least 32 bytes");
+  const { keys } = required;
+  if (keys.fieldEncryption.length === 0) throw new Error("At least one field encryption key is needed");
+  for (const { id, key } of keys.fieldEncryption) {
+    if (key.byteLength !== 32) throw new Error(`Field encryption key ${id} must be 32 bytes`);
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new Error(`Field encryption key id ${id} must be 1-32 letters, digits, _ or -`);
+  }
+  if (keys.lookup.byteLength < 32 || keys.ticketSigning.byteLength < 32) {
+    throw new Error("The lookup and ticket signing keys must be at least 32 bytes");
+  }
   const auth: ApiConfig["auth"] = {
     jwtSecret: required.jwtSecret,
     accessTokenTtlSeconds: MAX_ACCESS_TOKEN_TTL_SECONDS,
@@ -45,5 +65,11 @@ export function createApiConfig(
   if (auth.accessTokenTtlSeconds > MAX_ACCESS_TOKEN_TTL_SECONDS) {
     throw new Error("Access tokens live at most 15 minutes");
   }
-  return { publicUrl: required.publicUrl.replace(/\/$/, ""), trustedOrigins: overrides.trustedOrigins ?? [], auth };
+  return { publicUrl: required.publicUrl.replace(/\/$/, ""), keys, trustedOrigins: overrides.trustedOrigins ?? [], auth };
+}
+
+/** Fresh random keys: for tests, and for the embedded default's first start. */
+export function generateKeys(): ApiKeys & { jwtSecret: Uint8Array } {
+  const random = () => crypto.getRandomValues(new Uint8Array(32));
+  return { jwtSecret: random(), fieldEncryption: [{ id: "k1", key: random() }], lookup: random(), ticketSigning: random() };
 }

@@ -30,7 +30,8 @@ export type Principal = {
   name: string;
   sessionId: string;
   via: "cookie" | "bearer";
-  membership: { id: string; organizationId: string; role: Role } | null;
+  /** With the staff record every membership has (admins work the counter too). */
+  membership: { id: string; organizationId: string; role: Role; employeeId: string } | null;
 };
 
 /**

@@ -4,7 +4,7 @@ import type { AppRouter } from "./root";
 export { appRouter, type AppRouter } from "./root";
 export { createCallerFactory } from "./trpc";
 export { createContext, createInnerContext, type ApiServices, type Context, type Principal, type RequestInfo } from "./context";
-export { createApiConfig, type ApiConfig } from "./config";
+export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./config";
 export { checkHealth, type Health } from "./health/health";
 export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
 

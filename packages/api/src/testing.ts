@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
-import { createApiConfig, type ApiConfig } from "./config";
+import { createApiConfig, generateKeys, type ApiConfig } from "./config";
 import { createContext, createInnerContext, type ApiServices, type RequestInfo } from "./context";
 import { RetryLaterError } from "./lib/errors";
 import { appRouter } from "./root";
@@ -38,7 +38,8 @@ export type TestClient = {
 export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}) {
   const db: TestDatabase = await createTestDatabase();
   const clock = new TestClock();
-  const defaults = createApiConfig({ publicUrl: TEST_ORIGIN, jwtSecret: crypto.getRandomValues(new Uint8Array(32)) });
+  const { jwtSecret, ...keys } = generateKeys();
+  const defaults = createApiConfig({ publicUrl: TEST_ORIGIN, jwtSecret, keys });
   const config: ApiConfig = {
     ...defaults,
     auth: {

@@ -42,10 +42,17 @@ try {
     console.log("prisma/schema.prisma matches the migrations: nothing to write.");
     process.exit(0);
   }
+  // The "before" datamodel lists every schema of the datasource, so the diff assumes they
+  // all exist; a schema's first tables need it created.
+  const schemas = [...sql.matchAll(/"(\w+)"\./g)].map((match) => match[1]!);
+  const creates = [...new Set(schemas)]
+    .filter((schema) => !sql.includes(`CREATE SCHEMA IF NOT EXISTS "${schema}"`))
+    .map((schema) => `-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "${schema}";\n\n`)
+    .join("");
   const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
   const dir = path.join(MIGRATIONS_DIR, `${stamp}_${name}`);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "migration.sql"), sql);
+  fs.writeFileSync(path.join(dir, "migration.sql"), creates + sql);
   console.log(`wrote ${path.relative(process.cwd(), path.join(dir, "migration.sql"))}; read it, then commit it.`);
 } finally {
   fs.rmSync(workDir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ export const sessionPrincipalSelect = {
       id: true,
       email: true,
       name: true,
-      membership: { select: { id: true, organizationId: true, role: true, status: true } },
+      membership: { select: { id: true, organizationId: true, role: true, status: true, employee: { select: { id: true } } } },
     },
   },
 } satisfies Prisma.SessionSelect;
@@ -44,7 +44,12 @@ export function toPrincipal(session: SessionWithPrincipal, via: Principal["via"]
     sessionId: session.id,
     via,
     membership: user.membership
-      ? { id: user.membership.id, organizationId: user.membership.organizationId, role: user.membership.role }
+      ? {
+          id: user.membership.id,
+          organizationId: user.membership.organizationId,
+          role: user.membership.role,
+          employeeId: user.membership.employee!.id,
+        }
       : null,
   };
 }

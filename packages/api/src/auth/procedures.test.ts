@@ -48,7 +48,12 @@ describe("procedure builders: credentials, roles, tenants", () => {
     const admin = await t.signUpAdmin("Staffed Bar", "staffed-admin@example.com");
     const employee = await t.signUp({ email: "attendant@example.com" });
     await t.db.prisma.membership.create({
-      data: { userId: employee.me.user.id, organizationId: admin.organization.id, role: "EMPLOYEE" },
+      data: {
+        userId: employee.me.user.id,
+        organizationId: admin.organization.id,
+        role: "EMPLOYEE",
+        employee: { create: { organizationId: admin.organization.id } },
+      },
     });
     const caller = await probeAs(employee.cookies);
     expect(await caller.staff()).toBe(`EMPLOYEE of ${admin.organization.id}`);

@@ -20,7 +20,13 @@ export const orgRouter = {
         });
         // memberships.user_id is unique: of two creations at once, one fails and rolls back.
         await tx.membership.create({
-          data: { userId: ctx.principal.userId, organizationId: created.id, role: "ADMIN", createdAt: now },
+          data: {
+            userId: ctx.principal.userId,
+            organizationId: created.id,
+            role: "ADMIN",
+            createdAt: now,
+            employee: { create: { organizationId: created.id, position: "Owner", createdAt: now } },
+          },
         });
         await audit(tx, { type: "ORGANIZATION_CREATED", userId: ctx.principal.userId, organizationId: created.id }, ctx.request, now);
         return created;
