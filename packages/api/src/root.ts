@@ -2,11 +2,14 @@ import { authRouter } from "./auth/router";
 import { healthProcedure } from "./health/router";
 import { orgRouter } from "./org/router";
 import { createTRPCRouter } from "./trpc";
+import { rackRouter, venueRouter } from "./venue/router";
 
 export const appRouter = createTRPCRouter({
   health: healthProcedure,
   auth: authRouter,
   org: orgRouter,
+  venue: venueRouter,
+  rack: rackRouter,
 });
 
 export type AppRouter = typeof appRouter;
