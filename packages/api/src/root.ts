@@ -1,6 +1,7 @@
 import { authRouter } from "./auth/router";
 import { healthProcedure } from "./health/router";
 import { orgRouter } from "./org/router";
+import { qrRouter } from "./qr/router";
 import { createTRPCRouter } from "./trpc";
 import { rackRouter, venueRouter } from "./venue/router";
 
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   org: orgRouter,
   venue: venueRouter,
   rack: rackRouter,
+  qr: qrRouter,
 });
 
 export type AppRouter = typeof appRouter;

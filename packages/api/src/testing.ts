@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { createApiConfig, generateKeys, type ApiConfig } from "./config";
 import { createContext, createInnerContext, type ApiServices, type RequestInfo } from "./context";
-import { RetryLaterError } from "./lib/errors";
+import { ReasonedRefusal, RetryLaterError } from "./lib/errors";
 import { appRouter } from "./root";
 import { createCallerFactory } from "./trpc";
 
@@ -144,6 +144,8 @@ export type Refusal = {
   message: string;
   fieldErrors: Record<string, string[] | undefined>;
   retryAfterSeconds: number | null;
+  /** Why the counter refused (UNKNOWN_CODE, ALREADY_RETURNED...), as clients read it. */
+  reason: string | null;
 };
 
 /** Awaits a call that must fail and describes the refusal as a client would see it. */
@@ -157,6 +159,7 @@ export async function refusal(call: Promise<unknown>): Promise<Refusal> {
       message: error.message,
       fieldErrors: error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : {},
       retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : null,
+      reason: error.cause instanceof ReasonedRefusal ? error.cause.reason : null,
     };
   }
   throw new Error("expected the call to be refused, but it succeeded");
