@@ -2,6 +2,7 @@ import { connectPostgres } from "@qrcoats/db";
 import { testDatabaseUrl } from "@qrcoats/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type Refusal, type TestApi } from "../testing";
+import type { CounterResult } from "./counter";
 import { hireAttendant, openVenue } from "./test-fixtures";
 
 // Many attendants acting at once: on PostgreSQL these transactions really run in parallel
@@ -145,7 +146,7 @@ describe("at the same moment", () => {
 // session) binds it and commits while a check-in waits on the index: only a second
 // connection to PostgreSQL can stage that.
 describe.skipIf(!testDatabaseUrl())("when the unique index decides", () => {
-  async function racingBinding(slotNumber: number, run: (code: string) => Promise<unknown>) {
+  async function racingBinding(slotNumber: number, run: (code: string) => Promise<CounterResult>) {
     const [intruder, late] = await issue(club.venue.id, 2);
     const slot = club.racks.HANGER!.slots[slotNumber - 1]!;
     const other = await connectPostgres(t.db.url!);
