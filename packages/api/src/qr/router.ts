@@ -5,6 +5,8 @@ import { memberProcedure, protectedProcedure, publicProcedure } from "../trpc";
 import { venueIdInput } from "../venue/router";
 import { MAX_SCANNED_INPUT } from "./codes";
 import { checkIn, checkOut, detach, pay, scan, swap, voidTicket, type TicketRef } from "./counter";
+import { scanHistory } from "./history";
+import { lookupTickets } from "./lookup";
 import { getTicket, issueWalkIn, myTickets, publicTicketView, requestTicket, ticketImage, walkInContactFields } from "./tickets";
 
 const ticketIdInput = z.uuid("That is not a ticket id.");
@@ -90,5 +92,31 @@ export const qrRouter = {
   pay: memberProcedure
     .input(z.object({ ...ticketRefFields, payment: paymentInput }).superRefine(oneTicketRef))
     .mutation(({ ctx, input }) => pay(ctx, ctx.member, { ...input, ref: refOf(input) })),
+
+  /** Lost tickets: by number, a walk-in's exact name or email, a phone's last 4 digits, a guest's name or email. */
+  lookup: memberProcedure
+    .input(
+      z.object({
+        venueId: venueIdInput.optional(),
+        query: z.string().trim().min(1, "Type a ticket number, a name, an email or a phone's last digits.").max(200, "Use at most 200 characters."),
+        ...pageInput,
+      }),
+    )
+    .query(({ ctx, input }) => lookupTickets(ctx, ctx.member, input)),
+
+  history: memberProcedure
+    .input(
+      z
+        .object({
+          ticketId: ticketIdInput.optional(),
+          venueId: venueIdInput.optional(),
+          employeeId: z.uuid("That is not an employee id.").optional(),
+          from: z.date("Give the start as a date.").optional(),
+          to: z.date("Give the end as a date.").optional(),
+          ...pageInput,
+        })
+        .default({ limit: 50 }),
+    )
+    .query(({ ctx, input }) => scanHistory(ctx.prisma, ctx.member, input)),
 
 } satisfies TRPCRouterRecord;
