@@ -7,6 +7,7 @@ export { createContext, createInnerContext, type ApiServices, type Context, type
 export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./config";
 export { checkHealth, type Health } from "./health/health";
 export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
+export { markForgottenTickets } from "./qr/forgotten";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
