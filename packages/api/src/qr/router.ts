@@ -1,8 +1,9 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { pageInput } from "../lib/keyset";
-import { memberProcedure, protectedProcedure, publicProcedure } from "../trpc";
+import { adminProcedure, memberProcedure, protectedProcedure, publicProcedure } from "../trpc";
 import { venueIdInput } from "../venue/router";
+import { analyticsCsv, MAX_ANALYTICS_DAYS, venueAnalytics } from "./analytics";
 import { MAX_SCANNED_INPUT } from "./codes";
 import { checkIn, checkOut, detach, pay, scan, swap, voidTicket, type TicketRef } from "./counter";
 import { scanHistory } from "./history";
@@ -31,6 +32,15 @@ function oneTicketRef(input: { code?: string; ticketId?: string }, check: z.Refi
 function refOf(input: { code?: string; ticketId?: string }): TicketRef {
   return input.ticketId !== undefined ? { ticketId: input.ticketId } : { code: input.code! };
 }
+
+const analyticsInput = z
+  .object({ venueId: venueIdInput, from: z.date("Give the start as a date."), to: z.date("Give the end as a date.") })
+  .superRefine(({ from, to }, check) => {
+    if (to <= from) check.addIssue({ code: "custom", path: ["to"], message: "The end must come after the start." });
+    else if (to.getTime() - from.getTime() > MAX_ANALYTICS_DAYS * 24 * 3600_000) {
+      check.addIssue({ code: "custom", path: ["to"], message: `Choose a period of at most ${MAX_ANALYTICS_DAYS} days.` });
+    }
+  });
 
 export const qrRouter = {
   /** A signed-in guest gets a ticket for a venue. */
@@ -119,4 +129,11 @@ export const qrRouter = {
     )
     .query(({ ctx, input }) => scanHistory(ctx.prisma, ctx.member, input)),
 
+  analytics: adminProcedure
+    .input(analyticsInput)
+    .query(({ ctx, input }) => venueAnalytics(ctx.prisma, ctx.member.organizationId, input)),
+
+  analyticsCsv: adminProcedure
+    .input(analyticsInput)
+    .query(async ({ ctx, input }) => analyticsCsv(await venueAnalytics(ctx.prisma, ctx.member.organizationId, input))),
 } satisfies TRPCRouterRecord;
