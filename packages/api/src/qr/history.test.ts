@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeCursor } from "../lib/keyset";
 import { createTestApi, refusal, type TestApi } from "../testing";
 import { hireAttendant, openVenue, setClock } from "./test-fixtures";
 
@@ -75,6 +76,8 @@ describe("qr.history", () => {
     const all = (await club.admin.api.qr.history({ venueId: club.venue.id, limit: 100 })).items.map((event) => event.id);
     expect(seen).toEqual(all);
     expect(new Set(seen).size).toBe(seen.length);
+    const forged = encodeCursor([new Date().toISOString(), "9".repeat(20)]);
+    expect((await refusal(club.admin.api.qr.history({ cursor: forged }))).fieldErrors.cursor).toEqual(["This page link is not valid."]);
   });
 
   it("employees see whole ticket histories but otherwise only their own events", async () => {

@@ -46,7 +46,7 @@ export type HistoryQuery = {
   limit: number;
 };
 
-const historyCursor = z.tuple([z.iso.datetime(), z.string().regex(/^\d{1,19}$/)]);
+const historyCursor = z.tuple([z.iso.datetime(), z.string().regex(/^\d{1,18}$/)]);
 
 /**
  * Scan history, newest first. Admins see everything in their organization; employees see

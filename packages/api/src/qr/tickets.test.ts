@@ -180,3 +180,52 @@ describe("qr.issueWalkIn", () => {
     expect((await refusal(rival.admin.api.qr.issueWalkIn({ venueId: club.venue.id }))).code).toBe("FORBIDDEN");
   });
 });
+
+/** Every string anywhere in a value, and every key, with the path that leads to it. */
+function* strings(value: unknown, path = "$"): Generator<[string, string]> {
+  if (typeof value === "string") yield [path, value];
+  else if (Array.isArray(value)) for (const [i, item] of value.entries()) yield* strings(item, `${path}[${i}]`);
+  else if (value && typeof value === "object" && !(value instanceof Date)) {
+    for (const [key, item] of Object.entries(value)) {
+      yield [`${path}.${key}`, key];
+      yield* strings(item, `${path}.${key}`);
+    }
+  }
+}
+
+describe("what the coat-check procedures return", () => {
+  it("never an encrypted column, a lookup hash or a bare public id", async () => {
+    const venueId = club.venue.id;
+    const walkIn = await attendant.api.qr.issueWalkIn({ venueId, name: "Leak Tester", email: "leak@example.com", phone: "+44 20 7946 0000" });
+    const own = await guest.api.qr.request({ venueId });
+    const outputs: unknown[] = [
+      walkIn,
+      own,
+      await guest.api.qr.get({ ticketId: own.id }),
+      await guest.api.qr.mine(),
+      await attendant.api.qr.scan({ venueId, code: walkIn.code }),
+      await attendant.api.qr.checkIn({ venueId, code: walkIn.code }),
+      await attendant.api.qr.lookup({ venueId, query: "Leak Tester" }),
+      await attendant.api.qr.lookup({ venueId, query: "0000" }),
+      await attendant.api.qr.history({ ticketId: walkIn.id }),
+      await attendant.api.rack.list({ venueId }),
+      await t.client().api.qr.view({ code: walkIn.code }),
+      await attendant.api.qr.checkOut({ venueId, code: walkIn.code }),
+    ];
+    await refusal(attendant.api.qr.scan({ venueId, code: "unknown" }));
+    outputs.push(await club.admin.api.qr.history({ venueId }));
+
+    const secrets = await t.db.sql.query<{ secret: string }>(`
+      SELECT unnest(ARRAY[public_id, contact_name_encrypted, contact_email_encrypted, contact_phone_encrypted,
+                          contact_name_hash, contact_email_hash, contact_phone_last_digits_hash]) AS secret FROM qr.tickets
+      UNION ALL SELECT unknown_code_hash FROM qr.scan_events`);
+    const forbidden = new Set(secrets.map((row) => row.secret).filter(Boolean));
+    expect(forbidden.size).toBeGreaterThan(10);
+    for (const [path, text] of strings(outputs)) {
+      expect(forbidden.has(text), `${path} leaks a stored secret`).toBe(false);
+      expect(/hash|encrypted|publicId/i.test(text) && path.endsWith(text), `${path} is a secret-looking key`).toBe(false);
+    }
+    expect(JSON.stringify(outputs)).not.toContain("leak@example.com");
+    expect(JSON.stringify(outputs)).not.toContain("7946");
+  });
+});
