@@ -1,12 +1,18 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createApiConfig, generateKeys, type ApiServices } from "@qrcoats/api";
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import { startHost } from "@qrcoats/testing";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "./server";
+
+function servicesFor(db: TestDatabase, publicUrl = "http://localhost"): ApiServices {
+  const { jwtSecret, ...keys } = generateKeys();
+  return { db, version: "9.9.9", config: createApiConfig({ publicUrl, jwtSecret, keys }), clock: () => new Date() };
+}
 
 describe("the HTTP host", () => {
   let db: TestDatabase;
@@ -22,7 +28,7 @@ describe("the HTTP host", () => {
     }
     db = await createTestDatabase();
     server = await buildServer({
-      services: { db, version: "9.9.9" },
+      services: servicesFor(db),
       logger: pino({ level: "silent" }),
       apps: [
         { name: "admin", prefix: "/admin/", root: path.join(appsRoot, "admin") },

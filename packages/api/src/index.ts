@@ -6,6 +6,7 @@ export { createCallerFactory } from "./trpc";
 export { createContext, createInnerContext, type ApiServices, type Context, type Principal, type RequestInfo } from "./context";
 export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./config";
 export { checkHealth, type Health } from "./health/health";
+export { RetryLaterError } from "./lib/errors";
 export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
