@@ -46,6 +46,8 @@ const envSchema = z.object({
   TICKET_SIGNING_KEY: base64Key.optional(),
   /** Other origins whose pages may call the API with the session cookie (dev servers...). */
   TRUSTED_ORIGINS: commaList.pipe(z.array(z.url())).optional(),
+  /** "auto": an empty database gets the demo organization, except in production. */
+  DEMO_DATA: z.enum(["auto", "off"]).default("auto"),
   /** Behind a TLS-terminating proxy: "true", or its addresses/CIDRs, comma-separated. Off by default. */
   TRUST_PROXY: z.string().optional(),
 });

@@ -3,6 +3,7 @@ import path from "node:path";
 import { openDatabase } from "@qrcoats/db";
 import pino from "pino";
 import { ConfigError, loadConfig, type Config } from "./config";
+import { demoSignIns, seedDemoIfEmpty } from "./demo";
 import { logSink, startJobs } from "./jobs";
 import { resolveKeys } from "./secrets";
 import { buildServer } from "./server";
@@ -42,10 +43,15 @@ for (const name of migrations.applied) logger.info({ migration: name }, "migrati
 for (const name of migrations.unknown) logger.warn({ migration: name }, "database has a migration this release does not know");
 
 const services = createServices(config, db, keys, version);
+const demo = config.DEMO_DATA === "auto" && config.NODE_ENV !== "production";
+if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
 const jobs = startJobs(services, logSink(logger), logger);
 const app = await buildServer({ services, logger, trustProxy: trustProxySetting(config.TRUST_PROXY) });
 await app.listen({ host: config.HOST, port: config.PORT });
 logger.info(`QRcoats ${version} serving ${config.PUBLIC_URL} (web) and ${config.PUBLIC_URL}/admin/ (admin)`);
+const signIns = demo ? await demoSignIns(services, config.PUBLIC_URL) : null;
+// Plain text on purpose: the first thing a newcomer reads, not a log line to parse.
+if (signIns) process.stdout.write(`\nQRcoats is running at ${config.PUBLIC_URL}/ (admin panel: ${config.PUBLIC_URL}/admin/)\n${signIns}\n\n`);
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals) {
