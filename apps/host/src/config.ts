@@ -46,6 +46,8 @@ const envSchema = z.object({
   TICKET_SIGNING_KEY: base64Key.optional(),
   /** Other origins whose pages may call the API with the session cookie (dev servers...). */
   TRUSTED_ORIGINS: commaList.pipe(z.array(z.url())).optional(),
+  /** How long a program's JWT lives; 15 minutes at most. */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(900).default(900),
   /** "auto": an empty database gets the demo organization, except in production. */
   DEMO_DATA: z.enum(["auto", "off"]).default("auto"),
   /** Behind a TLS-terminating proxy: "true", or its addresses/CIDRs, comma-separated. Off by default. */

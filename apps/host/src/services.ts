@@ -10,7 +10,7 @@ export function createServices(config: Config, db: Database, keys: HostKeys, ver
     version,
     config: createApiConfig(
       { publicUrl: config.PUBLIC_URL, jwtSecret, keys: apiKeys },
-      { trustedOrigins: config.TRUSTED_ORIGINS ?? [] },
+      { trustedOrigins: config.TRUSTED_ORIGINS ?? [], auth: { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS } },
     ),
     clock: () => new Date(),
   };

@@ -1,6 +1,3 @@
-import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "./root";
-
 export { appRouter, type AppRouter } from "./root";
 export { createCallerFactory } from "./trpc";
 export { createInProcessClient, type InProcessClient } from "./in-process-client";
@@ -9,6 +6,4 @@ export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./c
 export { checkHealth, type Health } from "./health/health";
 export { RetryLaterError } from "./lib/errors";
 export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
-
-export type RouterInputs = inferRouterInputs<AppRouter>;
-export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type { RouterInputs, RouterOutputs } from "./types";
