@@ -1,6 +1,7 @@
 import { appRouter, checkHealth, createContext, RetryLaterError, type ApiServices } from "@qrcoats/api";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
+import { securityHeaders } from "./security-headers";
 import { serveApps, type SinglePageApp } from "./static-apps";
 
 export type ServerOptions = {
@@ -19,10 +20,14 @@ export async function buildServer({ services, logger, apps, trustProxy = false }
     trustProxy,
     // tRPC batches are small; anything larger is refused before it is parsed.
     bodyLimit: 256 * 1024,
+    // A request (headers and body) must arrive within this; slow-loris clients are cut off.
+    // Responses may take longer: live subscriptions stay open.
+    requestTimeout: 30_000,
     routerOptions: { maxParamLength: 5000 },
     logController: new OneLinePerRequest(),
   });
 
+  await securityHeaders(app);
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     trpcOptions: {
