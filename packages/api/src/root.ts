@@ -1,4 +1,5 @@
 import { authRouter } from "./auth/router";
+import { employeeRouter } from "./employee/router";
 import { healthProcedure } from "./health/router";
 import { orgRouter } from "./org/router";
 import { createTRPCRouter } from "./trpc";
@@ -7,6 +8,7 @@ export const appRouter = createTRPCRouter({
   health: healthProcedure,
   auth: authRouter,
   org: orgRouter,
+  employee: employeeRouter,
 });
 
 export type AppRouter = typeof appRouter;
