@@ -2,6 +2,7 @@ import { authRouter } from "./auth/router";
 import { employeeRouter } from "./employee/router";
 import { healthProcedure } from "./health/router";
 import { orgRouter } from "./org/router";
+import { taskRouter } from "./task/router";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   org: orgRouter,
   employee: employeeRouter,
+  task: taskRouter,
 });
 
 export type AppRouter = typeof appRouter;
