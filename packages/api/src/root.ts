@@ -2,6 +2,7 @@ import { authRouter } from "./auth/router";
 import { employeeRouter } from "./employee/router";
 import { healthProcedure } from "./health/router";
 import { orgRouter } from "./org/router";
+import { shiftRouter } from "./shift/router";
 import { taskRouter } from "./task/router";
 import { createTRPCRouter } from "./trpc";
 
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   org: orgRouter,
   employee: employeeRouter,
   task: taskRouter,
+  shift: shiftRouter,
 });
 
 export type AppRouter = typeof appRouter;

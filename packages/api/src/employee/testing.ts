@@ -6,6 +6,11 @@ import { STRONG_PASSWORD, type TestApi, type TestClient } from "../testing";
 
 type Admin = Awaited<ReturnType<TestApi["signUpAdmin"]>>;
 
+/** Moves the test clock to an exact instant, for timelines with known boundaries. */
+export function travelTo(t: TestApi, instant: Date): void {
+  t.clock.advance(instant.getTime() - t.clock.now().getTime());
+}
+
 /** A venue written directly: the venue procedures belong to the coat-check domain. */
 export async function createVenue(t: TestApi, organizationId: string, name: string) {
   return t.db.prisma.venue.create({
