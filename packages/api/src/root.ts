@@ -2,6 +2,7 @@ import { authRouter } from "./auth/router";
 import { employeeRouter } from "./employee/router";
 import { healthProcedure } from "./health/router";
 import { orgRouter } from "./org/router";
+import { performanceRouter } from "./performance/router";
 import { shiftRouter } from "./shift/router";
 import { taskRouter } from "./task/router";
 import { createTRPCRouter } from "./trpc";
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   employee: employeeRouter,
   task: taskRouter,
   shift: shiftRouter,
+  performance: performanceRouter,
 });
 
 export type AppRouter = typeof appRouter;
