@@ -191,6 +191,45 @@ describe("employee.list", () => {
   });
 });
 
+describe("what employee procedures return", () => {
+  it("never contains a password hash, a token hash, a sealed phone or a lookup hash", async () => {
+    const outputs: unknown[] = [];
+    const keep = <T>(value: T) => (outputs.push(value), value);
+    const { employee } = keep(await admin.api.employee.create({ email: "leak@meridian.example", name: "Leak Check", phone: "0151 2222 3333", venueIds: [floor.id] }));
+    const [message] = await t.db.sql.query<{ body: string }>(`SELECT body FROM auth.notification_outbox WHERE recipient = 'leak@meridian.example'`);
+    const token = message!.body.match(/token=([a-z2-7]+)/)![1]!;
+    keep(await t.client().api.employee.invitation({ token }));
+    keep(await admin.api.employee.resendInvitation({ employeeId: employee.id }));
+    keep(await admin.api.employee.update({ employeeId: employee.id, phone: "0151 2222 4444", role: "ADMIN" }));
+    keep(await admin.api.employee.get({ employeeId: employee.id }));
+    keep(await admin.api.employee.list({ search: "4444" }));
+    keep(await admin.api.employee.list({}));
+    keep(await ada.api.employee.me());
+    keep(await admin.api.employee.deactivate({ employeeId: employee.id }));
+    keep(await admin.api.employee.reactivate({ employeeId: employee.id }));
+
+    const secrets = await t.db.sql.query<{ secret: string }>(`
+      SELECT password_hash AS secret FROM auth.users WHERE password_hash IS NOT NULL
+      UNION ALL SELECT token_hash FROM employees.invitations
+      UNION ALL SELECT phone_encrypted FROM employees.employees WHERE phone_encrypted IS NOT NULL
+      UNION ALL SELECT phone_last_digits_hash FROM employees.employees WHERE phone_last_digits_hash IS NOT NULL`);
+    expect(secrets.length).toBeGreaterThan(6);
+    const forbidden = new Set([...secrets.map((row) => row.secret), token]);
+    const strings = (value: unknown, path: string): [string, string][] => {
+      if (typeof value === "string") return [[path, value]];
+      if (Array.isArray(value)) return value.flatMap((item, i) => strings(item, `${path}[${i}]`));
+      if (value && typeof value === "object" && !(value instanceof Date)) {
+        return Object.entries(value).flatMap(([key, item]) => [[`${path}.${key}`, key] as [string, string], ...strings(item, `${path}.${key}`)]);
+      }
+      return [];
+    };
+    for (const [path, text] of strings(outputs, "$")) {
+      expect(forbidden.has(text), `${path} leaks a secret`).toBe(false);
+      expect(/hash|encrypted|password/i.test(text) && path.endsWith(text), `${path} is a secret-looking key`).toBe(false);
+    }
+  });
+});
+
 describe("tenant isolation and roles", () => {
   it("an admin of another organization is FORBIDDEN from every employee procedure on this one", async () => {
     const rival = await founder(t, "Rival Rooms", "rival@rooms.example");

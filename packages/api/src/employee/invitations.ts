@@ -44,11 +44,11 @@ export async function inviteEmployee(
       await assertVenuesOfOrganization(tx, admin.organizationId, input.venueIds);
       const existing = await tx.user.findUnique({
         where: { email: input.email },
-        select: { id: true, membership: { select: { id: true } } },
+        select: { id: true, name: true, membership: { select: { id: true } } },
       });
       if (existing?.membership) throw new TRPCError({ code: "CONFLICT", message: ALREADY_A_MEMBER });
       // A guest keeps their account, their tickets and the name they chose.
-      const user = existing ?? (await tx.user.create({ data: { email: input.email, name: input.name, createdAt: now }, select: { id: true } }));
+      const user = existing ?? (await tx.user.create({ data: { email: input.email, name: input.name, createdAt: now }, select: { id: true, name: true } }));
       const membership = await tx.membership.create({
         data: { userId: user.id, organizationId: admin.organizationId, role: input.role, createdAt: now },
         select: { id: true, organization: { select: { name: true } } },
@@ -67,7 +67,7 @@ export async function inviteEmployee(
       await tx.invitation.create({
         data: { employeeId: employee.id, tokenHash: hashSecretToken(token), expiresAt, invitedById: admin.employeeId, createdAt: now },
       });
-      await sendInvitation(ctx, tx, { email: input.email, name: input.name, organizationName: membership.organization.name, token, expiresAt }, now);
+      await sendInvitation(ctx, tx, { email: input.email, name: user.name, organizationName: membership.organization.name, token, expiresAt }, now);
       await audit(
         tx,
         { type: "EMPLOYEE_INVITED", userId: admin.userId, organizationId: admin.organizationId, email: input.email, detail: { employeeId: employee.id, role: input.role } },
