@@ -5,5 +5,6 @@ export { createContext, createInnerContext, type ApiServices, type Context, type
 export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./config";
 export { checkHealth, type Health } from "./health/health";
 export { RetryLaterError } from "./lib/errors";
+export { closeStaleShifts } from "./shift/stale";
 export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
 export type { RouterInputs, RouterOutputs } from "./types";
