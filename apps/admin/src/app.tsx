@@ -1,11 +1,29 @@
-import { HealthStatus } from "@qrcoats/ui";
+import { Route, Router, Switch } from "wouter";
+import { RequireAdmin } from "./auth/require-admin";
+import { SignInPage } from "./auth/sign-in-page";
+import { StartOrganizationPage } from "./auth/start-organization-page";
+import { DashboardPage } from "./dashboard-page";
+import { Layout } from "./layout";
 
 export function App() {
   return (
-    <main className="mx-auto max-w-3xl p-6">
-      <h1 className="mb-4 text-2xl font-bold">QRcoats Admin</h1>
-      <p className="mb-6 text-slate-600">Venues, staff and everything that happens at your counters.</p>
-      <HealthStatus />
-    </main>
+    <Router base="/admin">
+      <Layout>
+        <Switch>
+          <Route path="/signin" component={SignInPage} />
+          <Route path="/signup" component={StartOrganizationPage} />
+          <Route>
+            <RequireAdmin>
+              <Switch>
+                <Route path="/" component={DashboardPage} />
+                <Route>
+                  <p>This page does not exist.</p>
+                </Route>
+              </Switch>
+            </RequireAdmin>
+          </Route>
+        </Switch>
+      </Layout>
+    </Router>
   );
 }

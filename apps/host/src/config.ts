@@ -4,6 +4,28 @@ import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** A secret key given as base64 (or base64url): `openssl rand -base64 32` makes one. */
+const base64Key = z
+  .string()
+  .transform((text) => new Uint8Array(Buffer.from(text, "base64")))
+  .refine((key) => key.byteLength >= 32, "must be base64 of at least 32 random bytes (openssl rand -base64 32)");
+
+/** "k2:<base64>,k1:<base64>": the first encrypts, all decrypt, so keys can rotate. */
+const encryptionKeys = z
+  .string()
+  .transform((text, ctx) =>
+    text.split(",").map((entry) => {
+      const [id, key] = entry.trim().split(":");
+      const bytes = new Uint8Array(Buffer.from(key ?? "", "base64"));
+      if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || bytes.byteLength !== 32) {
+        ctx.addIssue({ code: "custom", message: 'must be "<id>:<base64 of 32 bytes>", comma-separated, newest first' });
+      }
+      return { id: id ?? "", key: bytes };
+    }),
+  );
+
+const commaList = z.string().transform((text) => text.split(",").map((item) => item.trim()).filter(Boolean));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -17,6 +39,19 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Seconds that in-flight requests get to finish on SIGTERM/SIGINT. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
+  /** Keys. Unset, the embedded default makes them once and keeps them in DATA_DIR. */
+  JWT_SECRET: base64Key.optional(),
+  FIELD_ENCRYPTION_KEYS: encryptionKeys.optional(),
+  LOOKUP_KEY: base64Key.optional(),
+  TICKET_SIGNING_KEY: base64Key.optional(),
+  /** Other origins whose pages may call the API with the session cookie (dev servers...). */
+  TRUSTED_ORIGINS: commaList.pipe(z.array(z.url())).optional(),
+  /** How long a program's JWT lives; 15 minutes at most. */
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(900).default(900),
+  /** "auto": an empty database gets the demo organization, except in production. */
+  DEMO_DATA: z.enum(["auto", "off"]).default("auto"),
+  /** Behind a TLS-terminating proxy: "true", or its addresses/CIDRs, comma-separated. Off by default. */
+  TRUST_PROXY: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;

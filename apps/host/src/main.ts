@@ -3,15 +3,19 @@ import path from "node:path";
 import { openDatabase } from "@qrcoats/db";
 import pino from "pino";
 import { ConfigError, loadConfig, type Config } from "./config";
+import { demoSignIns, seedDemoIfEmpty } from "./demo";
+import { logSink, startJobs } from "./jobs";
+import { resolveKeys } from "./secrets";
 import { buildServer } from "./server";
+import { createServices, trustProxySetting } from "./services";
 
 const version = JSON.parse(
   fs.readFileSync(path.resolve(import.meta.dirname, "..", "..", "..", "package.json"), "utf8"),
 ).version as string;
 
-function loadConfigOrExit(): Config {
+function orExit<T>(load: () => T): T {
   try {
-    return loadConfig();
+    return load();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -19,7 +23,8 @@ function loadConfigOrExit(): Config {
   }
 }
 
-const config = loadConfigOrExit();
+const config: Config = orExit(loadConfig);
+const { keys, source: keySource } = orExit(() => resolveKeys(config));
 const logger = pino({
   level: config.LOG_LEVEL,
   // Readable lines for a person at a terminal; JSON for log collectors.
@@ -31,15 +36,22 @@ const db = await openDatabase(
     ? { url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
     : { dataDir: path.join(config.DATA_DIR, "pglite") },
 );
-logger.info({ database: db.kind, location: db.location }, "database opened");
+logger.info({ database: db.kind, location: db.location, keys: keySource }, "database opened");
 
 const migrations = await db.migrate();
 for (const name of migrations.applied) logger.info({ migration: name }, "migration applied");
 for (const name of migrations.unknown) logger.warn({ migration: name }, "database has a migration this release does not know");
 
-const app = await buildServer({ services: { db, version }, logger });
+const services = createServices(config, db, keys, version);
+const demo = config.DEMO_DATA === "auto" && config.NODE_ENV !== "production";
+if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
+const jobs = startJobs(services, logSink(logger), logger);
+const app = await buildServer({ services, logger, trustProxy: trustProxySetting(config.TRUST_PROXY) });
 await app.listen({ host: config.HOST, port: config.PORT });
 logger.info(`QRcoats ${version} serving ${config.PUBLIC_URL} (web) and ${config.PUBLIC_URL}/admin/ (admin)`);
+const signIns = demo ? await demoSignIns(services, config.PUBLIC_URL) : null;
+// Plain text on purpose: the first thing a newcomer reads, not a log line to parse.
+if (signIns) process.stdout.write(`\nQRcoats is running at ${config.PUBLIC_URL}/ (admin panel: ${config.PUBLIC_URL}/admin/)\n${signIns}\n\n`);
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals) {
@@ -52,6 +64,7 @@ async function shutdown(signal: NodeJS.Signals) {
   }, config.SHUTDOWN_GRACE_SECONDS * 1000);
   deadline.unref();
   await app.close();
+  await jobs.stop();
   await db.close();
   logger.info("stopped");
   logger.flush();

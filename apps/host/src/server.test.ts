@@ -1,12 +1,18 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createApiConfig, generateKeys, type ApiServices } from "@qrcoats/api";
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import { startHost } from "@qrcoats/testing";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "./server";
+
+function servicesFor(db: TestDatabase, publicUrl = "http://localhost"): ApiServices {
+  const { jwtSecret, ...keys } = generateKeys();
+  return { db, version: "9.9.9", config: createApiConfig({ publicUrl, jwtSecret, keys }), clock: () => new Date() };
+}
 
 describe("the HTTP host", () => {
   let db: TestDatabase;
@@ -22,7 +28,7 @@ describe("the HTTP host", () => {
     }
     db = await createTestDatabase();
     server = await buildServer({
-      services: { db, version: "9.9.9" },
+      services: servicesFor(db),
       logger: pino({ level: "silent" }),
       apps: [
         { name: "admin", prefix: "/admin/", root: path.join(appsRoot, "admin") },
@@ -107,5 +113,52 @@ describe("the host process", () => {
 
   it("refuses to start on a bad setting, naming it", async () => {
     await expect(startHost({ PORT: "not-a-port" })).rejects.toThrow(/PORT: /);
+  });
+});
+
+describe("security headers", () => {
+  let db: TestDatabase;
+  let server: FastifyInstance;
+  let base: string;
+  const appsRoot = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-apps-"));
+
+  beforeAll(async () => {
+    fs.mkdirSync(path.join(appsRoot, "web"), { recursive: true });
+    fs.writeFileSync(path.join(appsRoot, "web", "index.html"), "<title>web</title>");
+    db = await createTestDatabase();
+    server = await buildServer({
+      services: servicesFor(db),
+      logger: pino({ level: "silent" }),
+      apps: [{ name: "web", prefix: "/", root: path.join(appsRoot, "web") }],
+      trustProxy: "127.0.0.1",
+    });
+    base = await server.listen({ host: "127.0.0.1", port: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.close();
+  });
+
+  it("limit pages to their own origin, forbid framing and sniffing, and send no referrer", async () => {
+    for (const url of ["/", "/t/some-ticket", "/trpc/health", "/healthz"]) {
+      const headers = (await fetch(`${base}${url}`, { headers: { accept: "text/html" } })).headers;
+      const csp = headers.get("content-security-policy")!;
+      expect(csp, url).toContain("default-src 'self'");
+      expect(csp, url).toContain("script-src 'self'");
+      expect(csp, url).toContain("frame-ancestors 'none'");
+      expect(csp, url).toContain("object-src 'none'");
+      expect(csp, url).not.toContain("unsafe-inline");
+      expect(headers.get("x-content-type-options"), url).toBe("nosniff");
+      expect(headers.get("x-frame-options"), url).toBe("DENY");
+      expect(headers.get("referrer-policy"), url).toBe("no-referrer");
+      expect(headers.get("permissions-policy"), url).toContain("camera=(self)");
+      expect(headers.get("x-powered-by"), url).toBeNull();
+    }
+  });
+
+  it("send HSTS only over HTTPS", async () => {
+    expect((await fetch(`${base}/`)).headers.get("strict-transport-security")).toBeNull();
+    const viaTls = await fetch(`${base}/`, { headers: { "x-forwarded-proto": "https" } });
+    expect(viaTls.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
   });
 });

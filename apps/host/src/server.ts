@@ -1,25 +1,33 @@
-import { appRouter, checkHealth, createContext, type ApiServices } from "@qrcoats/api";
+import { appRouter, checkHealth, createContext, RetryLaterError, type ApiServices } from "@qrcoats/api";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
+import { securityHeaders } from "./security-headers";
 import { serveApps, type SinglePageApp } from "./static-apps";
 
 export type ServerOptions = {
   services: ApiServices;
+  /** Whether to believe X-Forwarded-* headers (see TRUST_PROXY). */
+  trustProxy?: boolean | string;
   logger: FastifyServerOptions["loggerInstance"];
   /** Where the built apps are; tests point this at fixtures. */
   apps?: SinglePageApp[];
 };
 
 /** Everything one HTTP host serves: the API at /trpc, the two apps, and /healthz. */
-export async function buildServer({ services, logger, apps }: ServerOptions) {
+export async function buildServer({ services, logger, apps, trustProxy = false }: ServerOptions) {
   const app = Fastify({
     loggerInstance: logger,
+    trustProxy,
     // tRPC batches are small; anything larger is refused before it is parsed.
     bodyLimit: 256 * 1024,
+    // A request (headers and body) must arrive within this; slow-loris clients are cut off.
+    // Responses may take longer: live subscriptions stay open.
+    requestTimeout: 30_000,
     routerOptions: { maxParamLength: 5000 },
     logController: new OneLinePerRequest(),
   });
 
+  await securityHeaders(app);
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     trpcOptions: {
@@ -28,9 +36,20 @@ export async function buildServer({ services, logger, apps }: ServerOptions) {
         createContext(services, {
           headers: toHeaders(req.headers),
           clientAddress: req.ip,
+          // Fastify derives the protocol from the socket, or from X-Forwarded-Proto when
+          // the proxy is trusted.
+          secure: req.protocol === "https",
           responseHeaders: new Headers(),
         }),
-      responseMeta: ({ ctx }) => ({ headers: ctx?.request?.responseHeaders }),
+      responseMeta({ ctx, errors }) {
+        const headers = new Headers(ctx?.request?.responseHeaders);
+        const retryAfter = Math.max(
+          0,
+          ...errors.map((error) => (error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : 0)),
+        );
+        if (retryAfter > 0) headers.set("retry-after", String(retryAfter));
+        return { headers };
+      },
       onError({ error, path }) {
         // Expected refusals (bad input, no access) are answers, not incidents.
         if (error.code === "INTERNAL_SERVER_ERROR") {

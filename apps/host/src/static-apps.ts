@@ -31,9 +31,11 @@ export async function serveApps(app: FastifyInstance, apps: SinglePageApp[] = AP
       decorateReply: !replyDecorated,
       wildcard: true,
       index: ["index.html"],
+      // Our own cache-control below, not the plugin's default max-age=0.
+      cacheControl: false,
       // Vite fingerprints everything under assets/: cache it for good. Pages revalidate.
       setHeaders(res, filePath) {
-        res.header(
+        res.setHeader(
           "cache-control",
           filePath.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache",
         );

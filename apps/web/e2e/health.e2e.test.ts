@@ -18,7 +18,7 @@ describe.runIf(browserAvailable())("web app", () => {
     const page = await context.newPage();
     await page.goto("/");
     await expect.poll(() => page.getByTestId("health-status").textContent()).toBe("ok");
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("QRcoats");
+    expect(await page.getByRole("link", { name: "QRcoats" }).textContent()).toBe("QRcoats");
     expect(await page.getByLabel("Server health").textContent()).toMatch(/migrations at \d{14}_\w+/);
     await saveScreenshot(page, "web/health");
     await context.close();

@@ -1,11 +1,23 @@
-import { HealthStatus } from "@qrcoats/ui";
+import { Route, Switch } from "wouter";
+import { ForgotPasswordPage, ResetPasswordPage } from "./auth/password-reset-pages";
+import { SignInPage } from "./auth/sign-in-page";
+import { SignUpPage } from "./auth/sign-up-page";
+import { HomePage } from "./home-page";
+import { Layout } from "./layout";
 
 export function App() {
   return (
-    <main className="mx-auto max-w-md p-6">
-      <h1 className="mb-4 text-2xl font-bold">QRcoats</h1>
-      <p className="mb-6 text-slate-600">Your coat check ticket, on your phone.</p>
-      <HealthStatus />
-    </main>
+    <Layout>
+      <Switch>
+        <Route path="/" component={HomePage} />
+        <Route path="/signin" component={SignInPage} />
+        <Route path="/signup" component={SignUpPage} />
+        <Route path="/forgot-password" component={ForgotPasswordPage} />
+        <Route path="/reset-password" component={ResetPasswordPage} />
+        <Route>
+          <p>This page does not exist.</p>
+        </Route>
+      </Switch>
+    </Layout>
   );
 }

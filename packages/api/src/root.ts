@@ -1,7 +1,11 @@
 import { authRouter } from "./auth/router";
+import { employeeRouter } from "./employee/router";
 import { healthProcedure } from "./health/router";
 import { orgRouter } from "./org/router";
+import { performanceRouter } from "./performance/router";
 import { qrRouter } from "./qr/router";
+import { shiftRouter } from "./shift/router";
+import { taskRouter } from "./task/router";
 import { createTRPCRouter } from "./trpc";
 import { rackRouter, venueRouter } from "./venue/router";
 
@@ -9,6 +13,10 @@ export const appRouter = createTRPCRouter({
   health: healthProcedure,
   auth: authRouter,
   org: orgRouter,
+  employee: employeeRouter,
+  task: taskRouter,
+  shift: shiftRouter,
+  performance: performanceRouter,
   venue: venueRouter,
   rack: rackRouter,
   qr: qrRouter,

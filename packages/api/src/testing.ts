@@ -2,7 +2,8 @@ import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { createApiConfig, generateKeys, type ApiConfig } from "./config";
-import { createContext, createInnerContext, type ApiServices, type RequestInfo } from "./context";
+import { createInnerContext, type ApiServices } from "./context";
+import { createInProcessClient, type InProcessCaller, type InProcessClient } from "./in-process-client";
 import { ReasonedRefusal, RetryLaterError } from "./lib/errors";
 import { appRouter } from "./root";
 import { createCallerFactory } from "./trpc";
@@ -19,16 +20,8 @@ export class TestClock {
   }
 }
 
-export type Caller = ReturnType<typeof createCaller>;
-
-export type TestClient = {
-  api: Caller;
-  /** The cookies this client holds, as a browser would keep them. */
-  cookies: Map<string, string>;
-  /** Every Set-Cookie header it received, raw, in order. */
-  setCookieHeaders: string[];
-  headers: Headers;
-};
+export type Caller = InProcessCaller;
+export type TestClient = InProcessClient;
 
 /**
  * The API over a fresh database, called through `createContext` exactly as the host does,
@@ -57,23 +50,7 @@ export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}) 
 
   /** A client: a browser by default (Origin and a cookie jar), or a program (no Origin). */
   function client(options: { address?: string; origin?: string | null; secure?: boolean } = {}): TestClient {
-    const cookies = new Map<string, string>();
-    const setCookieHeaders: string[] = [];
-    const headers = new Headers({ host: new URL(TEST_ORIGIN).host, "user-agent": "qrcoats-tests" });
-    const origin = options.origin === undefined ? TEST_ORIGIN : options.origin;
-    if (origin !== null) headers.set("origin", origin);
-    const api = createCaller(async () => {
-      const request: RequestInfo = {
-        headers: new Headers(headers),
-        clientAddress: options.address ?? "203.0.113.10",
-        secure: options.secure ?? false,
-        responseHeaders: cookieJarHeaders(cookies, setCookieHeaders),
-      };
-      const jar = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-      if (jar) request.headers.set("cookie", jar);
-      return createContext(services, request);
-    });
-    return { api, cookies, setCookieHeaders, headers };
+    return createInProcessClient(services, { address: "203.0.113.10", userAgent: "qrcoats-tests", ...options });
   }
 
   /** A program holding an access token. */
@@ -118,26 +95,6 @@ export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}) 
 export type TestApi = Awaited<ReturnType<typeof createTestApi>>;
 
 export const STRONG_PASSWORD = "correct horse battery staple 42";
-
-/** Response headers that also do what a browser does with Set-Cookie. */
-function cookieJarHeaders(jar: Map<string, string>, log: string[]): Headers {
-  const headers = new Headers();
-  const append = headers.append.bind(headers);
-  const appendAndStore = (name: string, value: string) => {
-    append(name, value);
-    if (name.toLowerCase() !== "set-cookie") return;
-    log.push(value);
-    const [pair, ...attributes] = value.split(";").map((part) => part.trim());
-    const [cookieName, cookieValue] = pair!.split("=") as [string, string];
-    const expired = attributes.some(
-      (a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && new Date(a.slice(8)) <= new Date()),
-    );
-    if (expired || cookieValue === "") jar.delete(cookieName);
-    else jar.set(cookieName, cookieValue);
-  };
-  Object.defineProperty(headers, "append", { value: appendAndStore });
-  return headers;
-}
 
 export type Refusal = {
   code: string;

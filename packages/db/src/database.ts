@@ -4,6 +4,7 @@ import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { applyMigrations, type MigrationReport } from "./migrations/applier";
 import { createPGliteAdapter } from "./pglite-adapter";
+import { PostgresListener } from "./listener";
 import { connectPostgres, openPGlite, pgliteSession, type SqlSession } from "./sql";
 
 /** Where the embedded database (and other local state) lives unless told otherwise. */
@@ -26,6 +27,11 @@ export type Database = {
   sql: SqlSession;
   /** Applies pending migrations over a connection of its own. */
   migrate(): Promise<MigrationReport>;
+  /**
+   * Hears NOTIFY on a channel: from every host on PostgreSQL (one dedicated connection,
+   * re-established after a drop), in-process on PGlite. Returns how to stop listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 };
 
@@ -42,6 +48,7 @@ function openPostgres(url: string, poolSize = 10): Database {
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const listener = new PostgresListener(url);
   return {
     kind: "postgres",
     location: redactUrl(url),
@@ -63,7 +70,9 @@ function openPostgres(url: string, poolSize = 10): Database {
         await session.close();
       }
     },
+    listen: (channel, onPayload) => listener.listen(channel, onPayload),
     async close() {
+      await listener.close();
       await prisma.$disconnect();
       await pool.end();
     },
@@ -80,6 +89,10 @@ async function openEmbedded(dataDir?: string): Promise<Database> {
     prisma,
     sql,
     migrate: () => applyMigrations(sql),
+    async listen(channel, onPayload) {
+      const stop = await pglite.listen(channel, onPayload);
+      return () => stop();
+    },
     async close() {
       await prisma.$disconnect();
       await pglite.close();

@@ -38,6 +38,8 @@ export async function startHost(env: Record<string, string> = {}): Promise<Runni
       DATA_DIR: dataDir,
       DATABASE_URL: database?.url ?? "",
       LOG_LEVEL: "info",
+      // Tests make the people they need; opt in with DEMO_DATA: "auto" to get the demo.
+      DEMO_DATA: "off",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "@qrcoats/db";
-import { parseCookie, stringifySetCookie } from "cookie";
+import { parse, serialize } from "cookie";
 import type { ApiConfig } from "../config";
 import type { RequestInfo } from "../context";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
@@ -49,7 +49,7 @@ export async function startBrowserSession(
 }
 
 export function readSessionToken(request: RequestInfo): string | null {
-  const cookies = parseCookie(request.headers.get("cookie") ?? "");
+  const cookies = parse(request.headers.get("cookie") ?? "");
   const token = cookies[request.secure ? COOKIE_NAME.secure : COOKIE_NAME.plain];
   return token && /^[a-z2-7]{32}$/.test(token) ? token : null;
 }
@@ -57,9 +57,7 @@ export function readSessionToken(request: RequestInfo): string | null {
 export function setSessionCookie(request: RequestInfo, token: string, expiresAt: Date): void {
   request.responseHeaders.append(
     "set-cookie",
-    stringifySetCookie({
-      name: request.secure ? COOKIE_NAME.secure : COOKIE_NAME.plain,
-      value: token,
+    serialize(request.secure ? COOKIE_NAME.secure : COOKIE_NAME.plain, token, {
       httpOnly: true,
       sameSite: "lax",
       secure: request.secure,
@@ -72,9 +70,7 @@ export function setSessionCookie(request: RequestInfo, token: string, expiresAt:
 export function clearSessionCookie(request: RequestInfo): void {
   request.responseHeaders.append(
     "set-cookie",
-    stringifySetCookie({
-      name: request.secure ? COOKIE_NAME.secure : COOKIE_NAME.plain,
-      value: "",
+    serialize(request.secure ? COOKIE_NAME.secure : COOKIE_NAME.plain, "", {
       httpOnly: true,
       sameSite: "lax",
       secure: request.secure,

@@ -1,3 +1,4 @@
+import { Prisma } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { ZodRealError } from "zod";
 
@@ -43,4 +44,9 @@ function describeWait(seconds: number): string {
   if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);
   return `${minutes} minutes`;
+}
+
+/** A unique constraint or unique index said no: on both engines, Prisma's P2002. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }

@@ -1,0 +1,43 @@
+import { Button, useSession, useSignOut } from "@qrcoats/ui";
+import type { ReactNode } from "react";
+import { Link, useLocation } from "wouter";
+
+/** The admin shell: who is signed in, for which organization, and the way out. */
+export function Layout({ children }: { children: ReactNode }) {
+  const { me } = useSession();
+  const signOut = useSignOut();
+  const [, navigate] = useLocation();
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="border-b border-slate-800 bg-slate-900 text-white">
+        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3">
+          <Link href="/" className="text-lg font-bold tracking-tight">
+            QRcoats <span className="font-normal text-slate-300">Admin</span>
+          </Link>
+          {me && (
+            <div className="flex items-center gap-3">
+              <span className="text-sm text-slate-200" data-testid="signed-in-as">
+                {me.user.name}
+                {me.membership && <span className="text-slate-400"> · {me.membership.organization.name}</span>}
+              </span>
+              <Button
+                variant="ghost"
+                size="sm"
+                className="text-white hover:bg-slate-800"
+                busy={signOut.isPending}
+                onClick={() => signOut.mutate(undefined, { onSettled: () => navigate("/signin") })}
+              >
+                Sign out
+              </Button>
+            </div>
+          )}
+        </div>
+      </header>
+      <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">{children}</main>
+    </div>
+  );
+}
+
+export function PageTitle({ children }: { children: ReactNode }) {
+  return <h1 className="mb-4 text-2xl font-bold tracking-tight text-slate-900">{children}</h1>;
+}

@@ -1,0 +1,23 @@
+import { createApiConfig, type ApiServices } from "@qrcoats/api";
+import type { Database } from "@qrcoats/db";
+import type { Config } from "./config";
+import type { HostKeys } from "./secrets";
+
+export function createServices(config: Config, db: Database, keys: HostKeys, version: string): ApiServices {
+  const { jwtSecret, ...apiKeys } = keys;
+  return {
+    db,
+    version,
+    config: createApiConfig(
+      { publicUrl: config.PUBLIC_URL, jwtSecret, keys: apiKeys },
+      { trustedOrigins: config.TRUSTED_ORIGINS ?? [], auth: { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS } },
+    ),
+    clock: () => new Date(),
+  };
+}
+
+/** Fastify's trustProxy from TRUST_PROXY: off, "true" (any proxy), or the proxies' addresses/CIDRs. */
+export function trustProxySetting(value: string | undefined): boolean | string {
+  if (value === undefined || value === "false") return false;
+  return value === "true" ? true : value;
+}

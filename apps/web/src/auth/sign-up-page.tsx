@@ -1,0 +1,57 @@
+import { applyApiError, Button, FormError, TextField, trpc } from "@qrcoats/ui";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useForm } from "react-hook-form";
+import { Link, useLocation } from "wouter";
+import { PageTitle } from "../layout";
+
+type SignUp = { name: string; email: string; password: string };
+
+export function SignUpPage() {
+  const [, navigate] = useLocation();
+  const queryClient = useQueryClient();
+  const form = useForm<SignUp>({ defaultValues: { name: "", email: "", password: "" } });
+  const register = useMutation(
+    trpc.auth.register.mutationOptions({
+      onSuccess: (me) => {
+        queryClient.setQueryData(trpc.auth.me.queryKey(), me);
+        navigate("/");
+      },
+      onError: (error) => applyApiError(form, error),
+    }),
+  );
+  const { errors } = form.formState;
+  return (
+    <section>
+      <PageTitle>Create your account</PageTitle>
+      <form noValidate className="flex flex-col gap-4" onSubmit={form.handleSubmit((values) => register.mutate(values))}>
+        <FormError form={form} />
+        <TextField label="Your name" autoComplete="name" error={errors.name?.message} {...form.register("name", { required: "Enter your name." })} />
+        <TextField
+          label="Email"
+          type="email"
+          inputMode="email"
+          autoComplete="email"
+          error={errors.email?.message}
+          {...form.register("email", { required: "Enter your email address." })}
+        />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 10 characters. A few unusual words make a strong one."
+          error={errors.password?.message}
+          {...form.register("password", { required: "Choose a password." })}
+        />
+        <Button type="submit" size="lg" busy={register.isPending}>
+          Create account
+        </Button>
+      </form>
+      <p className="mt-6 text-sm text-slate-700">
+        Already have an account?{" "}
+        <Link href="/signin" className="font-semibold text-indigo-700 underline-offset-4 hover:underline">
+          Sign in
+        </Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCClient } from "@trpc/client";
+import superjson from "superjson";
+// Types only: nothing of the server (Prisma, argon2, pg) reaches a consumer's bundle.
+import type { AppRouter } from "../root";
+
+export type { AppRouter };
+export type { RouterInputs, RouterOutputs } from "../types";
+
+export type QRcoatsClientOptions = {
+  /** The API's address, e.g. "https://coats.example.com/trpc". */
+  url: string;
+  /** The account the program acts as. */
+  email: string;
+  password: string;
+  /** Refresh this long before the access token expires (default 60 s). */
+  refreshMarginSeconds?: number;
+  /** For runtimes without a global fetch, or to add tracing. */
+  fetch?: typeof fetch;
+};
+
+type Tokens = { accessToken: string; accessTokenExpiresAt: Date; refreshToken: string };
+
+export type QRcoatsClient = {
+  /** Every procedure of the API, typed from the router. */
+  api: TRPCClient<AppRouter>;
+  /** Ends the program's session on the server; the client can sign in again afterwards. */
+  signOut(): Promise<void>;
+  /** When the current access token expires, for monitoring; null before the first call. */
+  accessTokenExpiresAt(): Date | null;
+};
+
+/**
+ * A typed QRcoats client for Node and browsers: signs in with `auth.issueToken` on first use,
+ * sends the JWT with every batch, and swaps the refresh token for a new pair shortly before
+ * the access token expires, so callers never see an expiry. If the refresh token is refused
+ * (revoked, reused elsewhere) it signs in again with the credentials.
+ */
+export function createQRcoatsClient(options: QRcoatsClientOptions): QRcoatsClient {
+  const margin = (options.refreshMarginSeconds ?? 60) * 1000;
+  const transport = { url: options.url, transformer: superjson, fetch: options.fetch };
+  // Signing in and refreshing go through a client that sends no token.
+  const auth = createTRPCClient<AppRouter>({ links: [httpBatchLink(transport)] });
+
+  let tokens: Tokens | null = null;
+  let pending: Promise<Tokens> | null = null;
+
+  const signIn = () => auth.auth.issueToken.mutate({ email: options.email, password: options.password });
+  async function refresh(current: Tokens): Promise<Tokens> {
+    try {
+      return await auth.auth.refreshToken.mutate({ refreshToken: current.refreshToken });
+    } catch (error) {
+      if (error instanceof TRPCClientError && error.data?.code === "UNAUTHORIZED") return signIn();
+      throw error;
+    }
+  }
+
+  /** One sign-in or refresh at a time, however many calls are waiting for it. */
+  function freshTokens(): Promise<Tokens> {
+    if (tokens && tokens.accessTokenExpiresAt.getTime() - Date.now() > margin) return Promise.resolve(tokens);
+    pending ??= (tokens ? refresh(tokens) : signIn())
+      .then((next) => (tokens = next))
+      .finally(() => (pending = null));
+    return pending;
+  }
+
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        ...transport,
+        async headers() {
+          return { authorization: `Bearer ${(await freshTokens()).accessToken}` };
+        },
+      }),
+    ],
+  });
+
+  return {
+    api,
+    async signOut() {
+      if (!tokens) return;
+      await api.auth.logout.mutate();
+      tokens = null;
+    },
+    accessTokenExpiresAt: () => tokens?.accessTokenExpiresAt ?? null,
+  };
+}

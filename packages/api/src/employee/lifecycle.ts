@@ -1,0 +1,114 @@
+import type { Role } from "@qrcoats/db";
+import { TRPCError } from "@trpc/server";
+import { audit } from "../auth/audit";
+import { revokeSessions } from "../auth/sessions";
+import type { Context } from "../context";
+import { assertVenuesOfOrganization } from "../venue/access";
+import { assertAnotherActiveAdmin, assertEmployeeOfOrganization, lockOrganization, type Actor } from "./access";
+import { readEmployee, sealPhone, type EmployeeRecord } from "./records";
+
+export type EmployeeChanges = {
+  name?: string;
+  /** null clears it. */
+  position?: string | null;
+  /** null clears it. */
+  phone?: string | null;
+  /** The full set of venues they work at from now on. */
+  venueIds?: string[];
+  role?: Role;
+};
+
+export async function updateEmployee(ctx: Context, admin: Actor, employeeId: string, changes: EmployeeChanges): Promise<EmployeeRecord> {
+  const target = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
+  const now = ctx.clock();
+  await ctx.prisma.$transaction(async (tx) => {
+    if (changes.role === "EMPLOYEE" && target.membership.role === "ADMIN" && target.membership.status === "ACTIVE") {
+      await lockOrganization(tx, admin.organizationId);
+      await assertAnotherActiveAdmin(tx, admin.organizationId, employeeId, target.membership.user.name);
+    }
+    if (changes.venueIds) {
+      await assertVenuesOfOrganization(tx, admin.organizationId, changes.venueIds);
+      await tx.employeeVenue.deleteMany({ where: { employeeId } });
+      await tx.employeeVenue.createMany({ data: [...new Set(changes.venueIds)].map((venueId) => ({ employeeId, venueId })) });
+    }
+    if (changes.name !== undefined) {
+      await tx.user.update({ where: { id: target.membership.user.id }, data: { name: changes.name } });
+    }
+    if (changes.role !== undefined) {
+      await tx.membership.update({ where: { id: target.membership.id }, data: { role: changes.role } });
+    }
+    await tx.employee.update({
+      where: { id: employeeId },
+      data: {
+        ...(changes.position !== undefined ? { position: changes.position } : {}),
+        ...(changes.phone !== undefined ? sealPhone(ctx.config.keys, changes.phone) : {}),
+        updatedAt: now,
+      },
+    });
+    await audit(
+      tx,
+      {
+        type: "EMPLOYEE_UPDATED",
+        userId: admin.userId,
+        organizationId: admin.organizationId,
+        // Which fields, never their values: the phone is not to be found in the log either.
+        detail: { employeeId, fields: Object.keys(changes).filter((key) => changes[key as keyof EmployeeChanges] !== undefined) },
+      },
+      ctx.request,
+      now,
+    );
+  });
+  return readEmployee(ctx.prisma, ctx.config.keys, admin, employeeId);
+}
+
+/**
+ * Ends someone's access at once and for good: every session is revoked (their cookie and
+ * their tokens fail on the next request), and an open shift is closed. Their records stay.
+ */
+export async function deactivateEmployee(ctx: Context, admin: Actor, employeeId: string): Promise<EmployeeRecord> {
+  const target = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
+  const { name } = target.membership.user;
+  if (employeeId === admin.employeeId) {
+    throw new TRPCError({ code: "CONFLICT", message: "You cannot deactivate yourself. Ask another admin." });
+  }
+  const now = ctx.clock();
+  await ctx.prisma.$transaction(async (tx) => {
+    await lockOrganization(tx, admin.organizationId);
+    if (target.membership.role === "ADMIN") await assertAnotherActiveAdmin(tx, admin.organizationId, employeeId, name);
+    const changed = await tx.membership.updateMany({
+      where: { id: target.membership.id, status: "ACTIVE" },
+      data: { status: "DEACTIVATED", deactivatedAt: now },
+    });
+    if (changed.count === 0) throw new TRPCError({ code: "CONFLICT", message: `${name} is already deactivated.` });
+    const sessionsEnded = await revokeSessions(tx, { userId: target.membership.user.id }, "deactivated", now);
+    // Not clocked out by them: marked like the job's closings, so reports can tell.
+    await tx.shift.updateMany({ where: { employeeId, endedAt: null }, data: { endedAt: now, autoClosed: true } });
+    await audit(
+      tx,
+      { type: "EMPLOYEE_DEACTIVATED", userId: admin.userId, organizationId: admin.organizationId, detail: { employeeId, sessionsEnded } },
+      ctx.request,
+      now,
+    );
+  });
+  return readEmployee(ctx.prisma, ctx.config.keys, admin, employeeId);
+}
+
+/** Lets someone back in; they sign in again, as every session ended when they left. */
+export async function reactivateEmployee(ctx: Context, admin: Actor, employeeId: string): Promise<EmployeeRecord> {
+  const target = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
+  const now = ctx.clock();
+  await ctx.prisma.$transaction(async (tx) => {
+    const changed = await tx.membership.updateMany({
+      where: { id: target.membership.id, status: "DEACTIVATED" },
+      data: { status: "ACTIVE", deactivatedAt: null },
+    });
+    if (changed.count === 0) throw new TRPCError({ code: "CONFLICT", message: `${target.membership.user.name} is already active.` });
+    await audit(
+      tx,
+      { type: "EMPLOYEE_REACTIVATED", userId: admin.userId, organizationId: admin.organizationId, detail: { employeeId } },
+      ctx.request,
+      now,
+    );
+  });
+  return readEmployee(ctx.prisma, ctx.config.keys, admin, employeeId);
+}

@@ -1,0 +1,95 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { passwordShape } from "../auth/passwords";
+import { emailInput } from "../auth/router";
+import { normalize } from "../lib/field-crypto";
+import { idInput } from "../lib/inputs";
+import { pageInput } from "../lib/pagination";
+import { adminProcedure, memberProcedure, publicProcedure } from "../trpc";
+import { acceptInvitation, describeInvitation, inviteEmployee, resendInvitation } from "./invitations";
+import { deactivateEmployee, reactivateEmployee, updateEmployee } from "./lifecycle";
+import { EMPLOYEE_STATUSES, getEmployee, listEmployees, readEmployee } from "./records";
+
+const nameInput = z.string().trim().min(1, "Enter a name.").max(100, "Use at most 100 characters.");
+const positionInput = z.string().trim().min(1, "Enter a position, or leave it out.").max(100, "Use at most 100 characters.");
+const phoneInput = z
+  .string()
+  .trim()
+  .max(32, "Use at most 32 characters.")
+  .regex(/^\+?[\d\s()./-]+$/, "Use digits, spaces and + - ( ) . / only.")
+  .refine((phone) => {
+    const digits = normalize.phoneDigits(phone).length;
+    return digits >= 6 && digits <= 15;
+  }, "A phone number has 6 to 15 digits.");
+const roleInput = z.enum(["EMPLOYEE", "ADMIN"], "The role is EMPLOYEE or ADMIN.");
+const venueIdsInput = z.array(idInput("venue")).max(100, "Assign at most 100 venues.");
+const invitationToken = z.string().trim().min(1, "The link has no token.").max(200, "This invitation link is not valid.");
+
+export const employeeRouter = {
+  /** Invites a person: account, membership, staff record and an emailed single-use link. */
+  create: adminProcedure
+    .input(
+      z.object({
+        email: emailInput,
+        name: nameInput,
+        role: roleInput.default("EMPLOYEE"),
+        position: positionInput.optional(),
+        phone: phoneInput.optional(),
+        venueIds: venueIdsInput,
+      }),
+    )
+    .mutation(({ ctx, input }) => inviteEmployee(ctx, ctx.member, input)),
+
+  /** What the accept page shows: whose invitation, to which organization, until when. */
+  invitation: publicProcedure
+    .input(z.object({ token: invitationToken }))
+    .query(({ ctx, input }) => describeInvitation(ctx, input.token)),
+
+  /** Sets the password, signs the person in (cookie) and answers like `auth.login`. */
+  acceptInvitation: publicProcedure
+    .input(z.object({ token: invitationToken, password: passwordShape }))
+    .mutation(({ ctx, input }) => acceptInvitation(ctx, input)),
+
+  resendInvitation: adminProcedure
+    .input(z.object({ employeeId: idInput("employee") }))
+    .mutation(({ ctx, input }) => resendInvitation(ctx, ctx.member, input.employeeId)),
+
+  update: adminProcedure
+    .input(
+      z.object({
+        employeeId: idInput("employee"),
+        name: nameInput.optional(),
+        position: positionInput.nullable().optional(),
+        phone: phoneInput.nullable().optional(),
+        venueIds: venueIdsInput.optional(),
+        role: roleInput.optional(),
+      }),
+    )
+    .mutation(({ ctx, input: { employeeId, ...changes } }) => updateEmployee(ctx, ctx.member, employeeId, changes)),
+
+  deactivate: adminProcedure
+    .input(z.object({ employeeId: idInput("employee") }))
+    .mutation(({ ctx, input }) => deactivateEmployee(ctx, ctx.member, input.employeeId)),
+
+  reactivate: adminProcedure
+    .input(z.object({ employeeId: idInput("employee") }))
+    .mutation(({ ctx, input }) => reactivateEmployee(ctx, ctx.member, input.employeeId)),
+
+  /** Admins: anyone of their organization. Employees: themself. */
+  get: memberProcedure
+    .input(z.object({ employeeId: idInput("employee") }))
+    .query(({ ctx, input }) => getEmployee(ctx, ctx.member, input.employeeId)),
+
+  me: memberProcedure.query(({ ctx }) => readEmployee(ctx.prisma, ctx.config.keys, ctx.member, ctx.member.employeeId)),
+
+  list: adminProcedure
+    .input(
+      z.object({
+        search: z.string().trim().min(1, "Enter something to search for.").max(100, "Use at most 100 characters.").optional(),
+        venueId: idInput("venue").optional(),
+        status: z.enum(EMPLOYEE_STATUSES, "The status is INVITED, ACTIVE or DEACTIVATED.").optional(),
+        ...pageInput,
+      }),
+    )
+    .query(({ ctx, input }) => listEmployees(ctx, ctx.member, input)),
+} satisfies TRPCRouterRecord;

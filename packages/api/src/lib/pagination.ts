@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { fieldError } from "./errors";
+
+// Keyset pagination: a page continues after the last row of the previous one, by the same
+// columns the list is ordered by, so deep pages cost what the first one does and rows added
+// meanwhile never shift a page. The cursor is opaque to clients.
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+export const pageInput = {
+  cursor: z.string().min(1).max(512, "This cursor is not valid.").optional(),
+  limit: z
+    .number()
+    .int("Ask for a whole number of items.")
+    .min(1, "Ask for at least 1 item.")
+    .max(100, "Ask for at most 100 items.")
+    .default(DEFAULT_PAGE_SIZE),
+};
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+export function encodeCursor(values: string[]): string {
+  return Buffer.from(JSON.stringify(values)).toString("base64url");
+}
+
+const rowId = z.uuid();
+
+/**
+ * The values a cursor of `count` values carries, the last being a row id (the tie-breaker
+ * of every order); a field error when it was not ours.
+ */
+export function decodeCursor(cursor: string, count: number): string[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (
+      Array.isArray(values) &&
+      values.length === count &&
+      values.every((value) => typeof value === "string") &&
+      rowId.safeParse(values.at(-1)).success
+    ) {
+      return values;
+    }
+  } catch {
+    // Falls through to the same answer as a well-formed but foreign cursor.
+  }
+  throw fieldError("cursor", "This cursor is not valid. Start again from the first page.");
+}
+
+/** A cursor for timestamps with an id to break ties; a bad date is a bad cursor. */
+export function decodeTimeCursor(cursor: string): { at: Date; id: string } {
+  const [at, id] = decodeCursor(cursor, 2) as [string, string];
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) {
+    throw fieldError("cursor", "This cursor is not valid. Start again from the first page.");
+  }
+  return { at: date, id };
+}
+
+/** Turns `limit + 1` fetched rows into a page: the extra row only says there is more. */
+export function toPage<Row, Item>(rows: Row[], limit: number, cursorOf: (row: Row) => string[], shape: (row: Row) => Item): Page<Item> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(shape),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
+}

@@ -1,0 +1,153 @@
+import { Prisma } from "@qrcoats/db";
+import type { Context } from "../context";
+import { assertEmployeeOfOrganization, assertSelfOrAdmin } from "../employee/access";
+import { assertVenuesOfOrganization, type Member } from "../venue/access";
+
+// Performance is derived, never entered: scan history (written by the coat-check domain),
+// shifts and tasks are aggregated by one SQL statement per request, whatever the number of
+// employees. The action and result strings are the coat-check domain's contract with us.
+
+/** A half-open period [from, to): an event exactly at `to` belongs to the next period. */
+export type Period = { from: Date; to: Date };
+
+export type PerformanceMetrics = {
+  employeeId: string;
+  name: string;
+  /** CHECK_IN scans that succeeded. */
+  checkIns: number;
+  /** CHECK_OUT scans that succeeded. */
+  checkOuts: number;
+  /** SCAN actions, whatever their result. */
+  scans: number;
+  /** Refused scan events over all of their scan events (4 decimals); null with none. */
+  refusedScanRate: number | null;
+  /** Time on duty within the period, open shifts counting until now (2 decimals). */
+  shiftHours: number;
+  /** null without time on duty (2 decimals). */
+  scansPerShiftHour: number | null;
+  /** Tasks assigned to them that were completed within the period. */
+  tasksDone: number;
+  /** Of those, completed by their due time or without one. */
+  tasksDoneOnTime: number;
+};
+
+type Totals = {
+  employeeId: string;
+  name: string;
+  checkIns: number;
+  checkOuts: number;
+  scans: number;
+  refused: number;
+  scanEvents: number;
+  shiftSeconds: number;
+  tasksDone: number;
+  tasksDoneOnTime: number;
+};
+
+type Scope = { organizationId: string; employeeId?: string; venueId?: string; leaderboard: boolean };
+
+async function measure(ctx: Context, scope: Scope, { from, to }: Period): Promise<Totals[]> {
+  const now = ctx.clock();
+  const org = Prisma.sql`${scope.organizationId}::uuid`;
+  const atVenue = scope.venueId ? Prisma.sql`AND venue_id = ${scope.venueId}::uuid` : Prisma.empty;
+  const ofEmployee = (column: Prisma.Sql) => (scope.employeeId ? Prisma.sql`AND ${column} = ${scope.employeeId}::uuid` : Prisma.empty);
+  // The leaderboard lists the staff who could have worked (joined, active, and at the venue
+  // when one is asked for) and everyone who did work there, deactivated since or not.
+  const listed = !scope.leaderboard
+    ? Prisma.empty
+    : Prisma.sql`AND (
+        sc.employee_id IS NOT NULL OR sh.employee_id IS NOT NULL
+        ${scope.venueId ? Prisma.empty : Prisma.sql`OR tk.employee_id IS NOT NULL`}
+        OR (m.status = 'ACTIVE' AND u.password_hash IS NOT NULL
+            ${scope.venueId ? Prisma.sql`AND EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.employee_id = e.id AND ev.venue_id = ${scope.venueId}::uuid)` : Prisma.empty}))`;
+
+  return ctx.prisma.$queryRaw<Totals[]>`
+    WITH scans AS (
+      SELECT employee_id,
+             count(*) FILTER (WHERE action = 'CHECK_IN' AND result = 'OK')::int AS check_ins,
+             count(*) FILTER (WHERE action = 'CHECK_OUT' AND result = 'OK')::int AS check_outs,
+             count(*) FILTER (WHERE action = 'SCAN')::int AS scans,
+             count(*) FILTER (WHERE result = 'REFUSED')::int AS refused,
+             count(*)::int AS scan_events
+        FROM qr.scan_events
+       WHERE organization_id = ${org} AND employee_id IS NOT NULL
+         AND occurred_at >= ${from}::timestamptz AND occurred_at < ${to}::timestamptz
+         ${atVenue} ${ofEmployee(Prisma.sql`employee_id`)}
+       GROUP BY employee_id
+    ), shifts AS (
+      SELECT employee_id,
+             sum(extract(epoch FROM least(coalesce(ended_at, ${now}::timestamptz), ${to}::timestamptz)
+                                  - greatest(started_at, ${from}::timestamptz)))::float8 AS seconds
+        FROM employees.shifts
+       WHERE organization_id = ${org}
+         AND started_at < ${to}::timestamptz AND coalesce(ended_at, ${now}::timestamptz) > ${from}::timestamptz
+         ${atVenue} ${ofEmployee(Prisma.sql`employee_id`)}
+       GROUP BY employee_id
+    ), tasks AS (
+      SELECT assignee_id AS employee_id,
+             count(*)::int AS done,
+             count(*) FILTER (WHERE due_at IS NULL OR completed_at <= due_at)::int AS on_time
+        FROM employees.tasks
+       WHERE organization_id = ${org} AND status = 'DONE' AND assignee_id IS NOT NULL
+         AND completed_at >= ${from}::timestamptz AND completed_at < ${to}::timestamptz
+         ${ofEmployee(Prisma.sql`assignee_id`)}
+       GROUP BY assignee_id
+    )
+    SELECT e.id AS "employeeId", u.name,
+           coalesce(sc.check_ins, 0) AS "checkIns", coalesce(sc.check_outs, 0) AS "checkOuts",
+           coalesce(sc.scans, 0) AS scans, coalesce(sc.refused, 0) AS refused,
+           coalesce(sc.scan_events, 0) AS "scanEvents", coalesce(sh.seconds, 0)::float8 AS "shiftSeconds",
+           coalesce(tk.done, 0) AS "tasksDone", coalesce(tk.on_time, 0) AS "tasksDoneOnTime"
+      FROM employees.employees e
+      JOIN auth.memberships m ON m.id = e.membership_id
+      JOIN auth.users u ON u.id = m.user_id
+      LEFT JOIN scans sc ON sc.employee_id = e.id
+      LEFT JOIN shifts sh ON sh.employee_id = e.id
+      LEFT JOIN tasks tk ON tk.employee_id = e.id
+     WHERE e.organization_id = ${org} ${ofEmployee(Prisma.sql`e.id`)} ${listed}`;
+}
+
+const round = (value: number, decimals: number) => Number(value.toFixed(decimals));
+
+function toMetrics(totals: Totals): PerformanceMetrics {
+  const hours = totals.shiftSeconds / 3600;
+  return {
+    employeeId: totals.employeeId,
+    name: totals.name,
+    checkIns: totals.checkIns,
+    checkOuts: totals.checkOuts,
+    scans: totals.scans,
+    refusedScanRate: totals.scanEvents > 0 ? round(totals.refused / totals.scanEvents, 4) : null,
+    shiftHours: round(hours, 2),
+    scansPerShiftHour: totals.shiftSeconds > 0 ? round(totals.scans / hours, 2) : null,
+    tasksDone: totals.tasksDone,
+    tasksDoneOnTime: totals.tasksDoneOnTime,
+  };
+}
+
+export async function employeePerformance(ctx: Context, viewer: Member, employeeId: string, period: Period) {
+  await assertEmployeeOfOrganization(ctx.prisma, viewer.organizationId, employeeId);
+  assertSelfOrAdmin(viewer, employeeId);
+  const [totals] = await measure(ctx, { organizationId: viewer.organizationId, employeeId, leaderboard: false }, period);
+  return { ...period, ...toMetrics(totals!) };
+}
+
+export type LeaderboardEntry = PerformanceMetrics & { rank: number };
+
+/**
+ * Ranked by coats handled (check-ins plus check-outs), then scans, then tasks done; ties
+ * by name, so the order is stable from one request to the next.
+ */
+export async function leaderboard(ctx: Context, admin: Member, venueId: string | undefined, period: Period): Promise<LeaderboardEntry[]> {
+  if (venueId) await assertVenuesOfOrganization(ctx.prisma, admin.organizationId, [venueId]);
+  const rows = (await measure(ctx, { organizationId: admin.organizationId, venueId, leaderboard: true }, period)).map(toMetrics);
+  rows.sort(
+    (a, b) =>
+      b.checkIns + b.checkOuts - (a.checkIns + a.checkOuts) ||
+      b.scans - a.scans ||
+      b.tasksDone - a.tasksDone ||
+      a.name.localeCompare(b.name, "en") ||
+      a.employeeId.localeCompare(b.employeeId),
+  );
+  return rows.map((row, index) => ({ rank: index + 1, ...row }));
+}

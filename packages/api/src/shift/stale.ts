@@ -1,0 +1,17 @@
+import type { PrismaClient } from "@qrcoats/db";
+
+/**
+ * Closes shifts left open longer than `maxHours` (someone forgot to clock out) at
+ * `startedAt + maxHours`, marked autoClosed, so they stop counting as time on duty and the
+ * person can clock in again. One statement; running it again changes nothing. Returns how
+ * many it closed. The host runs it on an interval.
+ */
+export async function closeStaleShifts(prisma: PrismaClient, now: Date, maxHours: number): Promise<number> {
+  if (!(maxHours > 0)) throw new Error("maxHours must be a positive number of hours");
+  const seconds = maxHours * 3600;
+  const cutoff = new Date(now.getTime() - seconds * 1000);
+  return prisma.$executeRaw`
+    UPDATE employees.shifts
+       SET ended_at = started_at + make_interval(secs => ${seconds}::float8), auto_closed = true
+     WHERE ended_at IS NULL AND started_at < ${cutoff}::timestamptz`;
+}

@@ -1,0 +1,56 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { idInput } from "../lib/inputs";
+import { pageInput } from "../lib/pagination";
+import { adminProcedure, memberProcedure } from "../trpc";
+import { createTask, listTasks, TASK_PRIORITIES, TASK_STATUSES, updateTask } from "./tasks";
+
+const titleInput = z.string().trim().min(1, "Enter a title.").max(200, "Use at most 200 characters.");
+const descriptionInput = z.string().trim().max(5000, "Use at most 5000 characters.");
+const priorityInput = z.enum(TASK_PRIORITIES, "The priority is LOW, NORMAL, HIGH or URGENT.");
+const statusInput = z.enum(TASK_STATUSES, "The status is TODO, IN_PROGRESS, DONE or CANCELLED.");
+const dueAtInput = z.date("Enter a date and time.");
+
+export const taskRouter = {
+  create: adminProcedure
+    .input(
+      z.object({
+        title: titleInput,
+        description: descriptionInput.optional(),
+        venueId: idInput("venue").optional(),
+        assigneeId: idInput("employee").optional(),
+        priority: priorityInput.optional(),
+        dueAt: dueAtInput.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => createTask(ctx, ctx.member, input)),
+
+  /** Admins change anything of a task that is not final; its assignee changes its status. */
+  update: memberProcedure
+    .input(
+      z.object({
+        taskId: idInput("task"),
+        title: titleInput.optional(),
+        description: descriptionInput.optional(),
+        venueId: idInput("venue").nullable().optional(),
+        assigneeId: idInput("employee").nullable().optional(),
+        priority: priorityInput.optional(),
+        dueAt: dueAtInput.nullable().optional(),
+        status: statusInput.optional(),
+      }),
+    )
+    .mutation(({ ctx, input: { taskId, ...changes } }) => updateTask(ctx, ctx.member, taskId, changes)),
+
+  /** Admins: every task of the organization. Employees: the tasks assigned to them. */
+  list: memberProcedure
+    .input(
+      z.object({
+        status: statusInput.optional(),
+        assigneeId: idInput("employee").nullable().optional(),
+        venueId: idInput("venue").optional(),
+        overdue: z.boolean("Overdue is true or false.").optional(),
+        ...pageInput,
+      }),
+    )
+    .query(({ ctx, input }) => listTasks(ctx, ctx.member, input)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,27 @@
+import type { AppRouter } from "@qrcoats/api";
+import { TRPCClientError } from "@trpc/client";
+
+type ApiError = TRPCClientError<AppRouter>;
+
+function asApiError(error: unknown): ApiError | null {
+  return error instanceof TRPCClientError ? (error as ApiError) : null;
+}
+
+/** What to tell a person when a call fails: the API's own words, or a plain fallback. */
+export function errorMessage(error: unknown): string {
+  const apiError = asApiError(error);
+  if (!apiError) return "Something went wrong. Try again.";
+  if (!apiError.data) return "The server cannot be reached. Check the connection and try again.";
+  return apiError.message;
+}
+
+export function errorCode(error: unknown): string | undefined {
+  return asApiError(error)?.data?.code;
+}
+
+/** Per-field messages from the API's input validation (zod), for forms to show inline. */
+export function fieldErrors(error: unknown): Record<string, string[] | undefined> {
+  return asApiError(error)?.data?.zodError?.fieldErrors ?? {};
+}
+
+export const isUnauthorized = (error: unknown) => errorCode(error) === "UNAUTHORIZED";
