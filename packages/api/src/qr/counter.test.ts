@@ -1,7 +1,11 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeys } from "../config";
+import { createContext } from "../context";
+import { appRouter } from "../root";
 import { lookupHash } from "../lib/field-crypto";
-import { createTestApi, refusal, type Refusal, type TestApi } from "../testing";
+import { createTestApi, refusal, TEST_ORIGIN, type Refusal, type TestApi } from "../testing";
 import { candidateCode, codeFor } from "./codes";
 import { hireAttendant, openVenue, setClock } from "./test-fixtures";
 
@@ -380,5 +384,29 @@ describe("who may work the counter", () => {
     expect(await t.db.prisma.scanEvent.count()).toBe(before);
     // The admin works every venue of the organization.
     expect((await club.admin.api.qr.scan({ venueId: annex.id, code })).ticket.state).toBe("ISSUED");
+  });
+});
+
+describe("refusals on the wire", () => {
+  it("carry their reason in data.reason, for the counter app to act on", async () => {
+    const cookie = [...attendant.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    const headers = { origin: TEST_ORIGIN, cookie, "content-type": "application/json", host: new URL(TEST_ORIGIN).host };
+    const response = await fetchRequestHandler({
+      endpoint: "/trpc",
+      router: appRouter,
+      req: new Request(`${TEST_ORIGIN}/trpc/qr.scan`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(superjson.serialize({ venueId: club.venue.id, code: "nonsense" })),
+      }),
+      createContext: ({ req }) =>
+        createContext(t.services, { headers: req.headers, clientAddress: "203.0.113.10", secure: false, responseHeaders: new Headers() }),
+    });
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: { json: { message: string; data: { code: string; reason: string | null } } } };
+    expect(body.error.json).toMatchObject({
+      message: "This is not one of our tickets. Ask for the ticket number or the guest's name.",
+      data: { code: "NOT_FOUND", reason: "UNKNOWN_CODE" },
+    });
   });
 });

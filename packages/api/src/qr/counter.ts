@@ -1,5 +1,6 @@
-import { Prisma, type PaymentStatus, type PrismaClient, type SlotKind } from "@qrcoats/db";
+import type { PaymentStatus, Prisma, PrismaClient, SlotKind } from "@qrcoats/db";
 import type { ApiConfig } from "../config";
+import { isUniqueViolation } from "../lib/errors";
 import { decryptField, lookupHash } from "../lib/field-crypto";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, verifyCode } from "./codes";
@@ -211,10 +212,6 @@ async function claimFreeSlot(tx: Prisma.TransactionClient, venueId: string, kind
 
 /** Thrown when a parallel transaction bound the slot first; the check-in starts over. */
 class SlotRace extends Error {}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
 
 type Plan = {
   data: Prisma.TicketUncheckedUpdateInput;

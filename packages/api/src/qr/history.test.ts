@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeCursor } from "../lib/keyset";
+import { encodeCursor } from "../lib/pagination";
 import { createTestApi, refusal, type TestApi } from "../testing";
 import { hireAttendant, openVenue, setClock } from "./test-fixtures";
 
@@ -77,7 +77,7 @@ describe("qr.history", () => {
     expect(seen).toEqual(all);
     expect(new Set(seen).size).toBe(seen.length);
     const forged = encodeCursor([new Date().toISOString(), "9".repeat(20)]);
-    expect((await refusal(club.admin.api.qr.history({ cursor: forged }))).fieldErrors.cursor).toEqual(["This page link is not valid."]);
+    expect((await refusal(club.admin.api.qr.history({ cursor: forged }))).fieldErrors.cursor).toEqual(["This cursor is not valid. Start again from the first page."]);
   });
 
   it("employees see whole ticket histories but otherwise only their own events", async () => {

@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { decodeCursor, toPage, type Page } from "../lib/keyset";
+import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
 const historySelect = {
@@ -46,7 +46,8 @@ export type HistoryQuery = {
   limit: number;
 };
 
-const historyCursor = z.tuple([z.iso.datetime(), z.string().regex(/^\d{1,18}$/)]);
+/** Scan events are numbered by a bigserial: its value breaks ties, and must fit the column. */
+const eventNumber = z.string().regex(/^\d{1,18}$/);
 
 /**
  * Scan history, newest first. Admins see everything in their organization; employees see
@@ -81,12 +82,12 @@ export async function scanHistory(prisma: PrismaClient, member: Member, query: H
   if (member.role !== "ADMIN" && !query.ticketId) where.employeeId = member.employeeId;
   if (query.from || query.to) where.occurredAt = { gte: query.from, lt: query.to };
 
-  const after = query.cursor ? decodeCursor(query.cursor, historyCursor) : null;
+  const after = query.cursor ? decodeTimeCursor(query.cursor, eventNumber) : null;
   const rows = await prisma.scanEvent.findMany({
     where: {
       ...where,
       ...(after
-        ? { OR: [{ occurredAt: { lt: new Date(after[0]) } }, { occurredAt: new Date(after[0]), id: { lt: BigInt(after[1]) } }] }
+        ? { OR: [{ occurredAt: { lt: after.at } }, { occurredAt: after.at, id: { lt: BigInt(after.id) } }] }
         : {}),
     },
     orderBy: [{ occurredAt: "desc" }, { id: "desc" }],

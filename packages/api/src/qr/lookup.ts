@@ -1,8 +1,7 @@
 import type { Prisma, PrismaClient } from "@qrcoats/db";
-import { z } from "zod";
 import type { ApiConfig } from "../config";
 import { decryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
-import { decodeCursor, toPage } from "../lib/keyset";
+import { decodeTimeCursor, toPage } from "../lib/pagination";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 
 // Lost tickets: staff find a ticket by what the guest can tell them. Walk-ins' contacts are
@@ -87,8 +86,6 @@ function matchesFor(keys: ApiConfig["keys"], query: string): Prisma.TicketWhereI
   return matches;
 }
 
-const lookupCursor = z.tuple([z.iso.datetime(), z.uuid()]);
-
 /**
  * Tickets of the member's organization matching the query, newest first: at one venue,
  * or at every venue they work at (all of them for admins).
@@ -102,7 +99,7 @@ export async function lookupTickets(
   if (input.venueId) await assertWorksAtVenue(prisma, member, input.venueId);
   const matches = matchesFor(config.keys, input.query);
   if (matches.length === 0) return { items: [], nextCursor: null };
-  const after = input.cursor ? decodeCursor(input.cursor, lookupCursor) : null;
+  const after = input.cursor ? decodeTimeCursor(input.cursor) : null;
   const venueScope: Prisma.TicketWhereInput = input.venueId
     ? { venueId: input.venueId }
     : member.role === "ADMIN"
@@ -114,7 +111,7 @@ export async function lookupTickets(
       ...venueScope,
       AND: [
         { OR: matches },
-        ...(after ? [{ OR: [{ issuedAt: { lt: new Date(after[0]) } }, { issuedAt: new Date(after[0]), id: { lt: after[1] } }] }] : []),
+        ...(after ? [{ OR: [{ issuedAt: { lt: after.at } }, { issuedAt: after.at, id: { lt: after.id } }] }] : []),
       ],
     },
     orderBy: [{ issuedAt: "desc" }, { id: "desc" }],

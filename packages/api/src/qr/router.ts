@@ -1,6 +1,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { pageInput } from "../lib/keyset";
+import { idInput } from "../lib/inputs";
+import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, protectedProcedure, publicProcedure } from "../trpc";
 import { venueIdInput } from "../venue/router";
 import { analyticsCsv, MAX_ANALYTICS_DAYS, venueAnalytics } from "./analytics";
@@ -10,10 +11,10 @@ import { scanHistory } from "./history";
 import { lookupTickets } from "./lookup";
 import { getTicket, issueWalkIn, myTickets, publicTicketView, requestTicket, ticketImage, walkInContactFields } from "./tickets";
 
-const ticketIdInput = z.uuid("That is not a ticket id.");
+const ticketIdInput = idInput("ticket");
 const codeInput = z.string().trim().min(1, "Scan or type the ticket's code.").max(MAX_SCANNED_INPUT, "That is too long to be a ticket code.");
 const slotKindInput = z.enum(["HANGER", "SHELF"], "Choose HANGER or SHELF.");
-const slotIdInput = z.uuid("That is not a slot id.");
+const slotIdInput = idInput("slot");
 
 const paymentInput = z.object({
   status: z.enum(["PAID_CASH", "PAID_CARD", "PREPAID"], "Choose PAID_CASH, PAID_CARD or PREPAID."),
@@ -120,7 +121,7 @@ export const qrRouter = {
         .object({
           ticketId: ticketIdInput.optional(),
           venueId: venueIdInput.optional(),
-          employeeId: z.uuid("That is not an employee id.").optional(),
+          employeeId: idInput("employee").optional(),
           from: z.date("Give the start as a date.").optional(),
           to: z.date("Give the end as a date.").optional(),
           ...pageInput,

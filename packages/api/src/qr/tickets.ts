@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { ApiConfig } from "../config";
 import type { Principal } from "../context";
 import { encryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
-import { decodeCursor, toPage, type Page } from "../lib/keyset";
+import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, codeFor, generatePublicId, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
 import { recordScanEvent } from "./scan-events";
@@ -166,20 +166,18 @@ export async function ticketImage(services: Services, principal: Principal, tick
     : { format, number: ticket.number, dataUrl: await renderPngDataUrl(ticket.url) };
 }
 
-const mineCursor = z.tuple([z.iso.datetime(), z.uuid()]);
-
 /** The caller's own tickets, newest first. */
 export async function myTickets(
   services: Services,
   guestId: string,
   query: { cursor?: string; limit: number },
 ): Promise<Page<GuestTicket>> {
-  const after = query.cursor ? decodeCursor(query.cursor, mineCursor) : null;
+  const after = query.cursor ? decodeTimeCursor(query.cursor) : null;
   const rows = await services.prisma.ticket.findMany({
     where: {
       guestId,
       ...(after
-        ? { OR: [{ issuedAt: { lt: new Date(after[0]) } }, { issuedAt: new Date(after[0]), id: { lt: after[1] } }] }
+        ? { OR: [{ issuedAt: { lt: after.at } }, { issuedAt: after.at, id: { lt: after.id } }] }
         : {}),
     },
     orderBy: [{ issuedAt: "desc" }, { id: "desc" }],

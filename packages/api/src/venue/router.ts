@@ -1,12 +1,13 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import type { Context } from "../context";
-import { pageInput } from "../lib/keyset";
+import { idInput } from "../lib/inputs";
+import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, publicProcedure } from "../trpc";
 import { createRack, listRacks, renameRack } from "./racks";
 import { createVenue, getVenue, listVenues, updateVenue, venueFields } from "./venues";
 
-export const venueIdInput = z.uuid("That is not a venue id.");
+export const venueIdInput = idInput("venue");
 
 /**
  * Members read their own organization's venues unless they ask for the public view (an
@@ -86,7 +87,7 @@ export const rackRouter = {
   update: adminProcedure
     .input(
       z.object({
-        rackId: z.uuid("That is not a rack id."),
+        rackId: idInput("rack"),
         name: z.string().trim().min(1, "Enter the rack's name.").max(50, "Use at most 50 characters."),
       }),
     )

@@ -141,7 +141,7 @@ describe("venue.list and venue.get", () => {
     expect(pages).toBe(Math.ceil(total / 2));
     expect(await refusal(guest.api.venue.list({ cursor: "not-a-cursor" }))).toMatchObject({
       code: "BAD_REQUEST",
-      fieldErrors: { cursor: ["This page link is not valid."] },
+      fieldErrors: { cursor: ["This cursor is not valid. Start again from the first page."] },
     });
     expect((await refusal(guest.api.venue.list({ limit: 101 }))).fieldErrors.limit).toEqual(["Ask for at most 100 items."]);
   });
@@ -164,6 +164,6 @@ describe("venue.list and venue.get", () => {
     expect(await refusal(rival.api.venue.get({ venueId: alpha!.id }))).toMatchObject({ code: "FORBIDDEN" });
     expect(await rival.api.venue.get({ venueId: alpha!.id, scope: "public" })).toEqual(publicView);
     expect((await refusal(guest.api.venue.get({ venueId: "6f1c2b1e-4a0b-4c7e-9a53-0d5d8f0e2b11" }))).code).toBe("NOT_FOUND");
-    expect((await refusal(guest.api.venue.get({ venueId: "nope" }))).fieldErrors.venueId).toEqual(["That is not a venue id."]);
+    expect((await refusal(guest.api.venue.get({ venueId: "nope" }))).fieldErrors.venueId).toEqual(["That is not a valid venue id."]);
   });
 });

@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { fieldError } from "../lib/errors";
-import { decodeCursor, toPage, type Page } from "../lib/keyset";
+import { decodeCursor, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization } from "./access";
 
 /** What anyone may know of a venue, to find it and ask for a ticket there. */
@@ -121,8 +121,6 @@ export async function updateVenue(
   });
 }
 
-const venueCursor = z.tuple([z.string(), z.string().uuid()]);
-
 /**
  * Venues by name. Members see their own organization's with every setting; everyone else
  * (guests looking for a place to get a ticket) sees the public view of all venues.
@@ -132,7 +130,7 @@ export async function listVenues(
   audience: { organizationId: string } | "public",
   query: { search?: string; cursor?: string; limit: number },
 ): Promise<Page<PublicVenue | VenueSettings>> {
-  const after = query.cursor ? decodeCursor(query.cursor, venueCursor) : null;
+  const after = query.cursor ? decodeCursor(query.cursor, 2) : null;
   const where: Prisma.VenueWhereInput = {
     ...(audience === "public" ? {} : { organizationId: audience.organizationId }),
     ...(query.search ? { name: { contains: query.search, mode: "insensitive" } } : {}),
