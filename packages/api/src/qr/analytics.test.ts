@@ -110,6 +110,18 @@ describe("qr.analytics", () => {
     expect(report.attendants[0]!.employeeId).toBe(ada.employeeId);
   });
 
+  it("agrees with the employees domain's performance figures, which read the same events", async () => {
+    const report = await club.admin.api.qr.analytics({ venueId: club.venue.id, from, to });
+    for (const person of report.attendants) {
+      const metrics = await club.admin.api.performance.employee({ employeeId: person.employeeId, from, to });
+      expect({ checkIns: metrics.checkIns, checkOuts: metrics.checkOuts, scans: metrics.scans }, person.name).toEqual({
+        checkIns: person.checkIns,
+        checkOuts: person.checkOuts,
+        scans: person.scans,
+      });
+    }
+  });
+
   it("counts coats still on the racks when the period starts", async () => {
     const report = await club.admin.api.qr.analytics({ venueId: club.venue.id, from: new Date("2027-01-15T22:20:00Z"), to: new Date("2027-01-15T23:00:00Z") });
     // t3 and t4 were on the racks at 22:20Z; t5 came at 22:30Z and was voided at 22:45Z.
