@@ -142,14 +142,13 @@ export async function venueAnalytics(prisma: PrismaClient, organizationId: strin
     where: { id: period.venueId },
     select: { id: true, name: true, timezone: true, currency: true },
   });
-  const [hours, peakOccupancy, stay, refused, paid, staff] = await Promise.all([
-    hourly(prisma, period, venue.timezone),
-    peak(prisma, period),
-    stays(prisma, period),
-    refusals(prisma, period),
-    revenue(prisma, period),
-    attendants(prisma, period),
-  ]);
+  // One after the other: a report may wait, the counters sharing the pool may not.
+  const hours = await hourly(prisma, period, venue.timezone);
+  const peakOccupancy = await peak(prisma, period);
+  const stay = await stays(prisma, period);
+  const refused = await refusals(prisma, period);
+  const paid = await revenue(prisma, period);
+  const staff = await attendants(prisma, period);
   return {
     venue,
     from: period.from,

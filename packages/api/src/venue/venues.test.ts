@@ -45,6 +45,7 @@ describe("venue.create and venue.update", () => {
       [{ opensAt: "25:00" }, "opensAt", "Use 24-hour time, HH:MM (for example 22:00)."],
       [{ closesAt: "5pm" }, "closesAt", "Use 24-hour time, HH:MM (for example 05:00)."],
       [{ closesAt: "22:00" }, "closesAt", "Closing time must differ from opening time."],
+      [{ opensAt: "2".repeat(10_000) }, "opensAt", "Use 24-hour time, HH:MM (for example 22:00)."],
       [{ currency: "EURO" }, "currency", "Use a three-letter currency code such as EUR."],
       [{ priceCents: -1 }, "priceCents", "The price cannot be negative."],
       [{ priceCents: 2.5 }, "priceCents", "Give the price in whole cents."],

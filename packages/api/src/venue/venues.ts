@@ -64,12 +64,13 @@ export const venueFields = {
       check.addIssue({ code: "custom", message: "Use an IANA time zone such as Europe/Berlin." });
       return z.NEVER;
     }),
-  opensAt: z.string().trim().regex(HOURS, "Use 24-hour time, HH:MM (for example 22:00)."),
-  closesAt: z.string().trim().regex(HOURS, "Use 24-hour time, HH:MM (for example 05:00)."),
+  opensAt: z.string().trim().max(5, { message: "Use 24-hour time, HH:MM (for example 22:00).", abort: true }).regex(HOURS, "Use 24-hour time, HH:MM (for example 22:00)."),
+  closesAt: z.string().trim().max(5, { message: "Use 24-hour time, HH:MM (for example 05:00).", abort: true }).regex(HOURS, "Use 24-hour time, HH:MM (for example 05:00)."),
   priceCents: z.number().int("Give the price in whole cents.").min(0, "The price cannot be negative.").max(100_000, "The price is at most 100000 cents."),
   currency: z
     .string()
     .trim()
+    .max(3, { message: "Use a three-letter currency code such as EUR.", abort: true })
     .toUpperCase()
     .regex(/^[A-Z]{3}$/, "Use a three-letter currency code such as EUR."),
   inOutAllowance: z.number().int("Use a whole number.").min(0, "It cannot be negative.").max(50, "At most 50 in & outs."),
