@@ -177,6 +177,7 @@ describe("a coat's night at the counter", () => {
     expect(voided.event).toMatchObject({ action: "VOID", result: "OK", fromState: "ISSUED", toState: "VOIDED", slotId: null });
     const scanned = await attempt(() => attendant.api.qr.scan({ venueId, code: issued }));
     expect(scanned.refused).toMatchObject({ code: "CONFLICT", reason: "VOIDED", message: "This ticket was voided: guest lost the phone." });
+    expect(scanned.event).toMatchObject({ action: "SCAN", result: "REFUSED", reason: "VOIDED", fromState: "VOIDED", toState: null });
     expect((await refusal(attendant.api.qr.checkIn({ venueId, code: issued }))).reason).toBe("VOIDED");
 
     const hung = await walkIn();
@@ -226,8 +227,10 @@ describe("a coat's night at the counter", () => {
     expect(paid.event).toMatchObject({ action: "PAY", result: "OK", fromState: "ISSUED", toState: "ISSUED", paymentStatus: "PAID_CARD", amountCents: 300 });
     const twice = await attempt(() => attendant.api.qr.pay({ venueId, code, payment: { status: "PAID_CASH" } }));
     expect(twice.refused).toMatchObject({ code: "CONFLICT", reason: "ALREADY_PAID", message: "This ticket is already paid by card." });
+    expect(twice.event).toMatchObject({ action: "PAY", result: "REFUSED", reason: "ALREADY_PAID", fromState: "ISSUED", paymentStatus: null, amountCents: null });
     const withPayment = await attempt(() => attendant.api.qr.checkIn({ venueId, code, payment: { status: "PAID_CASH" } }));
     expect(withPayment.refused?.reason).toBe("ALREADY_PAID");
+    expect(withPayment.event).toMatchObject({ action: "CHECK_IN", result: "REFUSED", reason: "ALREADY_PAID", slotId: null });
     expect((await t.db.prisma.ticket.findFirstOrThrow({ where: { publicId: code.slice(0, 20) } })).state).toBe("ISSUED");
     await attendant.api.qr.void({ venueId, code });
   });
@@ -275,6 +278,7 @@ describe("slots", () => {
 
     const wrongKind = await attempt(() => attendant.api.qr.checkIn({ venueId, code, slotId: shelf(1).id, kind: "HANGER" }));
     expect(wrongKind.refused).toMatchObject({ code: "CONFLICT", reason: "SLOT_WRONG_KIND", message: "Slot 4 is a shelf, not a hanger." });
+    expect(wrongKind.event).toMatchObject({ action: "CHECK_IN", result: "REFUSED", reason: "SLOT_WRONG_KIND", slotId: shelf(1).id });
 
     const other = await walkIn();
     await attendant.api.qr.checkIn({ venueId, code: other, slotId: hanger(2).id });
