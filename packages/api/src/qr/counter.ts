@@ -232,7 +232,7 @@ type TransitionSpec = {
   /** What was asked, for the record even if refused (a picked slot, a swap's target). */
   requested?: ScanFacts;
   /** What changes besides the state, decided under the ticket's lock; may claim a slot. */
-  plan: (tx: Prisma.TransactionClient, row: CounterTicketRow, now: Date, attempt: Attempt) => Promise<Plan>;
+  plan: (tx: Prisma.TransactionClient, row: CounterTicketRow, now: Date) => Promise<Plan>;
   /** The kind of slot a retried check-in looks for, to say which ran out. */
   slotKind?: SlotKind;
 };
@@ -257,7 +257,7 @@ async function transition(services: Services, member: Member, spec: TransitionSp
           attempt.slotId = row.slot?.id ?? spec.requested?.slotId ?? null;
           const toState = enforce(decide(spec.action, factsOf(row)));
           const payment = paymentChange(row, spec.payment, now);
-          const plan = await spec.plan(tx, row, now, attempt);
+          const plan = await spec.plan(tx, row, now);
           const updated = await tx.ticket
             .update({
               where: { id: ticketId },
