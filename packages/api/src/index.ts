@@ -6,5 +6,6 @@ export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./c
 export { checkHealth, type Health } from "./health/health";
 export { RetryLaterError } from "./lib/errors";
 export { closeStaleShifts } from "./shift/stale";
+export { markForgottenTickets } from "./qr/forgotten";
 export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
 export type { RouterInputs, RouterOutputs } from "./types";

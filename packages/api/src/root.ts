@@ -3,9 +3,11 @@ import { employeeRouter } from "./employee/router";
 import { healthProcedure } from "./health/router";
 import { orgRouter } from "./org/router";
 import { performanceRouter } from "./performance/router";
+import { qrRouter } from "./qr/router";
 import { shiftRouter } from "./shift/router";
 import { taskRouter } from "./task/router";
 import { createTRPCRouter } from "./trpc";
+import { rackRouter, venueRouter } from "./venue/router";
 
 export const appRouter = createTRPCRouter({
   health: healthProcedure,
@@ -15,6 +17,9 @@ export const appRouter = createTRPCRouter({
   task: taskRouter,
   shift: shiftRouter,
   performance: performanceRouter,
+  venue: venueRouter,
+  rack: rackRouter,
+  qr: qrRouter,
 });
 
 export type AppRouter = typeof appRouter;

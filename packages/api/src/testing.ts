@@ -4,7 +4,7 @@ import { z, ZodError } from "zod";
 import { createApiConfig, generateKeys, type ApiConfig } from "./config";
 import { createInnerContext, type ApiServices } from "./context";
 import { createInProcessClient, type InProcessCaller, type InProcessClient } from "./in-process-client";
-import { RetryLaterError } from "./lib/errors";
+import { ReasonedRefusal, RetryLaterError } from "./lib/errors";
 import { appRouter } from "./root";
 import { createCallerFactory } from "./trpc";
 
@@ -101,6 +101,8 @@ export type Refusal = {
   message: string;
   fieldErrors: Record<string, string[] | undefined>;
   retryAfterSeconds: number | null;
+  /** Why the counter refused (UNKNOWN_CODE, ALREADY_RETURNED...), as clients read it. */
+  reason: string | null;
 };
 
 /** Awaits a call that must fail and describes the refusal as a client would see it. */
@@ -114,6 +116,7 @@ export async function refusal(call: Promise<unknown>): Promise<Refusal> {
       message: error.message,
       fieldErrors: error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : {},
       retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : null,
+      reason: error.cause instanceof ReasonedRefusal ? error.cause.reason : null,
     };
   }
   throw new Error("expected the call to be refused, but it succeeded");

@@ -3,7 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
-import { RetryLaterError } from "./lib/errors";
+import { ReasonedRefusal, RetryLaterError } from "./lib/errors";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -17,6 +17,7 @@ const t = initTRPC.context<Context>().create({
         // Field errors for forms: { formErrors: string[], fieldErrors: { [field]: string[] } }.
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
         retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : null,
+        reason: error.cause instanceof ReasonedRefusal ? error.cause.reason : null,
       },
     };
   },

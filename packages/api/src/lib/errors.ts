@@ -22,6 +22,19 @@ export class RetryLaterError extends Error {
   }
 }
 
+/**
+ * Carried as the cause of a refusal that clients act on by kind, not by wording (why the
+ * counter refused a scan: UNKNOWN_CODE, ALREADY_RETURNED...).
+ */
+export class ReasonedRefusal extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function tooManyRequests(what: string, retryAfterSeconds: number): TRPCError {
   const cause = new RetryLaterError(retryAfterSeconds);
   return new TRPCError({ code: "TOO_MANY_REQUESTS", message: `${what} ${cause.message}`, cause });

@@ -26,17 +26,17 @@ export function encodeCursor(values: string[]): string {
 const rowId = z.uuid();
 
 /**
- * The values a cursor of `count` values carries, the last being a row id (the tie-breaker
- * of every order); a field error when it was not ours.
+ * The values a cursor of `count` values carries, the last being the tie-breaker of the
+ * order (a row id unless told otherwise); a field error when it was not ours.
  */
-export function decodeCursor(cursor: string, count: number): string[] {
+export function decodeCursor(cursor: string, count: number, tieBreaker: z.ZodType<string> = rowId): string[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (
       Array.isArray(values) &&
       values.length === count &&
       values.every((value) => typeof value === "string") &&
-      rowId.safeParse(values.at(-1)).success
+      tieBreaker.safeParse(values.at(-1)).success
     ) {
       return values;
     }
@@ -47,8 +47,8 @@ export function decodeCursor(cursor: string, count: number): string[] {
 }
 
 /** A cursor for timestamps with an id to break ties; a bad date is a bad cursor. */
-export function decodeTimeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = decodeCursor(cursor, 2) as [string, string];
+export function decodeTimeCursor(cursor: string, tieBreaker?: z.ZodType<string>): { at: Date; id: string } {
+  const [at, id] = decodeCursor(cursor, 2, tieBreaker) as [string, string];
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) {
     throw fieldError("cursor", "This cursor is not valid. Start again from the first page.");

@@ -1,0 +1,213 @@
+import { Prisma, type PrismaClient } from "@qrcoats/db";
+import { stringify } from "csv-stringify/sync";
+import { assertVenuesOfOrganization } from "../venue/access";
+
+// Venue analytics, each figure one aggregate query over the scan history and the tickets.
+// A stay on a rack opens with a successful CHECK_IN and closes with the next successful
+// event that takes the ticket off its slot (check-out, detach, void, or the closing-time
+// job's FORGET); swaps move a coat without ending its stay.
+
+/** Long enough for a month's report, short enough to answer at once. */
+export const MAX_ANALYTICS_DAYS = 31;
+
+type Period = { venueId: string; from: Date; to: Date };
+
+/** The events that open (+1) or close (-1) a stay, up to the end of the period. */
+function stayMarks({ venueId, to }: Period) {
+  return Prisma.sql`
+    SELECT ticket_id, id, occurred_at, action, CASE WHEN action = 'CHECK_IN' THEN 1 ELSE -1 END AS delta
+      FROM qr.scan_events
+     WHERE venue_id = ${venueId}::uuid AND result = 'OK' AND ticket_id IS NOT NULL AND occurred_at < ${to}::timestamptz
+       AND (action = 'CHECK_IN' OR (from_state = 'CHECKED_IN' AND to_state IS NOT NULL AND to_state <> 'CHECKED_IN'))`;
+}
+
+type HourRow = { hourStart: Date; localHour: string; checkIns: number; checkOuts: number; occupancy: number };
+
+async function hourly(prisma: PrismaClient, period: Period, timezone: string): Promise<HourRow[]> {
+  const { venueId, from, to } = period;
+  return prisma.$queryRaw<HourRow[]>`
+    WITH hours AS (
+      SELECT start FROM generate_series(
+        date_trunc('hour', ${from}::timestamptz, ${timezone}),
+        ${to}::timestamptz - interval '1 millisecond',
+        interval '1 hour') AS start
+    ),
+    counted AS (
+      SELECT date_trunc('hour', occurred_at, ${timezone}) AS start,
+             count(*) FILTER (WHERE action = 'CHECK_IN') AS check_ins,
+             count(*) FILTER (WHERE action = 'CHECK_OUT') AS check_outs
+        FROM qr.scan_events
+       WHERE venue_id = ${venueId}::uuid AND result = 'OK'
+         AND occurred_at >= ${from}::timestamptz AND occurred_at < ${to}::timestamptz
+       GROUP BY 1
+    ),
+    marks AS (${stayMarks(period)}),
+    changes AS (
+      SELECT date_trunc('hour', occurred_at, ${timezone}) AS start, sum(delta) AS delta
+        FROM marks WHERE occurred_at >= ${from}::timestamptz GROUP BY 1
+    ),
+    baseline AS (SELECT coalesce(sum(delta), 0) AS n FROM marks WHERE occurred_at < ${from}::timestamptz)
+    SELECT h.start AS "hourStart",
+           to_char(h.start AT TIME ZONE ${timezone}, 'YYYY-MM-DD HH24:MI') AS "localHour",
+           coalesce(c.check_ins, 0)::int AS "checkIns",
+           coalesce(c.check_outs, 0)::int AS "checkOuts",
+           ((SELECT n FROM baseline) + coalesce(sum(ch.delta) OVER (ORDER BY h.start), 0))::int AS occupancy
+      FROM hours h
+      LEFT JOIN counted c ON c.start = h.start
+      LEFT JOIN changes ch ON ch.start = h.start
+     ORDER BY h.start`;
+}
+
+/** The most coats on the racks at once during the period, and when that was first reached. */
+async function peak(prisma: PrismaClient, period: Period): Promise<{ count: number; at: Date }> {
+  const [row] = await prisma.$queryRaw<{ count: number; at: Date }[]>`
+    WITH marks AS (${stayMarks(period)}),
+    baseline AS (SELECT coalesce(sum(delta), 0) AS n FROM marks WHERE occurred_at < ${period.from}::timestamptz),
+    running AS (
+      SELECT occurred_at AS at, (SELECT n FROM baseline) + sum(delta) OVER (ORDER BY occurred_at, id) AS n
+        FROM marks WHERE occurred_at >= ${period.from}::timestamptz
+    )
+    SELECT n::int AS count, at FROM running
+    UNION ALL SELECT n::int, ${period.from}::timestamptz FROM baseline
+    ORDER BY count DESC, at ASC
+    LIMIT 1`;
+  return row!;
+}
+
+/** How long coats stayed, over the stays that ended with a check-out during the period. */
+async function stays(prisma: PrismaClient, period: Period) {
+  const [row] = await prisma.$queryRaw<{ count: number; meanMinutes: number | null; medianMinutes: number | null }[]>`
+    WITH marks AS (${stayMarks(period)}),
+    paired AS (
+      SELECT action, occurred_at AS started,
+             lead(occurred_at) OVER w AS ended, lead(action) OVER w AS ended_by
+        FROM marks
+      WINDOW w AS (PARTITION BY ticket_id ORDER BY occurred_at, id)
+    ),
+    minutes AS (
+      SELECT extract(epoch FROM ended - started) / 60 AS m FROM paired
+       WHERE action = 'CHECK_IN' AND ended_by = 'CHECK_OUT'
+         AND ended >= ${period.from}::timestamptz AND ended < ${period.to}::timestamptz
+    )
+    SELECT count(*)::int AS count,
+           round(avg(m)::numeric, 1)::float8 AS "meanMinutes",
+           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m)::numeric, 1)::float8 AS "medianMinutes"
+      FROM minutes`;
+  return row!;
+}
+
+async function refusals(prisma: PrismaClient, { venueId, from, to }: Period) {
+  return prisma.$queryRaw<{ reason: string; count: number }[]>`
+    SELECT reason, count(*)::int AS count
+      FROM qr.scan_events
+     WHERE venue_id = ${venueId}::uuid AND result = 'REFUSED'
+       AND occurred_at >= ${from}::timestamptz AND occurred_at < ${to}::timestamptz
+     GROUP BY reason
+     ORDER BY count DESC, reason`;
+}
+
+/** Payments recorded during the period, whatever became of the ticket afterwards. */
+async function revenue(prisma: PrismaClient, { venueId, from, to }: Period) {
+  const rows = await prisma.$queryRaw<{ paymentStatus: string; tickets: number; amountCents: bigint }[]>`
+    SELECT payment_status::text AS "paymentStatus", count(*)::int AS tickets, coalesce(sum(amount_cents), 0)::int8 AS "amountCents"
+      FROM qr.tickets
+     WHERE venue_id = ${venueId}::uuid AND payment_status <> 'UNPAID'
+       AND paid_at >= ${from}::timestamptz AND paid_at < ${to}::timestamptz
+     GROUP BY payment_status
+     ORDER BY payment_status`;
+  return rows.map((row) => ({ ...row, amountCents: Number(row.amountCents) }));
+}
+
+/** What each attendant did at this venue during the period, busiest first. */
+async function attendants(prisma: PrismaClient, { venueId, from, to }: Period) {
+  return prisma.$queryRaw<{ employeeId: string; name: string; checkIns: number; checkOuts: number; scans: number; refusals: number }[]>`
+    SELECT e.employee_id AS "employeeId", u.name,
+           count(*) FILTER (WHERE e.action = 'CHECK_IN' AND e.result = 'OK')::int AS "checkIns",
+           count(*) FILTER (WHERE e.action = 'CHECK_OUT' AND e.result = 'OK')::int AS "checkOuts",
+           count(*) FILTER (WHERE e.action = 'SCAN')::int AS scans,
+           count(*) FILTER (WHERE e.result = 'REFUSED')::int AS refusals
+      FROM qr.scan_events e
+      JOIN employees.employees em ON em.id = e.employee_id
+      JOIN auth.memberships m ON m.id = em.membership_id
+      JOIN auth.users u ON u.id = m.user_id
+     WHERE e.venue_id = ${venueId}::uuid
+       AND e.occurred_at >= ${from}::timestamptz AND e.occurred_at < ${to}::timestamptz
+     GROUP BY e.employee_id, u.name
+     ORDER BY count(*) FILTER (WHERE e.result = 'OK' AND e.action IN ('CHECK_IN', 'CHECK_OUT')) DESC, u.name, e.employee_id`;
+}
+
+export async function venueAnalytics(prisma: PrismaClient, organizationId: string, period: Period) {
+  await assertVenuesOfOrganization(prisma, organizationId, [period.venueId]);
+  const venue = await prisma.venue.findUniqueOrThrow({
+    where: { id: period.venueId },
+    select: { id: true, name: true, timezone: true, currency: true },
+  });
+  // One after the other: a report may wait, the counters sharing the pool may not.
+  const hours = await hourly(prisma, period, venue.timezone);
+  const peakOccupancy = await peak(prisma, period);
+  const stay = await stays(prisma, period);
+  const refused = await refusals(prisma, period);
+  const paid = await revenue(prisma, period);
+  const staff = await attendants(prisma, period);
+  return {
+    venue,
+    from: period.from,
+    to: period.to,
+    totals: {
+      checkIns: hours.reduce((sum, hour) => sum + hour.checkIns, 0),
+      checkOuts: hours.reduce((sum, hour) => sum + hour.checkOuts, 0),
+      refusedScans: refused.reduce((sum, row) => sum + row.count, 0),
+    },
+    hourly: hours,
+    peakOccupancy,
+    stay,
+    refusalsByReason: refused,
+    revenue: {
+      currency: venue.currency,
+      totalCents: paid.reduce((sum, row) => sum + row.amountCents, 0),
+      byPaymentStatus: paid,
+    },
+    attendants: staff,
+  };
+}
+
+export type VenueAnalytics = Awaited<ReturnType<typeof venueAnalytics>>;
+
+/**
+ * The same figures as one CSV table (section, label, metric, value, unit) that sorts and
+ * filters in any spreadsheet. Text that a spreadsheet would run as a formula is defused.
+ */
+export function analyticsCsv(report: VenueAnalytics): string {
+  const rows: (string | number | null)[][] = [["section", "label", "metric", "value", "unit"]];
+  const add = (section: string, label: string, metric: string, value: number | null, unit: string) =>
+    rows.push([section, label, metric, value, unit]);
+  add("summary", report.venue.name, "check_ins", report.totals.checkIns, "count");
+  add("summary", report.venue.name, "check_outs", report.totals.checkOuts, "count");
+  add("summary", report.venue.name, "refused_scans", report.totals.refusedScans, "count");
+  add("summary", report.venue.name, "peak_occupancy", report.peakOccupancy.count, "coats");
+  add("summary", report.venue.name, "stays", report.stay.count, "count");
+  add("summary", report.venue.name, "mean_stay", report.stay.meanMinutes, "minutes");
+  add("summary", report.venue.name, "median_stay", report.stay.medianMinutes, "minutes");
+  for (const hour of report.hourly) {
+    add("hourly", hour.localHour, "check_ins", hour.checkIns, "count");
+    add("hourly", hour.localHour, "check_outs", hour.checkOuts, "count");
+    add("hourly", hour.localHour, "occupancy", hour.occupancy, "coats");
+  }
+  for (const refusal of report.refusalsByReason) add("refusals", refusal.reason, "count", refusal.count, "count");
+  for (const payment of report.revenue.byPaymentStatus) {
+    add("revenue", payment.paymentStatus, "tickets", payment.tickets, "count");
+    add("revenue", payment.paymentStatus, "amount", payment.amountCents, `cents ${report.revenue.currency}`);
+  }
+  add("revenue", "total", "amount", report.revenue.totalCents, `cents ${report.revenue.currency}`);
+  for (const person of report.attendants) {
+    add("attendants", person.name, "check_ins", person.checkIns, "count");
+    add("attendants", person.name, "check_outs", person.checkOuts, "count");
+    add("attendants", person.name, "scans", person.scans, "count");
+    add("attendants", person.name, "refusals", person.refusals, "count");
+  }
+  return stringify(rows.map((row) => row.map((cell) => (typeof cell === "string" ? defuse(cell) : cell))));
+}
+
+function defuse(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}

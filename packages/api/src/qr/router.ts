@@ -1,0 +1,140 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import { idInput } from "../lib/inputs";
+import { pageInput } from "../lib/pagination";
+import { adminProcedure, memberProcedure, protectedProcedure, publicProcedure } from "../trpc";
+import { venueIdInput } from "../venue/router";
+import { analyticsCsv, MAX_ANALYTICS_DAYS, venueAnalytics } from "./analytics";
+import { MAX_SCANNED_INPUT } from "./codes";
+import { checkIn, checkOut, detach, pay, scan, swap, voidTicket, type TicketRef } from "./counter";
+import { scanHistory } from "./history";
+import { lookupTickets } from "./lookup";
+import { getTicket, issueWalkIn, myTickets, publicTicketView, requestTicket, ticketImage, walkInContactFields } from "./tickets";
+
+const ticketIdInput = idInput("ticket");
+const codeInput = z.string().trim().min(1, "Scan or type the ticket's code.").max(MAX_SCANNED_INPUT, "That is too long to be a ticket code.");
+const slotKindInput = z.enum(["HANGER", "SHELF"], "Choose HANGER or SHELF.");
+const slotIdInput = idInput("slot");
+
+const paymentInput = z.object({
+  status: z.enum(["PAID_CASH", "PAID_CARD", "PREPAID"], "Choose PAID_CASH, PAID_CARD or PREPAID."),
+  amountCents: z.number().int("Give the amount in whole cents.").min(0, "The amount cannot be negative.").max(100_000, "The amount is at most 100000 cents.").optional(),
+});
+
+/** A counter action names its ticket by the scanned code or by its id (picked from a lookup). */
+const ticketRefFields = { venueId: venueIdInput, code: codeInput.optional(), ticketId: ticketIdInput.optional() };
+
+function oneTicketRef(input: { code?: string; ticketId?: string }, check: z.RefinementCtx) {
+  if ((input.code === undefined) === (input.ticketId === undefined)) {
+    check.addIssue({ code: "custom", path: ["code"], message: "Scan the ticket, or pick it from a list: one of the two." });
+  }
+}
+
+function refOf(input: { code?: string; ticketId?: string }): TicketRef {
+  return input.ticketId !== undefined ? { ticketId: input.ticketId } : { code: input.code! };
+}
+
+const analyticsInput = z
+  .object({ venueId: venueIdInput, from: z.date("Give the start as a date."), to: z.date("Give the end as a date.") })
+  .superRefine(({ from, to }, check) => {
+    if (to <= from) check.addIssue({ code: "custom", path: ["to"], message: "The end must come after the start." });
+    else if (to.getTime() - from.getTime() > MAX_ANALYTICS_DAYS * 24 * 3600_000) {
+      check.addIssue({ code: "custom", path: ["to"], message: `Choose a period of at most ${MAX_ANALYTICS_DAYS} days.` });
+    }
+  });
+
+export const qrRouter = {
+  /** A signed-in guest gets a ticket for a venue. */
+  request: protectedProcedure
+    .input(z.object({ venueId: venueIdInput }))
+    .mutation(({ ctx, input }) => requestTicket(ctx, ctx.principal.userId, input.venueId)),
+
+  /** An attendant issues a ticket to a walk-in, optionally with contact data for lookup. */
+  issueWalkIn: memberProcedure
+    .input(
+      z.object({
+        venueId: venueIdInput,
+        name: walkInContactFields.name.optional(),
+        email: walkInContactFields.email.optional(),
+        phone: walkInContactFields.phone.optional(),
+      }),
+    )
+    .mutation(({ ctx, input: { venueId, ...contact } }) => issueWalkIn(ctx, ctx.member, venueId, contact)),
+
+  mine: protectedProcedure
+    .input(z.object(pageInput).default({ limit: 50 }))
+    .query(({ ctx, input }) => myTickets(ctx, ctx.principal.userId, input)),
+
+  get: protectedProcedure
+    .input(z.object({ ticketId: ticketIdInput }))
+    .query(({ ctx, input }) => getTicket(ctx, ctx.principal, input.ticketId)),
+
+  image: protectedProcedure
+    .input(z.object({ ticketId: ticketIdInput, format: z.enum(["svg", "png"], "Choose svg or png.").default("svg") }))
+    .query(({ ctx, input }) => ticketImage(ctx, ctx.principal, input.ticketId, input.format)),
+
+  /** The ticket page a phone camera opens: no personal data. */
+  view: publicProcedure.input(z.object({ code: codeInput })).query(({ ctx, input }) => publicTicketView(ctx, input.code)),
+
+  scan: memberProcedure
+    .input(z.object({ venueId: venueIdInput, code: codeInput, kind: slotKindInput.optional() }))
+    .mutation(({ ctx, input }) => scan(ctx, ctx.member, input)),
+
+  checkIn: memberProcedure
+    .input(z.object({ ...ticketRefFields, slotId: slotIdInput.optional(), kind: slotKindInput.optional(), payment: paymentInput.optional() }).superRefine(oneTicketRef))
+    .mutation(({ ctx, input }) => checkIn(ctx, ctx.member, { ...input, ref: refOf(input) })),
+
+  checkOut: memberProcedure
+    .input(z.object({ ...ticketRefFields, payment: paymentInput.optional() }).superRefine(oneTicketRef))
+    .mutation(({ ctx, input }) => checkOut(ctx, ctx.member, { ...input, ref: refOf(input) })),
+
+  swap: memberProcedure
+    .input(z.object({ ...ticketRefFields, toSlotId: slotIdInput }).superRefine(oneTicketRef))
+    .mutation(({ ctx, input }) => swap(ctx, ctx.member, { ...input, ref: refOf(input) })),
+
+  detach: memberProcedure
+    .input(z.object(ticketRefFields).superRefine(oneTicketRef))
+    .mutation(({ ctx, input }) => detach(ctx, ctx.member, { ...input, ref: refOf(input) })),
+
+  void: memberProcedure
+    .input(z.object({ ...ticketRefFields, reason: z.string().trim().min(1, "Give a reason or leave it out.").max(200, "Use at most 200 characters.").optional() }).superRefine(oneTicketRef))
+    .mutation(({ ctx, input }) => voidTicket(ctx, ctx.member, { ...input, ref: refOf(input) })),
+
+  pay: memberProcedure
+    .input(z.object({ ...ticketRefFields, payment: paymentInput }).superRefine(oneTicketRef))
+    .mutation(({ ctx, input }) => pay(ctx, ctx.member, { ...input, ref: refOf(input) })),
+
+  /** Lost tickets: by number, a walk-in's exact name or email, a phone's last 4 digits, a guest's name or email. */
+  lookup: memberProcedure
+    .input(
+      z.object({
+        venueId: venueIdInput.optional(),
+        query: z.string().trim().min(1, "Type a ticket number, a name, an email or a phone's last digits.").max(200, "Use at most 200 characters."),
+        ...pageInput,
+      }),
+    )
+    .query(({ ctx, input }) => lookupTickets(ctx, ctx.member, input)),
+
+  history: memberProcedure
+    .input(
+      z
+        .object({
+          ticketId: ticketIdInput.optional(),
+          venueId: venueIdInput.optional(),
+          employeeId: idInput("employee").optional(),
+          from: z.date("Give the start as a date.").optional(),
+          to: z.date("Give the end as a date.").optional(),
+          ...pageInput,
+        })
+        .default({ limit: 50 }),
+    )
+    .query(({ ctx, input }) => scanHistory(ctx.prisma, ctx.member, input)),
+
+  analytics: adminProcedure
+    .input(analyticsInput)
+    .query(({ ctx, input }) => venueAnalytics(ctx.prisma, ctx.member.organizationId, input)),
+
+  analyticsCsv: adminProcedure
+    .input(analyticsInput)
+    .query(async ({ ctx, input }) => analyticsCsv(await venueAnalytics(ctx.prisma, ctx.member.organizationId, input))),
+} satisfies TRPCRouterRecord;

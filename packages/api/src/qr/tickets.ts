@@ -1,0 +1,204 @@
+import type { Prisma, PrismaClient } from "@qrcoats/db";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import type { ApiConfig } from "../config";
+import type { Principal } from "../context";
+import { encryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
+import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import { assertWorksAtVenue, type Member } from "../venue/access";
+import { candidateCode, codeFor, generatePublicId, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
+import { recordScanEvent } from "./scan-events";
+
+/** Tickets a guest may hold unused at one venue: enough for a group, too few to hoard numbers. */
+export const MAX_UNUSED_TICKETS_PER_VENUE = 5;
+
+type Services = { prisma: PrismaClient; config: ApiConfig; clock: () => Date };
+
+/** A ticket as its guest sees it. The public id travels only inside the signed code. */
+export const guestTicketSelect = {
+  id: true,
+  publicId: true,
+  number: true,
+  state: true,
+  paymentStatus: true,
+  amountCents: true,
+  issuedAt: true,
+  checkedInAt: true,
+  returnedAt: true,
+  updatedAt: true,
+  venue: { select: { id: true, name: true } },
+  slot: { select: { number: true } },
+} satisfies Prisma.TicketSelect;
+
+type GuestTicketRow = Prisma.TicketGetPayload<{ select: typeof guestTicketSelect }>;
+
+function toGuestTicket(config: ApiConfig, { publicId, slot, ...ticket }: GuestTicketRow) {
+  const code = codeFor(config.keys.ticketSigning, publicId);
+  return { ...ticket, slotNumber: slot?.number ?? null, code, url: ticketUrl(config.publicUrl, code) };
+}
+
+export type GuestTicket = ReturnType<typeof toGuestTicket>;
+
+async function withSvg(config: ApiConfig, row: GuestTicketRow) {
+  const ticket = toGuestTicket(config, row);
+  return { ...ticket, svg: await renderSvg(ticket.url) };
+}
+
+/** The venue's next ticket number. The row lock it takes lasts until the transaction ends. */
+async function takeTicketNumber(tx: Prisma.TransactionClient, venueId: string): Promise<number> {
+  const [row] = await tx.$queryRaw<{ number: number }[]>`
+    UPDATE qr.venues SET next_ticket_number = next_ticket_number + 1
+     WHERE id = ${venueId}::uuid
+    RETURNING next_ticket_number - 1 AS number`;
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
+  return row.number;
+}
+
+/** A signed-in guest asks for a ticket at a venue (the web app). */
+export async function requestTicket(services: Services, guestId: string, venueId: string) {
+  const now = services.clock();
+  const row = await services.prisma.$transaction(async (tx) => {
+    const venue = await tx.venue.findUnique({ where: { id: venueId }, select: { organizationId: true } });
+    if (!venue) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
+    const number = await takeTicketNumber(tx, venueId);
+    // Counted after the venue row is locked, so requests sent at once cannot all pass.
+    const unused = await tx.ticket.count({ where: { guestId, venueId, state: "ISSUED", checkedInAt: null } });
+    if (unused >= MAX_UNUSED_TICKETS_PER_VENUE) {
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: `You already have ${unused} unused tickets for this venue. Use one of them first.`,
+      });
+    }
+    return tx.ticket.create({
+      data: { publicId: generatePublicId(), organizationId: venue.organizationId, venueId, number, guestId, issuedAt: now, updatedAt: now },
+      select: guestTicketSelect,
+    });
+  });
+  return withSvg(services.config, row);
+}
+
+export const walkInContactFields = {
+  name: z.string().trim().min(1, "Enter a name or leave it out.").max(100, "Use at most 100 characters."),
+  email: z.string().trim().toLowerCase().max(254, "That email address is too long.").pipe(z.email("Enter a valid email address.")),
+  phone: z
+    .string()
+    .trim()
+    .max(30, "That phone number is too long.")
+    .regex(/^\+?[0-9 ().-]+$/, "Use digits, spaces and + ( ) - only.")
+    .refine((phone) => normalize.phoneDigits(phone).length >= 6, "Enter the whole phone number."),
+};
+
+export type WalkInContact = { name?: string; email?: string; phone?: string };
+
+/** Encrypted contact columns with the keyed hashes that lost-ticket lookup searches. */
+function sealContact(keys: ApiConfig["keys"], contact: WalkInContact) {
+  const lastDigits = contact.phone ? phoneLastDigits(contact.phone) : null;
+  return {
+    contactNameEncrypted: contact.name ? encryptField(keys, "ticket.contactName", contact.name) : null,
+    contactNameHash: contact.name ? lookupHash(keys, "ticket.contactName", normalize.name(contact.name)) : null,
+    contactEmailEncrypted: contact.email ? encryptField(keys, "ticket.contactEmail", contact.email) : null,
+    contactEmailHash: contact.email ? lookupHash(keys, "ticket.contactEmail", normalize.email(contact.email)) : null,
+    contactPhoneEncrypted: contact.phone ? encryptField(keys, "ticket.contactPhone", contact.phone) : null,
+    contactPhoneLastDigitsHash: lastDigits ? lookupHash(keys, "ticket.contactPhoneLastDigits", lastDigits) : null,
+  };
+}
+
+/** An attendant issues a ticket to a guest without an account, to show and photograph. */
+export async function issueWalkIn(services: Services, member: Member, venueId: string, contact: WalkInContact) {
+  const { prisma, config } = services;
+  await assertWorksAtVenue(prisma, member, venueId);
+  const now = services.clock();
+  const row = await prisma.$transaction(async (tx) => {
+    const number = await takeTicketNumber(tx, venueId);
+    const ticket = await tx.ticket.create({
+      data: {
+        publicId: generatePublicId(),
+        organizationId: member.organizationId,
+        venueId,
+        number,
+        issuedById: member.employeeId,
+        ...sealContact(config.keys, contact),
+        issuedAt: now,
+        updatedAt: now,
+      },
+      select: guestTicketSelect,
+    });
+    await recordScanEvent(tx, {
+      organizationId: member.organizationId,
+      venueId,
+      employeeId: member.employeeId,
+      ticketId: ticket.id,
+      action: "ISSUE",
+      result: "OK",
+      toState: "ISSUED",
+      occurredAt: now,
+    });
+    return ticket;
+  });
+  return withSvg(config, row);
+}
+
+/**
+ * Who may see a ticket: the guest it was issued to, and the members of the organization
+ * whose venue issued it. Everyone else is FORBIDDEN.
+ */
+async function readableTicket(prisma: PrismaClient, principal: Principal, ticketId: string): Promise<GuestTicketRow> {
+  const ticket = await prisma.ticket.findUnique({
+    where: { id: ticketId },
+    select: { ...guestTicketSelect, guestId: true, organizationId: true },
+  });
+  if (!ticket) throw new TRPCError({ code: "NOT_FOUND", message: "No such ticket." });
+  const { guestId, organizationId, ...row } = ticket;
+  if (guestId !== principal.userId && principal.membership?.organizationId !== organizationId) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This ticket belongs to someone else." });
+  }
+  return row;
+}
+
+export async function getTicket(services: Services, principal: Principal, ticketId: string) {
+  return withSvg(services.config, await readableTicket(services.prisma, principal, ticketId));
+}
+
+export async function ticketImage(services: Services, principal: Principal, ticketId: string, format: "svg" | "png") {
+  const ticket = toGuestTicket(services.config, await readableTicket(services.prisma, principal, ticketId));
+  return format === "svg"
+    ? { format, number: ticket.number, svg: await renderSvg(ticket.url) }
+    : { format, number: ticket.number, dataUrl: await renderPngDataUrl(ticket.url) };
+}
+
+/** The caller's own tickets, newest first. */
+export async function myTickets(
+  services: Services,
+  guestId: string,
+  query: { cursor?: string; limit: number },
+): Promise<Page<GuestTicket>> {
+  const after = query.cursor ? decodeTimeCursor(query.cursor) : null;
+  const rows = await services.prisma.ticket.findMany({
+    where: {
+      guestId,
+      ...(after
+        ? { OR: [{ issuedAt: { lt: after.at } }, { issuedAt: after.at, id: { lt: after.id } }] }
+        : {}),
+    },
+    orderBy: [{ issuedAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+    select: guestTicketSelect,
+  });
+  return toPage(rows, query.limit, (row) => [row.issuedAt.toISOString(), row.id], (row) => toGuestTicket(services.config, row));
+}
+
+/**
+ * What anyone holding a code may see (the page a phone camera opens): never a name, an id
+ * or a slot. Codes that do not verify are NOT_FOUND without touching the database.
+ */
+export async function publicTicketView(services: Services, scanned: string) {
+  const publicId = verifyCode(services.config.keys.ticketSigning, candidateCode(scanned));
+  const ticket = publicId
+    ? await services.prisma.ticket.findUnique({
+        where: { publicId },
+        select: { number: true, state: true, updatedAt: true, venue: { select: { name: true } } },
+      })
+    : null;
+  if (!ticket) throw new TRPCError({ code: "NOT_FOUND", message: "This is not a valid QRcoats ticket." });
+  return { number: ticket.number, state: ticket.state, venueName: ticket.venue.name, updatedAt: ticket.updatedAt };
+}
