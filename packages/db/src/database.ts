@@ -16,6 +16,8 @@ export type DatabaseOptions = {
   poolSize?: number;
   /** The embedded database's directory; absent keeps it in memory (tests). */
   dataDir?: string;
+  /** In memory only: start from this snapshot (a `dumpDataDir` tarball) instead of empty. */
+  snapshot?: Blob;
 };
 
 export type Database = {
@@ -32,6 +34,8 @@ export type Database = {
    * re-established after a drop), in-process on PGlite. Returns how to stop listening.
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Embedded only: the whole database as a gzipped tarball (test fixtures). */
+  snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 };
 
@@ -40,7 +44,7 @@ export type Database = {
  * given, otherwise embedded PGlite. Everything above this sees the same Prisma client.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize) : openEmbedded(options.dataDir);
+  return options.url ? openPostgres(options.url, options.poolSize) : openEmbedded(options.dataDir, options.snapshot);
 }
 
 function openPostgres(url: string, poolSize = 10): Database {
@@ -79,8 +83,8 @@ function openPostgres(url: string, poolSize = 10): Database {
   };
 }
 
-async function openEmbedded(dataDir?: string): Promise<Database> {
-  const pglite = await openPGlite(dataDir);
+async function openEmbedded(dataDir?: string, snapshot?: Blob): Promise<Database> {
+  const pglite = await openPGlite(dataDir, snapshot);
   const prisma = new PrismaClient({ adapter: createPGliteAdapter(pglite) });
   const sql = pgliteSession(pglite);
   return {
@@ -89,6 +93,9 @@ async function openEmbedded(dataDir?: string): Promise<Database> {
     prisma,
     sql,
     migrate: () => applyMigrations(sql),
+    async snapshot() {
+      return pglite.dumpDataDir("gzip");
+    },
     async listen(channel, onPayload) {
       const stop = await pglite.listen(channel, onPayload);
       return () => stop();

@@ -43,9 +43,12 @@ export function pgliteSession(db: PGlite): SqlSession {
   };
 }
 
-/** Opens (and creates when missing) an embedded database; no directory means in memory. */
-export async function openPGlite(dataDir?: string): Promise<PGlite> {
-  if (!dataDir) return PGlite.create();
+/**
+ * Opens (and creates when missing) an embedded database; no directory means in memory,
+ * optionally starting from a snapshot made by `dumpDataDir`.
+ */
+export async function openPGlite(dataDir?: string, snapshot?: Blob): Promise<PGlite> {
+  if (!dataDir) return PGlite.create(snapshot ? { loadDataDir: snapshot } : {});
   fs.mkdirSync(dataDir, { recursive: true });
   const releaseLock = lockDataDir(dataDir);
   try {
