@@ -43,8 +43,8 @@ try {
     process.exit(0);
   }
   // The "before" datamodel lists every schema of the datasource, so the diff assumes they
-  // all exist; a schema's first tables need it created.
-  const schemas = [...sql.matchAll(/"(\w+)"\./g)].map((match) => match[1]!);
+  // all exist; a schema's first tables and types need it created.
+  const schemas = [...sql.matchAll(/CREATE (?:TABLE|TYPE) "(\w+)"\./g)].map((match) => match[1]!);
   const creates = [...new Set(schemas)]
     .filter((schema) => !sql.includes(`CREATE SCHEMA IF NOT EXISTS "${schema}"`))
     .map((schema) => `-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "${schema}";\n\n`)

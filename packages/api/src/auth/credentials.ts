@@ -43,14 +43,16 @@ export function toPrincipal(session: SessionWithPrincipal, via: Principal["via"]
     name: user.name,
     sessionId: session.id,
     via,
-    membership: user.membership
-      ? {
+    // Only a membership that has been taken up counts: an invitation alone gives no access.
+    membership:
+      user.membership?.status === "ACTIVE"
+        ? {
           id: user.membership.id,
           organizationId: user.membership.organizationId,
           role: user.membership.role,
           employeeId: user.membership.employee!.id,
         }
-      : null,
+        : null,
   };
 }
 

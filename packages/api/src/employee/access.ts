@@ -44,8 +44,8 @@ export async function lockOrganization(tx: Prisma.TransactionClient, organizatio
 
 /**
  * Refuses a change that would leave the organization without an admin who can sign in.
- * An invited admin who has not set a password yet does not count: if their link expired,
- * nobody would be left to send a new one. Call it under `lockOrganization`.
+ * An invited admin who has not joined yet does not count: if their link expired, nobody
+ * would be left to send a new one. Call it under `lockOrganization`.
  */
 export async function assertAnotherActiveAdmin(tx: Prisma.TransactionClient, organizationId: string, employeeId: string, name: string) {
   const others = await tx.membership.count({
@@ -53,7 +53,6 @@ export async function assertAnotherActiveAdmin(tx: Prisma.TransactionClient, org
       organizationId,
       role: "ADMIN",
       status: "ACTIVE",
-      user: { passwordHash: { not: null } },
       employee: { id: { not: employeeId } },
     },
   });

@@ -171,14 +171,27 @@ describe("employee.create invites a person", () => {
 });
 
 describe("who can be invited", () => {
-  it("a guest without a membership keeps their account, name and tickets' owner id", async () => {
+  it("a guest keeps their account and name, and is no member until they accept", async () => {
     const guest = await t.signUp({ email: "guest@example.com", name: "Gus Guest" });
     const { employee } = await admin.api.employee.create({ email: "guest@example.com", name: "Typed By Admin", venueIds: [] });
-    expect(employee).toMatchObject({ userId: guest.me.user.id, name: "Gus Guest", status: "ACTIVE" });
+    expect(employee).toMatchObject({ userId: guest.me.user.id, name: "Gus Guest", status: "INVITED" });
+    // An admin cannot make anyone staff without them: the guest is still only a guest.
+    expect((await guest.api.auth.me()).membership).toBeNull();
+    expect((await refusal(guest.api.employee.me())).code).toBe("FORBIDDEN");
     const token = await invitationTokenFor(t, "guest@example.com");
     expect((await t.client().api.employee.acceptInvitation({ token, password: NEW_PASSWORD })).membership?.role).toBe("EMPLOYEE");
     // The password changed: the guest's old session is gone.
     expect((await refusal(guest.api.auth.me())).code).toBe("UNAUTHORIZED");
+  });
+
+  it("an invited guest who starts their own organization declines the invitation", async () => {
+    const guest = await t.signUp({ email: "owner-to-be@example.com", name: "Olga Owner" });
+    const { employee } = await admin.api.employee.create({ email: "owner-to-be@example.com", name: "Olga", venueIds: [] });
+    const token = await invitationTokenFor(t, "owner-to-be@example.com");
+    const { organization } = await guest.api.org.create({ name: "Olga's Bar" });
+    expect((await guest.api.auth.me()).membership).toEqual({ role: "ADMIN", organization: { id: organization.id, name: "Olga's Bar" } });
+    expect((await refusal(admin.api.employee.get({ employeeId: employee.id }))).code).toBe("NOT_FOUND");
+    expect((await refusal(t.client().api.employee.acceptInvitation({ token, password: NEW_PASSWORD }))).code).toBe("BAD_REQUEST");
   });
 
   it("someone already in any organization cannot be invited", async () => {

@@ -14,7 +14,9 @@ import { readEmployee, sealPhone, type EmployeeRecord } from "./records";
 
 // An admin invites a person by email: their account, membership and staff record exist at
 // once (so tasks and venues can be set up before they arrive), and a single-use link lets
-// them choose a password. The link's token lives only in the email; we keep its hash.
+// them choose a password. The membership stays INVITED, with no access at all, until they
+// accept: an admin cannot make anyone staff without them. The link's token lives only in
+// the email; we keep its hash.
 
 export const INVITATION_TTL_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -50,7 +52,7 @@ export async function inviteEmployee(
       // A guest keeps their account, their tickets and the name they chose.
       const user = existing ?? (await tx.user.create({ data: { email: input.email, name: input.name, createdAt: now }, select: { id: true, name: true } }));
       const membership = await tx.membership.create({
-        data: { userId: user.id, organizationId: admin.organizationId, role: input.role, createdAt: now },
+        data: { userId: user.id, organizationId: admin.organizationId, role: input.role, status: "INVITED", createdAt: now },
         select: { id: true, organization: { select: { name: true } } },
       });
       const employee = await tx.employee.create({
@@ -126,7 +128,7 @@ function expiredMessage(invitation: InvitationRow) {
 
 /** Why a link cannot be used now, or null when it can. */
 function unusable(invitation: InvitationRow | null, now: Date): { expired: boolean; message: string } | null {
-  if (!invitation || invitation.acceptedAt || invitation.employee.membership.status !== "ACTIVE") {
+  if (!invitation || invitation.acceptedAt || invitation.employee.membership.status !== "INVITED") {
     return { expired: false, message: UNUSABLE_INVITATION };
   }
   if (invitation.expiresAt <= now) return { expired: true, message: expiredMessage(invitation) };
@@ -164,10 +166,11 @@ export async function acceptInvitation(ctx: Context, input: { token: string; pas
   const account = await ctx.prisma.$transaction(async (tx) => {
     // Taking the invitation is the race's arbiter: of two uses at once, one finds it taken.
     const taken = await tx.invitation.updateMany({
-      where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: now }, employee: { membership: { status: "ACTIVE" } } },
+      where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: now }, employee: { membership: { status: "INVITED" } } },
       data: { acceptedAt: now },
     });
     if (taken.count === 0) throw fieldError("token", UNUSABLE_INVITATION);
+    await tx.membership.updateMany({ where: { userId: user.id, status: "INVITED" }, data: { status: "ACTIVE" } });
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     // A guest who had an account gets a new password: whoever held the old one is out.
     await revokeSessions(tx, { userId: user.id }, "invitation accepted", now);
@@ -191,8 +194,7 @@ export async function resendInvitation(ctx: Context, admin: Actor, employeeId: s
   if (status === "DEACTIVATED") {
     throw new TRPCError({ code: "CONFLICT", message: `${user.name} is deactivated. Reactivate them first.` });
   }
-  const invitations = await ctx.prisma.invitation.findMany({ where: { employeeId }, select: { acceptedAt: true } });
-  if (invitations.length === 0 || invitations.some((invitation) => invitation.acceptedAt)) {
+  if (status === "ACTIVE") {
     throw new TRPCError({ code: "CONFLICT", message: `${user.name} has already joined; there is no invitation to send.` });
   }
   const now = ctx.clock();
@@ -213,4 +215,23 @@ export async function resendInvitation(ctx: Context, admin: Actor, employeeId: s
     );
   });
   return { expiresAt };
+}
+
+/**
+ * Someone invited by an organization starts one of their own instead: the pending
+ * invitation is declined (its staff record removed) so that they can, and so that nobody
+ * can stop a person from running their own venue by inviting them.
+ */
+export async function declinePendingInvitation(tx: Prisma.TransactionClient, ctx: Context, userId: string, now: Date): Promise<void> {
+  const pending = await tx.membership.findFirst({
+    where: { userId, status: "INVITED" },
+    select: { id: true, organizationId: true, employee: { select: { id: true } } },
+  });
+  if (!pending) return;
+  const employeeId = pending.employee!.id;
+  await tx.invitation.deleteMany({ where: { employeeId } });
+  await tx.task.updateMany({ where: { assigneeId: employeeId }, data: { assigneeId: null } });
+  await tx.employee.delete({ where: { id: employeeId } });
+  await tx.membership.delete({ where: { id: pending.id } });
+  await audit(tx, { type: "INVITATION_DECLINED", userId, organizationId: pending.organizationId, detail: { employeeId } }, ctx.request, now);
 }

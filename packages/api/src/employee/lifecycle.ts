@@ -76,7 +76,7 @@ export async function deactivateEmployee(ctx: Context, admin: Actor, employeeId:
     await lockOrganization(tx, admin.organizationId);
     if (target.membership.role === "ADMIN") await assertAnotherActiveAdmin(tx, admin.organizationId, employeeId, name);
     const changed = await tx.membership.updateMany({
-      where: { id: target.membership.id, status: "ACTIVE" },
+      where: { id: target.membership.id, status: { in: ["ACTIVE", "INVITED"] } },
       data: { status: "DEACTIVATED", deactivatedAt: now },
     });
     if (changed.count === 0) throw new TRPCError({ code: "CONFLICT", message: `${name} is already deactivated.` });
@@ -93,14 +93,19 @@ export async function deactivateEmployee(ctx: Context, admin: Actor, employeeId:
   return readEmployee(ctx.prisma, ctx.config.keys, admin, employeeId);
 }
 
-/** Lets someone back in; they sign in again, as every session ended when they left. */
+/**
+ * Lets someone back in; they sign in again, as every session ended when they left. Someone
+ * deactivated before accepting their invitation is invited again, not made a member.
+ */
 export async function reactivateEmployee(ctx: Context, admin: Actor, employeeId: string): Promise<EmployeeRecord> {
   const target = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
   const now = ctx.clock();
   await ctx.prisma.$transaction(async (tx) => {
+    const invitations = await tx.invitation.findMany({ where: { employeeId }, select: { acceptedAt: true } });
+    const joined = invitations.length === 0 || invitations.some((invitation) => invitation.acceptedAt !== null);
     const changed = await tx.membership.updateMany({
       where: { id: target.membership.id, status: "DEACTIVATED" },
-      data: { status: "ACTIVE", deactivatedAt: null },
+      data: { status: joined ? "ACTIVE" : "INVITED", deactivatedAt: null },
     });
     if (changed.count === 0) throw new TRPCError({ code: "CONFLICT", message: `${target.membership.user.name} is already active.` });
     await audit(

@@ -26,33 +26,17 @@ const employeeRecordSelect = {
     select: {
       role: true,
       status: true,
-      user: { select: { id: true, name: true, email: true, passwordHash: true } },
+      user: { select: { id: true, name: true, email: true } },
     },
   },
   venues: { select: { venue: { select: { id: true, name: true } } }, orderBy: { venue: { name: "asc" } } },
-  invitations: { where: { acceptedAt: null }, select: { id: true }, take: 1 },
 } satisfies Prisma.EmployeeSelect;
 
 type EmployeeRow = Prisma.EmployeeGetPayload<{ select: typeof employeeRecordSelect }>;
 
 export type EmployeeRecord = ReturnType<typeof toEmployee>;
 
-/** INVITED: still active, with an invitation not taken up and no password of their own yet. */
-function statusOf(row: EmployeeRow): EmployeeStatus {
-  if (row.membership.status === "DEACTIVATED") return "DEACTIVATED";
-  return row.membership.user.passwordHash === null && row.invitations.length > 0 ? "INVITED" : "ACTIVE";
-}
-
-const invitedWhere = {
-  membership: { status: "ACTIVE", user: { passwordHash: null } },
-  invitations: { some: { acceptedAt: null } },
-} satisfies Prisma.EmployeeWhereInput;
-
-const statusWhere: Record<EmployeeStatus, Prisma.EmployeeWhereInput> = {
-  INVITED: invitedWhere,
-  ACTIVE: { membership: { status: "ACTIVE" }, NOT: invitedWhere },
-  DEACTIVATED: { membership: { status: "DEACTIVATED" } },
-};
+const statusWhere = (status: EmployeeStatus): Prisma.EmployeeWhereInput => ({ membership: { status } });
 
 function toEmployee(row: EmployeeRow, keys: ApiKeys, viewer: Member) {
   const { user } = row.membership;
@@ -64,7 +48,7 @@ function toEmployee(row: EmployeeRow, keys: ApiKeys, viewer: Member) {
     name: user.name,
     email: user.email,
     role: row.membership.role,
-    status: statusOf(row),
+    status: row.membership.status,
     position: row.position,
     phone: mayReadPhone && row.phoneEncrypted ? decryptField(keys, "employee.phone", row.phoneEncrypted) : null,
     venues: row.venues.map(({ venue }) => venue),
@@ -109,7 +93,7 @@ const PHONE_SEARCH = /^[\d\s()+./-]+$/;
 export async function listEmployees(ctx: Context, admin: Member, input: EmployeeListInput): Promise<Page<EmployeeRecord>> {
   if (input.venueId) await assertVenuesOfOrganization(ctx.prisma, admin.organizationId, [input.venueId]);
   const filters: Prisma.EmployeeWhereInput[] = [];
-  if (input.status) filters.push(statusWhere[input.status]);
+  if (input.status) filters.push(statusWhere(input.status));
   if (input.search) {
     const matches: Prisma.EmployeeWhereInput[] = [
       { membership: { user: { name: { contains: input.search, mode: "insensitive" } } } },

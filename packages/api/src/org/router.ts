@@ -2,6 +2,7 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { audit } from "../auth/audit";
+import { declinePendingInvitation } from "../employee/invitations";
 import { protectedProcedure } from "../trpc";
 
 export const orgRouter = {
@@ -14,6 +15,7 @@ export const orgRouter = {
       }
       const now = ctx.clock();
       const organization = await ctx.prisma.$transaction(async (tx) => {
+        await declinePendingInvitation(tx, ctx, ctx.principal.userId, now);
         const created = await tx.organization.create({
           data: { name: input.name, createdAt: now },
           select: { id: true, name: true, createdAt: true },

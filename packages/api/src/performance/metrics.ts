@@ -58,7 +58,7 @@ async function measure(ctx: Context, scope: Scope, { from, to }: Period): Promis
     : Prisma.sql`AND (
         sc.employee_id IS NOT NULL OR sh.employee_id IS NOT NULL
         ${scope.venueId ? Prisma.empty : Prisma.sql`OR tk.employee_id IS NOT NULL`}
-        OR (m.status = 'ACTIVE' AND u.password_hash IS NOT NULL
+        OR (m.status = 'ACTIVE'
             ${scope.venueId ? Prisma.sql`AND EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.employee_id = e.id AND ev.venue_id = ${scope.venueId}::uuid)` : Prisma.empty}))`;
 
   return ctx.prisma.$queryRaw<Totals[]>`

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "auth"."MembershipStatus" ADD VALUE 'INVITED' BEFORE 'ACTIVE';
