@@ -29,7 +29,7 @@ export default tseslint.config(
   },
   {
     // Command-line entry points report to the terminal.
-    files: ["**/scripts/**", "**/cli.ts", "bench/**", "examples/**"],
+    files: ["**/scripts/**", "**/*cli.ts", "bench/**", "examples/**"],
     rules: { "no-console": "off" },
   },
 );

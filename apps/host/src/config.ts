@@ -48,6 +48,8 @@ const envSchema = z.object({
   TRUSTED_ORIGINS: commaList.pipe(z.array(z.url())).optional(),
   /** How long a program's JWT lives; 15 minutes at most. */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(900).default(900),
+  /** A shift still open after this many hours is closed by the host and flagged. */
+  SHIFT_MAX_HOURS: z.coerce.number().min(1).max(48).default(12),
   /** "auto": an empty database gets the demo organization, except in production. */
   DEMO_DATA: z.enum(["auto", "off"]).default("auto"),
   /** Behind a TLS-terminating proxy: "true", or its addresses/CIDRs, comma-separated. Off by default. */

@@ -4,7 +4,7 @@ import { openDatabase } from "@qrcoats/db";
 import pino from "pino";
 import { ConfigError, loadConfig, type Config } from "./config";
 import { demoSignIns, seedDemoIfEmpty } from "./demo";
-import { logSink, startJobs } from "./jobs";
+import { hostJobs, logSink, startJobs } from "./jobs";
 import { resolveKeys } from "./secrets";
 import { buildServer } from "./server";
 import { createServices, trustProxySetting } from "./services";
@@ -45,7 +45,7 @@ for (const name of migrations.unknown) logger.warn({ migration: name }, "databas
 const services = createServices(config, db, keys, version);
 const demo = config.DEMO_DATA === "auto" && config.NODE_ENV !== "production";
 if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
-const jobs = startJobs(services, logSink(logger), logger);
+const jobs = startJobs(hostJobs(services, logSink(logger), { shiftMaxHours: config.SHIFT_MAX_HOURS }), logger);
 const app = await buildServer({ services, logger, trustProxy: trustProxySetting(config.TRUST_PROXY) });
 await app.listen({ host: config.HOST, port: config.PORT });
 logger.info(`QRcoats ${version} serving ${config.PUBLIC_URL} (web) and ${config.PUBLIC_URL}/admin/ (admin)`);
