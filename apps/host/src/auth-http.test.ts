@@ -1,4 +1,4 @@
-import { createApiConfig, generateKeys } from "@qrcoats/api";
+import { createApiConfig, generateKeys, LiveHub } from "@qrcoats/api";
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
@@ -28,7 +28,7 @@ describe("auth over HTTP", () => {
       { auth: { limits: { signInPerAccount: { max: 2, windowSeconds: 900 }, signInPerAddress: { max: 100, windowSeconds: 900 }, accountRequestsPerAddress: { max: 100, windowSeconds: 900 } } } },
     );
     server = await buildServer({
-      services: { db, version: "test", config, clock: () => new Date() },
+      services: { db, version: "test", config, clock: () => new Date(), live: new LiveHub(db) },
       logger: pino({ level: "silent" }),
       apps: [],
       trustProxy: "127.0.0.1",

@@ -63,6 +63,8 @@ async function shutdown(signal: NodeJS.Signals) {
     process.exit(1);
   }, config.SHUTDOWN_GRACE_SECONDS * 1000);
   deadline.unref();
+  // Live streams never finish by themselves: end them, so the connections can close.
+  await services.live.close();
   await app.close();
   await jobs.stop();
   await db.close();

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createApiConfig, generateKeys, type ApiServices } from "@qrcoats/api";
+import { createApiConfig, generateKeys, LiveHub, type ApiServices } from "@qrcoats/api";
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import { startHost } from "@qrcoats/testing";
 import type { FastifyInstance } from "fastify";
@@ -11,7 +11,7 @@ import { buildServer } from "./server";
 
 function servicesFor(db: TestDatabase, publicUrl = "http://localhost"): ApiServices {
   const { jwtSecret, ...keys } = generateKeys();
-  return { db, version: "9.9.9", config: createApiConfig({ publicUrl, jwtSecret, keys }), clock: () => new Date() };
+  return { db, version: "9.9.9", config: createApiConfig({ publicUrl, jwtSecret, keys }), clock: () => new Date(), live: new LiveHub(db) };
 }
 
 describe("the HTTP host", () => {

@@ -1,4 +1,4 @@
-import { createApiConfig, type ApiServices } from "@qrcoats/api";
+import { createApiConfig, LiveHub, type ApiServices } from "@qrcoats/api";
 import type { Database } from "@qrcoats/db";
 import type { Config } from "./config";
 import type { HostKeys } from "./secrets";
@@ -13,6 +13,7 @@ export function createServices(config: Config, db: Database, keys: HostKeys, ver
       { trustedOrigins: config.TRUSTED_ORIGINS ?? [], auth: { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS } },
     ),
     clock: () => new Date(),
+    live: new LiveHub(db),
   };
 }
 

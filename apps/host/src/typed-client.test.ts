@@ -1,4 +1,4 @@
-import { createApiConfig, createInProcessClient, generateKeys, type ApiServices } from "@qrcoats/api";
+import { createApiConfig, createInProcessClient, generateKeys, LiveHub, type ApiServices } from "@qrcoats/api";
 import { createQRcoatsClient } from "@qrcoats/api/client";
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import type { FastifyInstance } from "fastify";
@@ -20,7 +20,7 @@ describe("the typed client (@qrcoats/api/client)", () => {
     const { jwtSecret, ...keys } = generateKeys();
     // Access tokens of 6 s, so that refreshing happens within a test.
     const config = createApiConfig({ publicUrl: "http://localhost", jwtSecret, keys }, { auth: { accessTokenTtlSeconds: 6 } });
-    services = { db, version: "test", config, clock: () => new Date() };
+    services = { db, version: "test", config, clock: () => new Date(), live: new LiveHub(db) };
     server = await buildServer({ services, logger: pino({ level: "silent" }), apps: [] });
     url = `${await server.listen({ host: "127.0.0.1", port: 0 })}/trpc`;
     await createInProcessClient(services).api.auth.register({ email: "robot@example.com", name: "Robot", password: PASSWORD });

@@ -1,6 +1,7 @@
 import type { Database, Role } from "@qrcoats/db";
 import { authenticateRequest } from "./auth/credentials";
 import type { ApiConfig } from "./config";
+import type { LiveHub } from "./live/hub";
 
 /** What the API needs from its host, made once at start-up. */
 export type ApiServices = {
@@ -10,6 +11,8 @@ export type ApiServices = {
   config: ApiConfig;
   /** "Now" for every expiry and window; tests move it. */
   clock: () => Date;
+  /** Changes announced by the database, for live subscriptions. */
+  live: LiveHub;
 };
 
 /** What a host knows about one HTTP request, whatever framework it runs on. */

@@ -23,7 +23,14 @@ export type InProcessClient = {
  */
 export function createInProcessClient(
   services: ApiServices,
-  options: { origin?: string | null; address?: string; secure?: boolean; userAgent?: string } = {},
+  options: {
+    origin?: string | null;
+    address?: string;
+    secure?: boolean;
+    userAgent?: string;
+    /** Ends this client's live subscriptions, as a closed connection ends them over HTTP. */
+    signal?: AbortSignal;
+  } = {},
 ): InProcessClient {
   const cookies = new Map<string, string>();
   const setCookieHeaders: string[] = [];
@@ -41,7 +48,7 @@ export function createInProcessClient(
     const jar = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     if (jar) request.headers.set("cookie", jar);
     return createContext(services, request);
-  });
+  }, { signal: options.signal });
   return { api, cookies, setCookieHeaders, headers };
 }
 

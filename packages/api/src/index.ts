@@ -5,6 +5,7 @@ export { createContext, createInnerContext, type ApiServices, type Context, type
 export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./config";
 export { checkHealth, type Health } from "./health/health";
 export { RetryLaterError } from "./lib/errors";
+export { LiveHub } from "./live/hub";
 export { closeStaleShifts } from "./shift/stale";
 export { markForgottenTickets } from "./qr/forgotten";
 export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { createApiConfig, generateKeys, type ApiConfig } from "./config";
 import { createInnerContext, type ApiServices } from "./context";
+import { LiveHub } from "./live/hub";
 import { createInProcessClient, type InProcessCaller, type InProcessClient } from "./in-process-client";
 import { ReasonedRefusal, RetryLaterError } from "./lib/errors";
 import { appRouter } from "./root";
@@ -46,10 +47,11 @@ export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}) 
       },
     },
   };
-  const services: ApiServices = { db, version: "test", config, clock: clock.now };
+  const live = new LiveHub(db);
+  const services: ApiServices = { db, version: "test", config, clock: clock.now, live };
 
   /** A client: a browser by default (Origin and a cookie jar), or a program (no Origin). */
-  function client(options: { address?: string; origin?: string | null; secure?: boolean } = {}): TestClient {
+  function client(options: { address?: string; origin?: string | null; secure?: boolean; signal?: AbortSignal } = {}): TestClient {
     return createInProcessClient(services, { address: "203.0.113.10", userAgent: "qrcoats-tests", ...options });
   }
 
@@ -88,7 +90,10 @@ export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}) 
     signUpAdmin,
     /** In-process calls with no request at all, as jobs make them. */
     system: () => createCaller(createInnerContext(services)),
-    close: () => db.close(),
+    async close() {
+      await live.close();
+      await db.close();
+    },
   };
 }
 

@@ -9,6 +9,14 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // Stack traces never leave the server, whatever NODE_ENV says.
   isDev: false,
+  sse: {
+    // Proxies drop quiet connections; a ping every 15 s keeps live feeds open.
+    ping: { enabled: true, intervalMs: 15_000 },
+    // Long-lived streams are ended now and then so reconnecting clients spread across hosts;
+    // they resume from their last event id.
+    maxDurationMs: 10 * 60_000,
+    client: { reconnectAfterInactivityMs: 40_000 },
+  },
   errorFormatter({ shape, error }) {
     return {
       ...shape,

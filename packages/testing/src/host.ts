@@ -11,7 +11,7 @@ export type RunningHost = {
   url: string;
   /** Everything the host printed, for assertions and for failure reports. */
   output(): string;
-  /** SIGTERM, then waits for the process to exit; returns its exit code. */
+  /** SIGTERM, then waits for the process to exit; returns its exit code. Idempotent. */
   stop(): Promise<number | null>;
 };
 
@@ -20,11 +20,14 @@ export type RunningHost = {
  * port) on a database of its own: a fresh PostgreSQL database under TEST_DATABASE_URL,
  * otherwise a fresh embedded one.
  */
-export async function startHost(env: Record<string, string> = {}): Promise<RunningHost> {
+export async function startHost(
+  env: Record<string, string> = {},
+  options: { /** Share this PostgreSQL database with other hosts instead of making one. */ databaseUrl?: string } = {},
+): Promise<RunningHost> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-host-"));
   let database: TestDatabase | undefined;
-  if (process.env.TEST_DATABASE_URL) database = await createTestDatabase();
+  if (process.env.TEST_DATABASE_URL && !options.databaseUrl) database = await createTestDatabase();
 
   // The host's own start script, exec'd so that the child is the host process itself.
   const startScript = JSON.parse(fs.readFileSync(path.join(hostDir, "package.json"), "utf8")).scripts.start;
@@ -36,7 +39,7 @@ export async function startHost(env: Record<string, string> = {}): Promise<Runni
       PORT: String(port),
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
-      DATABASE_URL: database?.url ?? "",
+      DATABASE_URL: options.databaseUrl ?? database?.url ?? "",
       LOG_LEVEL: "info",
       // Tests make the people they need; opt in with DEMO_DATA: "auto" to get the demo.
       DEMO_DATA: "off",
@@ -49,14 +52,18 @@ export async function startHost(env: Record<string, string> = {}): Promise<Runni
   child.stderr!.on("data", (chunk) => (output += chunk));
 
   const url = `http://127.0.0.1:${port}`;
+  let stopped: Promise<number | null> | undefined;
   const host: RunningHost = {
     url,
     output: () => output,
-    async stop() {
-      const code = await stopProcess(child);
-      await database?.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      return code;
+    stop() {
+      stopped ??= (async () => {
+        const code = await stopProcess(child);
+        await database?.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        return code;
+      })();
+      return stopped;
     },
   };
   try {

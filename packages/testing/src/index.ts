@@ -1,2 +1,3 @@
 export { startHost, freePort, type RunningHost } from "./host";
 export { browserAvailable, findChromium, launchBrowser, newPhoneContext, saveScreenshot } from "./browser";
+export { openEventStream, type ServerSentEvent } from "./event-stream";

@@ -1,6 +1,6 @@
 import type { AppRouter } from "@qrcoats/api";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import type { ReactNode } from "react";
 import superjson from "superjson";
@@ -18,9 +18,14 @@ export const queryClient = new QueryClient({
 
 export const trpcClient = createTRPCClient<AppRouter>({
   links: [
-    // The batch link, not the streaming one: sign-in procedures set cookies, which need
-    // the response headers before the body starts.
-    httpBatchLink({ url: "/trpc", transformer: superjson }),
+    splitLink({
+      condition: (operation) => operation.type === "subscription",
+      // Live updates arrive as server-sent events, resuming from the last event id after a drop.
+      true: httpSubscriptionLink({ url: "/trpc", transformer: superjson }),
+      // The batch link, not the streaming one: sign-in procedures set cookies, which need
+      // the response headers before the body starts.
+      false: httpBatchLink({ url: "/trpc", transformer: superjson }),
+    }),
   ],
 });
 

@@ -99,3 +99,26 @@ export async function scanHistory(prisma: PrismaClient, member: Member, query: H
   const slotNumbers = new Map(slots.map((slot) => [slot.id, slot.number]));
   return toPage(rows, query.limit, (row) => [row.occurredAt.toISOString(), row.id.toString()], (row) => toHistoryItem(row, slotNumbers));
 }
+
+/**
+ * A venue's events after a given one, oldest first: how the live feed catches up after a
+ * reconnect, and reads what a notification announced (in batches, however bursty the night).
+ */
+export async function venueEventsAfter(prisma: PrismaClient, venueId: string, afterId: bigint, limit: number): Promise<HistoryItem[]> {
+  const rows = await prisma.scanEvent.findMany({
+    where: { venueId, id: { gt: afterId } },
+    orderBy: { id: "asc" },
+    take: limit,
+    select: historySelect,
+  });
+  const slotIds = [...new Set(rows.flatMap((row) => [row.slotId, row.toSlotId]).filter((id): id is string => id !== null))];
+  const slots = slotIds.length ? await prisma.slot.findMany({ where: { id: { in: slotIds } }, select: { id: true, number: true } }) : [];
+  const slotNumbers = new Map(slots.map((slot) => [slot.id, slot.number]));
+  return rows.map((row) => toHistoryItem(row, slotNumbers));
+}
+
+/** The id of a venue's newest event, where a new subscriber's feed starts. */
+export async function latestVenueEventId(prisma: PrismaClient, venueId: string): Promise<bigint> {
+  const latest = await prisma.scanEvent.findFirst({ where: { venueId }, orderBy: { id: "desc" }, select: { id: true } });
+  return latest?.id ?? 0n;
+}

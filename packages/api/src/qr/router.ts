@@ -8,6 +8,7 @@ import { analyticsCsv, MAX_ANALYTICS_DAYS, venueAnalytics } from "./analytics";
 import { MAX_SCANNED_INPUT } from "./codes";
 import { checkIn, checkOut, detach, pay, scan, swap, voidTicket, type TicketRef } from "./counter";
 import { scanHistory } from "./history";
+import { liveScanFeed, watchTicket } from "./live";
 import { lookupTickets } from "./lookup";
 import { getTicket, issueWalkIn, myTickets, publicTicketView, requestTicket, ticketImage, walkInContactFields } from "./tickets";
 
@@ -129,6 +130,14 @@ export const qrRouter = {
         .default({ limit: 50 }),
     )
     .query(({ ctx, input }) => scanHistory(ctx.prisma, ctx.member, input)),
+
+  /** Live: every counter event at a venue (admins), resumable with lastEventId. */
+  liveScans: adminProcedure
+    .input(z.object({ venueId: venueIdInput, lastEventId: z.string().regex(/^\d{1,18}$/, "Not an event id.").optional() }))
+    .subscription(({ ctx, input, signal }) => liveScanFeed(ctx, ctx.member, input.venueId, input.lastEventId, signal)),
+
+  /** Live: a ticket's public state for whoever holds its code. */
+  watch: publicProcedure.input(z.object({ code: codeInput })).subscription(({ ctx, input, signal }) => watchTicket(ctx, input.code, signal)),
 
   analytics: adminProcedure
     .input(analyticsInput)

@@ -4,6 +4,7 @@ import type { Context } from "../context";
 import { idInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, publicProcedure } from "../trpc";
+import { liveOccupancy } from "./occupancy";
 import { createRack, listRacks, renameRack } from "./racks";
 import { createVenue, getVenue, listVenues, updateVenue, venueFields } from "./venues";
 
@@ -96,4 +97,9 @@ export const rackRouter = {
   list: memberProcedure
     .input(z.object({ venueId: venueIdInput }))
     .query(({ ctx, input }) => listRacks(ctx.prisma, ctx.member.organizationId, input.venueId)),
+
+  /** Live: the same as `rack.list`, now and after every change at the venue (its attendants). */
+  occupancy: memberProcedure
+    .input(z.object({ venueId: venueIdInput }))
+    .subscription(({ ctx, input, signal }) => liveOccupancy(ctx, ctx.member, input.venueId, signal)),
 } satisfies TRPCRouterRecord;
