@@ -3,7 +3,7 @@ import path from "node:path";
 import { openDatabase } from "@qrcoats/db";
 import pino from "pino";
 import { ConfigError, loadConfig, type Config } from "./config";
-import { demoSignIns, seedDemoIfEmpty } from "./demo";
+import { demoSignIns, seedDemoIfEmpty } from "./demo/index";
 import { hostJobs, logSink, startJobs } from "./jobs";
 import { resolveKeys } from "./secrets";
 import { buildServer } from "./server";

@@ -1,0 +1,67 @@
+import { createTestApi, type TestApi } from "@qrcoats/api/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, demoSignIns, seedDemoIfEmpty } from "./index";
+
+let t: TestApi;
+beforeAll(async () => {
+  t = await createTestApi();
+});
+afterAll(() => t.close());
+
+const counts = (sql: string) => t.db.sql.query<{ key: string; n: number }>(sql).then((rows) => Object.fromEntries(rows.map((row) => [row.key, row.n])));
+
+describe("the demo organization", () => {
+  it("shows every feature: tickets in every state, every counter action, refusals, tasks, shifts", async () => {
+    expect(await seedDemoIfEmpty(t.services)).toBe(true);
+
+    expect(await counts(`SELECT state::text AS key, count(*)::int AS n FROM qr.tickets GROUP BY 1`)).toEqual({
+      ISSUED: 1,
+      CHECKED_IN: 6,
+      RETURNED: 38,
+      VOIDED: 1,
+      FORGOTTEN: 3,
+    });
+    const actions = await counts(`SELECT action AS key, count(*)::int AS n FROM qr.scan_events GROUP BY 1`);
+    for (const action of ["ISSUE", "SCAN", "CHECK_IN", "CHECK_OUT", "SWAP", "DETACH", "VOID", "FORGET"]) {
+      expect(actions[action], action).toBeGreaterThan(0);
+    }
+    expect(await counts(`SELECT reason AS key, count(*)::int AS n FROM qr.scan_events WHERE reason IS NOT NULL GROUP BY 1`)).toEqual({
+      UNKNOWN_CODE: 1,
+      WRONG_VENUE: 1,
+      ALREADY_RETURNED: 1,
+    });
+    expect(await counts(`SELECT status::text AS key, count(*)::int AS n FROM employees.tasks GROUP BY 1`)).toEqual({
+      TODO: 2,
+      IN_PROGRESS: 1,
+      DONE: 1,
+      CANCELLED: 1,
+    });
+    expect(await counts(`SELECT (ended_at IS NULL)::text AS key, count(*)::int AS n FROM employees.shifts GROUP BY 1`)).toEqual({ true: 1, false: 2 });
+    expect(await counts(`SELECT payment_status::text AS key, count(*)::int AS n FROM qr.tickets WHERE payment_status <> 'UNPAID' GROUP BY 1`)).toMatchObject({
+      PAID_CASH: expect.any(Number),
+      PAID_CARD: expect.any(Number),
+      PREPAID: expect.any(Number),
+    });
+    expect(await counts(`SELECT template AS key, count(*)::int AS n FROM auth.notification_outbox GROUP BY 1`)).toEqual({
+      "employee-invitation": 3,
+      "ticket.forgotten": 1,
+    });
+  });
+
+  it("prints sign-ins that work, for the people who can sign in", async () => {
+    const signIns = (await demoSignIns(t.services, "http://localhost:3000"))!;
+    expect(signIns.split("\n").slice(1).map((line) => line.trim().split(/\s+/).slice(0, 2))).toEqual([
+      ["admin", "ada@demo.qrcoats.example"],
+      ["attendant", "ben@demo.qrcoats.example"],
+      ["attendant", "cleo@demo.qrcoats.example"],
+      ["guest", "gus@demo.qrcoats.example"],
+    ]);
+    const cleo = await t.client().api.auth.login({ email: "cleo@demo.qrcoats.example", password: DEMO_PASSWORD });
+    expect(cleo.membership).toMatchObject({ role: "EMPLOYEE", organization: { name: "Demo Nightclub" } });
+  });
+
+  it("is made once: a database with people in it is left alone", async () => {
+    expect(await seedDemoIfEmpty(t.services)).toBe(false);
+    expect(await counts(`SELECT 'users' AS key, count(*)::int AS n FROM auth.users`)).toEqual({ users: 5 });
+  });
+});
