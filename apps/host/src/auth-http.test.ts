@@ -96,3 +96,48 @@ describe("auth over HTTP", () => {
     expect(JSON.stringify(refused)).not.toMatch(/stack|\.ts:\d+/);
   });
 });
+
+describe("forwarded headers without a trusted proxy", () => {
+  let db: TestDatabase;
+  let server: FastifyInstance;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const { jwtSecret, ...keys } = generateKeys();
+    const config = createApiConfig(
+      { publicUrl: "http://localhost", jwtSecret, keys },
+      { auth: { limits: { signInPerAccount: { max: 100, windowSeconds: 900 }, signInPerAddress: { max: 3, windowSeconds: 900 }, accountRequestsPerAddress: { max: 100, windowSeconds: 900 } } } },
+    );
+    server = await buildServer({ services: { db, version: "test", config, clock: () => new Date(), live: new LiveHub(db) }, logger: pino({ level: "silent" }), apps: [] });
+    base = await server.listen({ host: "127.0.0.1", port: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.close();
+  });
+
+  const login = (headers: Record<string, string>) =>
+    fetch(`${base}/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base, ...headers },
+      body: JSON.stringify(superjson.serialize({ email: "nobody@example.com", password: "a wrong password" })),
+    });
+
+  it("are ignored: a forged X-Forwarded-For does not dodge the per-address limit", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await login({ "x-forwarded-for": `198.51.100.${i}` })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
+  it("are ignored: X-Forwarded-Proto does not make the cookie Secure over plain HTTP", async () => {
+    const response = await fetch(`${base}/trpc/auth.register`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base, "x-forwarded-proto": "https" },
+      body: JSON.stringify(superjson.serialize({ email: "plain@example.com", name: "Plain", password: PASSWORD })),
+    });
+    expect(response.headers.getSetCookie()[0]).toMatch(/^qrcoats_session=/);
+    expect(response.headers.getSetCookie()[0]).not.toContain("Secure");
+    expect(response.headers.get("strict-transport-security")).toBeNull();
+  });
+});

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { DEFAULT_DATA_DIR } from "@qrcoats/db";
 import { z } from "zod";
@@ -52,6 +53,9 @@ const envSchema = z.object({
   SHIFT_MAX_HOURS: z.coerce.number().min(1).max(48).default(12),
   /** "auto": an empty database gets the demo organization, except in production. */
   DEMO_DATA: z.enum(["auto", "off"]).default("auto"),
+  /** Serve HTTPS directly (single-box installs): PEM certificate chain and private key files. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
   /** Behind a TLS-terminating proxy: "true", or its addresses/CIDRs, comma-separated. Off by default. */
   TRUST_PROXY: z.string().optional(),
 });
@@ -72,9 +76,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const values = parsed.data;
+  if ((values.TLS_CERT_FILE === undefined) !== (values.TLS_KEY_FILE === undefined)) {
+    throw new ConfigError("Invalid configuration:\n  TLS_CERT_FILE, TLS_KEY_FILE: set both to serve HTTPS, or neither");
+  }
+  for (const name of ["TLS_CERT_FILE", "TLS_KEY_FILE"] as const) {
+    const file = values[name];
+    if (file !== undefined && !fs.existsSync(file)) throw new ConfigError(`Invalid configuration:\n  ${name}: no such file: ${file}`);
+  }
+  const scheme = values.TLS_CERT_FILE ? "https" : "http";
   return {
     ...values,
     DATA_DIR: path.resolve(values.DATA_DIR),
-    PUBLIC_URL: (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, ""),
+    PUBLIC_URL: (values.PUBLIC_URL ?? `${scheme}://localhost:${values.PORT}`).replace(/\/$/, ""),
   };
 }

@@ -46,7 +46,14 @@ const services = createServices(config, db, keys, version);
 const demo = config.DEMO_DATA === "auto" && config.NODE_ENV !== "production";
 if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
 const jobs = startJobs(hostJobs(services, logSink(logger), { shiftMaxHours: config.SHIFT_MAX_HOURS }), logger);
-const app = await buildServer({ services, logger, trustProxy: trustProxySetting(config.TRUST_PROXY) });
+const app = await buildServer({
+  services,
+  logger,
+  trustProxy: trustProxySetting(config.TRUST_PROXY),
+  tls: config.TLS_CERT_FILE && config.TLS_KEY_FILE
+    ? { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) }
+    : undefined,
+});
 await app.listen({ host: config.HOST, port: config.PORT });
 logger.info(`QRcoats ${version} serving ${config.PUBLIC_URL} (web) and ${config.PUBLIC_URL}/admin/ (admin)`);
 const signIns = demo ? await demoSignIns(services, config.PUBLIC_URL) : null;

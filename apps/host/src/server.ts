@@ -11,11 +11,15 @@ export type ServerOptions = {
   logger: FastifyServerOptions["loggerInstance"];
   /** Where the built apps are; tests point this at fixtures. */
   apps?: SinglePageApp[];
+  /** Serve HTTPS with this certificate and key (PEM), instead of plain HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
 };
 
 /** Everything one HTTP host serves: the API at /trpc, the two apps, and /healthz. */
-export async function buildServer({ services, logger, apps, trustProxy = false }: ServerOptions) {
+export async function buildServer({ services, logger, apps, trustProxy = false, tls }: ServerOptions) {
   const app = Fastify({
+    // null: plain HTTP. One type for both, so the routes do not care which the socket speaks.
+    https: tls ?? null,
     loggerInstance: logger,
     trustProxy,
     // tRPC batches are small; anything larger is refused before it is parsed.
