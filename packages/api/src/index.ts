@@ -8,5 +8,7 @@ export { RetryLaterError } from "./lib/errors";
 export { LiveHub } from "./live/hub";
 export { closeStaleShifts } from "./shift/stale";
 export { markForgottenTickets } from "./qr/forgotten";
+/** For tools that mint tickets in bulk (benchmarks): the same codes the API makes. */
+export { codeFor, generatePublicId } from "./qr/codes";
 export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
 export type { RouterInputs, RouterOutputs } from "./types";

@@ -43,3 +43,18 @@ describe(`constraint violations on ${testDatabaseUrl() ? "PostgreSQL" : "embedde
     expect(await db.prisma.user.findUnique({ where: { email: "first@example.com" } })).toBeNull();
   });
 });
+
+describe("statement counting", () => {
+  it("counts every SQL statement Prisma sends, transactions included", async () => {
+    const before = db.statementCount();
+    await db.prisma.user.findMany({ take: 1 });
+    expect(db.statementCount() - before).toBe(1);
+    const inTransaction = db.statementCount();
+    await db.prisma.$transaction(async (tx) => {
+      await tx.user.count();
+      await tx.organization.count();
+    });
+    // Two queries; BEGIN and COMMIT are bookkeeping, whichever adapter sends them.
+    expect(db.statementCount() - inTransaction).toBe(2);
+  });
+});

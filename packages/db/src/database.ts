@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { applyMigrations, type MigrationReport } from "./migrations/applier";
+import { withAdapterHooks } from "./adapter-hooks";
 import { createPGliteAdapter } from "./pglite-adapter";
 import { PostgresListener } from "./listener";
 import { connectPostgres, openPGlite, pgliteSession, type SqlSession } from "./sql";
@@ -34,6 +35,8 @@ export type Database = {
    * re-established after a drop), in-process on PGlite. Returns how to stop listening.
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** How many SQL statements Prisma has sent so far: for query-count tests and profiles. */
+  statementCount(): number;
   /** Embedded only: the whole database as a gzipped tarball (test fixtures). */
   snapshot?(): Promise<Blob>;
   close(): Promise<void>;
@@ -51,7 +54,9 @@ function openPostgres(url: string, poolSize = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let statements = 0;
+  const adapter = withAdapterHooks(new PrismaPg(pool), { onStatement: (sql) => (statements += countsAsWork(sql)) });
+  const prisma = new PrismaClient({ adapter });
   const listener = new PostgresListener(url);
   return {
     kind: "postgres",
@@ -75,6 +80,7 @@ function openPostgres(url: string, poolSize = 10): Database {
       }
     },
     listen: (channel, onPayload) => listener.listen(channel, onPayload),
+    statementCount: () => statements,
     async close() {
       await listener.close();
       await prisma.$disconnect();
@@ -85,7 +91,8 @@ function openPostgres(url: string, poolSize = 10): Database {
 
 async function openEmbedded(dataDir?: string, snapshot?: Blob): Promise<Database> {
   const pglite = await openPGlite(dataDir, snapshot);
-  const prisma = new PrismaClient({ adapter: createPGliteAdapter(pglite) });
+  let statements = 0;
+  const prisma = new PrismaClient({ adapter: createPGliteAdapter(pglite, (sql) => (statements += countsAsWork(sql))) });
   const sql = pgliteSession(pglite);
   return {
     kind: "embedded",
@@ -93,6 +100,7 @@ async function openEmbedded(dataDir?: string, snapshot?: Blob): Promise<Database
     prisma,
     sql,
     migrate: () => applyMigrations(sql),
+    statementCount: () => statements,
     async snapshot() {
       return pglite.dumpDataDir("gzip");
     },
@@ -105,6 +113,11 @@ async function openEmbedded(dataDir?: string, snapshot?: Blob): Promise<Database
       await pglite.close();
     },
   };
+}
+
+/** Transaction control is bookkeeping, sent differently by each adapter: not counted. */
+function countsAsWork(sql: string): number {
+  return /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET TRANSACTION)\b/i.test(sql) ? 0 : 1;
 }
 
 export function redactUrl(url: string): string {

@@ -1,6 +1,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { DriverAdapterError, type SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { withAdapterHooks } from "./adapter-hooks";
 
 /**
  * pglite-prisma-adapter 0.6 (the last for Prisma 6) reports every database error as
@@ -9,32 +10,8 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
  * on PostgreSQL. This wrapper maps errors the way @prisma/adapter-pg does, so both engines
  * fail alike.
  */
-export function createPGliteAdapter(db: PGlite): SqlDriverAdapterFactory {
-  return translating(new PrismaPGlite(db)) as SqlDriverAdapterFactory;
-}
-
-function translating<T extends object>(target: T): T {
-  return new Proxy(target, {
-    get(object, property, receiver) {
-      const value = Reflect.get(object, property, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const result = value.apply(object, args);
-        if (!(result instanceof Promise)) return result;
-        return result.then(
-          // connect() and startTransaction() hand out queryables that need the same care.
-          (resolved: unknown) => (isQueryable(resolved) ? translating(resolved) : resolved),
-          (error: unknown) => {
-            throw translate(error);
-          },
-        );
-      };
-    },
-  });
-}
-
-function isQueryable(value: unknown): value is object {
-  return typeof value === "object" && value !== null && "queryRaw" in value;
+export function createPGliteAdapter(db: PGlite, onStatement?: (sql: string) => void): SqlDriverAdapterFactory {
+  return withAdapterHooks(new PrismaPGlite(db) as SqlDriverAdapterFactory, { onStatement, mapError: translate });
 }
 
 type RawPostgresError = { kind: "postgres"; code: string; message: string; detail?: string; column?: string };

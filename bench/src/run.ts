@@ -1,0 +1,201 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { hash } from "@node-rs/argon2";
+import { startHost } from "@qrcoats/testing";
+import QRCode from "qrcode";
+import { CodePool, baselineCycle, qrcoatsCycle, runCycles, runGets, type LoadResult } from "./load";
+import { benchKeys, freshDatabase, issueTickets, mintTickets, openCounter, startBaseline } from "./setup";
+
+// npm run bench [-- --seconds 10]: the scan cycle through the real host and through a
+// minimal node:http + pg server, side by side on the same PostgreSQL; the same cycle on the
+// embedded database; QR rendering; argon2id; bundle sizes. Writes bench/RESULTS.md.
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 10;
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const CONCURRENCY = [1, 16, 64];
+const POOL_SIZE = "20";
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function scanCycleOnPostgres() {
+  const keys = benchKeys();
+  const databaseUrl = await freshDatabase(serverUrl, "qrcoats_bench");
+  const host = await startHost({ ...keys.env, LOG_LEVEL: "warn", DATABASE_POOL_SIZE: POOL_SIZE }, { databaseUrl });
+  const baseline = await startBaseline({ ...keys.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: POOL_SIZE });
+  try {
+    const counter = await openCounter(host.url);
+    const codes = new CodePool(await mintTickets(databaseUrl, counter.organizationId, counter.venueId, 150_000, keys.ticketSigning));
+    const headers = { cookie: counter.admin.cookie(), origin: host.url };
+    const rows: { connections: number; qrcoats: LoadResult; baseline: LoadResult }[] = [];
+    for (const connections of CONCURRENCY) {
+      // Side by side: each server in turn at the same concurrency, warmed up first.
+      await runCycles({ url: host.url, steps: qrcoatsCycle(counter.venueId), headers, connections, seconds: 2, codes });
+      const qrcoats = await runCycles({ url: host.url, steps: qrcoatsCycle(counter.venueId), headers, connections, seconds, codes });
+      await runCycles({ url: baseline.url, steps: baselineCycle(counter.venueId), headers, connections, seconds: 2, codes });
+      const base = await runCycles({ url: baseline.url, steps: baselineCycle(counter.venueId), headers, connections, seconds, codes });
+      log(`PostgreSQL c=${connections}: QRcoats ${qrcoats.requestsPerSecond.toFixed(0)} req/s p99 ${qrcoats.p99} ms; baseline ${base.requestsPerSecond.toFixed(0)} req/s p99 ${base.p99} ms`);
+      rows.push({ connections, qrcoats, baseline: base });
+    }
+    return rows;
+  } finally {
+    baseline.stop();
+    await host.stop();
+  }
+}
+
+async function scanCycleEmbedded() {
+  const host = await startHost({ LOG_LEVEL: "warn", DATABASE_URL: "" });
+  try {
+    const counter = await openCounter(host.url);
+    const perRun = Math.max(2_000, seconds * 300);
+    log(`issuing ${perRun * CONCURRENCY.length} tickets through the API on the embedded database...`);
+    const codes = new CodePool(await issueTickets(counter.admin, counter.venueId, perRun * CONCURRENCY.length));
+    const headers = { cookie: counter.admin.cookie(), origin: host.url };
+    const rows: LoadResult[] = [];
+    for (const connections of CONCURRENCY) {
+      const result = await runCycles({ url: host.url, steps: qrcoatsCycle(counter.venueId), headers, connections, seconds, codes });
+      log(`embedded c=${connections}: ${result.requestsPerSecond.toFixed(0)} req/s p99 ${result.p99} ms`);
+      rows.push(result);
+    }
+    return rows;
+  } finally {
+    await host.stop();
+  }
+}
+
+async function qrRendering() {
+  const url = "https://coats.example.com/t/abcdefghijklmnopqrstuvwxyz234567abcdefgh";
+  const direct = async (render: () => Promise<unknown>) => {
+    const until = performance.now() + 3_000;
+    let done = 0;
+    while (performance.now() < until) {
+      await render();
+      done++;
+    }
+    return done / 3;
+  };
+  const options = { errorCorrectionLevel: "Q" as const, margin: 4 };
+  const svgDirect = await direct(() => QRCode.toString(url, { ...options, type: "svg" }));
+  const pngDirect = await direct(() => QRCode.toDataURL(url, { ...options, type: "image/png", width: 600 }));
+
+  const host = await startHost({ LOG_LEVEL: "warn" });
+  try {
+    const counter = await openCounter(host.url);
+    const ticket = await counter.admin.call<{ id: string }>("qr.issueWalkIn", { venueId: counter.venueId });
+    const through = (format: string) =>
+      runGets({
+        url: `${host.url}/trpc/qr.image?input=${encodeURIComponent(JSON.stringify({ json: { ticketId: ticket.id, format } }))}`,
+        headers: { cookie: counter.admin.cookie() },
+        connections: 8,
+        seconds: 5,
+      });
+    const svgApi = await through("svg");
+    const pngApi = await through("png");
+    log(`QR: svg ${svgDirect.toFixed(0)}/s direct, ${svgApi.requestsPerSecond.toFixed(0)}/s through the API; png ${pngDirect.toFixed(0)}/s direct, ${pngApi.requestsPerSecond.toFixed(0)}/s`);
+    return { svgDirect, pngDirect, svgApi, pngApi };
+  } finally {
+    await host.stop();
+  }
+}
+
+async function argon2() {
+  // The parameters of packages/api/src/auth/passwords.ts.
+  const options = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+  const one = performance.now();
+  for (let i = 0; i < 10; i++) await hash(`password ${i}`, options);
+  const sequentialMs = (performance.now() - one) / 10;
+  const burst = performance.now();
+  await Promise.all(Array.from({ length: 32 }, (_, i) => hash(`password ${i}`, options)));
+  const perSecond = 32 / ((performance.now() - burst) / 1000);
+  log(`argon2id: ${sequentialMs.toFixed(1)} ms a hash, ${perSecond.toFixed(0)} hashes/s with every core busy`);
+  return { sequentialMs, perSecond };
+}
+
+function bundles() {
+  execFileSync("npx", ["turbo", "run", "build", "--filter=@qrcoats/web", "--filter=@qrcoats/admin", "--output-logs=errors-only"], { cwd: root, stdio: "inherit" });
+  return ["web", "admin"].map((app) => JSON.parse(fs.readFileSync(path.join(root, "apps", app, "dist", "bundle-report.json"), "utf8")));
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const postgres = execFileSync("psql", [serverUrl, "-Atc", "SHOW server_version"], { encoding: "utf8" }).trim();
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.version}; PostgreSQL ${postgres} on the same machine`;
+}
+
+const started = new Date();
+const postgres = await scanCycleOnPostgres();
+const embedded = await scanCycleEmbedded();
+const qr = await qrRendering();
+const passwords = await argon2();
+const [web, admin] = bundles();
+
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ratioAt16 = postgres.find((row) => row.connections === 16)!;
+const p99At64 = postgres.find((row) => row.connections === 64)!.qrcoats.p99;
+const report = `# Benchmark results
+
+Made by \`npm run bench -- --seconds ${seconds}\` on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC.
+Machine: ${machine()}. Load from autocannon in one process; the QRcoats host and the baseline
+each in a process of their own, with ${POOL_SIZE} database connections each. The host ran with
+\`LOG_LEVEL=warn\` (one log line per request at \`info\` costs it about a tenth more).
+
+## 1. The scan cycle on PostgreSQL
+
+One cycle is four requests for one coat: scan, check in, scan, check out, each through the
+real host over HTTP (tRPC, session cookie, the API's checks, Prisma) — against a baseline, a
+minimal \`node:http\` + \`pg\` server doing the same work per request with hand-written SQL
+(\`bench/src/baseline-server.ts\`), run in turn at each concurrency for ${seconds} s after a 2 s warm-up.
+
+| connections | QRcoats req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | QRcoats / baseline |
+|---:|---:|---:|---:|---:|---:|---:|---:|
+${postgres
+  .map(({ connections, qrcoats, baseline }) =>
+    `| ${connections} | ${fmt(qrcoats.requestsPerSecond)} | ${qrcoats.p50} | ${qrcoats.p99} | ${fmt(baseline.requestsPerSecond)} | ${baseline.p50} | ${baseline.p99} | ${fmt(qrcoats.requestsPerSecond / baseline.requestsPerSecond, 2)} |`,
+  )
+  .join("\n")}
+
+Errors or non-2xx answers: QRcoats ${postgres.reduce((n, r) => n + r.qrcoats.errors + r.qrcoats.non2xx, 0)}, baseline ${postgres.reduce((n, r) => n + r.baseline.errors + r.baseline.non2xx, 0)}.
+
+Targets: at 16 connections at least half the baseline's throughput — **${fmt(ratioAt16.qrcoats.requestsPerSecond / ratioAt16.baseline.requestsPerSecond, 2)}**
+(${ratioAt16.qrcoats.requestsPerSecond / ratioAt16.baseline.requestsPerSecond >= 0.5 ? "met" : "NOT met"}); p99 under 50 ms at 64 connections — **${p99At64} ms** (${p99At64 < 50 ? "met" : "NOT met"}).
+
+## 2. The scan cycle on the embedded database (PGlite)
+
+| connections | req/s | p50 ms | p99 ms | errors |
+|---:|---:|---:|---:|---:|
+${embedded.map((r) => `| ${r.connections} | ${fmt(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors + r.non2xx} |`).join("\n")}
+
+PGlite runs PostgreSQL inside the host's own process, one statement at a time: it is the
+zero-setup default for one venue, not for a rush across several.
+
+## 3. QR rendering
+
+| format | \`qrcode\` called directly, one thread | through the API (\`qr.image\`, 8 connections) | API / direct |
+|---|---:|---:|---:|
+| SVG | ${fmt(qr.svgDirect)}/s | ${fmt(qr.svgApi.requestsPerSecond)}/s (p99 ${qr.svgApi.p99} ms) | ${fmt(qr.svgApi.requestsPerSecond / qr.svgDirect, 2)} |
+| PNG, 600 px | ${fmt(qr.pngDirect)}/s | ${fmt(qr.pngApi.requestsPerSecond)}/s (p99 ${qr.pngApi.p99} ms) | ${fmt(qr.pngApi.requestsPerSecond / qr.pngDirect, 2)} |
+
+## 4. Sign-in: argon2id
+
+Parameters: memory 19 MiB (19456 KiB), 2 passes, 1 lane — OWASP's recommended minimum for
+argon2id. One hash takes **${fmt(passwords.sequentialMs, 1)} ms**; with every core busy the machine does
+**${fmt(passwords.perSecond)} hashes/s**. That is the ceiling for sign-ins on this machine, and it is by design:
+an attacker with a leaked hash pays the same 19 MiB and two passes for every guess, while a
+queue of twenty staff signing in at the start of a shift waits well under a second. The
+per-account and per-address limits keep online guessing from spending this budget.
+
+## 5. Bundle sizes (gzip)
+
+| app | initial JS | budget | CSS | budget | lazily loaded JS |
+|---|---:|---:|---:|---:|---:|
+${[web, admin]
+  .map((b) => `| ${b.app} | ${kb(b.initialJsGzipBytes)} | ${b.budget.initialJsGzipKb} KB | ${kb(b.cssGzipBytes)} | ${b.budget.cssGzipKb} KB | ${kb(b.lazyJsGzipBytes)} |`)
+  .join("\n")}
+
+The apps' builds fail over budget (\`packages/ui/build/bundle-budget.ts\`).
+`;
+fs.writeFileSync(path.join(root, "bench", "RESULTS.md"), report);
+log(`wrote bench/RESULTS.md`);

@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import readline from "node:readline";
+import { codeFor, generateKeys, generatePublicId } from "@qrcoats/api";
+import { connectPostgres, openDatabase } from "@qrcoats/db";
+import superjson from "superjson";
+
+export const PASSWORD = "correct horse battery staple 42";
+
+/** Keys shared by the host, the baseline and the ticket minting, as environment values. */
+export function benchKeys() {
+  const { jwtSecret, fieldEncryption, lookup, ticketSigning } = generateKeys();
+  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
+  return {
+    ticketSigning,
+    env: {
+      JWT_SECRET: b64(jwtSecret),
+      FIELD_ENCRYPTION_KEYS: fieldEncryption.map(({ id, key }) => `${id}:${b64(key)}`).join(","),
+      LOOKUP_KEY: b64(lookup),
+      TICKET_SIGNING_KEY: b64(ticketSigning),
+    },
+  };
+}
+
+/** A fresh, migrated database on the server, dropped first if a previous run left it. */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = await connectPostgres(serverUrl);
+  await admin.exec(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.exec(`CREATE DATABASE "${name}"`);
+  await admin.close();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ url: url.toString() });
+  await db.migrate();
+  await db.close();
+  return url.toString();
+}
+
+/** A browser-like session against a host: cookie kept, Origin sent. */
+export function session(base: string) {
+  let cookie = "";
+  return {
+    cookie: () => cookie,
+    async call<T = Record<string, unknown>>(procedure: string, input: unknown, type: "query" | "mutation" = "mutation"): Promise<T> {
+      const encoded = encodeURIComponent(JSON.stringify(superjson.serialize(input)));
+      const response =
+        type === "query"
+          ? await fetch(`${base}/trpc/${procedure}?input=${encoded}`, { headers: { cookie } })
+          : await fetch(`${base}/trpc/${procedure}`, {
+              method: "POST",
+              headers: { "content-type": "application/json", origin: base, cookie },
+              body: JSON.stringify(superjson.serialize(input)),
+            });
+      const setCookie = response.headers.getSetCookie()[0];
+      if (setCookie) cookie = setCookie.split(";")[0]!;
+      const body = (await response.json()) as { result?: { data: Parameters<typeof superjson.deserialize>[0] }; error?: unknown };
+      if (!body.result) throw new Error(`${procedure}: ${JSON.stringify(body.error)}`);
+      return superjson.deserialize<T>(body.result.data);
+    },
+  };
+}
+
+/** An organization with a venue of 300 hangers, its admin signed in to work the counter. */
+export async function openCounter(base: string) {
+  const admin = session(base);
+  await admin.call("auth.register", { email: "bench-admin@example.com", name: "Bench Admin", password: PASSWORD });
+  const { organization } = await admin.call<{ organization: { id: string } }>("org.create", { name: "Bench Ltd" });
+  const venue = await admin.call<{ id: string }>("venue.create", { name: "Bench Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+  await admin.call("rack.create", { venueId: venue.id, name: "A", slotCount: 300, kind: "HANGER" });
+  return { admin, organizationId: organization.id, venueId: venue.id };
+}
+
+/** Tickets inserted straight into PostgreSQL, with the codes the API would have made. */
+export async function mintTickets(databaseUrl: string, organizationId: string, venueId: string, count: number, signingKey: Uint8Array) {
+  const publicIds = Array.from({ length: count }, generatePublicId);
+  const db = await connectPostgres(databaseUrl);
+  const [{ next }] = (await db.query<{ next: number }>(
+    `UPDATE qr.venues SET next_ticket_number = next_ticket_number + $2 WHERE id = $1 RETURNING next_ticket_number - $2 AS next`,
+    [venueId, count],
+  )) as [{ next: number }];
+  await db.query(
+    `INSERT INTO qr.tickets (id, public_id, organization_id, venue_id, number, updated_at)
+     SELECT gen_random_uuid(), p, $1, $2, $3 + n - 1, now() FROM unnest($4::text[]) WITH ORDINALITY AS t(p, n)`,
+    [organizationId, venueId, next, publicIds],
+  );
+  await db.close();
+  return publicIds.map((publicId) => codeFor(signingKey, publicId));
+}
+
+/** Tickets issued through the API, for the embedded database no other process may open. */
+export async function issueTickets(admin: ReturnType<typeof session>, venueId: string, count: number): Promise<string[]> {
+  const codes: string[] = [];
+  const worker = async () => {
+    while (codes.length < count) codes.push((await admin.call<{ code: string }>("qr.issueWalkIn", { venueId })).code);
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return codes.slice(0, count);
+}
+
+/** The baseline server in a process of its own; resolves with its address. */
+export async function startBaseline(env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "baseline-main.ts")], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve) => readline.createInterface({ input: child.stdout! }).once("line", resolve));
+  return { url, stop: () => child.kill("SIGTERM") };
+}
