@@ -59,7 +59,7 @@ describe(`NOTIFY on ${testDatabaseUrl() ? "PostgreSQL" : "embedded PGlite"}`, ()
       { id: String(event.id), organizationId: org.id, venueId: venue.id, ticketId: ticket.id },
     ]);
     expect((await tickets.waitFor(1)).map((p) => JSON.parse(p))).toEqual([
-      { ticketId: ticket.id, organizationId: org.id, venueId: venue.id, state: "VOIDED", slotId: null },
+      { ticketId: ticket.id, organizationId: org.id, venueId: venue.id, state: "VOIDED", slotId: null, updatedAt: expect.any(String) },
     ]);
     await scans.stop();
     await tickets.stop();

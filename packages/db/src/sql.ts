@@ -3,12 +3,16 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 
+/** Runs parameterized SQL ($1, $2...) and returns the rows. */
+export type SqlRunner = {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+};
+
 /**
  * One raw connection, for work that must not go through Prisma: running multi-statement
  * migration scripts, holding a session-level advisory lock, creating test databases.
  */
-export type SqlSession = {
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+export type SqlSession = SqlRunner & {
   /** Runs a script of several statements, without parameters. */
   exec(script: string): Promise<void>;
   close(): Promise<void>;
@@ -41,6 +45,19 @@ export function pgliteSession(db: PGlite): SqlSession {
     },
     close: async () => {},
   };
+}
+
+/** Raw SQL inside a Prisma client or interactive transaction, for code shared with raw transactions. */
+export function prismaRunner(db: {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}): SqlRunner {
+  return { query: <Row>(text: string, params: unknown[] = []) => db.$queryRawUnsafe<Row[]>(text, ...params) };
+}
+
+/** SQLSTATE 23505 from either driver, or Prisma's P2002: a unique constraint said no. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23505" || code === "P2002";
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Prisma } from "@qrcoats/db";
+import type { Prisma, SqlRunner } from "@qrcoats/db";
 import type { ApiServices, Principal, RequestInfo } from "../context";
 import { hashSecretToken } from "../lib/secrets";
 import { clearSessionCookie, readSessionToken, sessionExpiry, setSessionCookie, shouldExtend } from "./sessions";
@@ -21,6 +21,55 @@ export const sessionPrincipalSelect = {
 } satisfies Prisma.SessionSelect;
 
 export type SessionWithPrincipal = Prisma.SessionGetPayload<{ select: typeof sessionPrincipalSelect }>;
+
+type FlatSession = {
+  id: string;
+  kind: SessionWithPrincipal["kind"];
+  expiresAt: Date;
+  revokedAt: Date | null;
+  userId: string;
+  email: string;
+  name: string;
+  membershipId: string | null;
+  organizationId: string | null;
+  role: "ADMIN" | "EMPLOYEE" | null;
+  status: "INVITED" | "ACTIVE" | "DEACTIVATED" | null;
+  employeeId: string | null;
+};
+
+/**
+ * The same as reading `sessionPrincipalSelect`, in one SQL statement: it runs on every
+ * request, where Prisma's per-query compilation would cost more than the query itself.
+ */
+async function readSession(sql: SqlRunner, where: { id: string } | { tokenHash: string }): Promise<SessionWithPrincipal | null> {
+  const [row] = await sql.query<FlatSession>(
+    `SELECT s.id, s.kind::text AS kind, s.expires_at AS "expiresAt", s.revoked_at AS "revokedAt",
+            u.id AS "userId", u.email, u.name,
+            m.id AS "membershipId", m.organization_id AS "organizationId", m.role::text AS role,
+            m.status::text AS status, e.id AS "employeeId"
+       FROM auth.sessions s
+       JOIN auth.users u ON u.id = s.user_id
+       LEFT JOIN auth.memberships m ON m.user_id = u.id
+       LEFT JOIN employees.employees e ON e.membership_id = m.id
+      WHERE ${"id" in where ? "s.id = $1::uuid" : "s.token_hash = $1"}`,
+    ["id" in where ? where.id : where.tokenHash],
+  );
+  if (!row) return null;
+  return {
+    id: row.id,
+    kind: row.kind,
+    expiresAt: row.expiresAt,
+    revokedAt: row.revokedAt,
+    user: {
+      id: row.userId,
+      email: row.email,
+      name: row.name,
+      membership: row.membershipId
+        ? { id: row.membershipId, organizationId: row.organizationId!, role: row.role!, status: row.status!, employee: row.employeeId ? { id: row.employeeId } : null }
+        : null,
+    },
+  };
+}
 
 /**
  * The session as the caller may use it right now: not revoked, not expired, and its user
@@ -74,10 +123,9 @@ async function authenticateBearer(services: ApiServices, token: string): Promise
   const now = services.clock();
   const claims = await verifyAccessToken(services.config, token, now);
   if (!claims) return null;
-  const session = await services.db.prisma.session.findUnique({
-    where: { id: claims.sessionId },
-    select: sessionPrincipalSelect,
-  });
+  // A token's session id is whatever it says; a malformed one simply matches nothing.
+  if (!/^[0-9a-f-]{36}$/i.test(claims.sessionId)) return null;
+  const session = await readSession(services.db.sql, { id: claims.sessionId });
   if (!usableSession(session, now) || session.kind !== "API" || session.user.id !== claims.userId) return null;
   return toPrincipal(session, "bearer");
 }
@@ -85,10 +133,7 @@ async function authenticateBearer(services: ApiServices, token: string): Promise
 async function authenticateCookie(services: ApiServices, request: RequestInfo, token: string): Promise<Principal | null> {
   const now = services.clock();
   const { prisma } = services.db;
-  const session = await prisma.session.findUnique({
-    where: { tokenHash: hashSecretToken(token) },
-    select: sessionPrincipalSelect,
-  });
+  const session = await readSession(services.db.sql, { tokenHash: hashSecretToken(token) });
   if (!usableSession(session, now)) {
     clearSessionCookie(request);
     return null;

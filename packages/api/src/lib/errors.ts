@@ -1,4 +1,3 @@
-import { Prisma } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { ZodRealError } from "zod";
 
@@ -46,7 +45,5 @@ function describeWait(seconds: number): string {
   return `${minutes} minutes`;
 }
 
-/** A unique constraint or unique index said no: on both engines, Prisma's P2002. */
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
+/** A unique constraint or unique index said no: Prisma's P2002, or SQLSTATE 23505 from raw SQL. */
+export { isUniqueViolation } from "@qrcoats/db";

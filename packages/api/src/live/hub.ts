@@ -3,7 +3,14 @@ import type { Database } from "@qrcoats/db";
 // What the database announces (migration 20261124001500_live_notifications): ids only.
 export type LiveNotices = {
   qrcoats_scan_events: { id: string; organizationId: string; venueId: string; ticketId: string | null };
-  qrcoats_tickets: { ticketId: string; organizationId: string; venueId: string; state: string; slotId: string | null };
+  qrcoats_tickets: {
+    ticketId: string;
+    organizationId: string;
+    venueId: string;
+    state: "ISSUED" | "CHECKED_IN" | "RETURNED" | "VOIDED" | "FORGOTTEN";
+    slotId: string | null;
+    updatedAt: string;
+  };
 };
 export type LiveChannel = keyof LiveNotices;
 

@@ -1,4 +1,4 @@
-import type { PaymentStatus, Prisma, PrismaClient, SlotKind } from "@qrcoats/db";
+import type { Database, PaymentStatus, SlotKind, SqlRunner, TicketState } from "@qrcoats/db";
 import type { ApiConfig } from "../config";
 import { isUniqueViolation } from "../lib/errors";
 import { decryptField, lookupHash } from "../lib/field-crypto";
@@ -13,59 +13,81 @@ import { allowedActions, decide, decideScan, type CounterAction, type Decision, 
 // scan event, so two attendants acting on one ticket leave exactly one result. A slot is
 // claimed under its own row lock and kept unique by tickets.slot_id UNIQUE. Refusals are
 // recorded after the transaction rolled back.
+//
+// This is the product's hot path, so it is written in SQL over the database's raw
+// transactions: each Prisma query costs about a millisecond of compilation on the event
+// loop (bench/RESULTS.md), several times the database's own work for these statements.
 
-type Services = { prisma: PrismaClient; config: ApiConfig; clock: () => Date };
+type Services = { db: Database; config: ApiConfig; clock: () => Date };
 
 /** A ticket as scanned (its signed code, or its URL) or as picked from a list (its id). */
 export type TicketRef = { code: string } | { ticketId: string };
 
 export type PaymentInput = { status: Exclude<PaymentStatus, "UNPAID">; amountCents?: number };
 
-// Generous: on the embedded database transactions run one at a time, and at opening a
-// venue's counters may all be busy at once.
-const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 30_000 };
-
 /** Check-ins that lost a slot to a parallel one try the next free slot this many times. */
 const SLOT_ATTEMPTS = 5;
 
-const slotSelect = { id: true, number: true, kind: true, rack: { select: { name: true } } } satisfies Prisma.SlotSelect;
-
-export const counterTicketSelect = {
-  id: true,
-  number: true,
-  state: true,
-  inOutsUsed: true,
-  paymentStatus: true,
-  amountCents: true,
-  voidReason: true,
-  issuedAt: true,
-  checkedInAt: true,
-  returnedAt: true,
-  contactNameEncrypted: true,
-  slot: { select: slotSelect },
-  guest: { select: { name: true } },
-  venue: { select: { timezone: true, inOutAllowance: true, priceCents: true } },
-} satisfies Prisma.TicketSelect;
-
-type CounterTicketRow = Prisma.TicketGetPayload<{ select: typeof counterTicketSelect }>;
-type SlotRow = Prisma.SlotGetPayload<{ select: typeof slotSelect }>;
-
 export type SlotView = { id: string; number: number; kind: SlotKind; rackName: string };
 
-function slotView(slot: SlotRow | null): SlotView | null {
-  return slot && { id: slot.id, number: slot.number, kind: slot.kind, rackName: slot.rack.name };
+/** What the counter reads of a ticket, with its venue's rules and its slot. */
+type CounterTicketRow = {
+  id: string;
+  organizationId: string;
+  venueId: string;
+  venueName: string;
+  number: number;
+  state: TicketState;
+  inOutsUsed: number;
+  paymentStatus: PaymentStatus;
+  amountCents: number | null;
+  voidReason: string | null;
+  issuedAt: Date;
+  checkedInAt: Date | null;
+  returnedAt: Date | null;
+  contactNameEncrypted: string | null;
+  guestName: string | null;
+  timezone: string;
+  inOutAllowance: number;
+  priceCents: number;
+  slot: SlotView | null;
+};
+
+type FlatTicketRow = Omit<CounterTicketRow, "slot"> & { slotId: string | null; slotNumber: number | null; slotKind: SlotKind | null; rackName: string | null };
+
+const TICKET_QUERY = `
+  SELECT t.id, t.organization_id AS "organizationId", t.venue_id AS "venueId", v.name AS "venueName",
+         t.number, t.state::text AS state, t.in_outs_used AS "inOutsUsed", t.payment_status::text AS "paymentStatus",
+         t.amount_cents AS "amountCents", t.void_reason AS "voidReason", t.issued_at AS "issuedAt",
+         t.checked_in_at AS "checkedInAt", t.returned_at AS "returnedAt", t.contact_name_encrypted AS "contactNameEncrypted",
+         g.name AS "guestName", v.timezone, v.in_out_allowance AS "inOutAllowance", v.price_cents AS "priceCents",
+         s.id AS "slotId", s.number AS "slotNumber", s.kind::text AS "slotKind", r.name AS "rackName"
+    FROM qr.tickets t
+    JOIN qr.venues v ON v.id = t.venue_id
+    LEFT JOIN qr.slots s ON s.id = t.slot_id
+    LEFT JOIN qr.racks r ON r.id = s.rack_id
+    LEFT JOIN auth.users g ON g.id = t.guest_id`;
+
+async function readTicket(sql: SqlRunner, where: { id: string } | { publicId: string }, lock = false): Promise<CounterTicketRow | null> {
+  const [flat] = await sql.query<FlatTicketRow>(
+    `${TICKET_QUERY} WHERE ${"id" in where ? "t.id = $1::uuid" : "t.public_id = $1"}${lock ? " FOR UPDATE OF t" : ""}`,
+    ["id" in where ? where.id : where.publicId],
+  );
+  if (!flat) return null;
+  const { slotId, slotNumber, slotKind, rackName, ...row } = flat;
+  return { ...row, slot: slotId ? { id: slotId, number: slotNumber!, kind: slotKind!, rackName: rackName! } : null };
 }
 
 function factsOf(row: CounterTicketRow): TicketFacts {
   return {
     state: row.state,
     inOutsUsed: row.inOutsUsed,
-    inOutAllowance: row.venue.inOutAllowance,
+    inOutAllowance: row.inOutAllowance,
     paymentStatus: row.paymentStatus,
     slotNumber: row.slot?.number ?? null,
     returnedAt: row.returnedAt,
     voidReason: row.voidReason,
-    timezone: row.venue.timezone,
+    timezone: row.timezone,
   };
 }
 
@@ -75,15 +97,15 @@ function counterResult(config: ApiConfig, row: CounterTicketRow, extra: { propos
       id: row.id,
       number: row.number,
       state: row.state,
-      slot: slotView(row.slot),
+      slot: row.slot,
       paymentStatus: row.paymentStatus,
       amountCents: row.amountCents,
       inOutsUsed: row.inOutsUsed,
-      inOutAllowance: row.venue.inOutAllowance,
+      inOutAllowance: row.inOutAllowance,
       issuedAt: row.issuedAt,
       checkedInAt: row.checkedInAt,
       returnedAt: row.returnedAt,
-      guestName: row.guest?.name ?? null,
+      guestName: row.guestName,
       contactName: row.contactNameEncrypted ? decryptField(config.keys, "ticket.contactName", row.contactNameEncrypted) : null,
     },
     allowedActions: allowedActions(factsOf(row)),
@@ -109,12 +131,12 @@ type Attempt = ScanFacts & { action: ScanAction; venueId: string };
  * as much as was known; success records its own event inside its transaction.
  */
 async function atCounter<T>(services: Services, member: Member, attempt: Attempt, work: (attempt: Attempt) => Promise<T>): Promise<T> {
-  await assertWorksAtVenue(services.prisma, member, attempt.venueId);
+  await assertWorksAtVenue(services.db.prisma, member, attempt.venueId);
   try {
     return await work(attempt);
   } catch (error) {
     if (error instanceof CounterRefusal) {
-      await recordScanEvent(services.prisma, {
+      await recordScanEvent(services.db.sql, {
         ...attempt,
         organizationId: member.organizationId,
         employeeId: member.employeeId,
@@ -132,15 +154,11 @@ async function atCounter<T>(services: Services, member: Member, attempt: Attempt
  * before the database is asked; one that fails, or names no ticket, is kept only as a keyed
  * hash. Another organization's ticket is not linked to this one's history.
  */
-async function findTicketAt(services: Services, member: Member, venueId: string, ref: TicketRef, attempt: Attempt): Promise<string> {
-  const { prisma, config } = services;
+async function findTicketAt(services: Services, member: Member, venueId: string, ref: TicketRef, attempt: Attempt): Promise<CounterTicketRow> {
+  const { db, config } = services;
   const input = "code" in ref ? candidateCode(ref.code) : ref.ticketId;
   const publicId = "code" in ref ? verifyCode(config.keys.ticketSigning, input) : null;
-  const select = { id: true, organizationId: true, venueId: true, venue: { select: { name: true } } } satisfies Prisma.TicketSelect;
-  const ticket =
-    "code" in ref
-      ? publicId && (await prisma.ticket.findUnique({ where: { publicId }, select }))
-      : await prisma.ticket.findUnique({ where: { id: ref.ticketId }, select });
+  const ticket = "code" in ref ? publicId && (await readTicket(db.sql, { publicId })) : await readTicket(db.sql, { id: ref.ticketId });
   if (!ticket || ticket.organizationId !== member.organizationId) {
     attempt.unknownCodeHash = lookupHash(config.keys, "scan.unknownCode", input);
     if (!ticket) {
@@ -150,13 +168,9 @@ async function findTicketAt(services: Services, member: Member, venueId: string,
   }
   attempt.ticketId = ticket.id;
   if (ticket.venueId !== venueId) {
-    throw new CounterRefusal("CONFLICT", "WRONG_VENUE", `This ticket is for ${ticket.venue.name}.`);
+    throw new CounterRefusal("CONFLICT", "WRONG_VENUE", `This ticket is for ${ticket.venueName}.`);
   }
-  return ticket.id;
-}
-
-async function slotHolder(tx: Prisma.TransactionClient, slotId: string) {
-  return tx.ticket.findUnique({ where: { slotId }, select: { number: true } });
+  return ticket;
 }
 
 function slotTaken(slotNumber: number, ticketNumber?: number) {
@@ -169,18 +183,24 @@ function slotTaken(slotNumber: number, ticketNumber?: number) {
 
 const KIND_WORDS: Record<SlotKind, string> = { HANGER: "hanger", SHELF: "shelf" };
 
+const SLOT_COLUMNS = `s.id, s.number, s.kind::text AS kind, r.name AS "rackName"`;
+
 /** A slot the attendant picked, locked so no parallel check-in or swap takes it meanwhile. */
-async function claimChosenSlot(tx: Prisma.TransactionClient, venueId: string, slotId: string, kind?: SlotKind): Promise<SlotRow> {
-  const [locked] = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM qr.slots WHERE id = ${slotId}::uuid AND venue_id = ${venueId}::uuid FOR UPDATE`;
-  if (!locked) throw new CounterRefusal("NOT_FOUND", "SLOT_NOT_FOUND", "There is no such slot at this venue.");
-  const slot = await tx.slot.findUniqueOrThrow({ where: { id: slotId }, select: slotSelect });
+async function claimChosenSlot(sql: SqlRunner, venueId: string, slotId: string, kind?: SlotKind): Promise<SlotView> {
+  const [slot] = await sql.query<SlotView & { holder: number | null }>(
+    `SELECT ${SLOT_COLUMNS}, (SELECT t.number FROM qr.tickets t WHERE t.slot_id = s.id) AS holder
+       FROM qr.slots s JOIN qr.racks r ON r.id = s.rack_id
+      WHERE s.id = $1::uuid AND s.venue_id = $2::uuid
+        FOR UPDATE OF s`,
+    [slotId, venueId],
+  );
+  if (!slot) throw new CounterRefusal("NOT_FOUND", "SLOT_NOT_FOUND", "There is no such slot at this venue.");
   if (kind && slot.kind !== kind) {
     throw new CounterRefusal("CONFLICT", "SLOT_WRONG_KIND", `Slot ${slot.number} is a ${KIND_WORDS[slot.kind]}, not a ${KIND_WORDS[kind]}.`);
   }
-  const holder = await slotHolder(tx, slot.id);
-  if (holder) throw slotTaken(slot.number, holder.number);
-  return slot;
+  if (slot.holder !== null) throw slotTaken(slot.number, slot.holder);
+  const { holder: _, ...view } = slot;
+  return view;
 }
 
 function noFreeSlot(kind: SlotKind) {
@@ -191,21 +211,23 @@ function noFreeSlot(kind: SlotKind) {
  * The lowest free slot of a kind. Slots other check-ins are claiming right now are skipped
  * rather than waited for, so a rush of check-ins spreads over distinct slots at once.
  */
-async function claimFreeSlot(tx: Prisma.TransactionClient, venueId: string, kind: SlotKind): Promise<SlotRow> {
+async function claimFreeSlot(sql: SqlRunner, venueId: string, kind: SlotKind): Promise<SlotView> {
   const passedOver: string[] = [];
   for (;;) {
-    const [candidate] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT s.id FROM qr.slots s
-       WHERE s.venue_id = ${venueId}::uuid AND s.kind = ${kind}::qr."SlotKind"
-         AND s.id <> ALL(${passedOver}::uuid[])
-         AND NOT EXISTS (SELECT 1 FROM qr.tickets t WHERE t.slot_id = s.id)
-       ORDER BY s.number
-       LIMIT 1
-       FOR UPDATE OF s SKIP LOCKED`;
+    const [candidate] = await sql.query<SlotView>(
+      `SELECT ${SLOT_COLUMNS} FROM qr.slots s JOIN qr.racks r ON r.id = s.rack_id
+        WHERE s.venue_id = $1::uuid AND s.kind = $2::qr."SlotKind" AND s.id <> ALL($3::uuid[])
+          AND NOT EXISTS (SELECT 1 FROM qr.tickets t WHERE t.slot_id = s.id)
+        ORDER BY s.number
+        LIMIT 1
+          FOR UPDATE OF s SKIP LOCKED`,
+      [venueId, kind, passedOver],
+    );
     if (!candidate) throw noFreeSlot(kind);
     // The search saw tickets as they were when it began; a check-in that committed since
     // may hold this slot, and a fresh look (a new statement) shows it.
-    if (!(await slotHolder(tx, candidate.id))) return tx.slot.findUniqueOrThrow({ where: { id: candidate.id }, select: slotSelect });
+    const [held] = await sql.query(`SELECT 1 FROM qr.tickets WHERE slot_id = $1::uuid`, [candidate.id]);
+    if (!held) return candidate;
     passedOver.push(candidate.id);
   }
 }
@@ -213,8 +235,45 @@ async function claimFreeSlot(tx: Prisma.TransactionClient, venueId: string, kind
 /** Thrown when a parallel transaction bound the slot first; the check-in starts over. */
 class SlotRace extends Error {}
 
+/** What a transition changes on the ticket besides its state. */
+type TicketChange = {
+  slotId?: string | null;
+  checkedInAt?: Date;
+  returnedAt?: Date;
+  voidedAt?: Date;
+  voidReason?: string | null;
+  /** An in & out used. */
+  inOut?: true;
+  paymentStatus?: PaymentStatus;
+  amountCents?: number;
+  paidAt?: Date;
+};
+
+const CHANGE_COLUMNS: Record<Exclude<keyof TicketChange, "inOut">, string> = {
+  slotId: "slot_id = $n::uuid",
+  checkedInAt: "checked_in_at = $n",
+  returnedAt: "returned_at = $n",
+  voidedAt: "voided_at = $n",
+  voidReason: "void_reason = $n",
+  paymentStatus: 'payment_status = $n::qr."PaymentStatus"',
+  amountCents: "amount_cents = $n",
+  paidAt: "paid_at = $n",
+};
+
+async function updateTicket(sql: SqlRunner, ticketId: string, state: TicketState, change: TicketChange, now: Date) {
+  const params: unknown[] = [ticketId, state, now];
+  const sets = ['state = $2::qr."TicketState"', "updated_at = $3"];
+  if (change.inOut) sets.push("in_outs_used = in_outs_used + 1");
+  for (const [field, assignment] of Object.entries(CHANGE_COLUMNS) as [keyof typeof CHANGE_COLUMNS, string][]) {
+    if (change[field] === undefined) continue;
+    params.push(change[field]);
+    sets.push(assignment.replace("$n", `$${params.length}`));
+  }
+  await sql.query(`UPDATE qr.tickets SET ${sets.join(", ")} WHERE id = $1::uuid`, params);
+}
+
 type Plan = {
-  data: Prisma.TicketUncheckedUpdateInput;
+  change: TicketChange;
   /** The slot the action concerns (bound at check-in, freed at check-out; swapped from). */
   slotId: string | null;
   /** A swap's destination. */
@@ -232,43 +291,36 @@ type TransitionSpec = {
   /** What was asked, for the record even if refused (a picked slot, a swap's target). */
   requested?: ScanFacts;
   /** What changes besides the state, decided under the ticket's lock; may claim a slot. */
-  plan: (tx: Prisma.TransactionClient, row: CounterTicketRow, now: Date) => Promise<Plan>;
+  plan: (sql: SqlRunner, row: CounterTicketRow, now: Date) => Promise<Plan>;
   /** The kind of slot a retried check-in looks for, to say which ran out. */
   slotKind?: SlotKind;
 };
 
-function paymentChange(row: CounterTicketRow, payment: PaymentInput | undefined, now: Date) {
-  if (!payment) return null;
+function paymentChange(row: CounterTicketRow, payment: PaymentInput | undefined, now: Date): TicketChange {
+  if (!payment) return {};
   enforce(decide("PAY", factsOf(row)));
-  return { paymentStatus: payment.status, amountCents: payment.amountCents ?? row.venue.priceCents, paidAt: now };
+  return { paymentStatus: payment.status, amountCents: payment.amountCents ?? row.priceCents, paidAt: now };
 }
 
 async function transition(services: Services, member: Member, spec: TransitionSpec): Promise<CounterResult> {
-  const { prisma, config } = services;
+  const { db, config } = services;
   return atCounter(services, member, { action: spec.action, venueId: spec.venueId, ...spec.requested }, async (attempt) => {
-    const ticketId = await findTicketAt(services, member, spec.venueId, spec.ref, attempt);
+    const { id: ticketId } = await findTicketAt(services, member, spec.venueId, spec.ref, attempt);
     for (let round = 1; ; round++) {
       try {
-        return await prisma.$transaction(async (tx) => {
+        return await db.transaction(async (sql) => {
           const now = services.clock();
-          await tx.$queryRaw`SELECT id FROM qr.tickets WHERE id = ${ticketId}::uuid FOR UPDATE`;
-          const row = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: counterTicketSelect });
+          const row = (await readTicket(sql, { id: ticketId }, true))!;
           attempt.fromState = row.state;
           attempt.slotId = row.slot?.id ?? spec.requested?.slotId ?? null;
           const toState = enforce(decide(spec.action, factsOf(row)));
           const payment = paymentChange(row, spec.payment, now);
-          const plan = await spec.plan(tx, row, now);
-          const updated = await tx.ticket
-            .update({
-              where: { id: ticketId },
-              data: { ...plan.data, ...payment, state: toState, updatedAt: now },
-              select: counterTicketSelect,
-            })
-            .catch((error: unknown) => {
-              if (!isUniqueViolation(error) || !plan.onSlotRace) throw error;
-              throw plan.onSlotRace === "retry" ? new SlotRace() : plan.onSlotRace;
-            });
-          await recordScanEvent(tx, {
+          const plan = await spec.plan(sql, row, now);
+          await updateTicket(sql, ticketId, toState, { ...plan.change, ...payment }, now).catch((error: unknown) => {
+            if (!isUniqueViolation(error) || !plan.onSlotRace) throw error;
+            throw plan.onSlotRace === "retry" ? new SlotRace() : plan.onSlotRace;
+          });
+          await recordScanEvent(sql, {
             organizationId: member.organizationId,
             venueId: spec.venueId,
             employeeId: member.employeeId,
@@ -279,12 +331,12 @@ async function transition(services: Services, member: Member, spec: TransitionSp
             toState,
             slotId: plan.slotId,
             toSlotId: plan.toSlotId ?? null,
-            paymentStatus: payment?.paymentStatus ?? null,
-            amountCents: payment?.amountCents ?? null,
+            paymentStatus: payment.paymentStatus ?? null,
+            amountCents: payment.amountCents ?? null,
             occurredAt: now,
           });
-          return counterResult(config, updated, { releasedSlot: plan.releasedSlot });
-        }, TRANSACTION_OPTIONS);
+          return counterResult(config, (await readTicket(sql, { id: ticketId }))!, { releasedSlot: plan.releasedSlot });
+        });
       } catch (error) {
         if (!(error instanceof SlotRace)) throw error;
         if (round >= SLOT_ATTEMPTS) throw noFreeSlot(spec.slotKind ?? "HANGER");
@@ -295,29 +347,30 @@ async function transition(services: Services, member: Member, spec: TransitionSp
 
 /** What the counter shows after a scan: the ticket, what may be done, where it would go. */
 export async function scan(services: Services, member: Member, input: { code: string; venueId: string; kind?: SlotKind }) {
-  const { prisma, config } = services;
+  const { db, config } = services;
   return atCounter(services, member, { action: "SCAN", venueId: input.venueId }, async (attempt) => {
-    const ticketId = await findTicketAt(services, member, input.venueId, { code: input.code }, attempt);
-    const row = await prisma.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: counterTicketSelect });
+    const row = await findTicketAt(services, member, input.venueId, { code: input.code }, attempt);
     attempt.fromState = row.state;
     attempt.slotId = row.slot?.id ?? null;
     enforce(decideScan(factsOf(row)));
-    const proposedSlot =
+    const [proposedSlot] =
       row.state === "ISSUED"
-        ? await prisma.slot.findFirst({
-            where: { venueId: input.venueId, kind: input.kind ?? "HANGER", ticket: { is: null } },
-            orderBy: { number: "asc" },
-            select: slotSelect,
-          })
-        : null;
-    await recordScanEvent(prisma, {
+        ? await db.sql.query<SlotView>(
+            `SELECT ${SLOT_COLUMNS} FROM qr.slots s JOIN qr.racks r ON r.id = s.rack_id
+              WHERE s.venue_id = $1::uuid AND s.kind = $2::qr."SlotKind"
+                AND NOT EXISTS (SELECT 1 FROM qr.tickets t WHERE t.slot_id = s.id)
+              ORDER BY s.number LIMIT 1`,
+            [input.venueId, input.kind ?? "HANGER"],
+          )
+        : [];
+    await recordScanEvent(db.sql, {
       ...attempt,
       organizationId: member.organizationId,
       employeeId: member.employeeId,
       result: "OK",
       occurredAt: services.clock(),
     });
-    return counterResult(config, row, { proposedSlot: slotView(proposedSlot) });
+    return counterResult(config, row, { proposedSlot: proposedSlot ?? null });
   });
 }
 
@@ -334,10 +387,10 @@ export function checkIn(
     payment: input.payment,
     requested: { slotId: input.slotId ?? null },
     slotKind: kind,
-    async plan(tx, _row, now) {
-      const slot = input.slotId ? await claimChosenSlot(tx, input.venueId, input.slotId, kind) : await claimFreeSlot(tx, input.venueId, kind!);
+    async plan(sql, _row, now) {
+      const slot = input.slotId ? await claimChosenSlot(sql, input.venueId, input.slotId, kind) : await claimFreeSlot(sql, input.venueId, kind!);
       return {
-        data: { slotId: slot.id, checkedInAt: now },
+        change: { slotId: slot.id, checkedInAt: now },
         slotId: slot.id,
         releasedSlot: null,
         onSlotRace: input.slotId ? slotTaken(slot.number) : "retry",
@@ -352,8 +405,8 @@ export function checkOut(services: Services, member: Member, input: { venueId: s
     venueId: input.venueId,
     ref: input.ref,
     payment: input.payment,
-    async plan(_tx, row, now) {
-      return { data: { slotId: null, returnedAt: now }, slotId: row.slot?.id ?? null, releasedSlot: slotView(row.slot) };
+    async plan(_sql, row, now) {
+      return { change: { slotId: null, returnedAt: now }, slotId: row.slot?.id ?? null, releasedSlot: row.slot };
     },
   });
 }
@@ -364,16 +417,16 @@ export function swap(services: Services, member: Member, input: { venueId: strin
     venueId: input.venueId,
     ref: input.ref,
     requested: { toSlotId: input.toSlotId },
-    async plan(tx, row) {
+    async plan(sql, row) {
       if (row.slot?.id === input.toSlotId) {
         throw new CounterRefusal("CONFLICT", "SLOT_TAKEN", `The coat is already on slot ${row.slot.number}.`);
       }
-      const slot = await claimChosenSlot(tx, input.venueId, input.toSlotId);
+      const slot = await claimChosenSlot(sql, input.venueId, input.toSlotId);
       return {
-        data: { slotId: slot.id },
+        change: { slotId: slot.id },
         slotId: row.slot?.id ?? null,
         toSlotId: slot.id,
-        releasedSlot: slotView(row.slot),
+        releasedSlot: row.slot,
         onSlotRace: slotTaken(slot.number),
       };
     },
@@ -386,8 +439,8 @@ export function detach(services: Services, member: Member, input: { venueId: str
     action: "DETACH",
     venueId: input.venueId,
     ref: input.ref,
-    async plan(_tx, row) {
-      return { data: { slotId: null, inOutsUsed: { increment: 1 } }, slotId: row.slot?.id ?? null, releasedSlot: slotView(row.slot) };
+    async plan(_sql, row) {
+      return { change: { slotId: null, inOut: true }, slotId: row.slot?.id ?? null, releasedSlot: row.slot };
     },
   });
 }
@@ -397,11 +450,11 @@ export function voidTicket(services: Services, member: Member, input: { venueId:
     action: "VOID",
     venueId: input.venueId,
     ref: input.ref,
-    async plan(_tx, row, now) {
+    async plan(_sql, row, now) {
       return {
-        data: { slotId: null, voidedAt: now, voidReason: input.reason ?? null },
+        change: { slotId: null, voidedAt: now, voidReason: input.reason ?? null },
         slotId: row.slot?.id ?? null,
-        releasedSlot: slotView(row.slot),
+        releasedSlot: row.slot,
       };
     },
   });
@@ -414,8 +467,8 @@ export function pay(services: Services, member: Member, input: { venueId: string
     venueId: input.venueId,
     ref: input.ref,
     payment: input.payment,
-    async plan(_tx, row) {
-      return { data: {}, slotId: row.slot?.id ?? null, releasedSlot: null };
+    async plan(_sql, row) {
+      return { change: {}, slotId: row.slot?.id ?? null, releasedSlot: null };
     },
   });
 }

@@ -39,16 +39,19 @@ export async function* liveScanFeed(ctx: Context, admin: Member, venueId: string
 
 /**
  * A ticket's state for whoever holds its code — the guest's page turns to "checked in" and
- * "returned" by itself. Only the public view is ever sent, as `qr.view` shows it.
+ * "returned" by itself. Only the public view is ever sent, as `qr.view` shows it. Each
+ * change comes from its notice, which carries the state it committed: every state arrives,
+ * in order, however quickly the next one follows.
  */
 export async function* watchTicket(ctx: Context, code: string, signal?: AbortSignal) {
   const notices = ctx.live.stream("qrcoats_tickets", signal ?? new AbortController().signal);
   await ctx.live.ready("qrcoats_tickets");
   // publicTicketView refuses an invalid code before anything else happens.
-  yield await publicTicketView(ctx, code);
+  const view = await publicTicketView(ctx, code);
+  yield view;
   const publicId = verifyCode(ctx.config.keys.ticketSigning, candidateCode(code))!;
   const { id: ticketId } = await ctx.prisma.ticket.findUniqueOrThrow({ where: { publicId }, select: { id: true } });
   for await (const notice of notices) {
-    if (notice.ticketId === ticketId) yield await publicTicketView(ctx, code);
+    if (notice.ticketId === ticketId) yield { ...view, state: notice.state, updatedAt: new Date(notice.updatedAt) };
   }
 }

@@ -1,4 +1,4 @@
-import type { PaymentStatus, Prisma, PrismaClient, TicketState } from "@qrcoats/db";
+import type { PaymentStatus, SqlRunner, TicketState } from "@qrcoats/db";
 
 // The vocabulary of qr.scan_events. Other domains read these rows (employee performance
 // counts CHECK_IN/OK as a check-in, CHECK_OUT/OK as a check-out, action SCAN as a scan and
@@ -51,6 +51,33 @@ export type ScanEventInput = ScanFacts & {
   occurredAt: Date;
 } & ({ result: "OK"; reason?: never } | { result: "REFUSED"; reason: RefusalReason });
 
-export async function recordScanEvent(db: PrismaClient | Prisma.TransactionClient, event: ScanEventInput): Promise<void> {
-  await db.scanEvent.create({ data: { ...event, reason: event.reason ?? null }, select: { id: true } });
+/**
+ * Writes one scan-history row: one statement, in whatever transaction the runner belongs to
+ * (the counter's raw ones, or a Prisma transaction through `prismaRunner`).
+ */
+export async function recordScanEvent(sql: SqlRunner, event: ScanEventInput): Promise<void> {
+  await sql.query(
+    `INSERT INTO qr.scan_events
+       (occurred_at, organization_id, venue_id, employee_id, ticket_id, unknown_code_hash, action, result, reason,
+        from_state, to_state, slot_id, to_slot_id, payment_status, amount_cents)
+     VALUES ($1, $2::uuid, $3::uuid, $4::uuid, $5::uuid, $6, $7, $8, $9,
+        $10::qr."TicketState", $11::qr."TicketState", $12::uuid, $13::uuid, $14::qr."PaymentStatus", $15)`,
+    [
+      event.occurredAt,
+      event.organizationId,
+      event.venueId,
+      event.employeeId,
+      event.ticketId ?? null,
+      event.unknownCodeHash ?? null,
+      event.action,
+      event.result,
+      event.reason ?? null,
+      event.fromState ?? null,
+      event.toState ?? null,
+      event.slotId ?? null,
+      event.toSlotId ?? null,
+      event.paymentStatus ?? null,
+      event.amountCents ?? null,
+    ],
+  );
 }

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@qrcoats/db";
+import { prismaRunner, type Prisma, type PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { ApiConfig } from "../config";
@@ -123,7 +123,7 @@ export async function issueWalkIn(services: Services, member: Member, venueId: s
       },
       select: guestTicketSelect,
     });
-    await recordScanEvent(tx, {
+    await recordScanEvent(prismaRunner(tx), {
       organizationId: member.organizationId,
       venueId,
       employeeId: member.employeeId,

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@qrcoats/db";
+import { prismaRunner, type Prisma, type PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -13,8 +13,15 @@ export type Member = { organizationId: string; role: "ADMIN" | "EMPLOYEE"; emplo
 export async function assertVenuesOfOrganization(db: Db, organizationId: string, venueIds: string[]): Promise<void> {
   const unique = [...new Set(venueIds)];
   if (unique.length === 0) return;
-  const venues = await db.venue.findMany({ where: { id: { in: unique } }, select: { id: true, organizationId: true } });
-  if (venues.length !== unique.length) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
+  const venues = await prismaRunner(db).query<{ organizationId: string }>(
+    `SELECT organization_id AS "organizationId" FROM qr.venues WHERE id = ANY($1::uuid[])`,
+    [unique],
+  );
+  assertOwned(venues, unique.length, organizationId);
+}
+
+function assertOwned(venues: { organizationId: string }[], expected: number, organizationId: string) {
+  if (venues.length !== expected) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
   if (venues.some((venue) => venue.organizationId !== organizationId)) {
     throw new TRPCError({ code: "FORBIDDEN", message: "That venue belongs to another organization." });
   }
@@ -25,11 +32,15 @@ export async function assertVenuesOfOrganization(db: Db, organizationId: string,
  * employees at the venues they are assigned to.
  */
 export async function assertWorksAtVenue(db: Db, member: Member, venueId: string): Promise<void> {
-  await assertVenuesOfOrganization(db, member.organizationId, [venueId]);
-  if (member.role === "ADMIN") return;
-  const assigned = await db.employeeVenue.findUnique({
-    where: { employeeId_venueId: { employeeId: member.employeeId, venueId } },
-    select: { venueId: true },
-  });
-  if (!assigned) throw new TRPCError({ code: "FORBIDDEN", message: "You are not assigned to this venue." });
+  // One statement: every counter action asks this first.
+  const venues = await prismaRunner(db).query<{ organizationId: string; assigned: boolean }>(
+    `SELECT v.organization_id AS "organizationId",
+            EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.venue_id = v.id AND ev.employee_id = $2::uuid) AS assigned
+       FROM qr.venues v WHERE v.id = $1::uuid`,
+    [venueId, member.employeeId],
+  );
+  assertOwned(venues, 1, member.organizationId);
+  if (member.role !== "ADMIN" && !venues[0]!.assigned) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "You are not assigned to this venue." });
+  }
 }
