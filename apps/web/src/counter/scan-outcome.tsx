@@ -117,6 +117,8 @@ function PrimaryAction({ verb, slot, tone, busy, onClick }: { verb: string; slot
       onClick={onClick}
       disabled={busy}
       aria-busy={busy || undefined}
+      // Read as said: "Check in on hook 143 (Rack A)", the number where the eyes go.
+      aria-label={slot ? `${verb} ${slot.number} (${slot.rackName})` : verb}
       className={`flex min-h-28 w-full items-center justify-between gap-4 rounded-2xl px-5 py-3 text-left text-white shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 disabled:opacity-70 ${tone}`}
     >
       <span className="flex flex-col">
