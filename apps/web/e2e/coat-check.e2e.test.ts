@@ -127,7 +127,7 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
 
     await counter.getByText("Card", { exact: true }).click();
     await checkIn.click();
-    const done = counter.getByRole("status").filter({ hasText: "Checked in on 1" });
+    const done = counter.getByRole("status").filter({ hasText: "Checked in on hook 1" });
     await done.waitFor();
     expect(await done.textContent()).toContain("Ticket 1 is on hook 1 (Rack A).");
     await expect.poll(scanFieldHasFocus).toBe(true);
@@ -198,7 +198,7 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     await saveScreenshot(counter, "web/coat-check-10-already-returned");
   });
 
-  it("a walk-in gets a big QR to photograph; the ticket checks in by its code", async () => {
+  it("a walk-in gets a big QR to photograph and is found again by name", async () => {
     await counter.getByRole("link", { name: "New walk-in ticket" }).click();
     await counter.getByLabel("Guest's name").fill("Wanda Walkin");
     await counter.getByRole("button", { name: "Issue the ticket" }).click();
@@ -228,5 +228,18 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     await counter.getByText("Nothing to do right now.").waitFor();
     expect((await admin.api.task.list.query({})).items[0]!.status).toBe("DONE");
     await saveScreenshot(counter, "web/coat-check-13-tasks");
+  });
+
+  it("on a desktop counter the tools sit beside the scan field", async () => {
+    await counter.setViewportSize({ width: 1280, height: 800 });
+    await counter.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Counter" }).click();
+    await expect.poll(scanFieldHasFocus).toBe(true);
+    await counter.keyboard.type(ticketCode);
+    await counter.keyboard.press("Enter");
+    await counter.getByRole("alert").filter({ hasText: "Already returned" }).waitFor();
+    const field = (await scanField().boundingBox())!;
+    const tools = (await counter.getByRole("link", { name: "New walk-in ticket" }).boundingBox())!;
+    expect(tools.x).toBeGreaterThan(field.x + field.width);
+    await saveScreenshot(counter, "web/coat-check-14-desktop");
   });
 });

@@ -17,7 +17,7 @@ const GUEST_NAV: NavItem[] = [
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { me } = useSession();
+  const { me, error } = useSession();
   const signOut = useSignOut();
   const [location, navigate] = useLocation();
   const nav = me ? (me.membership ? STAFF_NAV : GUEST_NAV) : [];
@@ -55,7 +55,8 @@ export function Layout({ children }: { children: ReactNode }) {
                 Sign out
               </Button>
             </div>
-          ) : (
+          ) : error ? null : (
+            // Offline the session is unknown: not a reason to ask anyone to sign in.
             <Link href="/signin" className="flex min-h-11 items-center text-sm font-semibold underline-offset-4 hover:underline">
               Sign in
             </Link>

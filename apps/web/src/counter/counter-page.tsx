@@ -42,7 +42,7 @@ function Counter({ venue }: { venue: CounterVenue }) {
       <div className="flex flex-col gap-4">
         <OccupancySummary racks={racks} />
         {camera && (
-          <Suspense fallback={<p className="aspect-[4/3] rounded-xl bg-slate-200 p-4 text-slate-800">Starting the camera…</p>}>
+          <Suspense fallback={<p className="h-48 rounded-xl bg-slate-200 p-4 text-slate-800 md:h-72">Starting the camera…</p>}>
             <CameraScanner onCode={scan} />
           </Suspense>
         )}

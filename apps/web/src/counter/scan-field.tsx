@@ -53,7 +53,7 @@ export function ScanField({ inputRef, onCode, busy, onCamera, cameraOn }: { inpu
       </div>
       <div className="flex gap-2">
         <Button variant={cameraOn ? "primary" : "secondary"} className="flex-1" aria-pressed={cameraOn} onClick={onCamera}>
-          {cameraOn ? "Stop the camera" : "Scan with the camera"}
+          {cameraOn ? "Stop camera" : "Use camera"}
         </Button>
         {!typing && (
           <Button

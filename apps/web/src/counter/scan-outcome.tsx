@@ -1,5 +1,5 @@
 import { Alert, TICKET_STATE_LABELS, TicketStateBadge } from "@qrcoats/ui";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { money } from "../format";
 import { MoreActions } from "./more-actions";
 import type { CounterAction, Outcome } from "./use-counter";
@@ -21,8 +21,13 @@ type Props = {
  */
 export function ScanOutcome(props: Props) {
   const { outcome } = props;
+  const box = useRef<HTMLDivElement>(null);
+  // With the camera open on a phone the answer may start below the fold: bring it up.
+  useEffect(() => {
+    if (outcome.kind !== "ready") box.current?.scrollIntoView({ block: "nearest" });
+  }, [outcome]);
   return (
-    <div className="min-h-72" data-testid="scan-outcome">
+    <div ref={box} className="min-h-72 scroll-mb-24 md:scroll-mb-4" data-testid="scan-outcome">
       {outcome.kind === "ready" && (
         <div className="flex h-72 flex-col items-center justify-center gap-1 rounded-xl border-2 border-dashed border-slate-300 p-6 text-center text-slate-700">
           <p className="text-lg font-semibold">Ready for the next ticket</p>
@@ -52,7 +57,7 @@ function Banner({ role, tone, glyph, title, children }: { role: "alert" | "statu
         <path d={glyph} />
       </svg>
       <div>
-        <p className="text-3xl leading-tight font-black">{title}</p>
+        <p className="text-2xl leading-tight font-black sm:text-3xl">{title}</p>
         <p className="mt-1 text-lg">{children}</p>
       </div>
     </div>

@@ -23,11 +23,11 @@ const slotName = (slot: Slot | null) => (slot ? `${SLOT_WORD[slot.kind]} ${slot.
 function describe(action: CounterAction, { ticket, releasedSlot }: CounterResult): { title: string; detail: string } {
   switch (action.type) {
     case "CHECK_IN":
-      return { title: `Checked in on ${ticket.slot?.number ?? "?"}`, detail: `Ticket ${ticket.number} is on ${slotName(ticket.slot)}${ticket.slot ? ` (${ticket.slot.rackName})` : ""}.` };
+      return { title: `Checked in on ${slotName(ticket.slot)}`, detail: `Ticket ${ticket.number} is on ${slotName(ticket.slot)}${ticket.slot ? ` (${ticket.slot.rackName})` : ""}.` };
     case "CHECK_OUT":
       return { title: `Ticket ${ticket.number} returned`, detail: `Handed back from ${slotName(releasedSlot)}; it is free again.` };
     case "SWAP":
-      return { title: `Moved to ${ticket.slot?.number ?? "?"}`, detail: `Ticket ${ticket.number} moved from ${slotName(releasedSlot)} to ${slotName(ticket.slot)}.` };
+      return { title: `Moved to ${slotName(ticket.slot)}`, detail: `Ticket ${ticket.number} moved from ${slotName(releasedSlot)} to ${slotName(ticket.slot)}.` };
     case "DETACH":
       return {
         title: `In & out: ${slotName(releasedSlot)} is free`,
