@@ -59,7 +59,7 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     await guest.getByLabel("Password").fill(PASSWORD);
     await guest.getByRole("button", { name: "Create account" }).click();
     await guest.getByRole("heading", { name: "Hello, Gus Guest" }).waitFor();
-    expect(await guest.getByText("No tickets yet.").isVisible()).toBe(true);
+    await guest.getByText("No tickets yet. Get one when you arrive at the venue.").waitFor();
 
     await guest.getByRole("link", { name: "Get a ticket" }).first().click();
     await guest.getByLabel("Find your venue").fill("velvet");
@@ -222,12 +222,13 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     await counter.getByRole("link", { name: "Tasks" }).click();
     await counter.getByRole("heading", { name: "Restock the hangers" }).waitFor();
     expect(await counter.getByText("Overdue").isVisible()).toBe(true);
+    await saveScreenshot(counter, "web/coat-check-13-task-overdue");
     await counter.getByRole("button", { name: "Start" }).click();
     await counter.getByText("In progress", { exact: true }).waitFor();
     await counter.getByRole("button", { name: "Mark done" }).click();
     await counter.getByText("Nothing to do right now.").waitFor();
     expect((await admin.api.task.list.query({})).items[0]!.status).toBe("DONE");
-    await saveScreenshot(counter, "web/coat-check-13-tasks");
+    await saveScreenshot(counter, "web/coat-check-14-tasks-done");
   });
 
   it("on a desktop counter the tools sit beside the scan field", async () => {
@@ -240,6 +241,6 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     const field = (await scanField().boundingBox())!;
     const tools = (await counter.getByRole("link", { name: "New walk-in ticket" }).boundingBox())!;
     expect(tools.x).toBeGreaterThan(field.x + field.width);
-    await saveScreenshot(counter, "web/coat-check-14-desktop");
+    await saveScreenshot(counter, "web/coat-check-15-desktop");
   });
 });

@@ -74,7 +74,7 @@ function VenueRow({ venue }: { venue: Venue }) {
       {request.isError && <Alert tone="error">{errorMessage(request.error)}</Alert>}
       {me ? (
         <Button size="lg" busy={request.isPending} onClick={() => request.mutate({ venueId: venue.id })}>
-          Get a ticket for {venue.name}
+          Get a ticket<span className="sr-only"> for {venue.name}</span>
         </Button>
       ) : (
         <Link
