@@ -11,3 +11,10 @@ createRoot(document.getElementById("root")!).render(
     </ApiProvider>
   </StrictMode>,
 );
+
+// After the first paint, so installing the offline copy never delays the ticket on screen.
+if (import.meta.env.PROD && "serviceWorker" in navigator) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js").catch((error: unknown) => console.warn("Offline mode is unavailable:", error));
+  });
+}

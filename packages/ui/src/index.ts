@@ -6,3 +6,5 @@ export { applyApiError, FormError, TextField, type TextFieldProps } from "./form
 export { HealthStatus } from "./health-status";
 export { useSession, useSignOut } from "./session";
 export { SignInForm } from "./sign-in-form";
+export { QrImage } from "./qr-image";
+export { TICKET_STATE_LABELS, TICKET_STATE_TONES, TicketStateBadge, TicketStateIcon, type TicketState } from "./ticket-state";

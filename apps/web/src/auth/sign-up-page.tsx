@@ -1,20 +1,21 @@
 import { applyApiError, Button, FormError, TextField, trpc } from "@qrcoats/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
-import { Link, useLocation } from "wouter";
+import { Link, useLocation, useSearch } from "wouter";
 import { PageTitle } from "../layout";
 
 type SignUp = { name: string; email: string; password: string };
 
 export function SignUpPage() {
   const [, navigate] = useLocation();
+  const next = new URLSearchParams(useSearch()).get("next");
   const queryClient = useQueryClient();
   const form = useForm<SignUp>({ defaultValues: { name: "", email: "", password: "" } });
   const register = useMutation(
     trpc.auth.register.mutationOptions({
       onSuccess: (me) => {
         queryClient.setQueryData(trpc.auth.me.queryKey(), me);
-        navigate("/");
+        navigate(next?.startsWith("/") ? next : "/");
       },
       onError: (error) => applyApiError(form, error),
     }),
@@ -48,7 +49,7 @@ export function SignUpPage() {
       </form>
       <p className="mt-6 text-sm text-slate-700">
         Already have an account?{" "}
-        <Link href="/signin" className="font-semibold text-indigo-700 underline-offset-4 hover:underline">
+        <Link href={next ? `/signin?next=${encodeURIComponent(next)}` : "/signin"} className="font-semibold text-indigo-700 underline-offset-4 hover:underline">
           Sign in
         </Link>
       </p>

@@ -10,7 +10,7 @@ import { checkIn, checkOut, detach, pay, scan, swap, voidTicket, type TicketRef 
 import { scanHistory } from "./history";
 import { liveScanFeed, watchTicket } from "./live";
 import { lookupTickets } from "./lookup";
-import { getTicket, issueWalkIn, myTickets, publicTicketView, requestTicket, ticketImage, walkInContactFields } from "./tickets";
+import { getTicket, issueWalkIn, myTickets, publicTicketImage, publicTicketView, requestTicket, ticketImage, walkInContactFields } from "./tickets";
 
 const ticketIdInput = idInput("ticket");
 const codeInput = z.string().trim().min(1, "Scan or type the ticket's code.").max(MAX_SCANNED_INPUT, "That is too long to be a ticket code.");
@@ -76,6 +76,9 @@ export const qrRouter = {
 
   /** The ticket page a phone camera opens: no personal data. */
   view: publicProcedure.input(z.object({ code: codeInput })).query(({ ctx, input }) => publicTicketView(ctx, input.code)),
+
+  /** The QR for whoever holds the code, so a ticket opened from its link can be shown at the counter. */
+  viewImage: publicProcedure.input(z.object({ code: codeInput })).query(({ ctx, input }) => publicTicketImage(ctx, input.code)),
 
   scan: memberProcedure
     .input(z.object({ venueId: venueIdInput, code: codeInput, kind: slotKindInput.optional() }))

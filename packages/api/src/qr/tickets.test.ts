@@ -114,6 +114,14 @@ describe("qr.view, the page a phone camera opens", () => {
     const altered = code.slice(0, -1) + (code.endsWith("a") ? "b" : "a");
     for (const bad of [altered, "nonsense", code.slice(0, 20)]) {
       expect(await refusal(t.client().api.qr.view({ code: bad }))).toMatchObject({ code: "NOT_FOUND", message: "This is not a valid QRcoats ticket." });
+      expect(await refusal(t.client().api.qr.viewImage({ code: bad }))).toMatchObject({ code: "NOT_FOUND", message: "This is not a valid QRcoats ticket." });
+    }
+  });
+
+  it("qr.viewImage gives whoever holds the code the ticket's own QR, however the code was typed", async () => {
+    const walkIn = await attendant.api.qr.issueWalkIn({ venueId: club.venue.id, name: "Zoë Private" });
+    for (const code of [walkIn.code, walkIn.url, ` ${walkIn.code.toUpperCase()} `]) {
+      expect(await t.client().api.qr.viewImage({ code })).toEqual({ number: walkIn.number, svg: walkIn.svg });
     }
   });
 });

@@ -187,18 +187,32 @@ export async function myTickets(
   return toPage(rows, query.limit, (row) => [row.issuedAt.toISOString(), row.id], (row) => toGuestTicket(services.config, row));
 }
 
+const publicViewSelect = { number: true, state: true, updatedAt: true, venue: { select: { name: true } } } satisfies Prisma.TicketSelect;
+
+/** The ticket a scanned code names; codes that do not verify never reach the database. */
+async function ticketByCode(services: Services, scanned: string) {
+  const publicId = verifyCode(services.config.keys.ticketSigning, candidateCode(scanned));
+  const ticket = publicId ? await services.prisma.ticket.findUnique({ where: { publicId }, select: publicViewSelect }) : null;
+  if (!publicId || !ticket) throw new TRPCError({ code: "NOT_FOUND", message: "This is not a valid QRcoats ticket." });
+  return { publicId, ticket };
+}
+
 /**
  * What anyone holding a code may see (the page a phone camera opens): never a name, an id
  * or a slot. Codes that do not verify are NOT_FOUND without touching the database.
  */
 export async function publicTicketView(services: Services, scanned: string) {
-  const publicId = verifyCode(services.config.keys.ticketSigning, candidateCode(scanned));
-  const ticket = publicId
-    ? await services.prisma.ticket.findUnique({
-        where: { publicId },
-        select: { number: true, state: true, updatedAt: true, venue: { select: { name: true } } },
-      })
-    : null;
-  if (!ticket) throw new TRPCError({ code: "NOT_FOUND", message: "This is not a valid QRcoats ticket." });
+  const { ticket } = await ticketByCode(services, scanned);
   return { number: ticket.number, state: ticket.state, venueName: ticket.venue.name, updatedAt: ticket.updatedAt };
+}
+
+/**
+ * The QR of a code its holder already has — a walk-in who opened their ticket's link keeps
+ * it on the phone to show at pickup. It reveals nothing the code does not, and only for
+ * codes that name a ticket, so this is no QR service for anything else.
+ */
+export async function publicTicketImage(services: Services, scanned: string) {
+  const { publicId, ticket } = await ticketByCode(services, scanned);
+  const url = ticketUrl(services.config.publicUrl, codeFor(services.config.keys.ticketSigning, publicId));
+  return { number: ticket.number, svg: await renderSvg(url) };
 }

@@ -1,0 +1,104 @@
+import type { RouterOutputs } from "@qrcoats/api";
+import { Alert, Button, TextField, TicketStateBadge, errorMessage, trpc } from "@qrcoats/ui";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { dayTime } from "../format";
+import { PageTitle } from "../layout";
+import { useCounterVenue } from "./use-counter-venue";
+
+type Found = RouterOutputs["qr"]["lookup"]["items"][number];
+
+/** A guest lost their ticket: find it by number, name, email or the phone's last digits. */
+export function LookupPage() {
+  const { venue } = useCounterVenue();
+  const [draft, setDraft] = useState("");
+  const [query, setQuery] = useState("");
+  const found = useQuery({ ...trpc.qr.lookup.queryOptions({ query, venueId: venue?.id, limit: 20 }), enabled: query !== "" });
+
+  return (
+    <section className="flex flex-col gap-4">
+      <PageTitle>Find a lost ticket</PageTitle>
+      <form
+        role="search"
+        className="flex items-end gap-2"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setQuery(draft.trim());
+        }}
+      >
+        <TextField
+          className="flex-1"
+          label="Ticket number, name, email or phone's last 4 digits"
+          type="search"
+          enterKeyHint="search"
+          autoComplete="off"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+        />
+        <Button type="submit" busy={found.isFetching}>
+          Search
+        </Button>
+      </form>
+      <div aria-live="polite" className="flex min-h-24 flex-col gap-3">
+        {query === "" ? (
+          <p className="text-slate-700">Walk-ins are found by their exact name or email; app guests by part of theirs.</p>
+        ) : found.isPending ? (
+          <p role="status">Searching…</p>
+        ) : found.isError ? (
+          <Alert tone="error">{errorMessage(found.error)}</Alert>
+        ) : found.data.items.length === 0 ? (
+          <p className="text-slate-800">No ticket matches “{query}”.</p>
+        ) : (
+          <ul className="flex flex-col gap-3">
+            {found.data.items.map((ticket) => (
+              <FoundTicket key={ticket.id} ticket={ticket} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function FoundTicket({ ticket }: { ticket: Found }) {
+  const queryClient = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const handBack = useMutation(trpc.qr.checkOut.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.qr.lookup.pathKey() }) }));
+  const person = ticket.guest ?? ticket.contact;
+  const onRack = ticket.state === "CHECKED_IN" || ticket.state === "FORGOTTEN";
+
+  return (
+    <li className="flex flex-col gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-2xl font-black text-slate-950">
+          Ticket <span className="tabular-nums">{ticket.number}</span>
+          {ticket.slotNumber !== null && <span className="text-lg font-bold text-slate-700"> · slot {ticket.slotNumber}</span>}
+        </p>
+        <TicketStateBadge state={ticket.state} />
+      </div>
+      <p className="text-sm text-slate-700">
+        {[person?.name, person?.email, ticket.contact?.phone].filter(Boolean).join(" · ") || "No name left"} · {ticket.venue.name} · issued {dayTime(ticket.issuedAt)}
+      </p>
+      {handBack.isError && <Alert tone="error">{errorMessage(handBack.error)}</Alert>}
+      {handBack.isSuccess ? (
+        <Alert tone="success">Ticket {ticket.number} returned. Slot {handBack.data.releasedSlot?.number ?? ""} is free again.</Alert>
+      ) : (
+        onRack &&
+        (confirming ? (
+          <div className="flex gap-2">
+            <Button variant="secondary" className="flex-1" onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
+            <Button className="flex-1" busy={handBack.isPending} onClick={() => handBack.mutate({ venueId: ticket.venue.id, ticketId: ticket.id })}>
+              Yes, hand it back
+            </Button>
+          </div>
+        ) : (
+          <Button variant="secondary" onClick={() => setConfirming(true)}>
+            {ticket.slotNumber !== null ? `Hand back from slot ${ticket.slotNumber}` : "Hand back from lost & found"}
+          </Button>
+        ))
+      )}
+    </li>
+  );
+}

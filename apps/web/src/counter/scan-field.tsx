@@ -1,0 +1,90 @@
+import { Button } from "@qrcoats/ui";
+import { useEffect, useId, useState, type RefObject } from "react";
+
+// Phones show their on-screen keyboard whenever a text field takes focus, and the counter
+// keeps its field focused for hardware scanners: there it asks for no keyboard until the
+// attendant wants to type. Scanners and desktop keyboards type into it either way.
+const coarsePointer = typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches;
+
+/**
+ * The code field. USB and Bluetooth scanners "type" the code and press Enter: it takes that
+ * with no click, clears itself and is ready for the next one at once.
+ */
+export function ScanField({ inputRef, onCode, busy, onCamera, cameraOn }: { inputRef: RefObject<HTMLInputElement | null>; onCode: (code: string) => void; busy: boolean; onCamera: () => void; cameraOn: boolean }) {
+  const id = useId();
+  const [typing, setTyping] = useState(!coarsePointer);
+  useTypingGoesToField(inputRef);
+
+  return (
+    <form
+      noValidate
+      className="flex flex-col gap-2"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const input = inputRef.current!;
+        const code = input.value.trim();
+        input.value = "";
+        if (code) onCode(code);
+      }}
+    >
+      <label htmlFor={id} className="text-sm font-semibold text-slate-800">
+        Scan or type a ticket code
+      </label>
+      <div className="flex gap-2">
+        <input
+          ref={inputRef}
+          id={id}
+          name="code"
+          // eslint-disable-next-line jsx-a11y/no-autofocus -- the counter exists to take scans: a scanner types into this field the moment the page opens
+          autoFocus
+          autoComplete="off"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          enterKeyHint="go"
+          inputMode={typing ? "text" : "none"}
+          placeholder="Ready for the next ticket"
+          aria-busy={busy || undefined}
+          className="min-h-14 min-w-0 flex-1 rounded-lg border-2 border-slate-300 bg-white px-3 font-mono text-lg text-slate-900 placeholder:font-sans placeholder:text-slate-500 focus:border-indigo-600 focus:ring-4 focus:ring-indigo-600/30 focus:outline-none"
+        />
+        <Button type="submit" size="lg" variant="secondary" busy={busy}>
+          Go
+        </Button>
+      </div>
+      <div className="flex gap-2">
+        <Button variant={cameraOn ? "primary" : "secondary"} className="flex-1" aria-pressed={cameraOn} onClick={onCamera}>
+          {cameraOn ? "Stop camera" : "Use camera"}
+        </Button>
+        {!typing && (
+          <Button
+            variant="secondary"
+            onClick={() => {
+              setTyping(true);
+              inputRef.current?.focus();
+            }}
+          >
+            Type a code
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+/**
+ * Keys pressed while nothing editable has focus (after tapping a button) go to the field:
+ * a scan must never be lost because the attendant touched the screen first.
+ */
+function useTypingGoesToField(inputRef: RefObject<HTMLInputElement | null>) {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      // Space still presses the focused button; no code contains one.
+      if (event.key.length !== 1 || event.key === " " || event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest("input, textarea, select, [contenteditable=true], dialog, [role=dialog]")) return;
+      inputRef.current?.focus();
+    };
+    document.addEventListener("keydown", onKeyDown, true);
+    return () => document.removeEventListener("keydown", onKeyDown, true);
+  }, [inputRef]);
+}

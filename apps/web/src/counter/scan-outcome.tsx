@@ -1,0 +1,185 @@
+import { Alert, TICKET_STATE_LABELS, TicketStateBadge } from "@qrcoats/ui";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { money } from "../format";
+import { MoreActions } from "./more-actions";
+import type { CounterAction, Outcome } from "./use-counter";
+import type { CounterVenue } from "./use-counter-venue";
+import { PAYMENT_WORDS, SLOT_WORD, type Payment, type Slot } from "./words";
+
+type Props = {
+  outcome: Outcome;
+  venue: CounterVenue;
+  busy: boolean;
+  hasShelves: boolean;
+  onAct: (action: CounterAction) => void;
+  onRescan: (kind: Slot["kind"]) => void;
+};
+
+/**
+ * What the last scan or action came to, in a box of fixed minimum height so that nothing
+ * below it jumps when an answer arrives.
+ */
+export function ScanOutcome(props: Props) {
+  const { outcome } = props;
+  const box = useRef<HTMLDivElement>(null);
+  // With the camera open on a phone the answer may start below the fold: bring it up.
+  useEffect(() => {
+    if (outcome.kind !== "ready") box.current?.scrollIntoView({ block: "nearest" });
+  }, [outcome]);
+  return (
+    <div ref={box} className="min-h-72 scroll-mb-24 md:scroll-mb-4" data-testid="scan-outcome">
+      {outcome.kind === "ready" && (
+        <div className="flex h-72 flex-col items-center justify-center gap-1 rounded-xl border-2 border-dashed border-slate-300 p-6 text-center text-slate-700">
+          <p className="text-lg font-semibold">Ready for the next ticket</p>
+          <p>Scan a guest's QR code: its slot shows here.</p>
+        </div>
+      )}
+      {outcome.kind === "refused" && (
+        <Banner role="alert" tone="border-red-600 bg-red-50 text-red-950" glyph="M6 6l12 12 M18 6L6 18" title={outcome.title}>
+          {outcome.message}
+        </Banner>
+      )}
+      {outcome.kind === "done" && (
+        <Banner role="status" tone="border-emerald-600 bg-emerald-50 text-emerald-950" glyph="M5 12l5 5 9-10" title={outcome.title}>
+          {outcome.detail}
+          <span className="mt-2 block text-base font-semibold">Ready for the next ticket.</span>
+        </Banner>
+      )}
+      {outcome.kind === "ticket" && <TicketPanel key={`${outcome.result.ticket.id}:${outcome.result.ticket.state}:${outcome.kindOfSlot}`} {...props} outcome={outcome} />}
+    </div>
+  );
+}
+
+function Banner({ role, tone, glyph, title, children }: { role: "alert" | "status"; tone: string; glyph: string; title: string; children: ReactNode }) {
+  return (
+    <div role={role} className={`flex gap-3 rounded-xl border-l-8 p-5 shadow-sm ${tone}`}>
+      <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={3} strokeLinecap="round" strokeLinejoin="round" className="mt-1 size-8 shrink-0">
+        <path d={glyph} />
+      </svg>
+      <div>
+        <p className="text-2xl leading-tight font-black sm:text-3xl">{title}</p>
+        <p className="mt-1 text-lg">{children}</p>
+      </div>
+    </div>
+  );
+}
+
+function TicketPanel({ outcome, venue, busy, hasShelves, onAct, onRescan }: Props & { outcome: Extract<Outcome, { kind: "ticket" }> }) {
+  const { ticket, allowedActions, proposedSlot } = outcome.result;
+  const [payment, setPayment] = useState<Payment | undefined>();
+  const canPay = allowedActions.includes("PAY") && venue.priceCents > 0;
+  const who = ticket.guestName ?? ticket.contactName;
+
+  return (
+    <section aria-label={`Ticket ${ticket.number}`} className="flex flex-col gap-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <p role="status" className="sr-only">
+        {`Ticket ${ticket.number}, ${TICKET_STATE_LABELS[ticket.state]}.`}
+        {allowedActions.includes("CHECK_IN") && proposedSlot && ` Check in on ${SLOT_WORD[proposedSlot.kind]} ${proposedSlot.number}.`}
+        {allowedActions.includes("CHECK_OUT") && ticket.slot && ` Hand back from ${SLOT_WORD[ticket.slot.kind]} ${ticket.slot.number}.`}
+      </p>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-3xl font-black text-slate-950">
+          Ticket <span className="tabular-nums">{ticket.number}</span>
+        </p>
+        <TicketStateBadge state={ticket.state} />
+      </div>
+      <p className="-mt-3 text-base text-slate-700">
+        {who ? `${who} · ` : "No name · "}
+        {PAYMENT_WORDS[ticket.paymentStatus]}
+        {ticket.paymentStatus !== "UNPAID" && ticket.amountCents !== null ? ` (${money(ticket.amountCents, venue.currency)})` : ""}
+        {ticket.inOutsUsed > 0 && ` · ${ticket.inOutsUsed} of ${ticket.inOutAllowance} in & outs used`}
+      </p>
+      {outcome.note && <Alert tone="info">{outcome.note}</Alert>}
+
+      {allowedActions.includes("CHECK_IN") && hasShelves && <SlotKindChoice kind={outcome.kindOfSlot} onChange={onRescan} disabled={busy} />}
+      {canPay && (allowedActions.includes("CHECK_IN") || allowedActions.includes("CHECK_OUT")) && (
+        <PaymentChoice price={money(venue.priceCents, venue.currency)} value={payment} onChange={setPayment} />
+      )}
+
+      {allowedActions.includes("CHECK_IN") &&
+        (proposedSlot ? (
+          <PrimaryAction busy={busy} tone="bg-indigo-700 hover:bg-indigo-800 focus-visible:outline-indigo-700" verb={`Check in on ${SLOT_WORD[proposedSlot.kind]}`} slot={proposedSlot} onClick={() => onAct({ type: "CHECK_IN", slotId: proposedSlot.id, payment })} />
+        ) : (
+          <Alert tone="error">No free {outcome.kindOfSlot === "SHELF" ? "shelf" : "hook"} is left at this venue.</Alert>
+        ))}
+      {allowedActions.includes("CHECK_OUT") && ticket.slot && (
+        <PrimaryAction busy={busy} tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700" verb={`Hand back from ${SLOT_WORD[ticket.slot.kind]}`} slot={ticket.slot} onClick={() => onAct({ type: "CHECK_OUT", payment })} />
+      )}
+      {allowedActions.includes("CHECK_OUT") && !ticket.slot && (
+        <PrimaryAction busy={busy} tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700" verb="Hand back from lost & found" slot={null} onClick={() => onAct({ type: "CHECK_OUT", payment })} />
+      )}
+
+      <MoreActions venueId={venue.id} result={outcome.result} busy={busy} onAct={onAct} />
+    </section>
+  );
+}
+
+/** The one big button: the slot number is what the attendant's eyes look for. */
+function PrimaryAction({ verb, slot, tone, busy, onClick }: { verb: string; slot: Slot | null; tone: string; busy: boolean; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      onClick={onClick}
+      disabled={busy}
+      aria-busy={busy || undefined}
+      // Read as said: "Check in on hook 143 (Rack A)", the number where the eyes go.
+      aria-label={slot ? `${verb} ${slot.number} (${slot.rackName})` : verb}
+      className={`flex min-h-28 w-full items-center justify-between gap-4 rounded-2xl px-5 py-3 text-left text-white shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 disabled:opacity-70 ${tone}`}
+    >
+      <span className="flex flex-col">
+        <span className="text-xl font-bold">{verb}</span>
+        {slot && <span className="text-sm font-medium opacity-90">{slot.rackName}</span>}
+      </span>
+      {slot && <span className="text-8xl leading-none font-black tabular-nums">{slot.number}</span>}
+    </button>
+  );
+}
+
+function SlotKindChoice({ kind, onChange, disabled }: { kind: Slot["kind"]; onChange: (kind: Slot["kind"]) => void; disabled: boolean }) {
+  return (
+    <Segmented
+      legend="What is it?"
+      options={[
+        { value: "HANGER", label: "Coat (hook)" },
+        { value: "SHELF", label: "Bag (shelf)" },
+      ]}
+      value={kind}
+      disabled={disabled}
+      onChange={(value) => onChange(value as Slot["kind"])}
+    />
+  );
+}
+
+function PaymentChoice({ price, value, onChange }: { price: string; value: Payment | undefined; onChange: (payment: Payment | undefined) => void }) {
+  return (
+    <Segmented
+      legend={`Payment · ${price}`}
+      options={[
+        { value: "", label: "Later" },
+        { value: "PAID_CASH", label: "Cash" },
+        { value: "PAID_CARD", label: "Card" },
+        { value: "PREPAID", label: "Prepaid" },
+      ]}
+      value={value?.status ?? ""}
+      onChange={(status) => onChange(status ? { status: status as Payment["status"] } : undefined)}
+    />
+  );
+}
+
+export function Segmented({ legend, options, value, onChange, disabled }: { legend: string; options: { value: string; label: string }[]; value: string; onChange: (value: string) => void; disabled?: boolean }) {
+  return (
+    <fieldset disabled={disabled} className="flex flex-col gap-1">
+      <legend className="mb-1 text-sm font-semibold text-slate-800">{legend}</legend>
+      <div className="flex gap-1 rounded-xl bg-slate-100 p-1">
+        {options.map((option) => (
+          <label key={option.value} className="flex-1">
+            <input type="radio" className="peer sr-only" name={legend} value={option.value} checked={value === option.value} onChange={() => onChange(option.value)} />
+            <span className="flex min-h-11 cursor-pointer items-center justify-center rounded-lg px-2 text-center text-base font-semibold text-slate-800 peer-checked:bg-slate-900 peer-checked:text-white peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600">
+              {option.label}
+            </span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}

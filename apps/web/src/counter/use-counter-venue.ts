@@ -1,0 +1,42 @@
+import type { RouterOutputs } from "@qrcoats/api";
+import { trpc, useSession } from "@qrcoats/ui";
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+
+export type CounterVenue = RouterOutputs["venue"]["list"]["items"][number];
+
+const STORAGE_KEY = "qrcoats.counter.venue";
+
+/**
+ * The venue this counter serves: the one the attendant is clocked in at, else the one they
+ * chose last on this device, else their only one. Employees choose among the venues they
+ * are assigned to; admins work at every venue.
+ */
+export function useCounterVenue() {
+  const { me } = useSession();
+  const isAdmin = me?.membership?.role === "ADMIN";
+  const venues = useQuery(trpc.venue.list.queryOptions({ scope: "organization", limit: 100 }));
+  const employee = useQuery({ ...trpc.employee.me.queryOptions(), enabled: !isAdmin });
+  const shift = useQuery(trpc.shift.current.queryOptions());
+  const [chosen, setChosen] = useState(() => localStorage.getItem(STORAGE_KEY));
+
+  const assigned = new Set(employee.data?.venues.map((venue) => venue.id));
+  const workable = (venues.data?.items ?? []).filter((venue) => isAdmin || assigned.has(venue.id));
+  const shiftVenueId = shift.data?.venue.id;
+  const venue =
+    workable.find((candidate) => candidate.id === shiftVenueId) ??
+    workable.find((candidate) => candidate.id === chosen) ??
+    (workable.length === 1 ? workable[0] : undefined);
+
+  return {
+    venue,
+    workable,
+    shift: shift.data ?? null,
+    isPending: venues.isPending || shift.isPending || (!isAdmin && employee.isPending),
+    error: venues.error ?? shift.error ?? employee.error,
+    choose(venueId: string) {
+      localStorage.setItem(STORAGE_KEY, venueId);
+      setChosen(venueId);
+    },
+  };
+}
