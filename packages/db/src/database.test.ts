@@ -57,4 +57,14 @@ describe("statement counting", () => {
     // Two queries; BEGIN and COMMIT are bookkeeping, whichever adapter sends them.
     expect(db.statementCount() - inTransaction).toBe(2);
   });
+
+  it("counts raw SQL too, in and out of transactions", async () => {
+    const before = db.statementCount();
+    await db.sql.query("SELECT 1");
+    await db.transaction(async (sql) => {
+      await sql.query("SELECT 1");
+      await sql.query("SELECT 2");
+    });
+    expect(db.statementCount() - before).toBe(3);
+  });
 });

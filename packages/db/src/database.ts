@@ -41,7 +41,10 @@ export type Database = {
    * re-established after a drop), in-process on PGlite. Returns how to stop listening.
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
-  /** How many SQL statements Prisma has sent so far: for query-count tests and profiles. */
+  /**
+   * How many SQL statements the application has sent so far, through Prisma, `sql` and
+   * `transaction` alike: for query-count tests and profiles. Migrations are not counted.
+   */
   statementCount(): number;
   /** Embedded only: the whole database as a gzipped tarball (test fixtures). */
   snapshot?(): Promise<Blob>;
@@ -70,6 +73,7 @@ function openPostgres(url: string, poolSize = 10): Database {
     prisma,
     sql: {
       async query<Row>(text: string, params?: unknown[]) {
+        statements += countsAsWork(text);
         return (await pool.query(text, params)).rows as Row[];
       },
       async exec(script) {
@@ -89,7 +93,12 @@ function openPostgres(url: string, poolSize = 10): Database {
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        const result = await work({ query: async (text, params) => (await client.query(text, params)).rows });
+        const result = await work({
+          query: async (text, params) => {
+            statements += countsAsWork(text);
+            return (await client.query(text, params)).rows;
+          },
+        });
         await client.query("COMMIT");
         return result;
       } catch (error) {
@@ -113,14 +122,29 @@ async function openEmbedded(dataDir?: string, snapshot?: Blob): Promise<Database
   const pglite = await openPGlite(dataDir, snapshot);
   let statements = 0;
   const prisma = new PrismaClient({ adapter: createPGliteAdapter(pglite, (sql) => (statements += countsAsWork(sql))) });
-  const sql = pgliteSession(pglite);
+  const session = pgliteSession(pglite);
+  const sql: SqlSession = {
+    ...session,
+    query: (text, params) => {
+      statements += countsAsWork(text);
+      return session.query(text, params);
+    },
+  };
   return {
     kind: "embedded",
     location: dataDir ?? "memory",
     prisma,
     sql,
-    migrate: () => applyMigrations(sql),
-    transaction: (work) => pglite.transaction((tx) => work({ query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows })),
+    migrate: () => applyMigrations(session),
+    transaction: (work) =>
+      pglite.transaction((tx) =>
+        work({
+          query: async <Row>(text: string, params?: unknown[]) => {
+            statements += countsAsWork(text);
+            return (await tx.query<Row>(text, params)).rows;
+          },
+        }),
+      ),
     statementCount: () => statements,
     async snapshot() {
       return pglite.dumpDataDir("gzip");

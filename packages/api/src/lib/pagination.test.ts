@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { hireAttendant, openVenue } from "../qr/test-fixtures";
+import { appRouter } from "../root";
+import { createTestApi, type Caller, type TestApi } from "../testing";
+
+// A list must cost the same number of SQL statements whatever its page size: a query per
+// row (an N+1) shows up as a count that grows with `limit`. The lists are found in the
+// router itself — every procedure whose input takes a `limit` — so a new list without a
+// row in `listCalls` fails here until someone says how to call it.
+
+const ROWS = 24;
+const SMALL_PAGE = 2;
+const LARGE_PAGE = 20;
+
+type Fixture = { admin: Caller; attendant: Caller; guest: Caller; venueId: string; attendantEmployeeId: string };
+
+/** How to fill a page of each list: who asks, and with what besides `limit`. */
+const listCalls: Record<string, (f: Fixture, limit: number) => Promise<{ items: unknown[] }>> = {
+  "venue.list": (f, limit) => f.admin.venue.list({ limit }),
+  "employee.list": (f, limit) => f.admin.employee.list({ limit }),
+  "task.list": (f, limit) => f.admin.task.list({ limit }),
+  "shift.list": (f, limit) => f.admin.shift.list({ employeeId: f.attendantEmployeeId, limit }),
+  "qr.mine": (f, limit) => f.guest.qr.mine({ limit }),
+  "qr.lookup": (f, limit) => f.attendant.qr.lookup({ venueId: f.venueId, query: "Lola Lost", limit }),
+  "qr.history": (f, limit) => f.admin.qr.history({ venueId: f.venueId, limit }),
+};
+
+function takesLimit(input: unknown): boolean {
+  if (!(input instanceof z.ZodType)) return false;
+  const schema = z.toJSONSchema(input, { io: "input", unrepresentable: "any" }) as { properties?: Record<string, unknown> };
+  return schema.properties !== undefined && "limit" in schema.properties;
+}
+
+const listProcedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { inputs: unknown[] } }>)
+  .filter(([, procedure]) => procedure._def.inputs.some(takesLimit))
+  .map(([path]) => path)
+  .sort();
+
+let t: TestApi;
+let fixture: Fixture;
+
+beforeAll(async () => {
+  t = await createTestApi();
+  const club = await openVenue(t, "Counted", { hangers: ROWS * 2 });
+  const venueId = club.venue.id;
+  const attendant = await hireAttendant(t, club.organizationId, "attendant@counted.example", [venueId]);
+  const guest = await t.signUp({ email: "guest@counted.example" });
+  for (let i = 0; i < ROWS; i++) {
+    const venue = await club.admin.api.venue.create({ name: `Counted ${i}`, timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+    await club.admin.api.employee.create({ email: `staff-${i}@counted.example`, name: `Staff ${i}`, venueIds: [venue.id] });
+    await club.admin.api.task.create({ title: `Task ${i}`, venueId, assigneeId: attendant.employeeId });
+    await attendant.api.shift.clockIn({ venueId });
+    await attendant.api.shift.clockOut();
+    const walkIn = await attendant.api.qr.issueWalkIn({ venueId, name: "Lola Lost" });
+    await attendant.api.qr.checkIn({ venueId, ticketId: walkIn.id });
+    const own = await guest.api.qr.request({ venueId });
+    await attendant.api.qr.checkIn({ venueId, ticketId: own.id });
+  }
+  fixture = { admin: club.admin.api, attendant: attendant.api, guest: guest.api, venueId, attendantEmployeeId: attendant.employeeId };
+}, 180_000);
+afterAll(() => t.close());
+
+describe("list procedures", () => {
+  it("are all known here, and only those", () => {
+    expect(listProcedures).toEqual(Object.keys(listCalls).sort());
+  });
+
+  it.each(Object.keys(listCalls))("%s costs the same statements for a page of 2 and of 20", async (path) => {
+    const call = listCalls[path]!;
+    const statementsFor = async (limit: number) => {
+      const before = t.db.statementCount();
+      const page = await call(fixture, limit);
+      return { statements: t.db.statementCount() - before, rows: page.items.length };
+    };
+    const small = await statementsFor(SMALL_PAGE);
+    const large = await statementsFor(LARGE_PAGE);
+    // Full pages both times, or the comparison would prove nothing.
+    expect([small.rows, large.rows]).toEqual([SMALL_PAGE, LARGE_PAGE]);
+    expect(large.statements).toBe(small.statements);
+  });
+});
