@@ -22,7 +22,12 @@ export type RunningHost = {
  */
 export async function startHost(
   env: Record<string, string> = {},
-  options: { /** Share this PostgreSQL database with other hosts instead of making one. */ databaseUrl?: string } = {},
+  options: {
+    /** Share this PostgreSQL database with other hosts instead of making one. */
+    databaseUrl?: string;
+    /** Flags for node itself that NODE_OPTIONS refuses, such as --cpu-prof. */
+    nodeFlags?: string[];
+  } = {},
 ): Promise<RunningHost> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-host-"));
@@ -30,7 +35,10 @@ export async function startHost(
   if (process.env.TEST_DATABASE_URL && !options.databaseUrl) database = await createTestDatabase();
 
   // The host's own start script, exec'd so that the child is the host process itself.
-  const startScript = JSON.parse(fs.readFileSync(path.join(hostDir, "package.json"), "utf8")).scripts.start;
+  const startScript = (JSON.parse(fs.readFileSync(path.join(hostDir, "package.json"), "utf8")).scripts.start as string).replace(
+    /^node /,
+    `node ${(options.nodeFlags ?? []).join(" ")} `,
+  );
   const child = spawn("sh", ["-c", `exec ${startScript}`], {
     cwd: hostDir,
     env: {

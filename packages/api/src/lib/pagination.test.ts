@@ -32,7 +32,7 @@ function takesLimit(input: unknown): boolean {
   return schema.properties !== undefined && "limit" in schema.properties;
 }
 
-const listProcedures = Object.entries(appRouter._def.procedures as Record<string, { _def: { inputs: unknown[] } }>)
+const listProcedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { inputs: unknown[] } }>)
   .filter(([, procedure]) => procedure._def.inputs.some(takesLimit))
   .map(([path]) => path)
   .sort();

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
+import { LRUCache } from "lru-cache";
 import QRCode from "qrcode";
 
 // A ticket's code is its random public id followed by a truncated HMAC of it under the
@@ -55,11 +56,24 @@ export function verifyCode(signingKey: Uint8Array, candidate: string): string | 
 // thumb over the corner still scan, while the code stays coarse enough for small screens.
 const qrOptions = { errorCorrectionLevel: "Q", margin: 4 } as const;
 
+// A ticket's code never changes, and guests in a queue reopen their ticket again and again:
+// each image is drawn once (a 600 px PNG costs about 20 ms of CPU) and kept, up to a
+// bounded number of bytes, least recently shown first out.
+const rendered = new LRUCache<string, string>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (image) => image.length });
+
+async function cachedRender(key: string, render: () => Promise<string>): Promise<string> {
+  const cached = rendered.get(key);
+  if (cached !== undefined) return cached;
+  const image = await render();
+  rendered.set(key, image);
+  return image;
+}
+
 export function renderSvg(url: string): Promise<string> {
-  return QRCode.toString(url, { ...qrOptions, type: "svg" });
+  return cachedRender(`svg ${url}`, () => QRCode.toString(url, { ...qrOptions, type: "svg" }));
 }
 
 /** A PNG for download and print, as a data: URL, large enough for a 5 cm print at 300 dpi. */
 export function renderPngDataUrl(url: string): Promise<string> {
-  return QRCode.toDataURL(url, { ...qrOptions, type: "image/png", width: 600 });
+  return cachedRender(`png ${url}`, () => QRCode.toDataURL(url, { ...qrOptions, type: "image/png", width: 600 }));
 }

@@ -55,27 +55,31 @@ type CounterTicketRow = {
 
 type FlatTicketRow = Omit<CounterTicketRow, "slot"> & { slotId: string | null; slotNumber: number | null; slotKind: SlotKind | null; rackName: string | null };
 
-const TICKET_QUERY = `
+const TICKET_COLUMNS = `
   SELECT t.id, t.organization_id AS "organizationId", t.venue_id AS "venueId", v.name AS "venueName",
          t.number, t.state::text AS state, t.in_outs_used AS "inOutsUsed", t.payment_status::text AS "paymentStatus",
          t.amount_cents AS "amountCents", t.void_reason AS "voidReason", t.issued_at AS "issuedAt",
          t.checked_in_at AS "checkedInAt", t.returned_at AS "returnedAt", t.contact_name_encrypted AS "contactNameEncrypted",
          g.name AS "guestName", v.timezone, v.in_out_allowance AS "inOutAllowance", v.price_cents AS "priceCents",
-         s.id AS "slotId", s.number AS "slotNumber", s.kind::text AS "slotKind", r.name AS "rackName"
-    FROM qr.tickets t
+         s.id AS "slotId", s.number AS "slotNumber", s.kind::text AS "slotKind", r.name AS "rackName"`;
+
+/** The joins that complete a ticket row `t` with its venue, slot and guest. */
+const TICKET_JOINS = `
     JOIN qr.venues v ON v.id = t.venue_id
     LEFT JOIN qr.slots s ON s.id = t.slot_id
     LEFT JOIN qr.racks r ON r.id = s.rack_id
     LEFT JOIN auth.users g ON g.id = t.guest_id`;
 
+function unflatten({ slotId, slotNumber, slotKind, rackName, ...row }: FlatTicketRow): CounterTicketRow {
+  return { ...row, slot: slotId ? { id: slotId, number: slotNumber!, kind: slotKind!, rackName: rackName! } : null };
+}
+
 async function readTicket(sql: SqlRunner, where: { id: string } | { publicId: string }, lock = false): Promise<CounterTicketRow | null> {
   const [flat] = await sql.query<FlatTicketRow>(
-    `${TICKET_QUERY} WHERE ${"id" in where ? "t.id = $1::uuid" : "t.public_id = $1"}${lock ? " FOR UPDATE OF t" : ""}`,
+    `${TICKET_COLUMNS} FROM qr.tickets t ${TICKET_JOINS} WHERE ${"id" in where ? "t.id = $1::uuid" : "t.public_id = $1"}${lock ? " FOR UPDATE OF t" : ""}`,
     ["id" in where ? where.id : where.publicId],
   );
-  if (!flat) return null;
-  const { slotId, slotNumber, slotKind, rackName, ...row } = flat;
-  return { ...row, slot: slotId ? { id: slotId, number: slotNumber!, kind: slotKind!, rackName: rackName! } : null };
+  return flat ? unflatten(flat) : null;
 }
 
 function factsOf(row: CounterTicketRow): TicketFacts {
@@ -131,7 +135,7 @@ type Attempt = ScanFacts & { action: ScanAction; venueId: string };
  * as much as was known; success records its own event inside its transaction.
  */
 async function atCounter<T>(services: Services, member: Member, attempt: Attempt, work: (attempt: Attempt) => Promise<T>): Promise<T> {
-  await assertWorksAtVenue(services.db.prisma, member, attempt.venueId);
+  await assertWorksAtVenue(services.db.sql, member, attempt.venueId);
   try {
     return await work(attempt);
   } catch (error) {
@@ -154,11 +158,18 @@ async function atCounter<T>(services: Services, member: Member, attempt: Attempt
  * before the database is asked; one that fails, or names no ticket, is kept only as a keyed
  * hash. Another organization's ticket is not linked to this one's history.
  */
-async function findTicketAt(services: Services, member: Member, venueId: string, ref: TicketRef, attempt: Attempt): Promise<CounterTicketRow> {
-  const { db, config } = services;
+async function findTicketAt(
+  sql: SqlRunner,
+  config: ApiConfig,
+  member: Member,
+  venueId: string,
+  ref: TicketRef,
+  attempt: Attempt,
+  lock = false,
+): Promise<CounterTicketRow> {
   const input = "code" in ref ? candidateCode(ref.code) : ref.ticketId;
   const publicId = "code" in ref ? verifyCode(config.keys.ticketSigning, input) : null;
-  const ticket = "code" in ref ? publicId && (await readTicket(db.sql, { publicId })) : await readTicket(db.sql, { id: ref.ticketId });
+  const ticket = "code" in ref ? publicId && (await readTicket(sql, { publicId }, lock)) : await readTicket(sql, { id: ref.ticketId }, lock);
   if (!ticket || ticket.organizationId !== member.organizationId) {
     attempt.unknownCodeHash = lookupHash(config.keys, "scan.unknownCode", input);
     if (!ticket) {
@@ -260,7 +271,8 @@ const CHANGE_COLUMNS: Record<Exclude<keyof TicketChange, "inOut">, string> = {
   paidAt: "paid_at = $n",
 };
 
-async function updateTicket(sql: SqlRunner, ticketId: string, state: TicketState, change: TicketChange, now: Date) {
+/** Writes a transition and reads the ticket back as changed, in one statement. */
+async function updateTicket(sql: SqlRunner, ticketId: string, state: TicketState, change: TicketChange, now: Date): Promise<CounterTicketRow> {
   const params: unknown[] = [ticketId, state, now];
   const sets = ['state = $2::qr."TicketState"', "updated_at = $3"];
   if (change.inOut) sets.push("in_outs_used = in_outs_used + 1");
@@ -269,7 +281,12 @@ async function updateTicket(sql: SqlRunner, ticketId: string, state: TicketState
     params.push(change[field]);
     sets.push(assignment.replace("$n", `$${params.length}`));
   }
-  await sql.query(`UPDATE qr.tickets SET ${sets.join(", ")} WHERE id = $1::uuid`, params);
+  const [flat] = await sql.query<FlatTicketRow>(
+    `WITH t AS (UPDATE qr.tickets SET ${sets.join(", ")} WHERE id = $1::uuid RETURNING *)
+     ${TICKET_COLUMNS} FROM t ${TICKET_JOINS}`,
+    params,
+  );
+  return unflatten(flat!);
 }
 
 type Plan = {
@@ -305,18 +322,19 @@ function paymentChange(row: CounterTicketRow, payment: PaymentInput | undefined,
 async function transition(services: Services, member: Member, spec: TransitionSpec): Promise<CounterResult> {
   const { db, config } = services;
   return atCounter(services, member, { action: spec.action, venueId: spec.venueId, ...spec.requested }, async (attempt) => {
-    const { id: ticketId } = await findTicketAt(services, member, spec.venueId, spec.ref, attempt);
     for (let round = 1; ; round++) {
       try {
         return await db.transaction(async (sql) => {
           const now = services.clock();
-          const row = (await readTicket(sql, { id: ticketId }, true))!;
+          // Found and locked in one statement; a refusal rolls back and is recorded outside.
+          const row = await findTicketAt(sql, config, member, spec.venueId, spec.ref, attempt, true);
+          const ticketId = row.id;
           attempt.fromState = row.state;
           attempt.slotId = row.slot?.id ?? spec.requested?.slotId ?? null;
           const toState = enforce(decide(spec.action, factsOf(row)));
           const payment = paymentChange(row, spec.payment, now);
           const plan = await spec.plan(sql, row, now);
-          await updateTicket(sql, ticketId, toState, { ...plan.change, ...payment }, now).catch((error: unknown) => {
+          const changed = await updateTicket(sql, ticketId, toState, { ...plan.change, ...payment }, now).catch((error: unknown) => {
             if (!isUniqueViolation(error) || !plan.onSlotRace) throw error;
             throw plan.onSlotRace === "retry" ? new SlotRace() : plan.onSlotRace;
           });
@@ -335,7 +353,7 @@ async function transition(services: Services, member: Member, spec: TransitionSp
             amountCents: payment.amountCents ?? null,
             occurredAt: now,
           });
-          return counterResult(config, (await readTicket(sql, { id: ticketId }))!, { releasedSlot: plan.releasedSlot });
+          return counterResult(config, changed, { releasedSlot: plan.releasedSlot });
         });
       } catch (error) {
         if (!(error instanceof SlotRace)) throw error;
@@ -349,7 +367,7 @@ async function transition(services: Services, member: Member, spec: TransitionSp
 export async function scan(services: Services, member: Member, input: { code: string; venueId: string; kind?: SlotKind }) {
   const { db, config } = services;
   return atCounter(services, member, { action: "SCAN", venueId: input.venueId }, async (attempt) => {
-    const row = await findTicketAt(services, member, input.venueId, { code: input.code }, attempt);
+    const row = await findTicketAt(db.sql, config, member, input.venueId, { code: input.code }, attempt);
     attempt.fromState = row.state;
     attempt.slotId = row.slot?.id ?? null;
     enforce(decideScan(factsOf(row)));

@@ -1,4 +1,4 @@
-import { prismaRunner, type Prisma, type PrismaClient } from "@qrcoats/db";
+import { prismaRunner, type Prisma, type PrismaClient, type SqlRunner } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -31,9 +31,10 @@ function assertOwned(venues: { organizationId: string }[], expected: number, org
  * Where a member may work the counter: admins at every venue of their organization,
  * employees at the venues they are assigned to.
  */
-export async function assertWorksAtVenue(db: Db, member: Member, venueId: string): Promise<void> {
-  // One statement: every counter action asks this first.
-  const venues = await prismaRunner(db).query<{ organizationId: string; assigned: boolean }>(
+export async function assertWorksAtVenue(db: Db | SqlRunner, member: Member, venueId: string): Promise<void> {
+  // One statement: every counter action asks this first (over raw SQL there).
+  const sql = "query" in db ? db : prismaRunner(db);
+  const venues = await sql.query<{ organizationId: string; assigned: boolean }>(
     `SELECT v.organization_id AS "organizationId",
             EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.venue_id = v.id AND ev.employee_id = $2::uuid) AS assigned
        FROM qr.venues v WHERE v.id = $1::uuid`,
