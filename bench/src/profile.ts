@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startHost } from "@qrcoats/testing";
+import { sharedKeys, startHost } from "@qrcoats/testing";
 import { CodePool, qrcoatsCycle, runCycles } from "./load";
-import { benchKeys, freshDatabase, mintTickets, openCounter } from "./setup";
+import { freshDatabase, mintTickets, openCounter } from "./setup";
 
 // npm run profile -w @qrcoats/bench [-- --seconds 10 --connections 16]: the scan cycle
 // against a host started with --cpu-prof, then the functions the host spent its own time
@@ -18,7 +18,7 @@ const connections = argument("--connections", 16);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-profile-"));
-const keys = benchKeys();
+const keys = sharedKeys();
 const databaseUrl = await freshDatabase(serverUrl, "qrcoats_profile");
 const host = await startHost(
   { ...keys.env, LOG_LEVEL: "warn", DATABASE_POOL_SIZE: "20" },

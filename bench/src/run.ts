@@ -3,10 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { hash } from "@node-rs/argon2";
-import { startHost } from "@qrcoats/testing";
+import { sharedKeys, startHost } from "@qrcoats/testing";
 import QRCode from "qrcode";
 import { CodePool, baselineCycle, qrcoatsCycle, runCycles, runGets, type LoadResult } from "./load";
-import { benchKeys, freshDatabase, issueTickets, mintTickets, openCounter, startBaseline } from "./setup";
+import { freshDatabase, issueTickets, mintTickets, openCounter, startBaseline } from "./setup";
 
 // npm run bench [-- --seconds 10]: the scan cycle through the real host and through a
 // minimal node:http + pg server, side by side on the same PostgreSQL; the same cycle on the
@@ -26,7 +26,7 @@ const POOL_SIZE = "20";
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function scanCycleOnPostgres() {
-  const keys = benchKeys();
+  const keys = sharedKeys();
   const databaseUrl = await freshDatabase(serverUrl, "qrcoats_bench");
   const host = await startHost({ ...keys.env, LOG_LEVEL: "warn", DATABASE_POOL_SIZE: POOL_SIZE }, { databaseUrl });
   const baseline = await startBaseline({ ...keys.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: POOL_SIZE });
@@ -94,7 +94,7 @@ async function qrRendering() {
   const host = await startHost({ LOG_LEVEL: "warn" });
   try {
     const counter = await openCounter(host.url);
-    const ticket = await counter.admin.call<{ id: string }>("qr.issueWalkIn", { venueId: counter.venueId });
+    const ticket = await counter.admin.mutate<{ id: string }>("qr.issueWalkIn", { venueId: counter.venueId });
     const through = (format: string) =>
       runGets({
         url: `${host.url}/trpc/qr.image?input=${encodeURIComponent(JSON.stringify({ json: { ticketId: ticket.id, format } }))}`,

@@ -1,26 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
-import { codeFor, generateKeys, generatePublicId } from "@qrcoats/api";
+import { codeFor, generatePublicId } from "@qrcoats/api";
 import { connectPostgres, openDatabase } from "@qrcoats/db";
-import superjson from "superjson";
+import { browserSession, type BrowserSession } from "@qrcoats/testing";
 
 export const PASSWORD = "correct horse battery staple 42";
-
-/** Keys shared by the host, the baseline and the ticket minting, as environment values. */
-export function benchKeys() {
-  const { jwtSecret, fieldEncryption, lookup, ticketSigning } = generateKeys();
-  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
-  return {
-    ticketSigning,
-    env: {
-      JWT_SECRET: b64(jwtSecret),
-      FIELD_ENCRYPTION_KEYS: fieldEncryption.map(({ id, key }) => `${id}:${b64(key)}`).join(","),
-      LOOKUP_KEY: b64(lookup),
-      TICKET_SIGNING_KEY: b64(ticketSigning),
-    },
-  };
-}
 
 /** A fresh, migrated database on the server, dropped first if a previous run left it. */
 export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
@@ -36,37 +21,13 @@ export async function freshDatabase(serverUrl: string, name: string): Promise<st
   return url.toString();
 }
 
-/** A browser-like session against a host: cookie kept, Origin sent. */
-export function session(base: string) {
-  let cookie = "";
-  return {
-    cookie: () => cookie,
-    async call<T = Record<string, unknown>>(procedure: string, input: unknown, type: "query" | "mutation" = "mutation"): Promise<T> {
-      const encoded = encodeURIComponent(JSON.stringify(superjson.serialize(input)));
-      const response =
-        type === "query"
-          ? await fetch(`${base}/trpc/${procedure}?input=${encoded}`, { headers: { cookie } })
-          : await fetch(`${base}/trpc/${procedure}`, {
-              method: "POST",
-              headers: { "content-type": "application/json", origin: base, cookie },
-              body: JSON.stringify(superjson.serialize(input)),
-            });
-      const setCookie = response.headers.getSetCookie()[0];
-      if (setCookie) cookie = setCookie.split(";")[0]!;
-      const body = (await response.json()) as { result?: { data: Parameters<typeof superjson.deserialize>[0] }; error?: unknown };
-      if (!body.result) throw new Error(`${procedure}: ${JSON.stringify(body.error)}`);
-      return superjson.deserialize<T>(body.result.data);
-    },
-  };
-}
-
 /** An organization with a venue of 300 hangers, its admin signed in to work the counter. */
 export async function openCounter(base: string) {
-  const admin = session(base);
-  await admin.call("auth.register", { email: "bench-admin@example.com", name: "Bench Admin", password: PASSWORD });
-  const { organization } = await admin.call<{ organization: { id: string } }>("org.create", { name: "Bench Ltd" });
-  const venue = await admin.call<{ id: string }>("venue.create", { name: "Bench Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
-  await admin.call("rack.create", { venueId: venue.id, name: "A", slotCount: 300, kind: "HANGER" });
+  const admin = browserSession(base);
+  await admin.mutate("auth.register", { email: "bench-admin@example.com", name: "Bench Admin", password: PASSWORD });
+  const { organization } = await admin.mutate<{ organization: { id: string } }>("org.create", { name: "Bench Ltd" });
+  const venue = await admin.mutate<{ id: string }>("venue.create", { name: "Bench Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+  await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 300, kind: "HANGER" });
   return { admin, organizationId: organization.id, venueId: venue.id };
 }
 
@@ -88,10 +49,10 @@ export async function mintTickets(databaseUrl: string, organizationId: string, v
 }
 
 /** Tickets issued through the API, for the embedded database no other process may open. */
-export async function issueTickets(admin: ReturnType<typeof session>, venueId: string, count: number): Promise<string[]> {
+export async function issueTickets(admin: BrowserSession, venueId: string, count: number): Promise<string[]> {
   const codes: string[] = [];
   const worker = async () => {
-    while (codes.length < count) codes.push((await admin.call<{ code: string }>("qr.issueWalkIn", { venueId })).code);
+    while (codes.length < count) codes.push((await admin.mutate<{ code: string }>("qr.issueWalkIn", { venueId })).code);
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   return codes.slice(0, count);

@@ -1,6 +1,5 @@
-import { generateKeys } from "@qrcoats/api";
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "@qrcoats/db/testing";
-import { openEventStream, startHost, type RunningHost } from "@qrcoats/testing";
+import { browserSession, sharedKeys, startHost, type BrowserSession, type RunningHost } from "@qrcoats/testing";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -9,49 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const PASSWORD = "correct horse battery staple 42";
 
-function sharedKeyEnv(): Record<string, string> {
-  const { jwtSecret, fieldEncryption, lookup, ticketSigning } = generateKeys();
-  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
-  return {
-    JWT_SECRET: b64(jwtSecret),
-    FIELD_ENCRYPTION_KEYS: fieldEncryption.map(({ id, key }) => `${id}:${b64(key)}`).join(","),
-    LOOKUP_KEY: b64(lookup),
-    TICKET_SIGNING_KEY: b64(ticketSigning),
-  };
-}
-
-/** A browser's session against a host: cookie kept, Origin sent. */
-function browser(host: RunningHost) {
-  let cookie = "";
-  const call = async (path: string, input: unknown, type: "query" | "mutation", base = host.url) => {
-    const serialized = encodeURIComponent(JSON.stringify(superjson.serialize(input)));
-    const response =
-      type === "query"
-        ? await fetch(`${base}/trpc/${path}?input=${serialized}`, { headers: { cookie } })
-        : await fetch(`${base}/trpc/${path}`, {
-            method: "POST",
-            headers: { "content-type": "application/json", origin: base, cookie },
-            body: JSON.stringify(superjson.serialize(input)),
-          });
-    const setCookie = response.headers.getSetCookie()[0];
-    if (setCookie) cookie = setCookie.split(";")[0]!;
-    const body = (await response.json()) as { result?: { data: Parameters<typeof superjson.deserialize>[0] }; error?: unknown };
-    if (!body.result) throw new Error(`${path}: ${JSON.stringify(body.error)}`);
-    return superjson.deserialize<Record<string, unknown>>(body.result.data);
-  };
-  return {
-    mutate: (path: string, input: unknown, base?: string) => call(path, input, "mutation", base),
-    subscribe: (path: string, input: unknown, base = host.url) =>
-      openEventStream(`${base}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`, { cookie }),
-  };
-}
-
-async function openCounter(admin: ReturnType<typeof browser>) {
+async function openCounter(admin: BrowserSession) {
   await admin.mutate("auth.register", { email: "live-admin@example.com", name: "Live Admin", password: PASSWORD });
   await admin.mutate("org.create", { name: "Live Ltd" });
-  const venue = await admin.mutate("venue.create", { name: "Live Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+  const venue = await admin.mutate<{ id: string }>("venue.create", { name: "Live Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
   await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 10, kind: "HANGER" });
-  return venue.id as string;
+  return venue.id;
 }
 
 const dataOf = (event: { data: string }) => superjson.deserialize<Record<string, unknown>>(JSON.parse(event.data));
@@ -64,10 +26,10 @@ describe("live updates over HTTP on one host", () => {
   afterAll(() => host.stop());
 
   it("streams a venue's scans to its admin, and still shuts down cleanly with streams open", async () => {
-    const admin = browser(host);
+    const admin = browserSession(host.url);
     const venueId = await openCounter(admin);
     const feed = await admin.subscribe("qr.liveScans", { venueId });
-    const ticket = await admin.mutate("qr.issueWalkIn", { venueId });
+    const ticket = await admin.mutate<{ code: string; number: number }>("qr.issueWalkIn", { venueId });
     await admin.mutate("qr.checkIn", { venueId, code: ticket.code });
     const checkIn = await feed.waitFor((event) => event.data.includes("CHECK_IN"));
     expect(checkIn?.id).toMatch(/^\d+$/);
@@ -86,8 +48,8 @@ describe.runIf(testDatabaseUrl())("live updates across two hosts on one PostgreS
   let b: RunningHost;
   beforeAll(async () => {
     db = await createTestDatabase();
-    const keys = sharedKeyEnv();
-    [a, b] = await Promise.all([startHost(keys, { databaseUrl: db.url }), startHost(keys, { databaseUrl: db.url })]);
+    const { env } = sharedKeys();
+    [a, b] = await Promise.all([startHost(env, { databaseUrl: db.url }), startHost(env, { databaseUrl: db.url })]);
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -95,11 +57,11 @@ describe.runIf(testDatabaseUrl())("live updates across two hosts on one PostgreS
   });
 
   it("a scan on one host reaches a subscriber on the other within a bounded wait", async () => {
-    const admin = browser(a);
+    const admin = browserSession(a.url);
     const venueId = await openCounter(admin);
     // The admin's cookie works on both hosts: sessions live in the shared database.
     const feedOnB = await admin.subscribe("qr.liveScans", { venueId }, b.url);
-    const ticket = await admin.mutate("qr.issueWalkIn", { venueId });
+    const ticket = await admin.mutate<{ code: string; number: number }>("qr.issueWalkIn", { venueId });
     const guestPage = await admin.subscribe("qr.watch", { code: ticket.code }, b.url);
     expect(await guestPage.waitFor((event) => event.data.includes('"state":"ISSUED"'))).toBeDefined();
 

@@ -7,7 +7,7 @@ import { appRouter } from "../root";
 import { lookupHash } from "../lib/field-crypto";
 import { createTestApi, refusal, TEST_ORIGIN, type Refusal, type TestApi } from "../testing";
 import { candidateCode, codeFor } from "./codes";
-import { hireAttendant, openVenue, setClock } from "./test-fixtures";
+import { hireAttendant, openVenue, setClock, storedEventSelect } from "./test-fixtures";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
@@ -36,22 +36,6 @@ async function walkIn(venueId = club.venue.id) {
   return (await club.admin.api.qr.issueWalkIn({ venueId })).code;
 }
 
-const eventSelect = {
-  action: true,
-  result: true,
-  reason: true,
-  employeeId: true,
-  ticketId: true,
-  unknownCodeHash: true,
-  fromState: true,
-  toState: true,
-  slotId: true,
-  toSlotId: true,
-  paymentStatus: true,
-  amountCents: true,
-  venueId: true,
-  organizationId: true,
-} as const;
 
 /**
  * Runs one counter call and returns what it answered (or how it was refused) with the one
@@ -67,7 +51,7 @@ async function attempt<T>(call: () => Promise<T>) {
     refused = await refusal(Promise.reject(error));
   }
   expect(await t.db.prisma.scanEvent.count(), "exactly one scan event per attempt").toBe(before + 1);
-  const event = await t.db.prisma.scanEvent.findFirstOrThrow({ orderBy: { id: "desc" }, select: eventSelect });
+  const event = await t.db.prisma.scanEvent.findFirstOrThrow({ orderBy: { id: "desc" }, select: storedEventSelect });
   return { result, refused, event };
 }
 

@@ -54,26 +54,25 @@ export function setClock(t: TestApi, at: Date | string) {
   t.clock.advance(new Date(at).getTime() - t.clock.now().getTime());
 }
 
+/** What the tests read of a stored scan event. */
+export const storedEventSelect = {
+  action: true,
+  result: true,
+  reason: true,
+  employeeId: true,
+  ticketId: true,
+  unknownCodeHash: true,
+  fromState: true,
+  toState: true,
+  slotId: true,
+  toSlotId: true,
+  paymentStatus: true,
+  amountCents: true,
+  venueId: true,
+  organizationId: true,
+} as const;
+
 /** The scan events of a venue as stored, oldest first. */
 export function storedEvents(t: TestApi, where: { venueId?: string; ticketId?: string | null }) {
-  return t.db.prisma.scanEvent.findMany({
-    where,
-    orderBy: { id: "asc" },
-    select: {
-      action: true,
-      result: true,
-      reason: true,
-      employeeId: true,
-      ticketId: true,
-      unknownCodeHash: true,
-      fromState: true,
-      toState: true,
-      slotId: true,
-      toSlotId: true,
-      paymentStatus: true,
-      amountCents: true,
-      venueId: true,
-      organizationId: true,
-    },
-  });
+  return t.db.prisma.scanEvent.findMany({ where, orderBy: { id: "asc" }, select: storedEventSelect });
 }
