@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { sharedKeys, startHost } from "@qrcoats/testing";
 import { CodePool, qrcoatsCycle, runCycles } from "./load";
-import { freshDatabase, mintTickets, openCounter } from "./setup";
+import { dropDatabase, freshDatabase, mintTickets, openCounter } from "./setup";
 
 // npm run profile -w @qrcoats/bench [-- --seconds 10 --connections 16]: the scan cycle
 // against a host started with --cpu-prof, then the functions the host spent its own time
@@ -35,6 +35,7 @@ const load = await runCycles({
   codes,
 });
 await host.stop();
+await dropDatabase(serverUrl, "qrcoats_profile");
 
 const file = fs.readdirSync(profileDir).find((name) => name.endsWith(".cpuprofile"));
 if (!file) throw new Error(`The host wrote no profile to ${profileDir}.`);

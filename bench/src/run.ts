@@ -6,7 +6,7 @@ import { hash } from "@node-rs/argon2";
 import { sharedKeys, startHost } from "@qrcoats/testing";
 import QRCode from "qrcode";
 import { CodePool, baselineCycle, qrcoatsCycle, runCycles, runGets, type LoadResult } from "./load";
-import { freshDatabase, issueTickets, mintTickets, openCounter, startBaseline } from "./setup";
+import { dropDatabase, freshDatabase, issueTickets, mintTickets, openCounter, startBaseline } from "./setup";
 
 // npm run bench [-- --seconds 10]: the scan cycle through the real host and through a
 // minimal node:http + pg server, side by side on the same PostgreSQL; the same cycle on the
@@ -53,6 +53,7 @@ async function scanCycleOnPostgres() {
   } finally {
     baseline.stop();
     await host.stop();
+    await dropDatabase(serverUrl, "qrcoats_bench");
   }
 }
 

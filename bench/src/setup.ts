@@ -21,6 +21,13 @@ export async function freshDatabase(serverUrl: string, name: string): Promise<st
   return url.toString();
 }
 
+/** Drops what `freshDatabase` made, so a run leaves nothing on the server. */
+export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const admin = await connectPostgres(serverUrl);
+  await admin.exec(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.close();
+}
+
 /** An organization with a venue of 300 hangers, its admin signed in to work the counter. */
 export async function openCounter(base: string) {
   const admin = browserSession(base);
