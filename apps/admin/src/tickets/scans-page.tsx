@@ -1,0 +1,36 @@
+import { fieldErrors, trpc } from "@qrcoats/ui";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { MorePages } from "../components/data-table";
+import { Panel, QueryState } from "../components/panel";
+import { PeriodFields, recentPeriod, usePeriod } from "../components/period";
+import { VenueSelect } from "../components/venue-select";
+import { PageTitle } from "../layout";
+import { ScanTable } from "./scan-table";
+
+/** Every counter attempt, refusals and their reasons included, newest first. */
+export function ScansPage() {
+  const [venueId, setVenueId] = useState("");
+  const { inputs, period } = usePeriod(recentPeriod(7 * 24));
+  const history = useInfiniteQuery(
+    trpc.qr.history.infiniteQueryOptions(
+      { venueId: venueId || undefined, from: period.from, to: period.to, limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+  return (
+    <section className="flex flex-col gap-6">
+      <PageTitle>Scan history</PageTitle>
+      <Panel>
+        <div className="grid gap-3 sm:grid-cols-3">
+          <VenueSelect value={venueId} onChange={setVenueId} />
+          <PeriodFields inputs={inputs} errors={fieldErrors(history.error)} />
+        </div>
+        <QueryState query={history} what="scans" isEmpty={(data) => data.pages[0]!.items.length === 0} empty="No scans in this period.">
+          {(data) => <ScanTable events={data.pages.flatMap((page) => page.items)} caption="Scan history" />}
+        </QueryState>
+        <MorePages query={history} />
+      </Panel>
+    </section>
+  );
+}
