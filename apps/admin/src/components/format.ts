@@ -38,5 +38,6 @@ export function downloadCsv(csv: string, fileName: string): void {
   link.href = url;
   link.download = fileName;
   link.click();
-  URL.revokeObjectURL(url);
+  // Revoked on the next turn: revoking at once can cancel the download before it starts.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
 }

@@ -12,10 +12,13 @@ export function recentPeriod(hours: number): Period {
   return { from: new Date(to.getTime() - hours * 3600_000), to };
 }
 
-/** A period picked with two datetime inputs; the API checks it and its errors show on the fields. */
-export function usePeriod(initial: Period) {
-  const [from, setFrom] = useState(toLocalInput(initial.from));
-  const [to, setTo] = useState(toLocalInput(initial.to));
+/**
+ * A period picked with two datetime inputs, either end left open when empty; the API checks
+ * it and its errors show on the fields.
+ */
+export function usePeriod(initial: Period | null) {
+  const [from, setFrom] = useState(initial ? toLocalInput(initial.from) : "");
+  const [to, setTo] = useState(initial ? toLocalInput(initial.to) : "");
   const period = { from: fromLocalInput(from), to: fromLocalInput(to) };
   return { inputs: { from, to, setFrom, setTo }, period };
 }

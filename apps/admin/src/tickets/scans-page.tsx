@@ -3,7 +3,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { MorePages } from "../components/data-table";
 import { Panel, QueryState } from "../components/panel";
-import { PeriodFields, recentPeriod, usePeriod } from "../components/period";
+import { PeriodFields, usePeriod } from "../components/period";
 import { VenueSelect } from "../components/venue-select";
 import { PageTitle } from "../layout";
 import { ScanTable } from "./scan-table";
@@ -11,7 +11,7 @@ import { ScanTable } from "./scan-table";
 /** Every counter attempt, refusals and their reasons included, newest first. */
 export function ScansPage() {
   const [venueId, setVenueId] = useState("");
-  const { inputs, period } = usePeriod(recentPeriod(7 * 24));
+  const { inputs, period } = usePeriod(null);
   const history = useInfiniteQuery(
     trpc.qr.history.infiniteQueryOptions(
       { venueId: venueId || undefined, from: period.from, to: period.to, limit: 50 },

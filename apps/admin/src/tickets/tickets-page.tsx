@@ -6,7 +6,7 @@ import { columnHelper, DataTable, MorePages } from "../components/data-table";
 import { SelectField } from "../components/fields";
 import { dayTime, money } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
-import { PeriodFields, recentPeriod, usePeriod } from "../components/period";
+import { PeriodFields, usePeriod } from "../components/period";
 import { VenueSelect } from "../components/venue-select";
 import { PageTitle } from "../layout";
 import { ScanTable } from "./scan-table";
@@ -45,7 +45,7 @@ export function TicketsPage() {
   const [venueId, setVenueId] = useState("");
   const [state, setState] = useState<TicketState | "">("");
   const [number, setNumber] = useState("");
-  const { inputs, period } = usePeriod(recentPeriod(7 * 24));
+  const { inputs, period } = usePeriod(null);
   const [selected, setSelected] = useState<Ticket | null>(null);
   const [columns] = useState(() => columnsFor(setSelected));
   const tickets = useInfiniteQuery(

@@ -68,7 +68,15 @@ function RacksPanel({ venueId }: { venueId: string }) {
       actions={
         <div className="flex items-center gap-3">
           <span className="text-sm text-slate-700" data-testid="live-status">
-            {live.status === "pending" ? "● Live" : live.status === "error" ? "Live updates paused" : "Connecting…"}
+            {live.status === "pending" ? (
+              <>
+                <span aria-hidden className="text-emerald-600">●</span> Live
+              </>
+            ) : live.status === "error" ? (
+              "Live updates paused"
+            ) : (
+              "Connecting…"
+            )}
           </span>
           <Link href={`/venues/${venueId}/labels`} className="rounded-lg px-3 py-2 text-sm font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50">
             Print slot labels
@@ -80,23 +88,27 @@ function RacksPanel({ venueId }: { venueId: string }) {
         {(data) => (
           <>
             <p className="text-sm text-slate-700" data-testid="occupancy-totals">
-              Hangers: {data.totals.HANGER.occupiedCount} of {data.totals.HANGER.slotCount} taken · Shelves: {data.totals.SHELF.occupiedCount} of{" "}
-              {data.totals.SHELF.slotCount} taken
+              {(["HANGER", "SHELF"] as const)
+                .filter((kind) => data.totals[kind].slotCount > 0)
+                .map((kind) => `${kind === "HANGER" ? "Hangers" : "Shelves"}: ${data.totals[kind].occupiedCount} of ${data.totals[kind].slotCount} taken`)
+                .join(" · ")}
             </p>
             <ul className="flex flex-col gap-4">
               {data.racks.map((rack) => (
-                <RackView key={rack.id} rack={rack} />
+                <RackView key={rack.id} rack={rack} onRenamed={live.reset} />
               ))}
             </ul>
           </>
         )}
       </QueryState>
-      <NewRackForm venueId={venueId} />
+      <NewRackForm venueId={venueId} onCreated={live.reset} />
     </Panel>
   );
 }
 
-function RackView({ rack }: { rack: Rack }) {
+// Rack changes are not counter events, so the live feed does not carry them: after one, the
+// feed restarts and its first message is the new layout.
+function RackView({ rack, onRenamed }: { rack: Rack; onRenamed: () => void }) {
   const [renaming, setRenaming] = useState(false);
   return (
     <li className="flex flex-col gap-2">
@@ -109,7 +121,15 @@ function RackView({ rack }: { rack: Rack }) {
           {renaming ? "Cancel" : "Rename"}
         </Button>
       </div>
-      {renaming && <RenameRackForm rack={rack} onDone={() => setRenaming(false)} />}
+      {renaming && (
+        <RenameRackForm
+          rack={rack}
+          onDone={() => {
+            setRenaming(false);
+            onRenamed();
+          }}
+        />
+      )}
       <ol className="flex flex-wrap gap-1" aria-label={`Slots of ${rack.name}`}>
         {rack.slots.map((slot) => (
           <li
@@ -156,7 +176,7 @@ function RenameRackForm({ rack, onDone }: { rack: Rack; onDone: () => void }) {
 
 type NewRack = { name: string; slotCount: string; kind: "HANGER" | "SHELF" };
 
-function NewRackForm({ venueId }: { venueId: string }) {
+function NewRackForm({ venueId, onCreated }: { venueId: string; onCreated: () => void }) {
   const queryClient = useQueryClient();
   const create = useMutation(trpc.rack.create.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.rack.list.pathKey() }) }));
   const form = useForm<NewRack>({ defaultValues: { name: "", slotCount: "50", kind: "HANGER" } });
@@ -165,11 +185,12 @@ function NewRackForm({ venueId }: { venueId: string }) {
     <form
       noValidate
       aria-label="Add a rack"
-      className="grid items-start gap-3 border-t border-slate-200 pt-4 sm:grid-cols-[1fr_8rem_10rem_auto]"
+      className="grid items-start gap-3 border-t border-slate-200 pt-4 sm:grid-cols-[1fr_7rem_9rem_auto]"
       onSubmit={form.handleSubmit(async (values) => {
         try {
           await create.mutateAsync({ venueId, name: values.name, slotCount: Number(values.slotCount), kind: values.kind });
           form.reset();
+          onCreated();
         } catch (error) {
           applyApiError(form, error);
         }
@@ -180,9 +201,9 @@ function NewRackForm({ venueId }: { venueId: string }) {
       </div>
       <TextField label="Rack name" error={errors.name?.message} {...form.register("name", { required: "Enter the rack's name." })} />
       <TextField label="Slots" type="number" min={1} error={errors.slotCount?.message} {...form.register("slotCount")} />
-      <SelectField label="Kind" error={errors.kind?.message} {...form.register("kind")}>
-        <option value="HANGER">Hangers (coats)</option>
-        <option value="SHELF">Shelves (bags)</option>
+      <SelectField label="Kind" hint="Coats or bags." error={errors.kind?.message} {...form.register("kind")}>
+        <option value="HANGER">Hangers</option>
+        <option value="SHELF">Shelves</option>
       </SelectField>
       <Button type="submit" className="sm:mt-6" busy={form.formState.isSubmitting}>
         Add rack
