@@ -29,6 +29,7 @@ export function AnalyticsPage() {
     <section className="flex flex-col gap-6">
       <PageTitle>Analytics</PageTitle>
       <Panel
+        title="Venue and period"
         actions={
           <Button variant="secondary" size="sm" disabled={!input} busy={exportCsv.isPending} onClick={() => input && exportCsv.mutate(input)}>
             Download CSV

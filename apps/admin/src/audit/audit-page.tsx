@@ -6,7 +6,7 @@ import { columnHelper, DataTable, MorePages } from "../components/data-table";
 import { SelectField } from "../components/fields";
 import { dayTime } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
-import { PeriodFields, recentPeriod, usePeriod } from "../components/period";
+import { PeriodFields, usePeriod } from "../components/period";
 import { PageTitle } from "../layout";
 
 type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
@@ -54,7 +54,7 @@ const columns = column.columns([
 
 export function AuditPage() {
   const [type, setType] = useState<AuditType | "">("");
-  const { inputs, period } = usePeriod(recentPeriod(30 * 24));
+  const { inputs, period } = usePeriod(null);
   const events = useInfiniteQuery(
     trpc.audit.list.infiniteQueryOptions({ type: type || undefined, from: period.from, to: period.to, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
   );

@@ -13,21 +13,33 @@ export function TimeChart({ title, times, series, timezone, height = 240 }: { ti
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const bars = uPlot.paths.bars!({ size: [0.7, 40] });
+    // A bar covers its hour: drawn from the hour's start to the right, the scale one hour wider.
+    const bars = uPlot.paths.bars!({ size: [0.8, 40], align: 1 });
+    const hourLabel = new Intl.DateTimeFormat(undefined, { timeZone: timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const dayLabel = new Intl.DateTimeFormat(undefined, { timeZone: timezone, day: "numeric", month: "short" });
+    // Night-shift staff read 24-hour clocks; midnight names the day instead.
+    const tick = (seconds: number) => {
+      const at = new Date(seconds * 1000);
+      const clock = hourLabel.format(at);
+      return clock === "00:00" ? dayLabel.format(at) : clock;
+    };
     const plot = new uPlot(
       {
         width: element.clientWidth,
         height,
         tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), timezone),
-        scales: { x: { time: true } },
-        axes: [{ stroke: "#334155" }, { stroke: "#334155", grid: { stroke: "#e2e8f0" } }],
+        scales: { x: { time: true, range: (_, min, max) => [min, max + 3600] } },
+        axes: [
+          { stroke: "#334155", values: (_, splits) => splits.map(tick) },
+          { stroke: "#334155", grid: { stroke: "#e2e8f0" } },
+        ],
         series: [
           {},
           ...series.map((line) => ({
             label: line.label,
             stroke: line.color,
-            width: 2,
-            fill: line.style === "bars" ? `${line.color}99` : undefined,
+            width: line.style === "bars" ? 0 : 2,
+            fill: line.style === "bars" ? line.color : undefined,
             paths: line.style === "bars" ? bars : undefined,
             points: { show: false },
           })),

@@ -1,7 +1,8 @@
 import { fieldErrors, trpc } from "@qrcoats/ui";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { MorePages } from "../components/data-table";
+import { SelectField } from "../components/fields";
 import { Panel, QueryState } from "../components/panel";
 import { PeriodFields, usePeriod } from "../components/period";
 import { VenueSelect } from "../components/venue-select";
@@ -11,10 +12,13 @@ import { ScanTable } from "./scan-table";
 /** Every counter attempt, refusals and their reasons included, newest first. */
 export function ScansPage() {
   const [venueId, setVenueId] = useState("");
+  const [employeeId, setEmployeeId] = useState("");
+  // The first hundred people, the API's largest page: enough to pick whose scans to see.
+  const employees = useQuery(trpc.employee.list.queryOptions({ limit: 100 }));
   const { inputs, period } = usePeriod(null);
   const history = useInfiniteQuery(
     trpc.qr.history.infiniteQueryOptions(
-      { venueId: venueId || undefined, from: period.from, to: period.to, limit: 50 },
+      { venueId: venueId || undefined, employeeId: employeeId || undefined, from: period.from, to: period.to, limit: 50 },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
@@ -22,8 +26,16 @@ export function ScansPage() {
     <section className="flex flex-col gap-6">
       <PageTitle>Scan history</PageTitle>
       <Panel>
-        <div className="grid gap-3 sm:grid-cols-3">
+        <div className="grid gap-3 sm:grid-cols-4">
           <VenueSelect value={venueId} onChange={setVenueId} />
+          <SelectField label="Employee" value={employeeId} onChange={(event) => setEmployeeId(event.target.value)}>
+            <option value="">Everyone</option>
+            {employees.data?.items.map((employee) => (
+              <option key={employee.id} value={employee.id}>
+                {employee.name}
+              </option>
+            ))}
+          </SelectField>
           <PeriodFields inputs={inputs} errors={fieldErrors(history.error)} />
         </div>
         <QueryState query={history} what="scans" isEmpty={(data) => data.pages[0]!.items.length === 0} empty="No scans in this period.">
