@@ -73,6 +73,10 @@ describe.runIf(browserAvailable())("admin app: the demo organization", () => {
 
     await open("Analytics", "Analytics");
     await page.getByTestId("analytics-report").waitFor();
+    await page.getByLabel("Venue").selectOption({ label: "Velvet Room" });
+    // Tonight's six check-ins happened within the last hour, inside the default 24 hours.
+    await expect.poll(async () => Number(await page.getByTestId("analytics-report").getByRole("definition").first().textContent())).toBeGreaterThanOrEqual(6);
+    await page.getByTestId("analytics-report").getByRole("img", { name: "Check-ins and check-outs per hour" }).locator("canvas").waitFor();
     await noErrors();
     await saveScreenshot(page, "admin/demo-08-analytics");
 

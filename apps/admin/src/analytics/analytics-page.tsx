@@ -58,6 +58,8 @@ export function AnalyticsPage() {
 function ReportView({ report }: { report: Report }) {
   const { currency } = report.revenue;
   const times = useMemo(() => report.hourly.map((hour) => hour.hourStart), [report]);
+  // Occupancy is counted at the end of each hour, so it is drawn there.
+  const hourEnds = useMemo(() => report.hourly.map((hour) => new Date(hour.hourStart.getTime() + 3600_000)), [report]);
   const flow = useMemo<TimeSeries[]>(
     () => [
       { label: "Check-ins", values: report.hourly.map((hour) => hour.checkIns), color: "#4f46e5", style: "bars" },
@@ -89,7 +91,7 @@ function ReportView({ report }: { report: Report }) {
         <TimeChart title="Check-ins and check-outs per hour" times={times} series={flow} timezone={report.venue.timezone} />
       </Panel>
       <Panel title="Occupancy over time">
-        <TimeChart title="Coats on the racks at the end of each hour" times={times} series={occupancy} timezone={report.venue.timezone} />
+        <TimeChart title="Coats on the racks at the end of each hour" times={hourEnds} series={occupancy} timezone={report.venue.timezone} />
         <details>
           <summary className="cursor-pointer text-sm font-semibold text-indigo-700">The figures per hour</summary>
           <table className="mt-2 w-full text-left text-sm">

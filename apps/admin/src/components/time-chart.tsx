@@ -13,7 +13,8 @@ export function TimeChart({ title, times, series, timezone, height = 240 }: { ti
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    // A bar covers its hour: drawn from the hour's start to the right, the scale one hour wider.
+    // A bar covers its hour: drawn from the hour's start to the right, the scale one hour wider
+    // when there are bars. Counts start at zero.
     const bars = uPlot.paths.bars!({ size: [0.8, 40], align: 1 });
     const hourLabel = new Intl.DateTimeFormat(undefined, { timeZone: timezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     const dayLabel = new Intl.DateTimeFormat(undefined, { timeZone: timezone, day: "numeric", month: "short" });
@@ -28,7 +29,10 @@ export function TimeChart({ title, times, series, timezone, height = 240 }: { ti
         width: element.clientWidth,
         height,
         tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), timezone),
-        scales: { x: { time: true, range: (_, min, max) => [min, max + 3600] } },
+        scales: {
+          x: { time: true, range: (_, min, max) => [min, series.some((line) => line.style === "bars") ? max + 3600 : max] },
+          y: { range: (_, _min, max) => [0, Math.max(1, max)] },
+        },
         axes: [
           { stroke: "#334155", values: (_, splits) => splits.map(tick) },
           { stroke: "#334155", grid: { stroke: "#e2e8f0" } },

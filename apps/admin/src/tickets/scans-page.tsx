@@ -26,7 +26,7 @@ export function ScansPage() {
     <section className="flex flex-col gap-6">
       <PageTitle>Scan history</PageTitle>
       <Panel>
-        <div className="grid gap-3 sm:grid-cols-4">
+        <div className="grid gap-3 sm:grid-cols-2">
           <VenueSelect value={venueId} onChange={setVenueId} />
           <SelectField label="Employee" value={employeeId} onChange={(event) => setEmployeeId(event.target.value)}>
             <option value="">Everyone</option>

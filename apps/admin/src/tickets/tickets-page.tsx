@@ -66,7 +66,7 @@ export function TicketsPage() {
     <section className="flex flex-col gap-6">
       <PageTitle>Tickets</PageTitle>
       <Panel>
-        <div role="search" className="grid gap-3 sm:grid-cols-5">
+        <div role="search" className="grid gap-3 sm:grid-cols-3">
           <VenueSelect value={venueId} onChange={setVenueId} />
           <SelectField label="State" value={state} onChange={(event) => setState(event.target.value as TicketState | "")}>
             <option value="">Any state</option>
