@@ -18,8 +18,10 @@ describe.runIf(browserAvailable())("admin app: running an organization", () => {
 
   beforeAll(async () => {
     [host, browser] = await Promise.all([startHost(), launchBrowser()]);
-    admin = await browser.newPage({ baseURL: host.url, viewport: { width: 1280, height: 900 } });
-    admin.setDefaultTimeout(10_000);
+    // A context of its own, so a second tab shares the admin's session.
+    const context = await browser.newContext({ baseURL: host.url, viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    admin = await context.newPage();
   });
   afterAll(async () => {
     await ben?.signOut().catch(() => {});
@@ -143,7 +145,12 @@ describe.runIf(browserAvailable())("admin app: running an organization", () => {
     expect(await overdueRow.getAttribute("class")).toContain("bg-red-50");
 
     const restock = table.getByRole("row", { name: /Restock hangers/ });
-    expect(await restock.textContent()).toContain("Ben Attendant");
+    const assigneeOf = (title: string) => admin.getByLabel(`Assignee of ${title}`).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]!.text);
+    expect(await assigneeOf("Restock hangers")).toBe("Ben Attendant");
+    expect(await assigneeOf("Count the tickets")).toBe("Unassigned");
+    await admin.getByLabel("Assignee of Count the tickets").selectOption({ label: "Ben Attendant" });
+    await admin.reload();
+    await expect.poll(() => assigneeOf("Count the tickets")).toBe("Ben Attendant");
     await admin.getByRole("button", { name: "Start: Restock hangers" }).click();
     await expect.poll(() => restock.textContent()).toContain("In progress");
     await admin.getByLabel("Overdue only").check();
@@ -156,11 +163,24 @@ describe.runIf(browserAvailable())("admin app: running an organization", () => {
     await admin.goto(`/admin/venues/${venueId}`);
     await expect.poll(() => admin.getByTestId("occupancy-totals").textContent()).toContain("Hangers: 0 of 12 taken");
 
+    // A second tab watches the venue's scans live.
+    const liveTab = await admin.context().newPage();
+    await liveTab.goto("/admin/scans");
+    await liveTab.getByLabel("Venue").selectOption({ label: "Velvet Room" });
+    await expect.poll(() => liveTab.getByTestId("live-scans-status").textContent()).toBe("Listening");
+
     ben = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ben@velvet.example", password: PASSWORD });
     await ben.api.shift.clockIn.mutate({ venueId });
     const ticket = await ben.api.qr.issueWalkIn.mutate({ venueId, name: "Carla Coat" });
     await ben.api.qr.checkIn.mutate({ venueId, code: ticket.code, payment: { status: "PAID_CASH" } });
     await ben.api.qr.scan.mutate({ venueId, code: "not a ticket at all" }).catch(() => "refused, as it should be");
+
+    const liveRows = liveTab.getByTestId("live-scan-table").getByRole("row");
+    await expect.poll(() => liveRows.count()).toBe(4);
+    expect(await liveRows.nth(1).textContent()).toContain("Refused: Not one of our tickets");
+    expect(await liveRows.nth(2).textContent()).toContain("Check-in");
+    await saveScreenshot(liveTab, "admin/panel-09b-live-scans");
+    await liveTab.close();
 
     // No reload: the subscription brings the new occupancy.
     await expect.poll(() => admin.getByTestId("occupancy-totals").textContent()).toContain("Hangers: 1 of 12 taken");

@@ -52,7 +52,7 @@ const columns = column.columns([
       </div>
     ),
   }),
-  column.accessor((task) => task.assignee?.name ?? "Unassigned", { id: "assignee", header: "Assignee" }),
+  column.accessor((task) => task.assignee?.name ?? "Unassigned", { id: "assignee", header: "Assignee", cell: (info) => <Assignee task={info.row.original} /> }),
   column.accessor((task) => task.venue?.name ?? "—", { id: "venue", header: "Venue" }),
   column.accessor("priority", { header: "Priority", cell: (info) => PRIORITY_LABELS[info.getValue()] }),
   column.accessor("dueAt", {
@@ -112,6 +112,36 @@ export function TasksPage() {
       </Panel>
       <NewTaskForm />
     </section>
+  );
+}
+
+const OPEN: Status[] = ["TODO", "IN_PROGRESS"];
+
+/** Open tasks are reassigned in place; finished ones keep who did them. */
+function Assignee({ task }: { task: Task }) {
+  const queryClient = useQueryClient();
+  const assignees = useAssignees();
+  const reassign = useMutation(trpc.task.update.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }) }));
+  if (!OPEN.includes(task.status)) return task.assignee?.name ?? "Unassigned";
+  const choices = task.assignee && !assignees.some((employee) => employee.id === task.assignee!.id) ? [task.assignee, ...assignees] : assignees;
+  return (
+    <div className="flex flex-col gap-1">
+      <select
+        aria-label={`Assignee of ${task.title}`}
+        className="min-h-9 rounded-md border border-slate-300 bg-white px-2 text-sm"
+        value={task.assignee?.id ?? ""}
+        disabled={reassign.isPending}
+        onChange={(event) => reassign.mutate({ taskId: task.id, assigneeId: event.target.value || null })}
+      >
+        <option value="">Unassigned</option>
+        {choices.map((employee) => (
+          <option key={employee.id} value={employee.id}>
+            {employee.name}
+          </option>
+        ))}
+      </select>
+      {reassign.isError && <p className="text-sm text-red-700">{errorMessage(reassign.error)}</p>}
+    </div>
   );
 }
 

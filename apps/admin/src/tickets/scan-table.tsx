@@ -28,6 +28,6 @@ const columns = column.columns([
 ]);
 
 /** Scan events, refusals in red with their reason. */
-export function ScanTable({ events, caption }: { events: ScanEvent[]; caption: string }) {
-  return <DataTable columns={columns} data={events} caption={caption} testId="scan-table" rowClassName={(event) => (event.result === "REFUSED" ? "bg-red-50" : "")} />;
+export function ScanTable({ events, caption, testId = "scan-table" }: { events: ScanEvent[]; caption: string; testId?: string }) {
+  return <DataTable columns={columns} data={events} caption={caption} testId={testId} rowClassName={(event) => (event.result === "REFUSED" ? "bg-red-50" : "")} />;
 }

@@ -1,4 +1,6 @@
-import { fieldErrors, trpc } from "@qrcoats/ui";
+import type { RouterOutputs } from "@qrcoats/api";
+import { Alert, errorMessage, fieldErrors, trpc } from "@qrcoats/ui";
+import { useSubscription } from "@trpc/tanstack-react-query";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { MorePages } from "../components/data-table";
@@ -8,6 +10,9 @@ import { PeriodFields, usePeriod } from "../components/period";
 import { VenueSelect } from "../components/venue-select";
 import { PageTitle } from "../layout";
 import { ScanTable } from "./scan-table";
+
+/** The most recent live events kept on screen; the table above holds the rest. */
+const LIVE_ROWS = 50;
 
 /** Every counter attempt, refusals and their reasons included, newest first. */
 export function ScansPage() {
@@ -43,6 +48,36 @@ export function ScansPage() {
         </QueryState>
         <MorePages query={history} />
       </Panel>
+      {venueId && <LiveScans key={venueId} venueId={venueId} />}
     </section>
+  );
+}
+
+type ScanEvent = RouterOutputs["qr"]["history"]["items"][number];
+
+/** The venue's counters as they work: each event as it happens, newest on top. */
+function LiveScans({ venueId }: { venueId: string }) {
+  const [events, setEvents] = useState<ScanEvent[]>([]);
+  const live = useSubscription(
+    trpc.qr.liveScans.subscriptionOptions({ venueId }, { onData: ({ data }) => setEvents((seen) => [data, ...seen].slice(0, LIVE_ROWS)) }),
+  );
+  return (
+    <Panel
+      title="Live at this venue"
+      actions={
+        <span className="text-sm text-slate-700" data-testid="live-scans-status">
+          {live.status === "pending" ? "Listening" : live.status === "error" ? "Live updates paused" : "Connecting…"}
+        </span>
+      }
+    >
+      {live.status === "error" && <Alert tone="error">{errorMessage(live.error)}</Alert>}
+      <div aria-live="polite">
+        {events.length === 0 ? (
+          <p className="text-slate-700">Nothing yet: scans at this venue appear here as they happen.</p>
+        ) : (
+          <ScanTable events={events} caption="Live scans" testId="live-scan-table" />
+        )}
+      </div>
+    </Panel>
   );
 }
