@@ -1,13 +1,8 @@
 // Admins read reports across nights: dates with the day, 24-hour clocks, in their own zone.
 const dayAndClock = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-const dayOnly = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
 
 export function dayTime(at: Date | number): string {
   return dayAndClock.format(at);
-}
-
-export function day(at: Date | number): string {
-  return dayOnly.format(at);
 }
 
 export function money(cents: number, currency: string): string {

@@ -12,7 +12,7 @@ export const ACTION_WORDS: Record<string, string> = {
   FORGET: "Forgotten at closing",
 };
 
-export const REFUSAL_WORDS: Record<string, string> = {
+const REFUSAL_WORDS: Record<string, string> = {
   UNKNOWN_CODE: "Not one of our tickets",
   WRONG_VENUE: "Ticket of another venue",
   VOIDED: "Voided ticket",

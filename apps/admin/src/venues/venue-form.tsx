@@ -3,7 +3,7 @@ import { applyApiError, Button, FormError, TextField } from "@qrcoats/ui";
 import { useForm } from "react-hook-form";
 
 type Venue = Extract<RouterOutputs["venue"]["get"], { view: "organization" }>;
-export type VenueSettingsInput = Omit<RouterInputs["venue"]["create"], never>;
+type VenueSettingsInput = RouterInputs["venue"]["create"];
 
 type VenueFormValues = {
   name: string;
@@ -34,7 +34,7 @@ function toValues(venue?: Venue): VenueFormValues {
   };
 }
 
-/** Numbers as typed; what is not a number goes to the API as NaN and comes back as its field error. */
+/** Numbers as typed (empty ones are stopped by the form); what is not a number goes to the API as NaN and comes back as its field error. */
 function toSettings(values: VenueFormValues): VenueSettingsInput {
   return {
     name: values.name,
@@ -69,16 +69,16 @@ export function VenueForm({ venue, submitLabel, onSubmit }: { venue?: Venue; sub
       <TextField label="Time zone" hint="IANA name, such as Europe/Berlin." error={errors.timezone?.message} {...form.register("timezone")} />
       <TextField label="Opens at" type="time" error={errors.opensAt?.message} {...form.register("opensAt")} />
       <TextField label="Closes at" type="time" hint="May be after midnight." error={errors.closesAt?.message} {...form.register("closesAt")} />
-      <TextField label="Price per item" inputMode="decimal" error={errors.price?.message} {...form.register("price")} />
+      <TextField label="Price per item" inputMode="decimal" error={errors.price?.message} {...form.register("price", { required: "Enter the price, 0 for free." })} />
       <TextField label="Currency" maxLength={3} error={errors.currency?.message} {...form.register("currency")} />
-      <TextField label="In & outs per ticket" type="number" min={0} error={errors.inOutAllowance?.message} {...form.register("inOutAllowance")} />
+      <TextField label="In & outs per ticket" type="number" min={0} error={errors.inOutAllowance?.message} {...form.register("inOutAllowance", { required: "Enter a number, 0 for none." })} />
       <TextField
         label="Forgotten after closing (minutes)"
         type="number"
         min={0}
         hint="Coats still here this long after closing count as forgotten; their guests are told."
         error={errors.forgottenDelayMinutes?.message}
-        {...form.register("forgottenDelayMinutes")}
+        {...form.register("forgottenDelayMinutes", { required: "Enter a number of minutes." })}
       />
       <div className="sm:col-span-2">
         <Button type="submit" busy={form.formState.isSubmitting}>

@@ -200,7 +200,7 @@ function NewRackForm({ venueId, onCreated }: { venueId: string; onCreated: () =>
         <FormError form={form} />
       </div>
       <TextField label="Rack name" error={errors.name?.message} {...form.register("name", { required: "Enter the rack's name." })} />
-      <TextField label="Slots" type="number" min={1} error={errors.slotCount?.message} {...form.register("slotCount")} />
+      <TextField label="Slots" type="number" min={1} error={errors.slotCount?.message} {...form.register("slotCount", { required: "Enter how many slots." })} />
       <SelectField label="Kind" hint="Coats or bags." error={errors.kind?.message} {...form.register("kind")}>
         <option value="HANGER">Hangers</option>
         <option value="SHELF">Shelves</option>
