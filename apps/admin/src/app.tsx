@@ -1,9 +1,25 @@
+import { lazy, Suspense, type ComponentType } from "react";
 import { Route, Router, Switch } from "wouter";
 import { RequireAdmin } from "./auth/require-admin";
 import { SignInPage } from "./auth/sign-in-page";
 import { StartOrganizationPage } from "./auth/start-organization-page";
 import { DashboardPage } from "./dashboard-page";
 import { Layout } from "./layout";
+
+// Sign-in and the dashboard come first; each section (tables, forms, and the chart library
+// for analytics) arrives when an admin opens it.
+const named = <T extends Record<string, ComponentType>>(load: () => Promise<T>, name: keyof T) => lazy(() => load().then((module) => ({ default: module[name]! })));
+const VenuesPage = named(() => import("./venues/venues-page"), "VenuesPage");
+const VenuePage = named(() => import("./venues/venue-page"), "VenuePage");
+const LabelsPage = named(() => import("./venues/labels-page"), "LabelsPage");
+const EmployeesPage = named(() => import("./employees/employees-page"), "EmployeesPage");
+const EmployeePage = named(() => import("./employees/employee-page"), "EmployeePage");
+const TasksPage = named(() => import("./tasks/tasks-page"), "TasksPage");
+const PerformancePage = named(() => import("./performance/performance-page"), "PerformancePage");
+const TicketsPage = named(() => import("./tickets/tickets-page"), "TicketsPage");
+const ScansPage = named(() => import("./tickets/scans-page"), "ScansPage");
+const AnalyticsPage = named(() => import("./analytics/analytics-page"), "AnalyticsPage");
+const AuditPage = named(() => import("./audit/audit-page"), "AuditPage");
 
 export function App() {
   return (
@@ -14,12 +30,25 @@ export function App() {
           <Route path="/signup" component={StartOrganizationPage} />
           <Route>
             <RequireAdmin>
-              <Switch>
-                <Route path="/" component={DashboardPage} />
-                <Route>
-                  <p>This page does not exist.</p>
-                </Route>
-              </Switch>
+              <Suspense fallback={<p role="status">Loading…</p>}>
+                <Switch>
+                  <Route path="/" component={DashboardPage} />
+                  <Route path="/venues" component={VenuesPage} />
+                  <Route path="/venues/:venueId" component={VenuePage} />
+                  <Route path="/venues/:venueId/labels" component={LabelsPage} />
+                  <Route path="/employees" component={EmployeesPage} />
+                  <Route path="/employees/:employeeId" component={EmployeePage} />
+                  <Route path="/tasks" component={TasksPage} />
+                  <Route path="/performance" component={PerformancePage} />
+                  <Route path="/tickets" component={TicketsPage} />
+                  <Route path="/scans" component={ScansPage} />
+                  <Route path="/analytics" component={AnalyticsPage} />
+                  <Route path="/audit" component={AuditPage} />
+                  <Route>
+                    <p>This page does not exist.</p>
+                  </Route>
+                </Switch>
+              </Suspense>
             </RequireAdmin>
           </Route>
         </Switch>

@@ -1,6 +1,7 @@
 import { Button, useSession, useSignOut } from "@qrcoats/ui";
 import type { ReactNode } from "react";
 import { Link, useLocation } from "wouter";
+import { NAVIGATION } from "./navigation";
 
 /** The admin shell: who is signed in, for which organization, and the way out. */
 export function Layout({ children }: { children: ReactNode }) {
@@ -9,7 +10,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const [, navigate] = useLocation();
   return (
     <div className="flex min-h-dvh flex-col">
-      <header className="border-b border-slate-800 bg-slate-900 text-white">
+      <header className="border-b border-slate-800 bg-slate-900 text-white print:hidden">
         <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3">
           <Link href="/" className="text-lg font-bold tracking-tight">
             QRcoats <span className="font-normal text-slate-300">Admin</span>
@@ -32,9 +33,34 @@ export function Layout({ children }: { children: ReactNode }) {
             </div>
           )}
         </div>
+        {me?.membership?.role === "ADMIN" && <Navigation />}
       </header>
-      <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">{children}</main>
+      <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 print:max-w-none print:p-0">{children}</main>
     </div>
+  );
+}
+
+function Navigation() {
+  const [location] = useLocation();
+  return (
+    <nav aria-label="Sections" className="mx-auto max-w-6xl overflow-x-auto px-2">
+      <ul className="flex gap-1 pb-2">
+        {NAVIGATION.map((item) => {
+          const current = location === item.href || location.startsWith(`${item.href}/`);
+          return (
+            <li key={item.href}>
+              <Link
+                href={item.href}
+                aria-current={current ? "page" : undefined}
+                className={`block rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap ${current ? "bg-white text-slate-900" : "text-slate-200 hover:bg-slate-800"}`}
+              >
+                {item.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
   );
 }
 

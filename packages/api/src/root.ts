@@ -1,3 +1,4 @@
+import { auditRouter } from "./audit/router";
 import { authRouter } from "./auth/router";
 import { employeeRouter } from "./employee/router";
 import { healthProcedure } from "./health/router";
@@ -12,6 +13,7 @@ import { rackRouter, venueRouter } from "./venue/router";
 export const appRouter = createTRPCRouter({
   health: healthProcedure,
   auth: authRouter,
+  audit: auditRouter,
   org: orgRouter,
   employee: employeeRouter,
   task: taskRouter,

@@ -46,6 +46,7 @@ describe("the demo organization", () => {
       "employee-invitation": 3,
       "ticket.forgotten": 1,
     });
+    expect(await counts(`SELECT type AS key, count(*)::int AS n FROM auth.audit_events WHERE type LIKE 'SIGN_IN%' GROUP BY 1`)).toMatchObject({ SIGN_IN_FAILED: 1 });
   });
 
   it("prints sign-ins that work, for the people who can sign in", async () => {

@@ -60,6 +60,7 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<boolean> {
   });
   await admin.employee.create({ email: `dev@${DOMAIN}`, name: "Dev Dara", position: "Attendant", venueIds: [rooftop.id] });
   const guest = await signUp(clock.services, "gus", "Gus Guest");
+  await mistypePassword(clock.services, `ben@${DOMAIN}`);
 
   await assignTasks(clock, admin, { ben, cleo, venueId: velvet.id, closing, now });
   const night = { clock, venueId: velvet.id, otherVenueId: rooftop.id, attendants: [ben.api, cleo.api], guest, closing };
@@ -73,6 +74,17 @@ async function signUp(services: ApiServices, local: string, name: string): Promi
   const browser = signedInClient(services);
   await browser.api.auth.register({ email: `${local}@${DOMAIN}`, name, password: DEMO_PASSWORD });
   return browser.api;
+}
+
+/** A refused sign-in, so the admin panel's audit log has a security event to show. */
+async function mistypePassword(services: ApiServices, email: string) {
+  try {
+    await signedInClient(services).api.auth.login({ email, password: `${DEMO_PASSWORD}!` });
+  } catch (error) {
+    if ((error as { code?: string }).code === "UNAUTHORIZED") return;
+    throw error;
+  }
+  throw new Error("The demo's mistyped password was accepted");
 }
 
 /** Invites an attendant and accepts the emailed link, as they would. */

@@ -10,6 +10,7 @@ import { checkIn, checkOut, detach, pay, scan, swap, voidTicket, type TicketRef 
 import { scanHistory } from "./history";
 import { liveScanFeed, watchTicket } from "./live";
 import { lookupTickets } from "./lookup";
+import { listTickets } from "./ticket-list";
 import { getTicket, issueWalkIn, myTickets, publicTicketImage, publicTicketView, requestTicket, ticketImage, walkInContactFields } from "./tickets";
 
 const ticketIdInput = idInput("ticket");
@@ -118,6 +119,23 @@ export const qrRouter = {
       }),
     )
     .query(({ ctx, input }) => lookupTickets(ctx, ctx.member, input)),
+
+  /** Admins: the organization's tickets, newest first, by venue, state, number and issue period. */
+  list: adminProcedure
+    .input(
+      z
+        .object({
+          venueId: venueIdInput.optional(),
+          state: z.enum(["ISSUED", "CHECKED_IN", "RETURNED", "VOIDED", "FORGOTTEN"], "Choose ISSUED, CHECKED_IN, RETURNED, VOIDED or FORGOTTEN.").optional(),
+          number: z.number("Type a ticket number.").int("A ticket number is a whole number.").min(1, "Ticket numbers start at 1.").max(2_147_483_647, "No ticket has a number that high.").optional(),
+          from: z.date("Give the start as a date.").optional(),
+          to: z.date("Give the end as a date.").optional(),
+          ...pageInput,
+        })
+        .refine((input) => !input.from || !input.to || input.from < input.to, { message: "The end must come after the start.", path: ["to"] })
+        .default({ limit: 50 }),
+    )
+    .query(({ ctx, input }) => listTickets(ctx.prisma, ctx.member.organizationId, input)),
 
   history: memberProcedure
     .input(

@@ -1,0 +1,148 @@
+import type { RouterOutputs } from "@qrcoats/api";
+import { Alert, Button, errorMessage, fieldErrors, trpc } from "@qrcoats/ui";
+import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { BarList } from "../components/bar-list";
+import { dayTime, downloadCsv, money } from "../components/format";
+import { Panel, QueryState } from "../components/panel";
+import { PeriodFields, recentPeriod, usePeriod } from "../components/period";
+import { TimeChart, type TimeSeries } from "../components/time-chart";
+import { useVenues, VenueSelect } from "../components/venue-select";
+import { PageTitle } from "../layout";
+import { PAYMENT_WORDS, refusalWords } from "../tickets/words";
+
+type Report = RouterOutputs["qr"]["analytics"];
+
+export function AnalyticsPage() {
+  const venues = useVenues();
+  const [chosenVenueId, setVenueId] = useState("");
+  const venueId = chosenVenueId || venues.data?.items[0]?.id || "";
+  const { inputs, period } = usePeriod(recentPeriod(24));
+  const input = venueId && period.from && period.to ? { venueId, from: period.from, to: period.to } : null;
+  const report = useQuery(trpc.qr.analytics.queryOptions(input ?? skipToken));
+  const queryClient = useQueryClient();
+  const exportCsv = useMutation({
+    mutationFn: (csvInput: NonNullable<typeof input>) => queryClient.fetchQuery(trpc.qr.analyticsCsv.queryOptions(csvInput)),
+    onSuccess: (csv) => downloadCsv(csv, "analytics.csv"),
+  });
+  return (
+    <section className="flex flex-col gap-6">
+      <PageTitle>Analytics</PageTitle>
+      <Panel
+        title="Venue and period"
+        actions={
+          <Button variant="secondary" size="sm" disabled={!input} busy={exportCsv.isPending} onClick={() => input && exportCsv.mutate(input)}>
+            Download CSV
+          </Button>
+        }
+      >
+        <div className="grid gap-3 sm:grid-cols-3">
+          <VenueSelect value={venueId} onChange={setVenueId} anyLabel={null} />
+          <PeriodFields inputs={inputs} errors={fieldErrors(report.error)} />
+        </div>
+        {exportCsv.isError && <Alert tone="error">{errorMessage(exportCsv.error)}</Alert>}
+      </Panel>
+      {venues.data?.items.length === 0 ? (
+        <Alert tone="info">Add a venue first: analytics are per venue.</Alert>
+      ) : !input ? (
+        <p className="text-slate-700">Choose a venue and a period.</p>
+      ) : (
+        <QueryState query={report} what="analytics">
+          {(data) => <ReportView report={data} />}
+        </QueryState>
+      )}
+    </section>
+  );
+}
+
+function ReportView({ report }: { report: Report }) {
+  const { currency } = report.revenue;
+  const times = useMemo(() => report.hourly.map((hour) => hour.hourStart), [report]);
+  // Occupancy is counted at the end of each hour, so it is drawn there.
+  const hourEnds = useMemo(() => report.hourly.map((hour) => new Date(hour.hourStart.getTime() + 3600_000)), [report]);
+  const flow = useMemo<TimeSeries[]>(
+    () => [
+      { label: "Check-ins", values: report.hourly.map((hour) => hour.checkIns), color: "#4f46e5", style: "bars" },
+      { label: "Check-outs", values: report.hourly.map((hour) => hour.checkOuts), color: "#059669", style: "bars" },
+    ],
+    [report],
+  );
+  const occupancy = useMemo<TimeSeries[]>(() => [{ label: "Coats on the racks", values: report.hourly.map((hour) => hour.occupancy), color: "#d97706", style: "line" }], [report]);
+  const figures: [string, string][] = [
+    ["Check-ins", report.totals.checkIns.toLocaleString()],
+    ["Check-outs", report.totals.checkOuts.toLocaleString()],
+    ["Peak occupancy", `${report.peakOccupancy.count} at ${dayTime(report.peakOccupancy.at)}`],
+    ["Average stay", report.stay.meanMinutes === null ? "—" : `${report.stay.meanMinutes} min`],
+    ["Median stay", report.stay.medianMinutes === null ? "—" : `${report.stay.medianMinutes} min`],
+    ["Refused scans", report.totals.refusedScans.toLocaleString()],
+    ["Revenue", money(report.revenue.totalCents, currency)],
+  ];
+  return (
+    <div className="flex flex-col gap-6" data-testid="analytics-report">
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+        {figures.map(([label, value]) => (
+          <div key={label} className="rounded-xl bg-white p-3 shadow-sm ring-1 ring-slate-200">
+            <dt className="text-sm text-slate-700">{label}</dt>
+            <dd className="text-xl font-bold text-slate-900 tabular-nums">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <Panel title="Check-ins and check-outs per hour">
+        <TimeChart title="Check-ins and check-outs per hour" times={times} series={flow} timezone={report.venue.timezone} />
+      </Panel>
+      <Panel title="Occupancy over time">
+        <TimeChart title="Coats on the racks at the end of each hour" times={hourEnds} series={occupancy} timezone={report.venue.timezone} />
+        <details>
+          <summary className="cursor-pointer text-sm font-semibold text-indigo-700">The figures per hour</summary>
+          <table className="mt-2 w-full text-left text-sm">
+            <thead>
+              <tr>
+                <th scope="col">Hour ({report.venue.timezone})</th>
+                <th scope="col">Check-ins</th>
+                <th scope="col">Check-outs</th>
+                <th scope="col">On the racks</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.hourly.map((hour) => (
+                <tr key={hour.localHour} className="border-t border-slate-200 tabular-nums">
+                  <td>{hour.localHour}</td>
+                  <td>{hour.checkIns}</td>
+                  <td>{hour.checkOuts}</td>
+                  <td>{hour.occupancy}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      </Panel>
+      <div className="grid gap-6 md:grid-cols-2">
+        <Panel title="Refused scans">
+          {report.refusalsByReason.length === 0 ? (
+            <p className="text-slate-700">No scan was refused.</p>
+          ) : (
+            <BarList title="By reason" rows={report.refusalsByReason.map((row) => ({ label: refusalWords(row.reason), value: row.count }))} />
+          )}
+        </Panel>
+        <Panel title="Revenue">
+          {report.revenue.byPaymentStatus.length === 0 ? (
+            <p className="text-slate-700">No payment recorded.</p>
+          ) : (
+            <BarList
+              title={`By payment, ${currency}`}
+              rows={report.revenue.byPaymentStatus.map((row) => ({ label: `${PAYMENT_WORDS[row.paymentStatus] ?? row.paymentStatus} (${row.tickets})`, value: row.amountCents }))}
+              format={(cents) => money(cents, currency)}
+            />
+          )}
+        </Panel>
+      </div>
+      <Panel title="Busiest attendants">
+        {report.attendants.length === 0 ? (
+          <p className="text-slate-700">Nobody scanned here in this period.</p>
+        ) : (
+          <BarList title="Check-ins and check-outs" rows={report.attendants.map((person) => ({ label: person.name, value: person.checkIns + person.checkOuts }))} />
+        )}
+      </Panel>
+    </div>
+  );
+}

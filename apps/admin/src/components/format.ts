@@ -1,0 +1,38 @@
+// Admins read reports across nights: dates with the day, 24-hour clocks, in their own zone.
+const dayAndClock = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+export function dayTime(at: Date | number): string {
+  return dayAndClock.format(at);
+}
+
+export function money(cents: number, currency: string): string {
+  return new Intl.NumberFormat(undefined, { style: "currency", currency }).format(cents / 100);
+}
+
+export function percent(rate: number | null): string {
+  return rate === null ? "—" : `${(rate * 100).toFixed(1)} %`;
+}
+
+/** "2026-11-24T21:30" for a datetime-local input, in the browser's zone. */
+export function toLocalInput(at: Date): string {
+  const local = new Date(at.getTime() - at.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
+/** A datetime-local input's value as a Date; undefined when empty or unreadable. */
+export function fromLocalInput(value: string): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Hands the browser a CSV the API produced, as a file download. */
+export function downloadCsv(csv: string, fileName: string): void {
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  // Revoked on the next turn: revoking at once can cancel the download before it starts.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}

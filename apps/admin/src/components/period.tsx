@@ -1,0 +1,39 @@
+import { TextField } from "@qrcoats/ui";
+import { useState } from "react";
+import { fromLocalInput, toLocalInput } from "./format";
+
+export type Period = { from: Date; to: Date };
+
+/** The last `hours` hours, ending at the top of the next hour: "last night" by default. */
+export function recentPeriod(hours: number): Period {
+  const to = new Date();
+  to.setMinutes(0, 0, 0);
+  to.setHours(to.getHours() + 1);
+  return { from: new Date(to.getTime() - hours * 3600_000), to };
+}
+
+/**
+ * A period picked with two datetime inputs, either end left open when empty; the API checks
+ * it and its errors show on the fields.
+ */
+export function usePeriod(initial: Period | null) {
+  const [from, setFrom] = useState(initial ? toLocalInput(initial.from) : "");
+  const [to, setTo] = useState(initial ? toLocalInput(initial.to) : "");
+  const period = { from: fromLocalInput(from), to: fromLocalInput(to) };
+  return { inputs: { from, to, setFrom, setTo }, period };
+}
+
+export function PeriodFields({
+  inputs,
+  errors = {},
+}: {
+  inputs: ReturnType<typeof usePeriod>["inputs"];
+  errors?: Record<string, string[] | undefined>;
+}) {
+  return (
+    <>
+      <TextField label="From" type="datetime-local" value={inputs.from} onChange={(event) => inputs.setFrom(event.target.value)} error={errors.from?.[0]} />
+      <TextField label="To" type="datetime-local" value={inputs.to} onChange={(event) => inputs.setTo(event.target.value)} error={errors.to?.[0]} />
+    </>
+  );
+}

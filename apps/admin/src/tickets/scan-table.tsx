@@ -1,0 +1,33 @@
+import type { RouterOutputs } from "@qrcoats/api";
+import { columnHelper, DataTable } from "../components/data-table";
+import { dayTime } from "../components/format";
+import { ACTION_WORDS, refusalWords } from "./words";
+
+type ScanEvent = RouterOutputs["qr"]["history"]["items"][number];
+
+const column = columnHelper<ScanEvent>();
+const columns = column.columns([
+  column.accessor("occurredAt", { header: "When", cell: (info) => <span className="whitespace-nowrap">{dayTime(info.getValue())}</span> }),
+  column.accessor("action", { header: "Action", cell: (info) => ACTION_WORDS[info.getValue()] ?? info.getValue() }),
+  column.accessor("result", {
+    header: "Result",
+    cell: (info) =>
+      info.getValue() === "OK" ? (
+        <span className="text-emerald-800">✓ Done</span>
+      ) : (
+        <span className="font-semibold text-red-800">✗ Refused: {refusalWords(info.row.original.reason)}</span>
+      ),
+  }),
+  column.accessor((event) => (event.ticket ? `#${event.ticket.number}` : "—"), { id: "ticket", header: "Ticket" }),
+  column.accessor(
+    (event) => (event.toSlotNumber !== null ? `${event.slotNumber} → ${event.toSlotNumber}` : (event.slotNumber?.toString() ?? "—")),
+    { id: "slot", header: "Slot" },
+  ),
+  column.accessor((event) => event.venue.name, { id: "venue", header: "Venue" }),
+  column.accessor((event) => event.employee?.name ?? "System", { id: "employee", header: "By" }),
+]);
+
+/** Scan events, refusals in red with their reason. */
+export function ScanTable({ events, caption, testId = "scan-table" }: { events: ScanEvent[]; caption: string; testId?: string }) {
+  return <DataTable columns={columns} data={events} caption={caption} testId={testId} rowClassName={(event) => (event.result === "REFUSED" ? "bg-red-50" : "")} />;
+}

@@ -1,0 +1,90 @@
+import type { RouterInputs, RouterOutputs } from "@qrcoats/api";
+import { applyApiError, Button, FormError, TextField } from "@qrcoats/ui";
+import { useForm } from "react-hook-form";
+
+type Venue = Extract<RouterOutputs["venue"]["get"], { view: "organization" }>;
+type VenueSettingsInput = RouterInputs["venue"]["create"];
+
+type VenueFormValues = {
+  name: string;
+  timezone: string;
+  opensAt: string;
+  closesAt: string;
+  price: string;
+  currency: string;
+  inOutAllowance: string;
+  forgottenDelayMinutes: string;
+};
+
+/** The form's names for the API's fields where they differ: the price is typed in units, not cents. */
+const API_FIELDS = { priceCents: "price" } as const;
+
+const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function toValues(venue?: Venue): VenueFormValues {
+  return {
+    name: venue?.name ?? "",
+    timezone: venue?.timezone ?? browserZone,
+    opensAt: venue?.opensAt ?? "22:00",
+    closesAt: venue?.closesAt ?? "05:00",
+    price: venue ? (venue.priceCents / 100).toFixed(2) : "2.00",
+    currency: venue?.currency ?? "EUR",
+    inOutAllowance: String(venue?.inOutAllowance ?? 1),
+    forgottenDelayMinutes: String(venue?.forgottenDelayMinutes ?? 180),
+  };
+}
+
+/** Numbers as typed (empty ones are stopped by the form); what is not a number goes to the API as NaN and comes back as its field error. */
+function toSettings(values: VenueFormValues): VenueSettingsInput {
+  return {
+    name: values.name,
+    timezone: values.timezone,
+    opensAt: values.opensAt,
+    closesAt: values.closesAt,
+    priceCents: Math.round(Number(values.price.replace(",", ".")) * 100),
+    currency: values.currency.toUpperCase(),
+    inOutAllowance: Number(values.inOutAllowance),
+    forgottenDelayMinutes: Number(values.forgottenDelayMinutes),
+  };
+}
+
+/** Create or edit a venue: its hours, time zone, price, in & out allowance and forgotten delay. */
+export function VenueForm({ venue, submitLabel, onSubmit }: { venue?: Venue; submitLabel: string; onSubmit: (settings: VenueSettingsInput) => Promise<unknown> }) {
+  const form = useForm<VenueFormValues>({ defaultValues: toValues(venue) });
+  const { errors } = form.formState;
+  async function submit(values: VenueFormValues) {
+    try {
+      await onSubmit(toSettings(values));
+      if (!venue) form.reset(toValues());
+    } catch (error) {
+      applyApiError(form, error, API_FIELDS);
+    }
+  }
+  return (
+    <form noValidate className="grid gap-4 sm:grid-cols-2" onSubmit={form.handleSubmit(submit)}>
+      <div className="sm:col-span-2">
+        <FormError form={form} />
+      </div>
+      <TextField label="Venue name" error={errors.name?.message} {...form.register("name", { required: "Enter the venue's name." })} />
+      <TextField label="Time zone" hint="IANA name, such as Europe/Berlin." error={errors.timezone?.message} {...form.register("timezone")} />
+      <TextField label="Opens at" type="time" error={errors.opensAt?.message} {...form.register("opensAt")} />
+      <TextField label="Closes at" type="time" hint="May be after midnight." error={errors.closesAt?.message} {...form.register("closesAt")} />
+      <TextField label="Price per item" inputMode="decimal" error={errors.price?.message} {...form.register("price", { required: "Enter the price, 0 for free." })} />
+      <TextField label="Currency" maxLength={3} error={errors.currency?.message} {...form.register("currency")} />
+      <TextField label="In & outs per ticket" type="number" min={0} error={errors.inOutAllowance?.message} {...form.register("inOutAllowance", { required: "Enter a number, 0 for none." })} />
+      <TextField
+        label="Forgotten after closing (minutes)"
+        type="number"
+        min={0}
+        hint="Coats still here this long after closing count as forgotten; their guests are told."
+        error={errors.forgottenDelayMinutes?.message}
+        {...form.register("forgottenDelayMinutes", { required: "Enter a number of minutes." })}
+      />
+      <div className="sm:col-span-2">
+        <Button type="submit" busy={form.formState.isSubmitting}>
+          {submitLabel}
+        </Button>
+      </div>
+    </form>
+  );
+}
