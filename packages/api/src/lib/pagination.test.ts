@@ -24,6 +24,8 @@ const listCalls: Record<string, (f: Fixture, limit: number) => Promise<{ items: 
   "qr.mine": (f, limit) => f.guest.qr.mine({ limit }),
   "qr.lookup": (f, limit) => f.attendant.qr.lookup({ venueId: f.venueId, query: "Lola Lost", limit }),
   "qr.history": (f, limit) => f.admin.qr.history({ venueId: f.venueId, limit }),
+  "qr.list": (f, limit) => f.admin.qr.list({ venueId: f.venueId, limit }),
+  "audit.list": (f, limit) => f.admin.audit.list({ limit }),
 };
 
 function takesLimit(input: unknown): boolean {
