@@ -109,6 +109,9 @@ async function measure(ctx: Context, scope: Scope, { from, to }: Period): Promis
 
 const round = (value: number, decimals: number) => Number(value.toFixed(decimals));
 
+/** Below a quarter hour on shift a per-hour rate says nothing (two scans in a minute is not 120 an hour). */
+const MIN_SHIFT_SECONDS_FOR_RATE = 15 * 60;
+
 function toMetrics(totals: Totals): PerformanceMetrics {
   const hours = totals.shiftSeconds / 3600;
   return {
@@ -119,7 +122,7 @@ function toMetrics(totals: Totals): PerformanceMetrics {
     scans: totals.scans,
     refusedScanRate: totals.scanEvents > 0 ? round(totals.refused / totals.scanEvents, 4) : null,
     shiftHours: round(hours, 2),
-    scansPerShiftHour: totals.shiftSeconds > 0 ? round(totals.scans / hours, 2) : null,
+    scansPerShiftHour: totals.shiftSeconds >= MIN_SHIFT_SECONDS_FOR_RATE ? round(totals.scans / hours, 2) : null,
     tasksDone: totals.tasksDone,
     tasksDoneOnTime: totals.tasksDoneOnTime,
   };

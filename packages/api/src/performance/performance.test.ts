@@ -172,6 +172,15 @@ describe("performance.employee", () => {
     });
   });
 
+  it("gives no hourly rate for less than a quarter hour on shift", async () => {
+    // [F+4.45h, F+4.55h): six minutes of Alice's shift, with the 2 scans at F+4.5h in it.
+    expect(await alice.api.performance.employee({ employeeId: alice.employeeId, from: at(4.45), to: at(4.55) })).toMatchObject({
+      scans: 2,
+      shiftHours: 0.1,
+      scansPerShiftHour: null,
+    });
+  });
+
   it("an open shift counts until now", async () => {
     const door = await createVenue(t, admin.organization.id, "Late Door");
     await admin.api.employee.update({ employeeId: cara.employeeId, venueIds: [side.id, door.id] });
