@@ -9,8 +9,8 @@ export function routerProcedures(): Map<string, "query" | "mutation" | "subscrip
   return new Map(Object.entries(procedures).map(([path, procedure]) => [path, procedure._def.type]));
 }
 
-/** How long a subscription may take to send its first item before the call counts as hung. */
-const FIRST_ITEM_TIMEOUT_MS = 5_000;
+/** What a subscription answers that is open and fine but has sent nothing yet (a live feed with nothing new). */
+export const WAITING = "WAITING (open, no item yet)";
 
 /**
  * Calls a procedure by path as `caller` and says how it ended: "OK", a tRPC error code, or
@@ -18,7 +18,13 @@ const FIRST_ITEM_TIMEOUT_MS = 5_000;
  * is where a stream refuses (the tenant checks run when it starts); the connection is then
  * closed.
  */
-export async function callAs(t: TestApi, caller: TestClient, path: string, input: unknown): Promise<{ outcome: string; result?: unknown }> {
+export async function callAs(
+  t: TestApi,
+  caller: TestClient,
+  path: string,
+  input: unknown,
+  options: { firstItemTimeoutMs?: number } = {},
+): Promise<{ outcome: string; result?: unknown }> {
   const connection = new AbortController();
   const client = t.client({ signal: connection.signal });
   for (const [name, value] of caller.cookies) client.cookies.set(name, value);
@@ -30,9 +36,9 @@ export async function callAs(t: TestApi, caller: TestClient, path: string, input
     if (routerProcedures().get(path) === "subscription") {
       const iterator = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]();
       let timer: NodeJS.Timeout | undefined;
-      const hung = new Promise<"HUNG">((resolve) => (timer = setTimeout(() => resolve("HUNG"), FIRST_ITEM_TIMEOUT_MS)));
-      const first = await Promise.race([iterator.next(), hung]).finally(() => clearTimeout(timer));
-      if (first === "HUNG") return { outcome: "HUNG (no first item)" };
+      const waiting = new Promise<typeof WAITING>((resolve) => (timer = setTimeout(() => resolve(WAITING), options.firstItemTimeoutMs ?? 5_000)));
+      const first = await Promise.race([iterator.next(), waiting]).finally(() => clearTimeout(timer));
+      if (first === WAITING) return { outcome: WAITING };
       return { outcome: "OK", result: first.value };
     }
     return { outcome: "OK", result };
