@@ -5,6 +5,8 @@ import { z, ZodError } from "zod";
 import type { Context } from "./context";
 import { fieldError, ReasonedRefusal, RetryLaterError } from "./lib/errors";
 
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Try again in a moment.";
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // Stack traces never leave the server, whatever NODE_ENV says.
@@ -20,6 +22,9 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     return {
       ...shape,
+      // An internal error's own message is the database's or a library's words (table names,
+      // connection state): the host logs it; the client learns only that it was not its fault.
+      message: error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : shape.message,
       data: {
         ...shape.data,
         // Field errors for forms: { formErrors: string[], fieldErrors: { [field]: string[] } }.
