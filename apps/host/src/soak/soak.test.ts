@@ -279,4 +279,28 @@ describe.skipIf(!testDatabaseUrl())("the counter under load on two hosts (needs 
     expect(checkedOut).toMatchObject({ answered: true, code: "CONFLICT" });
     expect(await violations(db, counter.venueId)).toEqual(NO_VIOLATIONS);
   }, 120_000);
+
+  it("would notice: a ticket changed behind its history's back, or two on one slot, is reported", async () => {
+    const ledger = new Ledger();
+    const counter = await openCounter(db, a, "tampered", ledger);
+    const [first, second] = counter.tickets;
+    const attendant = counter.staff[0]!;
+    await attendant.must(a.url, "qr.checkIn", { venueId: counter.venueId, code: first!.code });
+    await db.sql.query(`UPDATE qr.tickets SET state = 'RETURNED', slot_id = NULL WHERE id = $1`, [first!.id]);
+    // The unique index forbids two tickets on a slot; without it, the check must still see it.
+    await db.sql.query(`DROP INDEX qr.tickets_slot_id_key`);
+    try {
+      const [slot] = await db.sql.query<{ id: string }>(`SELECT id FROM qr.slots WHERE venue_id = $1 LIMIT 1`, [counter.venueId]);
+      await db.sql.query(`UPDATE qr.tickets SET state = 'CHECKED_IN', slot_id = $2 WHERE id = ANY($1::uuid[])`, [[second!.id, counter.tickets[2]!.id], slot!.id]);
+      const found = await violations(db, counter.venueId);
+      expect(found.ticketsDisagreeingWithTheirLastEvent.map((row) => row.id)).toEqual(expect.arrayContaining([first!.id, second!.id]));
+      expect(found.slotsHoldingTwoTickets).toHaveLength(1);
+      expect(unaccountedOperations(ledger, await storedOperations(db, counter.venueId))).toEqual([
+        `${first!.id}:CHECK_IN: acknowledged 0, unanswered 0, stored 1`,
+      ]);
+    } finally {
+      await db.sql.query(`UPDATE qr.tickets SET state = 'VOIDED', slot_id = NULL WHERE venue_id = $1`, [counter.venueId]);
+      await db.sql.query(`CREATE UNIQUE INDEX tickets_slot_id_key ON qr.tickets (slot_id)`);
+    }
+  }, 120_000);
 });
