@@ -3,6 +3,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createApiConfig, generateKeys, LiveHub, type ApiServices } from "@qrcoats/api";
+import { MAX_BATCH_SIZE } from "@qrcoats/api/client";
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import { startHost } from "@qrcoats/testing";
 import type { FastifyInstance } from "fastify";
@@ -91,6 +92,15 @@ describe("the HTTP host", () => {
     expect(asset.headers.get("cache-control")).toContain("immutable");
     expect((await page("/assets/missing-0000.js")).status).toBe(404);
     expect((await fetch(`${base}/nothing-here`, { headers: { accept: "application/json" } })).status).toBe(404);
+  });
+
+  it("refuses a batch of more calls than MAX_BATCH_SIZE as a typed BAD_REQUEST, and takes one of that size", async () => {
+    const batch = (size: number) =>
+      fetch(`${base}/trpc/${Array.from({ length: size }, () => "health").join(",")}?batch=1&input=${encodeURIComponent("{}")}`);
+    expect((await batch(MAX_BATCH_SIZE)).status).toBe(200);
+    const refused = await batch(MAX_BATCH_SIZE + 1);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { json: { data: { code: "BAD_REQUEST" } } } });
   });
 
   it("refuses request bodies over its limit", async () => {

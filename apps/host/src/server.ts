@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { appRouter, checkHealth, createContext, RetryLaterError, type ApiServices } from "@qrcoats/api";
+import { MAX_BATCH_SIZE } from "@qrcoats/api/client";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
 import { securityHeaders } from "./security-headers";
@@ -51,6 +52,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
+      maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ req }) =>
         createContext(services, {
           headers: toHeaders(req.headers),
