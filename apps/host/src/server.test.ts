@@ -103,13 +103,14 @@ describe("the HTTP host", () => {
     expect(await refused.json()).toMatchObject({ error: { json: { data: { code: "BAD_REQUEST" } } } });
   });
 
-  it("refuses request bodies over its limit", async () => {
+  it("refuses request bodies over its limit with 413, in words a client can read", async () => {
     const response = await fetch(`${base}/trpc/health`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ padding: "x".repeat(300 * 1024) }),
     });
     expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ code: "FST_ERR_CTP_BODY_TOO_LARGE" });
   });
 });
 
