@@ -1,7 +1,9 @@
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createApiConfig, generateKeys, LiveHub, type ApiServices } from "@qrcoats/api";
+import { MAX_BATCH_SIZE } from "@qrcoats/api/client";
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import { startHost } from "@qrcoats/testing";
 import type { FastifyInstance } from "fastify";
@@ -92,13 +94,23 @@ describe("the HTTP host", () => {
     expect((await fetch(`${base}/nothing-here`, { headers: { accept: "application/json" } })).status).toBe(404);
   });
 
-  it("refuses request bodies over its limit", async () => {
+  it("refuses a batch of more calls than MAX_BATCH_SIZE as a typed BAD_REQUEST, and takes one of that size", async () => {
+    const batch = (size: number) =>
+      fetch(`${base}/trpc/${Array.from({ length: size }, () => "health").join(",")}?batch=1&input=${encodeURIComponent("{}")}`);
+    expect((await batch(MAX_BATCH_SIZE)).status).toBe(200);
+    const refused = await batch(MAX_BATCH_SIZE + 1);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { json: { data: { code: "BAD_REQUEST" } } } });
+  });
+
+  it("refuses request bodies over its limit with 413, in words a client can read", async () => {
     const response = await fetch(`${base}/trpc/health`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ padding: "x".repeat(300 * 1024) }),
     });
     expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ code: "FST_ERR_CTP_BODY_TOO_LARGE" });
   });
 });
 
@@ -123,13 +135,18 @@ describe("security headers", () => {
   const appsRoot = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-apps-"));
 
   beforeAll(async () => {
-    fs.mkdirSync(path.join(appsRoot, "web"), { recursive: true });
-    fs.writeFileSync(path.join(appsRoot, "web", "index.html"), "<title>web</title>");
+    for (const name of ["web", "admin"]) {
+      fs.mkdirSync(path.join(appsRoot, name), { recursive: true });
+      fs.writeFileSync(path.join(appsRoot, name, "index.html"), `<title>${name}</title>`);
+    }
     db = await createTestDatabase();
     server = await buildServer({
       services: servicesFor(db),
       logger: pino({ level: "silent" }),
-      apps: [{ name: "web", prefix: "/", root: path.join(appsRoot, "web") }],
+      apps: [
+        { name: "admin", prefix: "/admin/", root: path.join(appsRoot, "admin") },
+        { name: "web", prefix: "/", root: path.join(appsRoot, "web") },
+      ],
       trustProxy: "127.0.0.1",
     });
     base = await server.listen({ host: "127.0.0.1", port: 0 });
@@ -139,8 +156,8 @@ describe("security headers", () => {
     await db.close();
   });
 
-  it("limit pages to their own origin, forbid framing and sniffing, and send no referrer", async () => {
-    for (const url of ["/", "/t/some-ticket", "/trpc/health", "/healthz"]) {
+  it("limit pages of both apps to their own origin, forbid framing and sniffing, and send no referrer", async () => {
+    for (const url of ["/", "/t/some-ticket", "/admin/", "/admin/employees", "/trpc/health", "/healthz"]) {
       const headers = (await fetch(`${base}${url}`, { headers: { accept: "text/html" } })).headers;
       const csp = headers.get("content-security-policy")!;
       expect(csp, url).toContain("default-src 'self'");
@@ -160,5 +177,60 @@ describe("security headers", () => {
     expect((await fetch(`${base}/`)).headers.get("strict-transport-security")).toBeNull();
     const viaTls = await fetch(`${base}/`, { headers: { "x-forwarded-proto": "https" } });
     expect(viaTls.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+  });
+});
+
+describe("requests that arrive too slowly", () => {
+  let db: TestDatabase;
+  let server: FastifyInstance;
+  let port: number;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await buildServer({ services: servicesFor(db), logger: pino({ level: "silent" }), requestTimeoutMs: 1_000 });
+    await server.listen({ host: "127.0.0.1", port: 0 });
+    port = (server.server.address() as net.AddressInfo).port;
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.close();
+  });
+
+  it("are cut off with 408 once their time is up, however steadily they trickle in (slow loris)", async () => {
+    const socket = net.connect(port, "127.0.0.1");
+    let answer = "";
+    socket.on("data", (chunk) => (answer += chunk.toString()));
+    const closed = new Promise<number>((resolve) => socket.on("close", () => resolve(Date.now())));
+    const started = Date.now();
+    socket.write("POST /trpc/auth.login HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    // A header line every 200 ms keeps the socket busy, so only the request timeout can end it.
+    const trickle = setInterval(() => socket.writable && socket.write(`X-Slow-${Date.now()}: 1\r\n`), 200);
+    const closedAt = await closed;
+    clearInterval(trickle);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(closedAt - started).toBeGreaterThanOrEqual(1_000);
+    expect(closedAt - started).toBeLessThan(3_500);
+  });
+});
+
+describe("a procedure that fails inside", () => {
+  it("answers INTERNAL_SERVER_ERROR with neither a stack trace nor the database's own words", async () => {
+    const db = await createTestDatabase();
+    const server = await buildServer({ services: servicesFor(db), logger: pino({ level: "silent" }) });
+    const base = await server.listen({ host: "127.0.0.1", port: 0 });
+    // A real fault: the database goes away under a running host.
+    await db.close();
+    try {
+      const response = await fetch(`${base}/trpc/venue.list`);
+      const body = await response.text();
+      expect(response.status).toBe(500);
+      expect(JSON.parse(body)).toMatchObject({
+        error: { json: { message: "Something went wrong on our side. Try again in a moment.", data: { code: "INTERNAL_SERVER_ERROR" } } },
+      });
+      expect(body).not.toMatch(/stack|\.ts:\d+|\.js:\d+|node_modules|\bat \w+ \(/);
+      expect(body).not.toMatch(/pool|PGlite|closed|prisma|SELECT|qr\./i);
+    } finally {
+      await server.close();
+    }
   });
 });

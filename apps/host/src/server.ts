@@ -1,4 +1,7 @@
+import http from "node:http";
+import https from "node:https";
 import { appRouter, checkHealth, createContext, RetryLaterError, type ApiServices } from "@qrcoats/api";
+import { MAX_BATCH_SIZE } from "@qrcoats/api/client";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
 import { securityHeaders } from "./security-headers";
@@ -13,20 +16,33 @@ export type ServerOptions = {
   apps?: SinglePageApp[];
   /** Serve HTTPS with this certificate and key (PEM), instead of plain HTTP. */
   tls?: { cert: Buffer; key: Buffer };
+  /**
+   * How long a request (headers and body) may take to arrive; slow-loris clients are cut off.
+   * Responses may take longer: live subscriptions stay open. Tests shorten it.
+   */
+  requestTimeoutMs?: number;
 };
 
+/**
+ * How often Node looks for requests past their timeout. Its default, 30 s, would let a
+ * slow client hold a connection up to twice the limit.
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
 /** Everything one HTTP host serves: the API at /trpc, the two apps, and /healthz. */
-export async function buildServer({ services, logger, apps, trustProxy = false, tls }: ServerOptions) {
+export async function buildServer({ services, logger, apps, trustProxy = false, tls, requestTimeoutMs = 30_000 }: ServerOptions) {
   const app = Fastify({
     // null: plain HTTP. One type for both, so the routes do not care which the socket speaks.
     https: tls ?? null,
+    // Made here rather than by Fastify only to set how often timeouts are checked.
+    serverFactory: (handler) => {
+      const options = { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS, keepAliveTimeout: 72_000 };
+      return (tls ? https.createServer({ ...options, ...tls }, handler) : http.createServer(options, handler)) as https.Server;
+    },
     loggerInstance: logger,
     trustProxy,
     // tRPC batches are small; anything larger is refused before it is parsed.
     bodyLimit: 256 * 1024,
-    // A request (headers and body) must arrive within this; slow-loris clients are cut off.
-    // Responses may take longer: live subscriptions stay open.
-    requestTimeout: 30_000,
     routerOptions: { maxParamLength: 5000 },
     logController: new OneLinePerRequest(),
   });
@@ -36,6 +52,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
+      maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ req }) =>
         createContext(services, {
           headers: toHeaders(req.headers),

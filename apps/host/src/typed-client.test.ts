@@ -1,5 +1,5 @@
 import { createApiConfig, createInProcessClient, generateKeys, LiveHub, type ApiServices } from "@qrcoats/api";
-import { createQRcoatsClient } from "@qrcoats/api/client";
+import { createQRcoatsClient, MAX_BATCH_SIZE } from "@qrcoats/api/client";
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
@@ -39,6 +39,13 @@ describe("the typed client (@qrcoats/api/client)", () => {
     const me = await client.api.auth.me.query();
     expect(me.user).toMatchObject({ email: "robot@example.com", name: "Robot" });
     expect(client.accessTokenExpiresAt()!.getTime()).toBeGreaterThan(Date.now());
+    await client.signOut();
+  });
+
+  it("splits many calls at once into batches the host accepts", async () => {
+    const client = createQRcoatsClient({ url, email: "robot@example.com", password: PASSWORD });
+    const results = await Promise.all(Array.from({ length: 3 * MAX_BATCH_SIZE + 1 }, () => client.api.health.query()));
+    expect(results.every((health) => health.status === "ok")).toBe(true);
     await client.signOut();
   });
 

@@ -3,7 +3,9 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
-import { ReasonedRefusal, RetryLaterError } from "./lib/errors";
+import { fieldError, ReasonedRefusal, RetryLaterError } from "./lib/errors";
+
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Try again in a moment.";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -20,6 +22,9 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     return {
       ...shape,
+      // An internal error's own message is the database's or a library's words (table names,
+      // connection state): the host logs it; the client learns only that it was not its fault.
+      message: error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_ERROR_MESSAGE : shape.message,
       data: {
         ...shape.data,
         // Field errors for forms: { formErrors: string[], fieldErrors: { [field]: string[] } }.
@@ -69,8 +74,31 @@ function trustedOrigins(ctx: Context): Set<string> {
   return new Set([own, new URL(ctx.config.publicUrl).origin, ...ctx.config.trustedOrigins]);
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000: a string carrying one would fail in the database as an
+ * internal error, after part of the work was done. Refused for every procedure, as the bad
+ * input it is, in the field that carries it.
+ */
+const noNulCharacters = t.middleware(async ({ getRawInput, next }) => {
+  const field = fieldWithNul(await getRawInput());
+  if (field !== null) throw fieldError(field, "Remove the NUL character (U+0000): it cannot be stored.");
+  return next();
+});
+
+/** The dotted path of the first string holding U+0000 ("" for the input itself), or null. */
+function fieldWithNul(value: unknown, path: string[] = [], depth = 0): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") : null;
+  // Inputs nest a few levels; anything deeper is refused by the schemas anyway.
+  if (typeof value !== "object" || value === null || depth > 8) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = fieldWithNul(item, [...path, key], depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** Anyone may call it, signed in or not. */
-export const publicProcedure = t.procedure.use(databaseErrors).use(sameOriginMutations);
+export const publicProcedure = t.procedure.use(databaseErrors).use(sameOriginMutations).use(noNulCharacters);
 
 /** Signed in, with any role, or none (a guest). */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

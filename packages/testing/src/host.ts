@@ -13,6 +13,8 @@ export type RunningHost = {
   output(): string;
   /** SIGTERM, then waits for the process to exit; returns its exit code. Idempotent. */
   stop(): Promise<number | null>;
+  /** SIGKILL, as a crash or an OOM killer would: no shutdown code runs. Waits for the exit, then cleans up like stop(). */
+  kill(): Promise<void>;
 };
 
 /**
@@ -64,6 +66,15 @@ export async function startHost(
   const host: RunningHost = {
     url,
     output: () => output,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise((resolve) => {
+          child.once("exit", resolve);
+          child.kill("SIGKILL");
+        });
+      }
+      await host.stop();
+    },
     stop() {
       stopped ??= (async () => {
         const code = await stopProcess(child);
@@ -99,7 +110,7 @@ async function waitUntilHealthy(url: string, child: ChildProcess, output: () => 
 }
 
 function stopProcess(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
     child.once("exit", (code) => resolve(code));
     child.kill("SIGTERM");

@@ -18,6 +18,13 @@ export type QRcoatsClientOptions = {
   fetch?: typeof fetch;
 };
 
+/**
+ * The most calls one HTTP request may carry: the host refuses larger batches, since each
+ * call is work for the database and one request must not be a thousand. Batch links
+ * split at this size, so callers never notice.
+ */
+export const MAX_BATCH_SIZE = 20;
+
 type Tokens = { accessToken: string; accessTokenExpiresAt: Date; refreshToken: string };
 
 export type QRcoatsClient = {
@@ -37,7 +44,7 @@ export type QRcoatsClient = {
  */
 export function createQRcoatsClient(options: QRcoatsClientOptions): QRcoatsClient {
   const margin = (options.refreshMarginSeconds ?? 60) * 1000;
-  const transport = { url: options.url, transformer: superjson, fetch: options.fetch };
+  const transport = { url: options.url, transformer: superjson, fetch: options.fetch, maxItems: MAX_BATCH_SIZE };
   // Signing in and refreshing go through a client that sends no token.
   const auth = createTRPCClient<AppRouter>({ links: [httpBatchLink(transport)] });
 

@@ -1,0 +1,182 @@
+import { STRONG_PASSWORD } from "../testing";
+import type { TestClient } from "../testing";
+import { uniqueEmail, type CallerKind, type World } from "./world";
+
+// Who may call what: one row per procedure of the app router, with a valid input that
+// targets organization A's data, and the outcome for each kind of caller. The test in
+// authorization.test.ts fails when a procedure has no row or a row names no procedure,
+// so a new procedure cannot ship without deciding who may call it.
+//
+// Outcomes are "OK" or the tRPC error code the caller gets. Across tenants, FORBIDDEN means
+// "that belongs to another organization" and NOT_FOUND "nothing of yours by that id" (a
+// ticket or task id of another tenant is never confirmed to exist).
+
+export type Outcome = "OK" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "BAD_REQUEST";
+
+/** Outcomes in the order of CALLERS: anonymous, guest, employeeA, adminA, employeeB, adminB. */
+type Outcomes = [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
+
+export type Row = {
+  /** For a further case of a procedure that already has its row: the procedure's path. */
+  procedure?: string;
+  /** A valid input, made anew for each caller so one caller's success never changes another's case. */
+  input: (world: World, caller: { kind: CallerKind; client: TestClient }) => unknown;
+  expect: Outcomes;
+  /**
+   * The call ends or changes the caller's own session or account (logout, password change,
+   * signing in as someone else): it runs as a new person of the same kind.
+   */
+  ownSession?: true;
+  /**
+   * The input is a secret only a person of A holds (their invitation link), so answering
+   * about A is the point: B's staff holding it are exempt from the no-leak check.
+   */
+  inputIsSecretOfA?: true;
+};
+
+const PUBLIC: Outcomes = ["OK", "OK", "OK", "OK", "OK", "OK"];
+const SIGNED_IN: Outcomes = ["UNAUTHORIZED", "OK", "OK", "OK", "OK", "OK"];
+/** Any member acting within their own organization. */
+const ANY_MEMBER: Outcomes = ["UNAUTHORIZED", "FORBIDDEN", "OK", "OK", "OK", "OK"];
+/** Staff of A only; B's staff are refused A's venue. */
+const STAFF_OF_A: Outcomes = ["UNAUTHORIZED", "FORBIDDEN", "OK", "OK", "FORBIDDEN", "FORBIDDEN"];
+/** Admins of A only. */
+const ADMIN_OF_A: Outcomes = ["UNAUTHORIZED", "FORBIDDEN", "FORBIDDEN", "OK", "FORBIDDEN", "FORBIDDEN"];
+/** Any admin, acting within their own organization. */
+const ANY_ADMIN: Outcomes = ["UNAUTHORIZED", "FORBIDDEN", "FORBIDDEN", "OK", "FORBIDDEN", "OK"];
+
+const lastWeek = (w: World) => {
+  const to = w.t.clock.now();
+  return { from: new Date(to.getTime() - 7 * 24 * 3600_000), to };
+};
+const venueA = (w: World) => ({ venueId: w.venueA.id });
+
+export const AUTHORIZATION_MATRIX: Record<string, Row> = {
+  health: { input: () => undefined, expect: PUBLIC },
+
+  "auth.register": {
+    input: () => ({ email: uniqueEmail("registers"), name: "New Person", password: STRONG_PASSWORD }),
+    expect: PUBLIC,
+    ownSession: true,
+  },
+  "auth.login": { input: (w) => ({ email: w.bystander.me.user.email, password: STRONG_PASSWORD }), expect: PUBLIC, ownSession: true },
+  "auth.logout": { input: () => undefined, expect: SIGNED_IN, ownSession: true },
+  "auth.logoutEverywhere": { input: () => undefined, expect: SIGNED_IN, ownSession: true },
+  "auth.me": { input: () => undefined, expect: SIGNED_IN },
+  "auth.issueToken": { input: (w) => ({ email: w.bystander.me.user.email, password: STRONG_PASSWORD }), expect: PUBLIC },
+  "auth.refreshToken": { input: async (w) => ({ refreshToken: (await w.tokens()).refreshToken }), expect: PUBLIC },
+  "auth.verifyToken": { input: async (w) => ({ token: (await w.tokens()).accessToken }), expect: PUBLIC },
+  "auth.changePassword": {
+    input: () => ({ currentPassword: STRONG_PASSWORD, newPassword: "another strong passphrase 77" }),
+    expect: SIGNED_IN,
+    ownSession: true,
+  },
+  "auth.requestPasswordReset": { input: (w) => ({ email: w.bystander.me.user.email }), expect: PUBLIC },
+  "auth.resetPassword": { input: async (w) => ({ token: await w.resetToken(), password: "another strong passphrase 78" }), expect: PUBLIC, ownSession: true },
+
+  // One organization per person: members already have theirs.
+  "org.create": {
+    input: () => ({ name: "Fresh Venue Group" }),
+    expect: ["UNAUTHORIZED", "OK", "CONFLICT", "CONFLICT", "CONFLICT", "CONFLICT"],
+    ownSession: true,
+  },
+
+  "employee.create": {
+    input: (w) => ({ email: uniqueEmail("hired"), name: "Hired", venueIds: [w.venueA.id] }),
+    expect: ADMIN_OF_A,
+  },
+  "employee.invitation": { input: async (w) => ({ token: (await w.invitedToA()).token }), expect: PUBLIC, inputIsSecretOfA: true },
+  "employee.acceptInvitation": {
+    input: async (w) => ({ token: (await w.invitedToA()).token, password: STRONG_PASSWORD }),
+    expect: PUBLIC,
+    ownSession: true,
+    inputIsSecretOfA: true,
+  },
+  "employee.resendInvitation": { input: async (w) => ({ employeeId: (await w.invitedToA()).employeeId }), expect: ADMIN_OF_A },
+  "employee.update": { input: (w) => ({ employeeId: w.colleagueA.employeeId, position: "Cloakroom" }), expect: ADMIN_OF_A },
+  "employee.deactivate": { input: async (w) => ({ employeeId: await w.staffOfA() }), expect: ADMIN_OF_A },
+  "employee.reactivate": {
+    input: async (w) => {
+      const employeeId = await w.staffOfA();
+      await w.adminA.api.employee.deactivate({ employeeId });
+      return { employeeId };
+    },
+    expect: ADMIN_OF_A,
+  },
+  "employee.get": { input: (w) => ({ employeeId: w.colleagueA.employeeId }), expect: ADMIN_OF_A },
+  "employee.me": { input: () => undefined, expect: ANY_MEMBER },
+  "employee.list": { input: () => ({}), expect: ANY_ADMIN },
+
+  "task.create": {
+    input: (w) => ({ title: "Sweep the counter", venueId: w.venueA.id, assigneeId: w.employeeA.employeeId }),
+    expect: ADMIN_OF_A,
+  },
+  "task.update": {
+    input: async (w) => {
+      const task = await w.adminA.api.task.create({ title: "Restock hangers", assigneeId: w.employeeA.employeeId });
+      return { taskId: task.id, status: "IN_PROGRESS" };
+    },
+    expect: STAFF_OF_A,
+  },
+  "task.list": { input: () => ({}), expect: ANY_MEMBER },
+
+  "shift.clockIn": { input: venueA, expect: STAFF_OF_A, ownSession: true },
+  "shift.clockOut": {
+    input: async (w, { kind, client }) => {
+      if (kind.endsWith("A")) await client.api.shift.clockIn({ venueId: w.venueA.id });
+      if (kind.endsWith("B")) await client.api.shift.clockIn({ venueId: w.venueB.id });
+      return undefined;
+    },
+    expect: ANY_MEMBER,
+    ownSession: true,
+  },
+  "shift.current": { input: () => undefined, expect: ANY_MEMBER },
+  "shift.list": { input: venueA, expect: STAFF_OF_A },
+
+  "performance.employee": { input: (w) => ({ employeeId: w.employeeA.employeeId, ...lastWeek(w) }), expect: STAFF_OF_A },
+  "performance.employeeCsv": { input: (w) => ({ employeeId: w.employeeA.employeeId, ...lastWeek(w) }), expect: STAFF_OF_A },
+  "performance.leaderboard": { input: (w) => ({ venueId: w.venueA.id, ...lastWeek(w) }), expect: ADMIN_OF_A },
+  "performance.leaderboardCsv": { input: (w) => ({ venueId: w.venueA.id, ...lastWeek(w) }), expect: ADMIN_OF_A },
+
+  "venue.create": {
+    input: () => ({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "04:00" }),
+    expect: ANY_ADMIN,
+  },
+  "venue.update": { input: (w) => ({ venueId: w.venueA.id, priceCents: 250 }), expect: ADMIN_OF_A },
+  "venue.list": { input: () => ({}), expect: PUBLIC },
+  // Members read their own organization's venues; another's only by asking for the public view.
+  "venue.get": { input: venueA, expect: ["OK", "OK", "OK", "OK", "FORBIDDEN", "FORBIDDEN"] },
+  "venue.get (public view)": { procedure: "venue.get", input: (w) => ({ venueId: w.venueA.id, scope: "public" }), expect: PUBLIC },
+
+  "rack.create": { input: (w) => ({ venueId: w.venueA.id, name: "Extra", slotCount: 1 }), expect: ADMIN_OF_A },
+  "rack.update": { input: (w) => ({ rackId: w.rackA.id, name: "Hangers" }), expect: ADMIN_OF_A },
+  "rack.list": { input: venueA, expect: STAFF_OF_A },
+  "rack.occupancy": { input: venueA, expect: STAFF_OF_A },
+
+  "qr.request": { input: venueA, expect: SIGNED_IN },
+  "qr.issueWalkIn": { input: venueA, expect: STAFF_OF_A },
+  "qr.mine": { input: () => ({}), expect: SIGNED_IN },
+  "qr.get": { input: async (w) => ({ ticketId: (await w.issued()).id }), expect: STAFF_OF_A },
+  "qr.image": { input: async (w) => ({ ticketId: (await w.issued()).id }), expect: STAFF_OF_A },
+  "qr.view": { input: async (w) => ({ code: (await w.issued()).code }), expect: PUBLIC },
+  "qr.viewImage": { input: async (w) => ({ code: (await w.issued()).code }), expect: PUBLIC },
+  "qr.watch": { input: async (w) => ({ code: (await w.issued()).code }), expect: PUBLIC },
+  "qr.scan": { input: async (w) => ({ venueId: w.venueA.id, code: (await w.issued()).code }), expect: STAFF_OF_A },
+  "qr.checkIn": { input: async (w) => ({ venueId: w.venueA.id, code: (await w.issued()).code }), expect: STAFF_OF_A },
+  "qr.checkOut": { input: async (w) => ({ venueId: w.venueA.id, code: (await w.checkedIn()).code }), expect: STAFF_OF_A },
+  "qr.swap": {
+    input: async (w) => ({ venueId: w.venueA.id, code: (await w.checkedIn()).code, toSlotId: await w.freeSlotId() }),
+    expect: STAFF_OF_A,
+  },
+  "qr.detach": { input: async (w) => ({ venueId: w.venueA.id, code: (await w.checkedIn()).code }), expect: STAFF_OF_A },
+  "qr.void": { input: async (w) => ({ venueId: w.venueA.id, ticketId: (await w.issued()).id }), expect: STAFF_OF_A },
+  "qr.pay": {
+    input: async (w) => ({ venueId: w.venueA.id, code: (await w.checkedIn()).code, payment: { status: "PAID_CASH" } }),
+    expect: STAFF_OF_A,
+  },
+  "qr.lookup": { input: (w) => ({ venueId: w.venueA.id, query: "1" }), expect: STAFF_OF_A },
+  "qr.history": { input: venueA, expect: STAFF_OF_A },
+  "qr.liveScans": { input: (w) => ({ venueId: w.venueA.id, lastEventId: "0" }), expect: ADMIN_OF_A },
+  "qr.analytics": { input: (w) => ({ venueId: w.venueA.id, ...lastWeek(w) }), expect: ADMIN_OF_A },
+  "qr.analyticsCsv": { input: (w) => ({ venueId: w.venueA.id, ...lastWeek(w) }), expect: ADMIN_OF_A },
+};
