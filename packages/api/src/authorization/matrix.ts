@@ -176,7 +176,11 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
   },
   "qr.lookup": { input: (w) => ({ venueId: w.venueA.id, query: "1" }), expect: STAFF_OF_A },
   "qr.history": { input: venueA, expect: STAFF_OF_A },
+  "qr.list": { input: venueA, expect: ADMIN_OF_A },
   "qr.liveScans": { input: (w) => ({ venueId: w.venueA.id, lastEventId: "0" }), expect: ADMIN_OF_A },
   "qr.analytics": { input: (w) => ({ venueId: w.venueA.id, ...lastWeek(w) }), expect: ADMIN_OF_A },
   "qr.analyticsCsv": { input: (w) => ({ venueId: w.venueA.id, ...lastWeek(w) }), expect: ADMIN_OF_A },
+
+  // Each admin reads their own organization's log: B's admin gets B's, never A's.
+  "audit.list": { input: () => ({}), expect: ANY_ADMIN },
 };
