@@ -20,7 +20,12 @@ export function sharedKeys() {
   };
 }
 
-type TrpcAnswer = { result?: { data: Parameters<typeof superjson.deserialize>[0] }; error?: unknown };
+/** How one HTTP call ended: answered (with data or a tRPC error code), or not answered at all. */
+export type Answer =
+  | { answered: true; status: number; data?: Record<string, unknown>; code?: string }
+  | { answered: false; /** The request never reached a host (connection refused), so it cannot have done anything. */ neverSent: boolean };
+
+type TrpcAnswer = { result?: { data: Parameters<typeof superjson.deserialize>[0] }; error?: { json: { data: { code: string } } } };
 
 /**
  * A browser's session against a host over plain HTTP: the session cookie kept, Origin sent
@@ -28,26 +33,42 @@ type TrpcAnswer = { result?: { data: Parameters<typeof superjson.deserialize>[0]
  */
 export function browserSession(base: string) {
   let cookie = "";
-  const call = async <T>(procedure: string, input: unknown, type: "query" | "mutation", host = base): Promise<T> => {
-    const encoded = encodeURIComponent(JSON.stringify(superjson.serialize(input)));
-    const response =
-      type === "query"
-        ? await fetch(`${host}/trpc/${procedure}?input=${encoded}`, { headers: { cookie } })
-        : await fetch(`${host}/trpc/${procedure}`, {
-            method: "POST",
-            headers: { "content-type": "application/json", origin: host, cookie },
-            body: JSON.stringify(superjson.serialize(input)),
-          });
+
+  /** The call's outcome, typed refusals and unreachable hosts included, as data. */
+  async function answer(procedure: string, input: unknown, host = base, type: "query" | "mutation" = "mutation"): Promise<Answer> {
+    const serialized = JSON.stringify(superjson.serialize(input));
+    let response: Response;
+    try {
+      response =
+        type === "query"
+          ? await fetch(`${host}/trpc/${procedure}?input=${encodeURIComponent(serialized)}`, { headers: { cookie } })
+          : await fetch(`${host}/trpc/${procedure}`, {
+              method: "POST",
+              headers: { "content-type": "application/json", origin: host, cookie },
+              body: serialized,
+            });
+    } catch (error) {
+      return { answered: false, neverSent: (error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED" };
+    }
     const setCookie = response.headers.getSetCookie()[0];
     if (setCookie) cookie = setCookie.split(";")[0]!;
     const body = (await response.json()) as TrpcAnswer;
-    if (!body.result) throw new Error(`${procedure}: ${JSON.stringify(body.error)}`);
-    return superjson.deserialize<T>(body.result.data);
-  };
+    if (body.result) return { answered: true, status: response.status, data: superjson.deserialize<Record<string, unknown>>(body.result.data) };
+    return { answered: true, status: response.status, code: body.error?.json.data.code ?? "UNREADABLE" };
+  }
+
+  /** The call's data; anything else throws, saying what came back. */
+  async function call<T>(procedure: string, input: unknown, host: string | undefined, type: "query" | "mutation"): Promise<T> {
+    const reply = await answer(procedure, input, host, type);
+    if (!reply.answered || reply.code !== undefined) throw new Error(`${procedure}: ${JSON.stringify(reply)}`);
+    return reply.data as T;
+  }
+
   return {
     cookie: () => cookie,
-    query: <T = Record<string, unknown>>(procedure: string, input: unknown, host?: string) => call<T>(procedure, input, "query", host),
-    mutate: <T = Record<string, unknown>>(procedure: string, input: unknown, host?: string) => call<T>(procedure, input, "mutation", host),
+    answer,
+    query: <T = Record<string, unknown>>(procedure: string, input: unknown, host?: string) => call<T>(procedure, input, host, "query"),
+    mutate: <T = Record<string, unknown>>(procedure: string, input: unknown, host?: string) => call<T>(procedure, input, host, "mutation"),
     subscribe: (procedure: string, input: unknown, host = base) =>
       openEventStream(`${host}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`, { cookie }),
   };

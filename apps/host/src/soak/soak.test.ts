@@ -1,8 +1,6 @@
-import { generateKeys } from "@qrcoats/api";
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "@qrcoats/db/testing";
-import { startHost, type RunningHost } from "@qrcoats/testing";
+import { browserSession, sharedKeys, startHost, type Answer, type BrowserSession, type RunningHost } from "@qrcoats/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpPerson, type Answer, type HttpPerson } from "./http-person";
 
 // Many attendants working the counter at once, through two hosts sharing one PostgreSQL,
 // with valid and invalid operations for a bounded time; then what must hold in the database.
@@ -24,17 +22,6 @@ const COUNTER_ACTIONS = {
   "qr.void": "VOID",
 } as const;
 type CounterPath = keyof typeof COUNTER_ACTIONS;
-
-function sharedKeyEnv(): Record<string, string> {
-  const { jwtSecret, fieldEncryption, lookup, ticketSigning } = generateKeys();
-  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
-  return {
-    JWT_SECRET: b64(jwtSecret),
-    FIELD_ENCRYPTION_KEYS: fieldEncryption.map(({ id, key }) => `${id}:${b64(key)}`).join(","),
-    LOOKUP_KEY: b64(lookup),
-    TICKET_SIGNING_KEY: b64(ticketSigning),
-  };
-}
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
@@ -71,44 +58,44 @@ class Ledger {
   }
 }
 
-type Counter = { venueId: string; otherVenueId: string; slotIds: string[]; tickets: { id: string; code: string }[]; staff: HttpPerson[] };
+type Counter = { venueId: string; otherVenueId: string; slotIds: string[]; tickets: { id: string; code: string }[]; staff: BrowserSession[] };
 
 /** An organization with a venue of SLOTS hangers, four staff, and ATTENDANTS sessions among them. */
 async function openCounter(db: TestDatabase, host: RunningHost, label: string, ledger: Ledger): Promise<Counter> {
-  const admin = httpPerson();
-  await admin.must(host.url, "auth.register", { email: `soak-admin-${label}@example.com`, name: "Soak Admin", password: PASSWORD });
-  await admin.must(host.url, "org.create", { name: `Soak ${label} Ltd` });
-  const venue = await admin.must(host.url, "venue.create", { name: "Soak Club", timezone: "Europe/Berlin", opensAt: "00:00", closesAt: "23:59", inOutAllowance: 50 });
+  const admin = browserSession(host.url);
+  await admin.mutate("auth.register", { email: `soak-admin-${label}@example.com`, name: "Soak Admin", password: PASSWORD });
+  await admin.mutate("org.create", { name: `Soak ${label} Ltd` });
+  const venue = await admin.mutate("venue.create", { name: "Soak Club", timezone: "Europe/Berlin", opensAt: "00:00", closesAt: "23:59", inOutAllowance: 50 });
   const venueId = venue.id as string;
-  await admin.must(host.url, "rack.create", { venueId, name: "Main", slotCount: SLOTS, kind: "HANGER" });
+  await admin.mutate("rack.create", { venueId, name: "Main", slotCount: SLOTS, kind: "HANGER" });
   const emails = [`soak-admin-${label}@example.com`];
   for (let i = 0; i < 3; i++) {
     const email = `soak-attendant-${label}-${i}@example.com`;
-    await admin.must(host.url, "employee.create", { email, name: `Attendant ${i}`, venueIds: [venueId] });
+    await admin.mutate("employee.create", { email, name: `Attendant ${i}`, venueIds: [venueId] });
     const [message] = await db.sql.query<{ body: string }>(
       `SELECT body FROM auth.notification_outbox WHERE recipient = $1 AND template = 'employee-invitation'`,
       [email],
     );
     const token = message!.body.match(/accept-invitation\?token=([a-z2-7]+)/)![1];
-    await httpPerson().must(host.url, "employee.acceptInvitation", { token, password: PASSWORD });
+    await browserSession(host.url).mutate("employee.acceptInvitation", { token, password: PASSWORD });
     emails.push(email);
   }
   // Another organization's venue: a wrong-tenant target for invalid operations.
-  const stranger = httpPerson();
-  await stranger.must(host.url, "auth.register", { email: `soak-stranger-${label}@example.com`, name: "Stranger", password: PASSWORD });
-  await stranger.must(host.url, "org.create", { name: `Stranger ${label} Ltd` });
-  const otherVenue = await stranger.must(host.url, "venue.create", { name: "Elsewhere", timezone: "Europe/Berlin", opensAt: "00:00", closesAt: "23:59" });
+  const stranger = browserSession(host.url);
+  await stranger.mutate("auth.register", { email: `soak-stranger-${label}@example.com`, name: "Stranger", password: PASSWORD });
+  await stranger.mutate("org.create", { name: `Stranger ${label} Ltd` });
+  const otherVenue = await stranger.mutate("venue.create", { name: "Elsewhere", timezone: "Europe/Berlin", opensAt: "00:00", closesAt: "23:59" });
 
-  const staff: HttpPerson[] = [];
+  const staff: BrowserSession[] = [];
   for (let i = 0; i < ATTENDANTS; i++) {
-    const session = httpPerson();
-    await session.must(host.url, "auth.login", { email: emails[i % emails.length], password: PASSWORD });
+    const session = browserSession(host.url);
+    await session.mutate("auth.login", { email: emails[i % emails.length], password: PASSWORD });
     staff.push(session);
   }
   const slots = await db.sql.query<{ id: string }>(`SELECT id FROM qr.slots WHERE venue_id = $1`, [venueId]);
   const tickets = [];
   for (let i = 0; i < 40; i++) {
-    const answer = await admin.call(host.url, "qr.issueWalkIn", { venueId });
+    const answer = await admin.answer("qr.issueWalkIn", { venueId }, host.url);
     if (!answer.answered || !answer.data) throw new Error(`qr.issueWalkIn failed during set-up: ${JSON.stringify(answer)}`);
     ledger.record(host.url, "qr.issueWalkIn", answer.data.id as string, answer);
     tickets.push({ id: answer.data.id as string, code: answer.data.code as string });
@@ -117,7 +104,7 @@ async function openCounter(db: TestDatabase, host: RunningHost, label: string, l
 }
 
 /** One attendant: random valid and invalid counter operations on random hosts until the deadline. */
-async function attend(person: HttpPerson, counter: Counter, hosts: () => RunningHost[], ledger: Ledger, until: number) {
+async function attend(person: BrowserSession, counter: Counter, hosts: () => RunningHost[], ledger: Ledger, until: number) {
   while (Date.now() < until) {
     const host = pick(hosts());
     const ticket = pick(counter.tickets);
@@ -138,7 +125,7 @@ async function attend(person: HttpPerson, counter: Counter, hosts: () => Running
     else if (roll < 0.93) [path, input] = ["qr.checkIn", { venueId: counter.otherVenueId, code: ticket.code }];
     else [path, input] = ["qr.swap", { venueId, code: ticket.code, toSlotId: "not-a-slot" }];
 
-    const answer = await person.call(host.url, path, input);
+    const answer = await person.answer(path, input, host.url);
     if (path === "qr.issueWalkIn" && answer.answered && answer.data) {
       ticketId = answer.data.id as string;
       counter.tickets.push({ id: ticketId, code: answer.data.code as string });
@@ -220,7 +207,7 @@ describe.skipIf(!testDatabaseUrl())("the counter under load on two hosts (needs 
   let b: RunningHost;
   beforeAll(async () => {
     db = await createTestDatabase();
-    keys = sharedKeyEnv();
+    keys = sharedKeys().env;
     [a, b] = await Promise.all([startHost(keys, { databaseUrl: db.url }), startHost(keys, { databaseUrl: db.url })]);
   }, 120_000);
   afterAll(async () => {
@@ -274,8 +261,8 @@ describe.skipIf(!testDatabaseUrl())("the counter under load on two hosts (needs 
     const health = (await (await fetch(`${b.url}/healthz`)).json()) as { status: string };
     expect(health.status).toBe("ok");
     const attendant = counter.staff[1]!;
-    const ticket = await attendant.must(b.url, "qr.issueWalkIn", { venueId: counter.venueId });
-    const checkedOut = await attendant.call(b.url, "qr.checkOut", { venueId: counter.venueId, code: ticket.code });
+    const ticket = await attendant.mutate("qr.issueWalkIn", { venueId: counter.venueId }, b.url);
+    const checkedOut = await attendant.answer("qr.checkOut", { venueId: counter.venueId, code: ticket.code }, b.url);
     expect(checkedOut).toMatchObject({ answered: true, code: "CONFLICT" });
     expect(await violations(db, counter.venueId)).toEqual(NO_VIOLATIONS);
   }, 120_000);
@@ -285,7 +272,7 @@ describe.skipIf(!testDatabaseUrl())("the counter under load on two hosts (needs 
     const counter = await openCounter(db, a, "tampered", ledger);
     const [first, second] = counter.tickets;
     const attendant = counter.staff[0]!;
-    await attendant.must(a.url, "qr.checkIn", { venueId: counter.venueId, code: first!.code });
+    await attendant.mutate("qr.checkIn", { venueId: counter.venueId, code: first!.code }, a.url);
     await db.sql.query(`UPDATE qr.tickets SET state = 'RETURNED', slot_id = NULL WHERE id = $1`, [first!.id]);
     // The unique index forbids two tickets on a slot; without it, the check must still see it.
     await db.sql.query(`DROP INDEX qr.tickets_slot_id_key`);
