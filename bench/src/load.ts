@@ -50,14 +50,11 @@ export async function runCycles(options: {
   connections: number;
   seconds: number;
   codes: CodePool;
-  /** Requests per second across all connections; unset, each sends as fast as answered. */
-  overallRate?: number;
 }): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     requests: options.steps.map((step, index) => ({
       method: "POST",
       path: step.path,

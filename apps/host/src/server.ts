@@ -47,7 +47,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     logController: new OneLinePerRequest(),
   });
 
-  await securityHeaders(app);
+  securityHeaders(app);
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     trpcOptions: {
@@ -55,7 +55,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ req }) =>
         createContext(services, {
-          headers: toHeaders(req.headers),
+          headers: { get: (name) => headerValue(req.headers[name]) },
           clientAddress: req.ip,
           // Fastify derives the protocol from the socket, or from X-Forwarded-Proto when
           // the proxy is trusted.
@@ -105,11 +105,8 @@ class OneLinePerRequest extends LogController {
   }
 }
 
-function toHeaders(incoming: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming)) {
-    if (Array.isArray(value)) value.forEach((item) => headers.append(name, item));
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
+/** A header as Fetch's Headers.get gives it: repeated values joined, absent as null. */
+function headerValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(", ") : value;
 }

@@ -17,7 +17,8 @@ export type ApiServices = {
 
 /** What a host knows about one HTTP request, whatever framework it runs on. */
 export type RequestInfo = {
-  headers: Headers;
+  /** The request's headers by lower-case name; a Fetch `Headers` will do. */
+  headers: Pick<Headers, "get">;
   /** The client's address, as the host determined it (after any trusted proxy). */
   clientAddress: string;
   /** Whether the client reached us over HTTPS, directly or through a trusted proxy. */

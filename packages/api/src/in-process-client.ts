@@ -39,14 +39,15 @@ export function createInProcessClient(
   const origin = options.origin === undefined ? appOrigin : options.origin;
   if (origin !== null) headers.set("origin", origin);
   const api = createCaller(async () => {
+    const requestHeaders = new Headers(headers);
+    const jar = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    if (jar) requestHeaders.set("cookie", jar);
     const request: RequestInfo = {
-      headers: new Headers(headers),
+      headers: requestHeaders,
       clientAddress: options.address ?? "127.0.0.1",
       secure: options.secure ?? false,
       responseHeaders: cookieJarHeaders(cookies, setCookieHeaders),
     };
-    const jar = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    if (jar) request.headers.set("cookie", jar);
     return createContext(services, request);
   }, { signal: options.signal });
   return { api, cookies, setCookieHeaders, headers };

@@ -47,6 +47,8 @@ function refuse(reason: RefusalReason, message: string): Decision {
 }
 
 /** Returned and voided tickets are finished: nothing is done with them at the counter. */
+const FINISHED: ReadonlySet<TicketState> = new Set(["RETURNED", "VOIDED"]);
+
 function finished(facts: TicketFacts): Decision | null {
   if (facts.state === "RETURNED") {
     return refuse("ALREADY_RETURNED", `This ticket was already returned${facts.returnedAt ? ` ${localTime(facts.returnedAt, facts.timezone)}` : ""}.`);
@@ -110,6 +112,8 @@ export function edgesOf(action: TicketAction): { from: TicketState; to: TicketSt
 
 /** What an attendant may do with a ticket now, in the order the counter shows them. */
 export function allowedActions(facts: TicketFacts): CounterAction[] {
+  // Nothing for a finished ticket, without writing out six refusals to say so.
+  if (FINISHED.has(facts.state)) return [];
   return COUNTER_ACTIONS.filter((action) => decide(action, facts).allowed);
 }
 
