@@ -21,4 +21,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
 # Node is PID 1 and handles SIGTERM itself: it stops accepting, ends live streams, finishes
 # requests in flight (SHUTDOWN_GRACE_SECONDS), and closes the database.
 WORKDIR /app/apps/host
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "src/main.ts"]
