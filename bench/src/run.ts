@@ -167,7 +167,8 @@ ${postgres
   .join("\n")}
 
 Errors or non-2xx answers: QRcoats ${postgres.reduce((n, r) => n + r.qrcoats.errors + r.qrcoats.non2xx, 0)}, baseline ${postgres.reduce((n, r) => n + r.baseline.errors + r.baseline.non2xx, 0)}. The baseline's are
-check-ins that lost their slot to a parallel one and gave up; QRcoats takes the next free slot.
+check-ins that lost their slot to a parallel one and gave up, and the check-outs of those
+coats; QRcoats takes the next free slot.
 
 Each connection sends its next request as soon as the last is answered, so every row is the
 server at saturation, and latency there is mostly time in the queue: with 64 requests always
