@@ -1,4 +1,4 @@
-import { browserAvailable, launchBrowser, saveScreenshot, startHost, type RunningHost } from "@qrcoats/testing";
+import { browserAvailable, launchBrowser, recordCspViolations, saveScreenshot, startHost, type RunningHost } from "@qrcoats/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -7,9 +7,12 @@ describe.runIf(browserAvailable())("admin app: the demo organization", () => {
   let host: RunningHost;
   let browser: Browser;
   let page: Page;
+  let cspViolations: string[];
   beforeAll(async () => {
     [host, browser] = await Promise.all([startHost({ DEMO_DATA: "auto" }), launchBrowser()]);
-    page = await browser.newPage({ baseURL: host.url, viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ baseURL: host.url, viewport: { width: 1280, height: 900 } });
+    cspViolations = recordCspViolations(context);
+    page = await context.newPage();
     page.setDefaultTimeout(10_000);
     await page.goto("/admin/signin");
     await page.getByLabel("Email").fill("ada@demo.qrcoats.example");
@@ -84,5 +87,9 @@ describe.runIf(browserAvailable())("admin app: the demo organization", () => {
     await page.getByTestId("audit-table").getByRole("cell", { name: "Sign-in failed" }).waitFor();
     await noErrors();
     await saveScreenshot(page, "admin/demo-09-audit");
+  });
+
+  it("no section needed what the Content-Security-Policy forbids, charts included", () => {
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { createQRcoatsClient, type QRcoatsClient } from "@qrcoats/api/client";
-import { browserAvailable, launchBrowser, newPhoneContext, saveScreenshot, startHost, type RunningHost } from "@qrcoats/testing";
+import { browserAvailable, launchBrowser, newPhoneContext, recordCspViolations, saveScreenshot, startHost, type RunningHost } from "@qrcoats/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -20,6 +20,7 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
   let counterContext: BrowserContext;
   let counter: Page;
   let ticketCode: string;
+  const cspViolations: string[][] = [];
 
   beforeAll(async () => {
     [host, browser] = await Promise.all([startHost(), launchBrowser()]);
@@ -38,8 +39,10 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     await admin.api.venue.create.mutate({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });
 
     guestContext = await newPhoneContext(browser, host.url);
+    cspViolations.push(recordCspViolations(guestContext));
     guest = await guestContext.newPage();
     counterContext = await newPhoneContext(browser, host.url);
+    cspViolations.push(recordCspViolations(counterContext));
     counter = await counterContext.newPage();
   });
   afterAll(async () => {
@@ -242,5 +245,9 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     const tools = (await counter.getByRole("link", { name: "New walk-in ticket" }).boundingBox())!;
     expect(tools.x).toBeGreaterThan(field.x + field.width);
     await saveScreenshot(counter, "web/coat-check-15-desktop");
+  });
+
+  it("nothing the guest or the attendant did needed what the Content-Security-Policy forbids", () => {
+    expect(cspViolations.flat()).toEqual([]);
   });
 });

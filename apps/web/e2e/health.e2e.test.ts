@@ -1,4 +1,4 @@
-import { browserAvailable, launchBrowser, newPhoneContext, saveScreenshot, startHost, type RunningHost } from "@qrcoats/testing";
+import { browserAvailable, launchBrowser, newPhoneContext, recordCspViolations, saveScreenshot, startHost, type RunningHost } from "@qrcoats/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -21,6 +21,24 @@ describe.runIf(browserAvailable())("web app", () => {
     expect(await page.getByRole("link", { name: "QRcoats" }).textContent()).toBe("QRcoats");
     expect(await page.getByLabel("Server health").textContent()).toMatch(/migrations at \d{14}_\w+/);
     await saveScreenshot(page, "web/health");
+    await context.close();
+  });
+
+  it("runs under the host's Content-Security-Policy, which refuses what the app does not use", async () => {
+    const context = await newPhoneContext(browser, host.url);
+    const violations = recordCspViolations(context);
+    const page = await context.newPage();
+    await page.goto("/");
+    await expect.poll(() => page.getByTestId("health-status").textContent()).toBe("ok");
+    expect(violations).toEqual([]);
+    // An injected inline script is what the policy exists to stop, and the recorder sees it.
+    await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "window.injected = true";
+      document.body.append(script);
+    });
+    await expect.poll(() => violations.length).toBe(1);
+    expect(await page.evaluate(() => "injected" in window)).toBe(false);
     await context.close();
   });
 });

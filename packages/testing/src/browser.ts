@@ -65,3 +65,19 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * Every Content-Security-Policy violation in a context's pages, as Chromium reports them on
+ * the console ("Refused to load…"): the apps must run under the host's policy, and a test
+ * that asserts this list empty fails the day a build needs something the policy forbids.
+ */
+export function recordCspViolations(context: BrowserContext): string[] {
+  const violations: string[] = [];
+  const watch = (page: Page) =>
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+  context.pages().forEach(watch);
+  context.on("page", watch);
+  return violations;
+}
