@@ -20,4 +20,6 @@ export type Contract = [
   Expect<Extends<Scan["allowedActions"][number], "CHECK_IN" | "CHECK_OUT" | "SWAP" | "DETACH" | "VOID" | "PAY">>,
   Expect<Equal<NonNullable<Scan["proposedSlot"]>["number"], number>>,
   Expect<Equal<RouterOutputs["venue"]["list"]["items"][number]["name"], string>>,
+  Expect<Extends<{ venueId: string }, RouterInputs["rack"]["occupancy"]>>,
+  Expect<Equal<RouterOutputs["rack"]["list"]["totals"]["HANGER"], { slotCount: number; occupiedCount: number; freeCount: number }>>,
 ];

@@ -1,13 +1,19 @@
-import { createQRcoatsClient } from "@qrcoats/api/client";
+import { createQRcoatsClient, type RouterOutputs } from "@qrcoats/api/client";
+import { EventSource } from "eventsource";
 
 export type Options = { url: string; email: string; password: string; log?: (line: string) => void };
 
+type Occupancy = RouterOutputs["rack"]["list"];
+
 /**
  * One coat through the counter, as an automated attendant: issue a walk-in ticket at the
- * first venue, scan it, hang it where the system proposes, and hand it back.
+ * first venue, scan it, hang it where the system proposes, and hand it back — watching the
+ * venue's racks live meanwhile, as a display by the counter would.
  */
 export async function runCounter({ url, email, password, log = console.log }: Options) {
-  const qrcoats = createQRcoatsClient({ url, email, password });
+  // Node 20 has no EventSource of its own; this one also lets the client send its token.
+  const qrcoats = createQRcoatsClient({ url, email, password, EventSource });
+  let stopWatching = () => {};
   try {
     const me = await qrcoats.api.auth.me.query();
     log(`signed in as ${me.user.name} (${me.membership?.role ?? "guest"} of ${me.membership?.organization.name ?? "no organization"})`);
@@ -17,6 +23,36 @@ export async function runCounter({ url, email, password, log = console.log }: Op
     const venue = venues[0];
     if (!venue) throw new Error("This organization has no venue yet.");
 
+    const snapshots: Occupancy[] = [];
+    let onSnapshot = () => {};
+    const watching = qrcoats.api.rack.occupancy.subscribe(
+      { venueId: venue.id },
+      {
+        onData: (occupancy) => {
+          snapshots.push(occupancy);
+          onSnapshot();
+        },
+        onError: (error) => log(`live occupancy stopped: ${error.message}`),
+      },
+    );
+    stopWatching = () => watching.unsubscribe();
+    /** The first snapshot, from now on, that satisfies `test`; the feed's own pace, bounded. */
+    const nextSnapshot = (test: (occupancy: Occupancy) => boolean) =>
+      new Promise<Occupancy>((resolve, reject) => {
+        const timeout = setTimeout(() => reject(new Error("No live occupancy update within 10 s.")), 10_000);
+        onSnapshot = () => {
+          const found = snapshots.find(test);
+          if (found) {
+            clearTimeout(timeout);
+            resolve(found);
+          }
+        };
+        onSnapshot();
+      });
+    const hangers = (occupancy: Occupancy) => occupancy.totals.HANGER;
+    const before = hangers(await nextSnapshot(() => true));
+    log(`live: ${before.occupiedCount} of ${before.slotCount} hangers taken`);
+
     const ticket = await qrcoats.api.qr.issueWalkIn.mutate({ venueId: venue.id });
     log(`issued ticket ${ticket.number} at ${venue.name}`);
 
@@ -25,11 +61,14 @@ export async function runCounter({ url, email, password, log = console.log }: Op
 
     const checkedIn = await qrcoats.api.qr.checkIn.mutate({ venueId: venue.id, code: ticket.code });
     log(`checked in on slot ${checkedIn.ticket.slot?.number}`);
+    const after = hangers(await nextSnapshot((occupancy) => hangers(occupancy).occupiedCount === before.occupiedCount + 1));
+    log(`live: ${after.occupiedCount} of ${after.slotCount} hangers taken`);
 
     const returned = await qrcoats.api.qr.checkOut.mutate({ venueId: venue.id, code: ticket.code });
     log(`checked out: ${returned.ticket.state}`);
     return { ticketNumber: ticket.number, slot: checkedIn.ticket.slot?.number ?? null, finalState: returned.ticket.state };
   } finally {
+    stopWatching();
     await qrcoats.signOut();
   }
 }

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCClient } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 // Types only: nothing of the server (Prisma, argon2, pg) reaches a consumer's bundle.
 import type { AppRouter } from "../root";
@@ -16,7 +16,15 @@ export type QRcoatsClientOptions = {
   refreshMarginSeconds?: number;
   /** For runtimes without a global fetch, or to add tracing. */
   fetch?: typeof fetch;
+  /**
+   * For live updates (subscriptions): an EventSource class that takes a `fetch` option, so
+   * the token can ride in a header — the `eventsource` package's, in Node and browsers. The
+   * browsers' own cannot send headers; without one, subscribing fails and nothing else does.
+   */
+  EventSource?: SubscriptionLinkOptions["EventSource"];
 };
+
+type SubscriptionLinkOptions = Parameters<typeof httpSubscriptionLink>[0];
 
 /**
  * The most calls one HTTP request may carry: the host refuses larger batches, since each
@@ -70,13 +78,32 @@ export function createQRcoatsClient(options: QRcoatsClientOptions): QRcoatsClien
     return pending;
   }
 
+  const authorization = async () => `Bearer ${(await freshTokens()).accessToken}`;
   const api = createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        ...transport,
-        async headers() {
-          return { authorization: `Bearer ${(await freshTokens()).accessToken}` };
-        },
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        // Each (re)connection asks for the token then, so a stream resumed after its
+        // token expired carries a fresh one.
+        true: httpSubscriptionLink({
+          url: options.url,
+          transformer: superjson,
+          EventSource: options.EventSource,
+          eventSourceOptions: async () => {
+            const header = await authorization();
+            const send = options.fetch ?? fetch;
+            return {
+              fetch: (input: string | URL | Request, init?: RequestInit) =>
+                send(input, { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), authorization: header } }),
+            };
+          },
+        }),
+        false: httpBatchLink({
+          ...transport,
+          async headers() {
+            return { authorization: await authorization() };
+          },
+        }),
       }),
     ],
   });
