@@ -1,4 +1,5 @@
 import type { RouterOutputs } from "@qrcoats/api";
+import { REFUSAL_TITLES } from "@qrcoats/ui";
 
 export type CounterResult = RouterOutputs["qr"]["scan"];
 export type Slot = NonNullable<CounterResult["proposedSlot"]>;
@@ -12,23 +13,6 @@ export const PAYMENT_WORDS: Record<PaymentStatus, string> = {
   PAID_CASH: "Paid in cash",
   PAID_CARD: "Paid by card",
   PREPAID: "Prepaid",
-};
-
-/** A headline per refusal reason: the API's sentence below it says the rest. */
-const REFUSAL_TITLES: Record<string, string> = {
-  UNKNOWN_CODE: "Not one of our tickets",
-  WRONG_VENUE: "Wrong venue",
-  VOIDED: "Voided ticket",
-  ALREADY_RETURNED: "Already returned",
-  ALREADY_CHECKED_IN: "Already checked in",
-  NOT_CHECKED_IN: "Not checked in",
-  FORGOTTEN: "In lost & found",
-  ALLOWANCE_USED_UP: "No in & outs left",
-  ALREADY_PAID: "Already paid",
-  SLOT_NOT_FOUND: "No such slot here",
-  SLOT_WRONG_KIND: "Wrong kind of slot",
-  SLOT_TAKEN: "Slot taken",
-  NO_FREE_SLOT: "No free slot",
 };
 
 type ErrorShape = { data?: { code?: string; reason?: string | null } | null };

@@ -1,0 +1,19 @@
+/**
+ * Why the counter refused, in a few words, the same at the counter and in the admin panel's
+ * scan history; the API's own sentence says the rest.
+ */
+export const REFUSAL_TITLES: Record<string, string> = {
+  UNKNOWN_CODE: "Not one of our tickets",
+  WRONG_VENUE: "Wrong venue",
+  VOIDED: "Voided ticket",
+  ALREADY_RETURNED: "Already returned",
+  ALREADY_CHECKED_IN: "Already checked in",
+  NOT_CHECKED_IN: "Not checked in",
+  FORGOTTEN: "In lost & found",
+  ALLOWANCE_USED_UP: "No in & outs left",
+  ALREADY_PAID: "Already paid",
+  SLOT_NOT_FOUND: "No such slot here",
+  SLOT_WRONG_KIND: "Wrong kind of slot",
+  SLOT_TAKEN: "Slot taken",
+  NO_FREE_SLOT: "No free slot",
+};
