@@ -3,14 +3,19 @@ import type { FieldValues, Path, UseFormReturn } from "react-hook-form";
 import { Alert } from "./alert";
 import { errorMessage, fieldErrors } from "./errors";
 
-export type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
-  label: string;
-  error?: string;
-  hint?: ReactNode;
-};
+export type FieldFrameProps = { label: string; error?: string; hint?: ReactNode; className?: string };
 
-/** A labelled input whose error and hint are tied to it for screen readers. */
-export function TextField({ label, error, hint, className = "", ...input }: TextFieldProps) {
+/**
+ * A label, a hint and an error tied to whatever control `children` renders, for screen
+ * readers: the control takes `id` and `describedBy`.
+ */
+export function FieldFrame({
+  label,
+  error,
+  hint,
+  className = "",
+  children,
+}: FieldFrameProps & { children: (ids: { id: string; describedBy?: string }) => ReactNode }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -19,13 +24,7 @@ export function TextField({ label, error, hint, className = "", ...input }: Text
       <label htmlFor={id} className="text-sm font-medium text-slate-800">
         {label}
       </label>
-      <input
-        id={id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
-        className="min-h-11 rounded-lg border border-slate-300 bg-white px-3 text-base text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-600 focus:ring-2 focus:ring-indigo-600/30 focus:outline-none aria-invalid:border-red-500"
-        {...input}
-      />
+      {children({ id, describedBy: [hintId, errorId].filter(Boolean).join(" ") || undefined })}
       {hint && (
         <p id={hintId} className="text-sm text-slate-600">
           {hint}
@@ -37,6 +36,25 @@ export function TextField({ label, error, hint, className = "", ...input }: Text
         </p>
       )}
     </div>
+  );
+}
+
+export type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & FieldFrameProps;
+
+/** A labelled input whose error and hint are tied to it for screen readers. */
+export function TextField({ label, error, hint, className, ...input }: TextFieldProps) {
+  return (
+    <FieldFrame label={label} error={error} hint={hint} className={className}>
+      {({ id, describedBy }) => (
+        <input
+          id={id}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          className="min-h-11 rounded-lg border border-slate-300 bg-white px-3 text-base text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-600 focus:ring-2 focus:ring-indigo-600/30 focus:outline-none aria-invalid:border-red-500"
+          {...input}
+        />
+      )}
+    </FieldFrame>
   );
 }
 
