@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -59,6 +60,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options.poolSize) : openEmbedded(options.dataDir, options.snapshot);
 }
 
+/**
+ * Raw statements go to PostgreSQL named after their text, so each pooled connection parses
+ * and plans a statement once and afterwards only binds and runs it: on two cores shared with
+ * the database, its planning was a good part of a counter request's cost (bench/RESULTS.md).
+ * The texts are the code's own (parameters carry the values), so their number is bounded.
+ */
+const statementNames = new Map<string, string>();
+
+function prepared(text: string, values?: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `qrcoats_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
 function openPostgres(url: string, poolSize = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its server (restart, failover) must not crash the process.
@@ -74,7 +92,7 @@ function openPostgres(url: string, poolSize = 10): Database {
     sql: {
       async query<Row>(text: string, params?: unknown[]) {
         statements += countsAsWork(text);
-        return (await pool.query(text, params)).rows as Row[];
+        return (await pool.query(prepared(text, params))).rows as Row[];
       },
       async exec(script) {
         await pool.query(script);
@@ -96,7 +114,7 @@ function openPostgres(url: string, poolSize = 10): Database {
         const result = await work({
           query: async (text, params) => {
             statements += countsAsWork(text);
-            return (await client.query(text, params)).rows;
+            return (await client.query(prepared(text, params))).rows;
           },
         });
         await client.query("COMMIT");
