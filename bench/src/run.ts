@@ -220,7 +220,8 @@ The apps' builds fail over budget (\`packages/ui/build/bundle-budget.ts\`).
 CPU time per request, read from \`/proc\`): the first version of the counter answered 92
 requests a second at 16 connections to the baseline's 1204 (0.08); with the counter moved
 to SQL (1 below) it still cost the host 3.3 ms of CPU a request to the baseline's 0.6 ms
-(user and system time); 2 to 8 brought that to about 1.3 ms. In order of what it bought:
+(user and system time); 2 to 8 brought that to about 1.3 ms, and the database's share
+down to the baseline's. In the order they were made:
 
 1. **Prisma off the hot path.** Each Prisma query spent about a millisecond compiling its
    plan on the event loop, and a check-in made 24 of them. The counter and the session
