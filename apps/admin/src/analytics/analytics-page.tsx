@@ -1,9 +1,10 @@
 import type { RouterOutputs } from "@qrcoats/api";
-import { Alert, Button, errorMessage, fieldErrors, trpc } from "@qrcoats/ui";
-import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, fieldErrors, queryClient, trpc } from "@qrcoats/ui";
+import { skipToken, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { BarList } from "../components/bar-list";
-import { dayTime, downloadCsv, money } from "../components/format";
+import { CsvDownload } from "../components/csv-download";
+import { dayTime, money } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
 import { PeriodFields, recentPeriod, usePeriod } from "../components/period";
 import { TimeChart, type TimeSeries } from "../components/time-chart";
@@ -20,27 +21,17 @@ export function AnalyticsPage() {
   const { inputs, period } = usePeriod(recentPeriod(24));
   const input = venueId && period.from && period.to ? { venueId, from: period.from, to: period.to } : null;
   const report = useQuery(trpc.qr.analytics.queryOptions(input ?? skipToken));
-  const queryClient = useQueryClient();
-  const exportCsv = useMutation({
-    mutationFn: (csvInput: NonNullable<typeof input>) => queryClient.fetchQuery(trpc.qr.analyticsCsv.queryOptions(csvInput)),
-    onSuccess: (csv) => downloadCsv(csv, "analytics.csv"),
-  });
   return (
     <section className="flex flex-col gap-6">
       <PageTitle>Analytics</PageTitle>
       <Panel
         title="Venue and period"
-        actions={
-          <Button variant="secondary" size="sm" disabled={!input} busy={exportCsv.isPending} onClick={() => input && exportCsv.mutate(input)}>
-            Download CSV
-          </Button>
-        }
+        actions={<CsvDownload fileName="analytics.csv" fetchCsv={input && (() => queryClient.fetchQuery(trpc.qr.analyticsCsv.queryOptions(input)))} />}
       >
         <div className="grid gap-3 sm:grid-cols-3">
           <VenueSelect value={venueId} onChange={setVenueId} anyLabel={null} />
           <PeriodFields inputs={inputs} errors={fieldErrors(report.error)} />
         </div>
-        {exportCsv.isError && <Alert tone="error">{errorMessage(exportCsv.error)}</Alert>}
       </Panel>
       {venues.data?.items.length === 0 ? (
         <Alert tone="info">Add a venue first: analytics are per venue.</Alert>

@@ -25,14 +25,3 @@ export function fromLocalInput(value: string): Date | undefined {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
-
-/** Hands the browser a CSV the API produced, as a file download. */
-export function downloadCsv(csv: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  // Revoked on the next turn: revoking at once can cancel the download before it starts.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}

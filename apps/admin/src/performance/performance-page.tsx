@@ -1,11 +1,12 @@
 import type { RouterOutputs } from "@qrcoats/api";
-import { Button, errorMessage, fieldErrors, trpc } from "@qrcoats/ui";
-import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { fieldErrors, queryClient, trpc } from "@qrcoats/ui";
+import { skipToken, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearch } from "wouter";
 import { BarList } from "../components/bar-list";
 import { columnHelper, DataTable } from "../components/data-table";
-import { downloadCsv, percent } from "../components/format";
+import { CsvDownload } from "../components/csv-download";
+import { percent } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
 import { PeriodFields, recentPeriod, usePeriod, type Period } from "../components/period";
 import { VenueSelect } from "../components/venue-select";
@@ -27,11 +28,6 @@ export function PerformancePage() {
   const ready = complete(period);
   const input = ready ? { venueId: venueId || undefined, from: period.from, to: period.to } : null;
   const board = useQuery(trpc.performance.leaderboard.queryOptions(input ?? skipToken));
-  const queryClient = useQueryClient();
-  const exportCsv = useMutation({
-    mutationFn: (csvInput: NonNullable<typeof input>) => queryClient.fetchQuery(trpc.performance.leaderboardCsv.queryOptions(csvInput)),
-    onSuccess: (csv) => downloadCsv(csv, "leaderboard.csv"),
-  });
   const [columns] = useState(() =>
     column.columns([
       column.accessor("rank", { header: "#" }),
@@ -57,17 +53,12 @@ export function PerformancePage() {
       <PageTitle>Performance</PageTitle>
       <Panel
         title="Leaderboard"
-        actions={
-          <Button variant="secondary" size="sm" disabled={!input} busy={exportCsv.isPending} onClick={() => input && exportCsv.mutate(input)}>
-            Download CSV
-          </Button>
-        }
+        actions={<CsvDownload fileName="leaderboard.csv" fetchCsv={input && (() => queryClient.fetchQuery(trpc.performance.leaderboardCsv.queryOptions(input)))} />}
       >
         <div className="grid gap-3 sm:grid-cols-3">
           <VenueSelect value={venueId} onChange={setVenueId} />
           <PeriodFields inputs={inputs} errors={fieldErrors(board.error)} />
         </div>
-        {exportCsv.isError && <p className="text-sm text-red-700">{errorMessage(exportCsv.error)}</p>}
         {!ready ? (
           <p className="text-slate-700">Choose the start and end of the period.</p>
         ) : (
@@ -89,19 +80,10 @@ export function PerformancePage() {
 function EmployeePerformance({ employeeId, period }: { employeeId: string; period: Period }) {
   const input = { employeeId, ...period };
   const metrics = useQuery(trpc.performance.employee.queryOptions(input));
-  const queryClient = useQueryClient();
-  const exportCsv = useMutation({
-    mutationFn: () => queryClient.fetchQuery(trpc.performance.employeeCsv.queryOptions(input)),
-    onSuccess: (csv) => downloadCsv(csv, "employee-performance.csv"),
-  });
   return (
     <Panel
       title={metrics.data ? `${metrics.data.name} in this period` : "One employee"}
-      actions={
-        <Button variant="secondary" size="sm" busy={exportCsv.isPending} onClick={() => exportCsv.mutate()}>
-          Download CSV
-        </Button>
-      }
+      actions={<CsvDownload fileName="employee-performance.csv" fetchCsv={() => queryClient.fetchQuery(trpc.performance.employeeCsv.queryOptions(input))} />}
     >
       <QueryState query={metrics} what="their figures">
         {(data) => (
