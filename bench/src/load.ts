@@ -4,7 +4,6 @@ import superjson from "superjson";
 export type LoadResult = {
   connections: number;
   requestsPerSecond: number;
-  cyclesPerSecond: number;
   p50: number;
   p99: number;
   errors: number;
@@ -67,20 +66,19 @@ export async function runCycles(options: {
       },
     })),
   });
-  return summarize(options.connections, result, options.steps.length);
+  return summarize(options.connections, result);
 }
 
 /** A plain GET at a concurrency for a while (QR images). */
 export async function runGets(options: { url: string; headers: Record<string, string>; connections: number; seconds: number }): Promise<LoadResult> {
   const result = await autocannon({ url: options.url, headers: options.headers, connections: options.connections, duration: options.seconds });
-  return summarize(options.connections, result, 1);
+  return summarize(options.connections, result);
 }
 
-function summarize(connections: number, result: autocannon.Result, stepsPerCycle: number): LoadResult {
+function summarize(connections: number, result: autocannon.Result): LoadResult {
   return {
     connections,
     requestsPerSecond: result.requests.average,
-    cyclesPerSecond: result.requests.average / stepsPerCycle,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
