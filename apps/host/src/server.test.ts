@@ -16,6 +16,19 @@ function servicesFor(db: TestDatabase, publicUrl = "http://localhost"): ApiServi
   return { db, version: "9.9.9", config: createApiConfig({ publicUrl, jwtSecret, keys }), clock: () => new Date(), live: new LiveHub(db) };
 }
 
+/** Both apps as a build leaves them, in miniature: an index page and one hashed asset each. */
+function builtApps(root: string) {
+  for (const name of ["web", "admin"]) {
+    fs.mkdirSync(path.join(root, name, "assets"), { recursive: true });
+    fs.writeFileSync(path.join(root, name, "index.html"), `<title>${name} index</title>`);
+    fs.writeFileSync(path.join(root, name, "assets", "app-1234.js"), `console.log("${name}")`);
+  }
+  return [
+    { name: "admin", prefix: "/admin/", root: path.join(root, "admin") },
+    { name: "web", prefix: "/", root: path.join(root, "web") },
+  ];
+}
+
 describe("the HTTP host", () => {
   let db: TestDatabase;
   let server: FastifyInstance;
@@ -23,20 +36,8 @@ describe("the HTTP host", () => {
   const appsRoot = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-apps-"));
 
   beforeAll(async () => {
-    for (const name of ["web", "admin"]) {
-      fs.mkdirSync(path.join(appsRoot, name, "assets"), { recursive: true });
-      fs.writeFileSync(path.join(appsRoot, name, "index.html"), `<title>${name} index</title>`);
-      fs.writeFileSync(path.join(appsRoot, name, "assets", "app-1234.js"), `console.log("${name}")`);
-    }
     db = await createTestDatabase();
-    server = await buildServer({
-      services: servicesFor(db),
-      logger: pino({ level: "silent" }),
-      apps: [
-        { name: "admin", prefix: "/admin/", root: path.join(appsRoot, "admin") },
-        { name: "web", prefix: "/", root: path.join(appsRoot, "web") },
-      ],
-    });
+    server = await buildServer({ services: servicesFor(db), logger: pino({ level: "silent" }), apps: builtApps(appsRoot) });
     base = await server.listen({ host: "127.0.0.1", port: 0 });
   });
   afterAll(async () => {
@@ -135,25 +136,14 @@ describe("security headers", () => {
   const appsRoot = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-apps-"));
 
   beforeAll(async () => {
-    for (const name of ["web", "admin"]) {
-      fs.mkdirSync(path.join(appsRoot, name), { recursive: true });
-      fs.writeFileSync(path.join(appsRoot, name, "index.html"), `<title>${name}</title>`);
-    }
     db = await createTestDatabase();
-    server = await buildServer({
-      services: servicesFor(db),
-      logger: pino({ level: "silent" }),
-      apps: [
-        { name: "admin", prefix: "/admin/", root: path.join(appsRoot, "admin") },
-        { name: "web", prefix: "/", root: path.join(appsRoot, "web") },
-      ],
-      trustProxy: "127.0.0.1",
-    });
+    server = await buildServer({ services: servicesFor(db), logger: pino({ level: "silent" }), apps: builtApps(appsRoot), trustProxy: "127.0.0.1" });
     base = await server.listen({ host: "127.0.0.1", port: 0 });
   });
   afterAll(async () => {
     await server.close();
     await db.close();
+    fs.rmSync(appsRoot, { recursive: true, force: true });
   });
 
   it("limit pages of both apps to their own origin, forbid framing and sniffing, and send no referrer", async () => {
