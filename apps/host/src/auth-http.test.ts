@@ -15,6 +15,26 @@ type TrpcBody = {
 };
 const body = async (response: Response) => (await response.json()) as TrpcBody;
 
+/** The API alone over HTTP, with sign-in limits (per 15 minutes) small enough to reach in a test. */
+function apiServer(db: TestDatabase, signIns: { signInPerAccount: number; signInPerAddress: number }, trustProxy?: string) {
+  const { jwtSecret, ...keys } = generateKeys();
+  const window = (max: number) => ({ max, windowSeconds: 900 });
+  const config = createApiConfig(
+    { publicUrl: "http://localhost", jwtSecret, keys },
+    {
+      auth: {
+        limits: {
+          signInPerAccount: window(signIns.signInPerAccount),
+          signInPerAddress: window(signIns.signInPerAddress),
+          accountRequestsPerAddress: window(100),
+        },
+      },
+    },
+  );
+  const services = { db, version: "test", config, clock: () => new Date(), live: new LiveHub(db) };
+  return buildServer({ services, logger: pino({ level: "silent" }), apps: [], trustProxy });
+}
+
 describe("auth over HTTP", () => {
   let db: TestDatabase;
   let server: FastifyInstance;
@@ -22,17 +42,7 @@ describe("auth over HTTP", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const { jwtSecret, ...keys } = generateKeys();
-    const config = createApiConfig(
-      { publicUrl: "http://localhost", jwtSecret, keys },
-      { auth: { limits: { signInPerAccount: { max: 2, windowSeconds: 900 }, signInPerAddress: { max: 100, windowSeconds: 900 }, accountRequestsPerAddress: { max: 100, windowSeconds: 900 } } } },
-    );
-    server = await buildServer({
-      services: { db, version: "test", config, clock: () => new Date(), live: new LiveHub(db) },
-      logger: pino({ level: "silent" }),
-      apps: [],
-      trustProxy: "127.0.0.1",
-    });
+    server = await apiServer(db, { signInPerAccount: 2, signInPerAddress: 100 }, "127.0.0.1");
     base = await server.listen({ host: "127.0.0.1", port: 0 });
   });
   afterAll(async () => {
@@ -104,12 +114,7 @@ describe("forwarded headers without a trusted proxy", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const { jwtSecret, ...keys } = generateKeys();
-    const config = createApiConfig(
-      { publicUrl: "http://localhost", jwtSecret, keys },
-      { auth: { limits: { signInPerAccount: { max: 100, windowSeconds: 900 }, signInPerAddress: { max: 3, windowSeconds: 900 }, accountRequestsPerAddress: { max: 100, windowSeconds: 900 } } } },
-    );
-    server = await buildServer({ services: { db, version: "test", config, clock: () => new Date(), live: new LiveHub(db) }, logger: pino({ level: "silent" }), apps: [] });
+    server = await apiServer(db, { signInPerAccount: 100, signInPerAddress: 3 });
     base = await server.listen({ host: "127.0.0.1", port: 0 });
   });
   afterAll(async () => {
