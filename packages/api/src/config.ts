@@ -32,13 +32,29 @@ export type ApiConfig = {
       accountRequestsPerAddress: Limit;
     };
   };
+  live: LiveLimits;
+};
+
+/** How many live streams this host keeps open, and how soon a staff stream notices lost access. */
+export type LiveLimits = {
+  /**
+   * Open streams from one client address. Generous: a venue's guest Wi-Fi puts hundreds of
+   * phones behind one address, each ticket page holding a `qr.watch` stream.
+   */
+  maxStreamsPerAddress: number;
+  /** Open streams of one signed-in account: a few tabs and screens. */
+  maxStreamsPerAccount: number;
+  /** Open streams on this host in all, whoever holds them. */
+  maxStreamsPerHost: number;
+  /** How often a staff stream re-reads its caller's session, membership and venue. */
+  accessCheckIntervalMs: number;
 };
 
 export const MAX_ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 
 export function createApiConfig(
   required: { publicUrl: string; jwtSecret: Uint8Array; keys: ApiKeys },
-  overrides: { trustedOrigins?: string[]; auth?: Partial<ApiConfig["auth"]> } = {},
+  overrides: { trustedOrigins?: string[]; auth?: Partial<ApiConfig["auth"]>; live?: Partial<LiveLimits> } = {},
 ): ApiConfig {
   if (required.jwtSecret.byteLength < 32) throw new Error("The JWT secret must be at least 32 bytes");
   const { keys } = required;
@@ -65,7 +81,14 @@ export function createApiConfig(
   if (auth.accessTokenTtlSeconds > MAX_ACCESS_TOKEN_TTL_SECONDS) {
     throw new Error("Access tokens live at most 15 minutes");
   }
-  return { publicUrl: required.publicUrl.replace(/\/$/, ""), keys, trustedOrigins: overrides.trustedOrigins ?? [], auth };
+  const live: LiveLimits = {
+    maxStreamsPerAddress: 1_000,
+    maxStreamsPerAccount: 10,
+    maxStreamsPerHost: 10_000,
+    accessCheckIntervalMs: 5_000,
+    ...overrides.live,
+  };
+  return { publicUrl: required.publicUrl.replace(/\/$/, ""), keys, trustedOrigins: overrides.trustedOrigins ?? [], auth, live };
 }
 
 /** Fresh random keys: for tests, and for the embedded default's first start. */

@@ -29,7 +29,7 @@ export type TestClient = InProcessClient;
  * so cookies, bearer tokens, origins and addresses take the real path; only the HTTP
  * framing is skipped (the host's own tests cover that).
  */
-export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}) {
+export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}, liveLimits: Partial<ApiConfig["live"]> = {}) {
   const db: TestDatabase = await createTestDatabase();
   const clock = new TestClock();
   const { jwtSecret, ...keys } = generateKeys();
@@ -46,6 +46,7 @@ export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}) 
         ...overrides.limits,
       },
     },
+    live: { ...defaults.live, ...liveLimits },
   };
   const live = new LiveHub(db);
   const services: ApiServices = { db, version: "test", config, clock: clock.now, live };

@@ -108,15 +108,25 @@ const everyRequest = t.middleware(async ({ ctx, type, getRawInput, next }) => {
 /** Anyone may call it, signed in or not. */
 export const publicProcedure = t.procedure.use(everyRequest);
 
-function signedIn(principal: Context["principal"]) {
+// Exported for live streams, which ask again while they are open (live/streams.ts).
+
+export function signedIn(principal: Context["principal"]) {
   if (!principal) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   return principal;
 }
 
-function memberOf(principal: NonNullable<Context["principal"]>) {
+export function memberOf(principal: NonNullable<Context["principal"]>) {
   const membership = principal.membership;
   if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "This is for staff of an organization." });
   return { ...membership, userId: principal.userId };
+}
+
+export function adminOf(principal: NonNullable<Context["principal"]>) {
+  const member = memberOf(principal);
+  if (member.role !== "ADMIN") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin of your organization can do this." });
+  }
+  return member;
 }
 
 // Each role is one middleware over publicProcedure, not a chain of them, for the same reason
@@ -134,9 +144,5 @@ export const memberProcedure = publicProcedure.use(({ ctx, next }) => {
 /** An admin of their organization. */
 export const adminProcedure = publicProcedure.use(({ ctx, next }) => {
   const principal = signedIn(ctx.principal);
-  const member = memberOf(principal);
-  if (member.role !== "ADMIN") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin of your organization can do this." });
-  }
-  return next({ ctx: { principal, member } });
+  return next({ ctx: { principal, member: adminOf(principal) } });
 });

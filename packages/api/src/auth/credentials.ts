@@ -106,6 +106,16 @@ export function toPrincipal(session: SessionWithPrincipal, via: Principal["via"]
 }
 
 /**
+ * The caller as their session says now, as their next request would find them: null once
+ * the session is revoked or expired, or its person deactivated. Live streams ask this while
+ * they are open.
+ */
+export async function reauthenticate(services: ApiServices, principal: Principal): Promise<Principal | null> {
+  const session = await readSession(services.db.sql, { id: principal.sessionId });
+  return usableSession(session, services.clock()) ? toPrincipal(session, principal.via) : null;
+}
+
+/**
  * Who is calling: a Bearer access token (programs) wins over the session cookie (the apps).
  * Bad or dead credentials make an anonymous caller, whom protected procedures refuse.
  */

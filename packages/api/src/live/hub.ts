@@ -1,4 +1,5 @@
 import type { Database } from "@qrcoats/db";
+import { OpenStreams } from "./limits";
 
 // What the database announces (migration 20261124001500_live_notifications): ids only.
 export type LiveNotices = {
@@ -28,6 +29,8 @@ export class LiveHub {
   private readonly subscribers = new Map<LiveChannel, Set<Subscriber<never>>>();
   private readonly listening = new Map<LiveChannel, Promise<() => Promise<void>>>();
   private closed = false;
+  /** The streams this host serves, counted against its limits (see ./streams.ts). */
+  readonly streams = new OpenStreams();
 
   constructor(private readonly db: Pick<Database, "listen">) {}
 
@@ -59,6 +62,7 @@ export class LiveHub {
     set.add(subscriber as Subscriber<never>);
     const ready = this.ensureListening(channel);
     const leave = () => {
+      signal.removeEventListener("abort", leave);
       set.delete(subscriber as Subscriber<never>);
       subscriber.end();
     };
@@ -88,6 +92,13 @@ export class LiveHub {
   /** Resolves once the database is listening on the channel: catch up only after this. */
   ready(channel: LiveChannel): Promise<unknown> {
     return this.ensureListening(channel);
+  }
+
+  /** Subscribers on every channel: zero once every stream has ended. */
+  subscriberCount(): number {
+    let count = 0;
+    for (const set of this.subscribers.values()) count += set.size;
+    return count;
   }
 
   /** Ends every stream (their subscriptions finish), so the host can shut down. */

@@ -1,13 +1,14 @@
 import { tracked } from "@trpc/server";
 import type { Context } from "../context";
+import { openLiveStream, staffAccess } from "../live/streams";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
-import { candidateCode, verifyCode } from "./codes";
 import { latestVenueEventId, venueEventsAfter } from "./history";
-import { publicTicketView } from "./tickets";
+import { publicTicketView, verifiedPublicId } from "./tickets";
 
 // Live updates over server-sent events. Each stream subscribes first, then reads the
 // database, so nothing that happens in between is lost; notifications only say "something
-// changed here", and each subscriber reads what it may see.
+// changed here", and each subscriber reads what it may see. Streams are opened and closed
+// through live/streams.ts, which counts them and re-checks staff access while they run.
 
 /** Events read per round trip while catching up. */
 const BATCH = 200;
@@ -17,23 +18,29 @@ const BATCH = 200;
  * after `lastEventId` (the last event the client saw), so a dropped connection misses nothing.
  */
 export async function* liveScanFeed(ctx: Context, admin: Member, venueId: string, lastEventId: string | undefined, signal?: AbortSignal) {
-  await assertVenuesOfOrganization(ctx.prisma, admin.organizationId, [venueId]);
-  const notices = ctx.live.stream("qrcoats_scan_events", signal ?? new AbortController().signal);
-  await ctx.live.ready("qrcoats_scan_events");
-  let last = lastEventId !== undefined ? BigInt(lastEventId) : await latestVenueEventId(ctx.prisma, venueId);
-  const catchUp = async function* () {
-    for (;;) {
-      const events = await venueEventsAfter(ctx.prisma, venueId, last, BATCH);
-      for (const event of events) {
-        last = BigInt(event.id);
-        yield tracked(event.id, event);
+  const stillAllowed = (member: Member) => assertVenuesOfOrganization(ctx.prisma, member.organizationId, [venueId]);
+  await stillAllowed(admin);
+  const stream = await openLiveStream(ctx, "qrcoats_scan_events", signal, staffAccess(ctx, "ADMIN", stillAllowed));
+  try {
+    let last = lastEventId !== undefined ? BigInt(lastEventId) : await latestVenueEventId(ctx.prisma, venueId);
+    const catchUp = async function* () {
+      for (;;) {
+        const events = await venueEventsAfter(ctx.prisma, venueId, last, BATCH);
+        for (const event of events) {
+          stream.assertAllowed();
+          last = BigInt(event.id);
+          yield tracked(event.id, event);
+        }
+        if (events.length < BATCH) return;
       }
-      if (events.length < BATCH) return;
+    };
+    yield* catchUp();
+    for await (const notice of stream.notices) {
+      if (notice.venueId === venueId && BigInt(notice.id) > last) yield* catchUp();
     }
-  };
-  yield* catchUp();
-  for await (const notice of notices) {
-    if (notice.venueId === venueId && BigInt(notice.id) > last) yield* catchUp();
+    stream.assertAllowed();
+  } finally {
+    stream.close();
   }
 }
 
@@ -44,14 +51,17 @@ export async function* liveScanFeed(ctx: Context, admin: Member, venueId: string
  * in order, however quickly the next one follows.
  */
 export async function* watchTicket(ctx: Context, code: string, signal?: AbortSignal) {
-  const notices = ctx.live.stream("qrcoats_tickets", signal ?? new AbortController().signal);
-  await ctx.live.ready("qrcoats_tickets");
-  // publicTicketView refuses an invalid code before anything else happens.
-  const view = await publicTicketView(ctx, code);
-  yield view;
-  const publicId = verifyCode(ctx.config.keys.ticketSigning, candidateCode(code))!;
-  const { id: ticketId } = await ctx.prisma.ticket.findUniqueOrThrow({ where: { publicId }, select: { id: true } });
-  for await (const notice of notices) {
-    if (notice.ticketId === ticketId) yield { ...view, state: notice.state, updatedAt: new Date(notice.updatedAt) };
+  // Anyone may call this: a forged code is refused before anything is held for it.
+  const publicId = verifiedPublicId(ctx.config, code);
+  const stream = await openLiveStream(ctx, "qrcoats_tickets", signal);
+  try {
+    const view = await publicTicketView(ctx, code);
+    yield view;
+    const { id: ticketId } = await ctx.prisma.ticket.findUniqueOrThrow({ where: { publicId }, select: { id: true } });
+    for await (const notice of stream.notices) {
+      if (notice.ticketId === ticketId) yield { ...view, state: notice.state, updatedAt: new Date(notice.updatedAt) };
+    }
+  } finally {
+    stream.close();
   }
 }

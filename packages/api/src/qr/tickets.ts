@@ -190,10 +190,19 @@ export async function myTickets(
 const publicViewSelect = { number: true, state: true, updatedAt: true, venue: { select: { name: true } } } satisfies Prisma.TicketSelect;
 
 /** The ticket a scanned code names; codes that do not verify never reach the database. */
+/** The public id a scanned code carries; a code that does not verify is NOT_FOUND, checked without the database. */
+export function verifiedPublicId(config: ApiConfig, scanned: string): string {
+  const publicId = verifyCode(config.keys.ticketSigning, candidateCode(scanned));
+  if (!publicId) throw notATicket();
+  return publicId;
+}
+
+const notATicket = () => new TRPCError({ code: "NOT_FOUND", message: "This is not a valid QRcoats ticket." });
+
 async function ticketByCode(services: Services, scanned: string) {
-  const publicId = verifyCode(services.config.keys.ticketSigning, candidateCode(scanned));
-  const ticket = publicId ? await services.prisma.ticket.findUnique({ where: { publicId }, select: publicViewSelect }) : null;
-  if (!publicId || !ticket) throw new TRPCError({ code: "NOT_FOUND", message: "This is not a valid QRcoats ticket." });
+  const publicId = verifiedPublicId(services.config, scanned);
+  const ticket = await services.prisma.ticket.findUnique({ where: { publicId }, select: publicViewSelect });
+  if (!ticket) throw notATicket();
   return { publicId, ticket };
 }
 

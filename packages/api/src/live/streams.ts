@@ -1,0 +1,84 @@
+import { reauthenticate } from "../auth/credentials";
+import type { Context } from "../context";
+import { adminOf, memberOf, signedIn } from "../trpc";
+import type { Member } from "../venue/access";
+import type { LiveChannel, LiveNotices } from "./hub";
+
+/** Throws the refusal a new request would get, once the stream's caller has lost access. */
+export type AccessCheck = () => Promise<void>;
+
+export type LiveStream<C extends LiveChannel> = {
+  /** The channel's notices until the client leaves, access is lost, or the hub closes. */
+  notices: AsyncIterableIterator<LiveNotices[C]>;
+  /** Throws the refusal once access is lost: call it before each yield, and after the loop. */
+  assertAllowed(): void;
+  /** Unsubscribes and gives the stream's place back; call it in a finally. */
+  close(): void;
+};
+
+/**
+ * One live stream of a procedure: counted against the host's limits (TOO_MANY_REQUESTS
+ * beyond them), subscribed to its channel, and, for staff, re-checked every
+ * `accessCheckIntervalMs`, so a session signed out, a person deactivated, demoted or taken
+ * off the venue stops receiving within seconds rather than at the stream's 10-minute end.
+ * Open it only after the caller's input and access are checked, and close it in a finally.
+ */
+export async function openLiveStream<C extends LiveChannel>(
+  ctx: Context,
+  channel: C,
+  requestSignal: AbortSignal | undefined,
+  checkAccess?: AccessCheck,
+): Promise<LiveStream<C>> {
+  const release = ctx.live.streams.admit(ctx.config.live, {
+    address: ctx.request?.clientAddress ?? "in-process",
+    userId: ctx.principal?.userId ?? null,
+  });
+  const ending = new AbortController();
+  const end = () => ending.abort();
+  requestSignal?.addEventListener("abort", end, { once: true });
+  if (requestSignal?.aborted) end();
+  const notices = ctx.live.stream(channel, ending.signal);
+  let refusal: unknown = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const recheck = async () => {
+    try {
+      await checkAccess!();
+    } catch (error) {
+      refusal = error;
+      end();
+    }
+    if (!ending.signal.aborted) timer = setTimeout(recheck, ctx.config.live.accessCheckIntervalMs);
+  };
+  const stream: LiveStream<C> = {
+    notices,
+    assertAllowed() {
+      if (refusal !== null) throw refusal;
+    },
+    close() {
+      clearTimeout(timer);
+      requestSignal?.removeEventListener("abort", end);
+      end();
+      release();
+    },
+  };
+  if (checkAccess) timer = setTimeout(recheck, ctx.config.live.accessCheckIntervalMs);
+  try {
+    await ctx.live.ready(channel);
+  } catch (error) {
+    stream.close();
+    throw error;
+  }
+  return stream;
+}
+
+/**
+ * A staff stream's access check: the caller's session, membership and role as their next
+ * request would find them, then the stream's own venue check with that membership.
+ */
+export function staffAccess(ctx: Context, role: "ADMIN" | "MEMBER", venueCheck: (member: Member) => Promise<void>): AccessCheck {
+  const principal = signedIn(ctx.principal);
+  return async () => {
+    const now = signedIn(await reauthenticate(ctx, principal));
+    await venueCheck(role === "ADMIN" ? adminOf(now) : memberOf(now));
+  };
+}
