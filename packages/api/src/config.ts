@@ -17,6 +17,12 @@ export type ApiConfig = {
   keys: ApiKeys;
   /** Origins besides the host's own that may send cookie-authenticated mutations. */
   trustedOrigins: string[];
+  /**
+   * Invitation emails (first sends and resends) carry a name and an organization that an
+   * admin chose: counted per organization, and per recipient across all organizations, so
+   * that no one can be flooded with them.
+   */
+  invitationLimits: { perOrganization: Limit; perRecipient: Limit };
   auth: {
     /** HS256 key for access tokens: at least 32 random bytes. */
     jwtSecret: Uint8Array;
@@ -54,7 +60,12 @@ export const MAX_ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 
 export function createApiConfig(
   required: { publicUrl: string; jwtSecret: Uint8Array; keys: ApiKeys },
-  overrides: { trustedOrigins?: string[]; auth?: Partial<ApiConfig["auth"]>; live?: Partial<LiveLimits> } = {},
+  overrides: {
+    trustedOrigins?: string[];
+    auth?: Partial<ApiConfig["auth"]>;
+    live?: Partial<LiveLimits>;
+    invitationLimits?: Partial<ApiConfig["invitationLimits"]>;
+  } = {},
 ): ApiConfig {
   if (required.jwtSecret.byteLength < 32) throw new Error("The JWT secret must be at least 32 bytes");
   const { keys } = required;
@@ -88,7 +99,12 @@ export function createApiConfig(
     accessCheckIntervalMs: 5_000,
     ...overrides.live,
   };
-  return { publicUrl: required.publicUrl.replace(/\/$/, ""), keys, trustedOrigins: overrides.trustedOrigins ?? [], auth, live };
+  const invitationLimits: ApiConfig["invitationLimits"] = {
+    perOrganization: { max: 50, windowSeconds: 60 * 60 },
+    perRecipient: { max: 3, windowSeconds: 24 * 60 * 60 },
+    ...overrides.invitationLimits,
+  };
+  return { publicUrl: required.publicUrl.replace(/\/$/, ""), keys, trustedOrigins: overrides.trustedOrigins ?? [], auth, live, invitationLimits };
 }
 
 /** Fresh random keys: for tests, and for the embedded default's first start. */

@@ -6,7 +6,9 @@ import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
 // The audit log as an organization's admins read it. Events are written by the auth and
 // employee domains (auth/audit.ts); an event belongs to an organization when it was stamped
 // with it, or, unstamped, when it is about one of its members: their own sign-ins before an
-// organization was known, and refused sign-ins typed with a member's email address.
+// organization was known, and refused sign-ins typed with a member's email address. Someone
+// invited is no member: their membership is joined to their account only when they accept,
+// so until then nothing of that account's history is the organization's to read.
 
 export type AuditLogQuery = {
   type?: AuditEventType;

@@ -52,7 +52,7 @@ describe("procedure builders: credentials, roles, tenants", () => {
         userId: employee.me.user.id,
         organizationId: admin.organization.id,
         role: "EMPLOYEE",
-        employee: { create: { organizationId: admin.organization.id } },
+        employee: { create: { organizationId: admin.organization.id, name: employee.me.user.name, email: employee.me.user.email } },
       },
     });
     const caller = await probeAs(employee.cookies);

@@ -17,7 +17,12 @@ export const uniqueEmail = (label: string) => `${label}-${++serial}-${Date.now()
 async function member(t: TestApi, organizationId: string, role: Role, venueIds: string[], label: string) {
   const person = await t.signUp({ email: uniqueEmail(label) });
   const membership = await t.db.prisma.membership.create({
-    data: { userId: person.me.user.id, organizationId, role, employee: { create: { organizationId } } },
+    data: {
+      userId: person.me.user.id,
+      organizationId,
+      role,
+      employee: { create: { organizationId, name: person.me.user.name, email: person.me.user.email } },
+    },
     select: { employee: { select: { id: true } } },
   });
   const employeeId = membership.employee!.id;

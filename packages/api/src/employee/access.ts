@@ -17,7 +17,10 @@ export async function assertEmployeeOfOrganization(db: Db, organizationId: strin
     select: {
       id: true,
       organizationId: true,
-      membership: { select: { id: true, role: true, status: true, user: { select: { id: true, name: true, email: true } } } },
+      name: true,
+      email: true,
+      /** userId is null until the person accepts their invitation. */
+      membership: { select: { id: true, role: true, status: true, userId: true } },
     },
   });
   if (!employee) throw new TRPCError({ code: "NOT_FOUND", message: "No such employee." });

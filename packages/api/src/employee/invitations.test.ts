@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("employee.create invites a person", () => {
-  it("creates account, membership, staff record and venues at once, and emails a single-use link", async () => {
+  it("creates membership, staff record and venues at once, and emails a single-use link; no account until accepted", async () => {
     const { employee, invitation } = await admin.api.employee.create({
       email: " Mia@Example.com ",
       name: "Mia Wong",
@@ -27,7 +27,7 @@ describe("employee.create invites a person", () => {
     });
     expect(employee).toEqual({
       id: expect.any(String),
-      userId: expect.any(String),
+      userId: null,
       name: "Mia Wong",
       email: "mia@example.com",
       role: "EMPLOYEE",
@@ -45,16 +45,16 @@ describe("employee.create invites a person", () => {
     expect(message).toMatchObject({ channel: "email", template: "employee-invitation", subject: "You are invited to join Club Aurora on QRcoats" });
     const token = message!.body.match(new RegExp(`${TEST_ORIGIN}/accept-invitation\\?token=([a-z2-7]{32})\\n`))![1]!;
 
-    // The database keeps only the token's hash, and the person has no password yet.
-    const [stored] = await t.db.sql.query<{ token_hash: string; password_hash: string | null; role: string }>(
-      `SELECT i.token_hash, u.password_hash, m.role FROM employees.invitations i
+    // The database keeps only the token's hash, and the membership belongs to no account yet.
+    const [stored] = await t.db.sql.query<{ token_hash: string; user_id: string | null; role: string }>(
+      `SELECT i.token_hash, m.user_id, m.role FROM employees.invitations i
          JOIN employees.employees e ON e.id = i.employee_id
          JOIN auth.memberships m ON m.id = e.membership_id
-         JOIN auth.users u ON u.id = m.user_id
         WHERE e.id = $1`,
       [employee.id],
     );
-    expect(stored).toEqual({ token_hash: hashSecretToken(token), password_hash: null, role: "EMPLOYEE" });
+    expect(stored).toEqual({ token_hash: hashSecretToken(token), user_id: null, role: "EMPLOYEE" });
+    expect(await t.db.prisma.user.count({ where: { email: "mia@example.com" } })).toBe(0);
     expect(JSON.stringify(await t.db.sql.query(`SELECT * FROM employees.invitations`))).not.toContain(token);
 
     expect(await t.client().api.employee.invitation({ token })).toEqual({
@@ -75,7 +75,7 @@ describe("employee.create invites a person", () => {
     const browser = t.client();
     const me = await browser.api.employee.acceptInvitation({ token, password: NEW_PASSWORD });
     expect(me).toEqual({
-      user: { id: employee.userId, email: "noah@example.com", name: "Noah" },
+      user: { id: expect.any(String), email: "noah@example.com", name: "Noah" },
       membership: { role: "EMPLOYEE", organization: { id: admin.organization.id, name: "Club Aurora" } },
     });
     expect(browser.cookies.get("qrcoats_session")).toMatch(/^[a-z2-7]{32}$/);
@@ -88,7 +88,7 @@ describe("employee.create invites a person", () => {
     expect(again).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { token: [expect.stringMatching(/not valid|already been used/)] } });
     expect((await refusal(t.client().api.employee.invitation({ token }))).code).toBe("NOT_FOUND");
     expect(await t.client().api.auth.login({ email: "noah@example.com", password: NEW_PASSWORD })).toEqual(me);
-    expect((await admin.api.employee.get({ employeeId: employee.id })).status).toBe("ACTIVE");
+    expect(await admin.api.employee.get({ employeeId: employee.id })).toMatchObject({ status: "ACTIVE", userId: me.user.id });
   });
 
   it("racing accepts of one link: exactly one sets the password", async () => {
@@ -174,7 +174,8 @@ describe("who can be invited", () => {
   it("a guest keeps their account and name, and is no member until they accept", async () => {
     const guest = await t.signUp({ email: "guest@example.com", name: "Gus Guest" });
     const { employee } = await admin.api.employee.create({ email: "guest@example.com", name: "Typed By Admin", venueIds: [] });
-    expect(employee).toMatchObject({ userId: guest.me.user.id, name: "Gus Guest", status: "INVITED" });
+    // The admin sees only what they typed until the guest accepts.
+    expect(employee).toMatchObject({ userId: null, name: "Typed By Admin", status: "INVITED" });
     // An admin cannot make anyone staff without them: the guest is still only a guest.
     expect((await guest.api.auth.me()).membership).toBeNull();
     expect((await refusal(guest.api.employee.me())).code).toBe("FORBIDDEN");
@@ -182,26 +183,31 @@ describe("who can be invited", () => {
     expect((await t.client().api.employee.acceptInvitation({ token, password: NEW_PASSWORD })).membership?.role).toBe("EMPLOYEE");
     // The password changed: the guest's old session is gone.
     expect((await refusal(guest.api.auth.me())).code).toBe("UNAUTHORIZED");
+    expect(await admin.api.employee.get({ employeeId: employee.id })).toMatchObject({ userId: guest.me.user.id, name: "Gus Guest", status: "ACTIVE" });
   });
 
-  it("an invited guest who starts their own organization declines the invitation", async () => {
+  it("an invited guest may start their own organization; the invitation then refuses them and stays", async () => {
     const guest = await t.signUp({ email: "owner-to-be@example.com", name: "Olga Owner" });
     const { employee } = await admin.api.employee.create({ email: "owner-to-be@example.com", name: "Olga", venueIds: [] });
     const token = await invitationTokenFor(t, "owner-to-be@example.com");
     const { organization } = await guest.api.org.create({ name: "Olga's Bar" });
     expect((await guest.api.auth.me()).membership).toEqual({ role: "ADMIN", organization: { id: organization.id, name: "Olga's Bar" } });
-    expect((await refusal(admin.api.employee.get({ employeeId: employee.id }))).code).toBe("NOT_FOUND");
-    expect((await refusal(t.client().api.employee.acceptInvitation({ token, password: NEW_PASSWORD }))).code).toBe("BAD_REQUEST");
+    expect((await admin.api.employee.get({ employeeId: employee.id })).status).toBe("INVITED");
+    expect(await refusal(t.client().api.employee.acceptInvitation({ token, password: NEW_PASSWORD }))).toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("already belongs to an organization"),
+    });
   });
 
-  it("someone already in any organization cannot be invited", async () => {
+  it("an address already on this organization's staff list cannot be invited again; a member elsewhere can", async () => {
     await founder(t, "Rival Club", "rival@example.com");
-    for (const email of ["rival@example.com", "owner@aurora.example", "mia@example.com"]) {
+    for (const email of ["owner@aurora.example", "mia@example.com"]) {
       expect(await refusal(admin.api.employee.create({ email, name: "Again", venueIds: [] }))).toMatchObject({
         code: "CONFLICT",
-        message: "This email address already belongs to a member of an organization.",
+        message: "This email address is already on your organization's staff list.",
       });
     }
+    expect((await admin.api.employee.create({ email: "rival@example.com", name: "Rival", venueIds: [] })).employee).toMatchObject({ userId: null, status: "INVITED" });
   });
 
   it("two invitations of one email at once: one wins, the other is a CONFLICT", async () => {
@@ -209,8 +215,12 @@ describe("who can be invited", () => {
       [1, 2, 3].map(() => admin.api.employee.create({ email: "twice@example.com", name: "Twice", venueIds: [] })),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    for (const result of results) if (result.status === "rejected") expect(result.reason).toMatchObject({ code: "CONFLICT" });
-    const [{ n }] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM auth.users WHERE email = 'twice@example.com'`)) as [{ n: number }];
+    for (const result of results) {
+      if (result.status === "rejected") {
+        expect(result.reason).toMatchObject({ code: "CONFLICT", message: "This email address is already on your organization's staff list." });
+      }
+    }
+    const [{ n }] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM employees.employees WHERE email = 'twice@example.com'`)) as [{ n: number }];
     expect(n).toBe(1);
   });
 
@@ -234,7 +244,7 @@ describe("who can be invited", () => {
       (await refusal(admin.api.employee.create({ email: "x@example.com", name: "X", venueIds: ["00000000-0000-4000-8000-000000000000"] }))).code,
     ).toBe("NOT_FOUND");
     // Nothing was left behind by the refused invitations.
-    const [{ n }] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM auth.users WHERE email = 'x@example.com'`)) as [{ n: number }];
+    const [{ n }] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM employees.employees WHERE email = 'x@example.com'`)) as [{ n: number }];
     expect(n).toBe(0);
   });
 

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { accountSelect, assertStrongPassword, toMe, type Me } from "../auth/accounts";
 import { audit } from "../auth/audit";
 import { hashPassword } from "../auth/passwords";
+import { enforce } from "../auth/rate-limit";
 import { revokeSessions, startBrowserSession } from "../auth/sessions";
 import type { Context } from "../context";
 import { fieldError, isUniqueViolation } from "../lib/errors";
@@ -12,11 +13,12 @@ import { assertVenuesOfOrganization } from "../venue/access";
 import { assertEmployeeOfOrganization, type Actor } from "./access";
 import { readEmployee, sealPhone, type EmployeeRecord } from "./records";
 
-// An admin invites a person by email: their account, membership and staff record exist at
-// once (so tasks and venues can be set up before they arrive), and a single-use link lets
-// them choose a password. The membership stays INVITED, with no access at all, until they
-// accept: an admin cannot make anyone staff without them. The link's token lives only in
-// the email; we keep its hash.
+// An admin invites a person by email. The staff record exists at once (so tasks and venues
+// can be set up before they arrive), with a membership that holds the role but belongs to
+// no account: until the person accepts, the invitation is only what the admin typed (an
+// address, a name to know them by), and the inviter can neither see nor change anything of
+// an account that address may have. The emailed single-use link creates or joins the
+// account; the link's token lives only in the email, and we keep its hash.
 
 export const INVITATION_TTL_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -30,13 +32,37 @@ export type InviteInput = {
   venueIds: string[];
 };
 
-const ALREADY_A_MEMBER = "This email address already belongs to a member of an organization.";
+const ALREADY_ON_STAFF = "This email address is already on your organization's staff list.";
+const ALREADY_A_MEMBER =
+  "Your account already belongs to an organization, and an account works for one organization only. Ask for the invitation to be sent to another address.";
 
+/**
+ * Counts an invitation email before it is sent. Per recipient the count spans every
+ * organization, so that no one can be flooded with invitations however many they start.
+ */
+async function limitInvitations(ctx: Context, organizationId: string, email: string): Promise<void> {
+  const limits = ctx.config.invitationLimits;
+  await enforce(
+    ctx.prisma,
+    "Too many invitations sent.",
+    [
+      { key: `invitations:organization:${organizationId}`, limit: limits.perOrganization },
+      { key: `invitations:recipient:${email}`, limit: limits.perRecipient },
+    ],
+    ctx.clock(),
+  );
+}
+
+/**
+ * The answer is the same whether or not the address has an account, here or anywhere: the
+ * only refusal about the address is that this organization already lists it.
+ */
 export async function inviteEmployee(
   ctx: Context,
   admin: Actor,
   input: InviteInput,
 ): Promise<{ employee: EmployeeRecord; invitation: { expiresAt: Date } }> {
+  await limitInvitations(ctx, admin.organizationId, input.email);
   const now = ctx.clock();
   const token = generateSecretToken();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * DAY_MS);
@@ -44,21 +70,16 @@ export async function inviteEmployee(
   try {
     employeeId = await ctx.prisma.$transaction(async (tx) => {
       await assertVenuesOfOrganization(tx, admin.organizationId, input.venueIds);
-      const existing = await tx.user.findUnique({
-        where: { email: input.email },
-        select: { id: true, name: true, membership: { select: { id: true } } },
-      });
-      if (existing?.membership) throw new TRPCError({ code: "CONFLICT", message: ALREADY_A_MEMBER });
-      // A guest keeps their account, their tickets and the name they chose.
-      const user = existing ?? (await tx.user.create({ data: { email: input.email, name: input.name, createdAt: now }, select: { id: true, name: true } }));
       const membership = await tx.membership.create({
-        data: { userId: user.id, organizationId: admin.organizationId, role: input.role, status: "INVITED", createdAt: now },
+        data: { organizationId: admin.organizationId, role: input.role, status: "INVITED", createdAt: now },
         select: { id: true, organization: { select: { name: true } } },
       });
       const employee = await tx.employee.create({
         data: {
           membershipId: membership.id,
           organizationId: admin.organizationId,
+          name: input.name,
+          email: input.email,
           position: input.position ?? null,
           ...sealPhone(ctx.config.keys, input.phone ?? null),
           createdAt: now,
@@ -69,7 +90,7 @@ export async function inviteEmployee(
       await tx.invitation.create({
         data: { employeeId: employee.id, tokenHash: hashSecretToken(token), expiresAt, invitedById: admin.employeeId, createdAt: now },
       });
-      await sendInvitation(ctx, tx, { email: input.email, name: user.name, organizationName: membership.organization.name, token, expiresAt }, now);
+      await sendInvitation(ctx, tx, { email: input.email, name: input.name, organizationName: membership.organization.name, token, expiresAt }, now);
       await audit(
         tx,
         { type: "EMPLOYEE_INVITED", userId: admin.userId, organizationId: admin.organizationId, email: input.email, detail: { employeeId: employee.id, role: input.role } },
@@ -79,8 +100,9 @@ export async function inviteEmployee(
       return employee.id;
     });
   } catch (error) {
-    // Two invitations of one email at once: the unique email or membership decides.
-    if (isUniqueViolation(error)) throw new TRPCError({ code: "CONFLICT", message: ALREADY_A_MEMBER, cause: error });
+    // The staff list's unique address decides, also between two invitations at once. No
+    // cause: the safety net in trpc.ts would put its generic message in place of this one.
+    if (isUniqueViolation(error)) throw new TRPCError({ code: "CONFLICT", message: ALREADY_ON_STAFF });
     throw error;
   }
   return { employee: await readEmployee(ctx.prisma, ctx.config.keys, admin, employeeId), invitation: { expiresAt } };
@@ -112,8 +134,11 @@ const invitationSelect = {
   acceptedAt: true,
   employee: {
     select: {
+      id: true,
+      name: true,
+      email: true,
       organization: { select: { name: true } },
-      membership: { select: { status: true, user: { select: { id: true, email: true, name: true } } } },
+      membership: { select: { id: true, status: true, userId: true } },
     },
   },
 } satisfies Prisma.InvitationSelect;
@@ -128,7 +153,8 @@ function expiredMessage(invitation: InvitationRow) {
 
 /** Why a link cannot be used now, or null when it can. */
 function unusable(invitation: InvitationRow | null, now: Date): { expired: boolean; message: string } | null {
-  if (!invitation || invitation.acceptedAt || invitation.employee.membership.status !== "INVITED") {
+  const { membership } = invitation?.employee ?? {};
+  if (!invitation || invitation.acceptedAt || membership?.status !== "INVITED" || membership.userId !== null) {
     return { expired: false, message: UNUSABLE_INVITATION };
   }
   if (invitation.expiresAt <= now) return { expired: true, message: expiredMessage(invitation) };
@@ -139,64 +165,83 @@ function findInvitation(ctx: Context, token: string) {
   return ctx.prisma.invitation.findUnique({ where: { tokenHash: hashSecretToken(token) }, select: invitationSelect });
 }
 
-/** What the accept page shows before the person chooses a password. */
+/** What the accept page shows before the person chooses a password: what the admin typed. */
 export async function describeInvitation(ctx: Context, token: string) {
   const invitation = await findInvitation(ctx, token);
   const problem = unusable(invitation, ctx.clock());
   if (problem?.expired) throw fieldError("token", problem.message);
   if (problem || !invitation) throw new TRPCError({ code: "NOT_FOUND", message: UNUSABLE_INVITATION });
-  const { user } = invitation.employee.membership;
-  return {
-    email: user.email,
-    name: user.name,
-    organizationName: invitation.employee.organization.name,
-    expiresAt: invitation.expiresAt,
-  };
+  const { email, name, organization } = invitation.employee;
+  return { email, name, organizationName: organization.name, expiresAt: invitation.expiresAt };
 }
 
-/** Sets the invited person's password and signs them in; each link works once. */
+/**
+ * Sets the password of the invited address's account (made now if there is none), joins it
+ * to the organization and signs the person in; each link works once. The link proves the
+ * address as a reset link would. An account is a member of one organization only: someone
+ * who already is one is refused, and every other invitation of theirs stays as it was.
+ */
 export async function acceptInvitation(ctx: Context, input: { token: string; password: string }): Promise<Me> {
   const now = ctx.clock();
   const invitation = await findInvitation(ctx, input.token);
   const problem = unusable(invitation, now);
   if (problem || !invitation) throw fieldError("token", problem?.message ?? UNUSABLE_INVITATION);
-  const { user } = invitation.employee.membership;
-  assertStrongPassword("password", input.password, [user.email, user.name]);
-  const passwordHash = await hashPassword(input.password);
-  const account = await ctx.prisma.$transaction(async (tx) => {
-    // Taking the invitation is the race's arbiter: of two uses at once, one finds it taken.
-    const taken = await tx.invitation.updateMany({
-      where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: now }, employee: { membership: { status: "INVITED" } } },
-      data: { acceptedAt: now },
-    });
-    if (taken.count === 0) throw fieldError("token", UNUSABLE_INVITATION);
-    await tx.membership.updateMany({ where: { userId: user.id, status: "INVITED" }, data: { status: "ACTIVE" } });
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
-    // A guest who had an account gets a new password: whoever held the old one is out.
-    await revokeSessions(tx, { userId: user.id }, "invitation accepted", now);
-    await startBrowserSession(tx, user.id, ctx.request, ctx.config, now);
-    const account = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: accountSelect });
-    await audit(
-      tx,
-      { type: "INVITATION_ACCEPTED", userId: user.id, organizationId: account.membership?.organization.id, email: user.email },
-      ctx.request,
-      now,
-    );
-    return account;
+  const { employee } = invitation;
+  const existing = await ctx.prisma.user.findUnique({
+    where: { email: employee.email },
+    select: { name: true, membership: { select: { id: true } } },
   });
-  return toMe(account);
+  if (existing?.membership) throw new TRPCError({ code: "CONFLICT", message: ALREADY_A_MEMBER });
+  assertStrongPassword("password", input.password, [employee.email, existing?.name ?? employee.name]);
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const account = await ctx.prisma.$transaction(async (tx) => {
+      // Taking the invitation is the race's arbiter: of two uses at once, one finds it taken.
+      const taken = await tx.invitation.updateMany({
+        where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: now }, employee: { membership: { status: "INVITED", userId: null } } },
+        data: { acceptedAt: now },
+      });
+      if (taken.count === 0) throw fieldError("token", UNUSABLE_INVITATION);
+      const user = await tx.user.upsert({
+        where: { email: employee.email },
+        create: { email: employee.email, name: employee.name, passwordHash, createdAt: now },
+        update: { passwordHash },
+        select: { id: true, name: true },
+      });
+      // memberships.user_id is unique: joining a second organization at once fails here.
+      await tx.membership.update({ where: { id: employee.membership.id }, data: { userId: user.id, status: "ACTIVE" } });
+      // From now on the organization knows them by the name they chose for themselves.
+      await tx.employee.update({ where: { id: employee.id }, data: { name: user.name, updatedAt: now } });
+      // A guest who had an account gets a new password: whoever held the old one is out.
+      await revokeSessions(tx, { userId: user.id }, "invitation accepted", now);
+      await startBrowserSession(tx, user.id, ctx.request, ctx.config, now);
+      const account = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: accountSelect });
+      await audit(
+        tx,
+        { type: "INVITATION_ACCEPTED", userId: user.id, organizationId: account.membership?.organization.id, email: employee.email },
+        ctx.request,
+        now,
+      );
+      return account;
+    });
+    return toMe(account);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new TRPCError({ code: "CONFLICT", message: ALREADY_A_MEMBER });
+    throw error;
+  }
 }
 
 /** A new link for someone who has not joined yet; every earlier link stops working. */
 export async function resendInvitation(ctx: Context, admin: Actor, employeeId: string): Promise<{ expiresAt: Date }> {
   const employee = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
-  const { user, status } = employee.membership;
-  if (status === "DEACTIVATED") {
-    throw new TRPCError({ code: "CONFLICT", message: `${user.name} is deactivated. Reactivate them first.` });
+  const { name, email, membership } = employee;
+  if (membership.status === "DEACTIVATED") {
+    throw new TRPCError({ code: "CONFLICT", message: `${name} is deactivated. Reactivate them first.` });
   }
-  if (status === "ACTIVE") {
-    throw new TRPCError({ code: "CONFLICT", message: `${user.name} has already joined; there is no invitation to send.` });
+  if (membership.userId !== null) {
+    throw new TRPCError({ code: "CONFLICT", message: `${name} has already joined; there is no invitation to send.` });
   }
+  await limitInvitations(ctx, admin.organizationId, email);
   const now = ctx.clock();
   const token = generateSecretToken();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * DAY_MS);
@@ -206,32 +251,13 @@ export async function resendInvitation(ctx: Context, admin: Actor, employeeId: s
       data: { employeeId, tokenHash: hashSecretToken(token), expiresAt, invitedById: admin.employeeId, createdAt: now },
     });
     const organization = await tx.organization.findUniqueOrThrow({ where: { id: admin.organizationId }, select: { name: true } });
-    await sendInvitation(ctx, tx, { email: user.email, name: user.name, organizationName: organization.name, token, expiresAt }, now);
+    await sendInvitation(ctx, tx, { email, name, organizationName: organization.name, token, expiresAt }, now);
     await audit(
       tx,
-      { type: "INVITATION_RESENT", userId: admin.userId, organizationId: admin.organizationId, email: user.email, detail: { employeeId } },
+      { type: "INVITATION_RESENT", userId: admin.userId, organizationId: admin.organizationId, email, detail: { employeeId } },
       ctx.request,
       now,
     );
   });
   return { expiresAt };
-}
-
-/**
- * Someone invited by an organization starts one of their own instead: the pending
- * invitation is declined (its staff record removed) so that they can, and so that nobody
- * can stop a person from running their own venue by inviting them.
- */
-export async function declinePendingInvitation(tx: Prisma.TransactionClient, ctx: Context, userId: string, now: Date): Promise<void> {
-  const pending = await tx.membership.findFirst({
-    where: { userId, status: "INVITED" },
-    select: { id: true, organizationId: true, employee: { select: { id: true } } },
-  });
-  if (!pending) return;
-  const employeeId = pending.employee!.id;
-  await tx.invitation.deleteMany({ where: { employeeId } });
-  await tx.task.updateMany({ where: { assigneeId: employeeId }, data: { assigneeId: null } });
-  await tx.employee.delete({ where: { id: employeeId } });
-  await tx.membership.delete({ where: { id: pending.id } });
-  await audit(tx, { type: "INVITATION_DECLINED", userId, organizationId: pending.organizationId, detail: { employeeId } }, ctx.request, now);
 }

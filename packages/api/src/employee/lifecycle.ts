@@ -24,22 +24,21 @@ export async function updateEmployee(ctx: Context, admin: Actor, employeeId: str
   await ctx.prisma.$transaction(async (tx) => {
     if (changes.role === "EMPLOYEE" && target.membership.role === "ADMIN" && target.membership.status === "ACTIVE") {
       await lockOrganization(tx, admin.organizationId);
-      await assertAnotherActiveAdmin(tx, admin.organizationId, employeeId, target.membership.user.name);
+      await assertAnotherActiveAdmin(tx, admin.organizationId, employeeId, target.name);
     }
     if (changes.venueIds) {
       await assertVenuesOfOrganization(tx, admin.organizationId, changes.venueIds);
       await tx.employeeVenue.deleteMany({ where: { employeeId } });
       await tx.employeeVenue.createMany({ data: [...new Set(changes.venueIds)].map((venueId) => ({ employeeId, venueId })) });
     }
-    if (changes.name !== undefined) {
-      await tx.user.update({ where: { id: target.membership.user.id }, data: { name: changes.name } });
-    }
     if (changes.role !== undefined) {
       await tx.membership.update({ where: { id: target.membership.id }, data: { role: changes.role } });
     }
     await tx.employee.update({
       where: { id: employeeId },
+      // The name is the organization's, on its staff record; the person's account keeps its own.
       data: {
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
         ...(changes.position !== undefined ? { position: changes.position } : {}),
         ...(changes.phone !== undefined ? sealPhone(ctx.config.keys, changes.phone) : {}),
         updatedAt: now,
@@ -64,10 +63,12 @@ export async function updateEmployee(ctx: Context, admin: Actor, employeeId: str
 /**
  * Ends someone's access at once and for good: every session is revoked (their cookie and
  * their tokens fail on the next request), and an open shift is closed. Their records stay.
+ * Someone who has not accepted has no access here to end: their invitation is withdrawn,
+ * and whatever account their address has is left alone.
  */
 export async function deactivateEmployee(ctx: Context, admin: Actor, employeeId: string): Promise<EmployeeRecord> {
   const target = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
-  const { name } = target.membership.user;
+  const { name } = target;
   if (employeeId === admin.employeeId) {
     throw new TRPCError({ code: "CONFLICT", message: "You cannot deactivate yourself. Ask another admin." });
   }
@@ -80,7 +81,8 @@ export async function deactivateEmployee(ctx: Context, admin: Actor, employeeId:
       data: { status: "DEACTIVATED", deactivatedAt: now },
     });
     if (changed.count === 0) throw new TRPCError({ code: "CONFLICT", message: `${name} is already deactivated.` });
-    const sessionsEnded = await revokeSessions(tx, { userId: target.membership.user.id }, "deactivated", now);
+    const { userId } = target.membership;
+    const sessionsEnded = userId === null ? 0 : await revokeSessions(tx, { userId }, "deactivated", now);
     // Not clocked out by them: marked like the job's closings, so reports can tell.
     await tx.shift.updateMany({ where: { employeeId, endedAt: null }, data: { endedAt: now, autoClosed: true } });
     await audit(
@@ -101,13 +103,12 @@ export async function reactivateEmployee(ctx: Context, admin: Actor, employeeId:
   const target = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
   const now = ctx.clock();
   await ctx.prisma.$transaction(async (tx) => {
-    const invitations = await tx.invitation.findMany({ where: { employeeId }, select: { acceptedAt: true } });
-    const joined = invitations.length === 0 || invitations.some((invitation) => invitation.acceptedAt !== null);
+    const joined = target.membership.userId !== null;
     const changed = await tx.membership.updateMany({
       where: { id: target.membership.id, status: "DEACTIVATED" },
       data: { status: joined ? "ACTIVE" : "INVITED", deactivatedAt: null },
     });
-    if (changed.count === 0) throw new TRPCError({ code: "CONFLICT", message: `${target.membership.user.name} is already active.` });
+    if (changed.count === 0) throw new TRPCError({ code: "CONFLICT", message: `${target.name} is already active.` });
     await audit(
       tx,
       { type: "EMPLOYEE_REACTIVATED", userId: admin.userId, organizationId: admin.organizationId, detail: { employeeId } },

@@ -12,23 +12,20 @@ export const EMPLOYEE_STATUSES = ["INVITED", "ACTIVE", "DEACTIVATED"] as const;
 export type EmployeeStatus = (typeof EMPLOYEE_STATUSES)[number];
 
 /**
- * What an employee record is made from. It reads the sealed phone and the password hash
- * only for `toEmployee` to decrypt the one (for those allowed) and to tell from the other
- * whether the invitation was taken up; neither is ever returned as stored.
+ * What an employee record is made from. It reads the sealed phone only for `toEmployee` to
+ * decrypt it for those allowed; it is never returned as stored. Nothing is read from the
+ * account: an invitee's record is what the admin typed, and their account, if they have one,
+ * is none of the organization's business until they accept.
  */
 const employeeRecordSelect = {
   id: true,
   organizationId: true,
+  name: true,
+  email: true,
   position: true,
   phoneEncrypted: true,
   createdAt: true,
-  membership: {
-    select: {
-      role: true,
-      status: true,
-      user: { select: { id: true, name: true, email: true } },
-    },
-  },
+  membership: { select: { role: true, status: true, userId: true } },
   venues: { select: { venue: { select: { id: true, name: true } } }, orderBy: { venue: { name: "asc" } } },
 } satisfies Prisma.EmployeeSelect;
 
@@ -39,14 +36,14 @@ export type EmployeeRecord = ReturnType<typeof toEmployee>;
 const statusWhere = (status: EmployeeStatus): Prisma.EmployeeWhereInput => ({ membership: { status } });
 
 function toEmployee(row: EmployeeRow, keys: ApiKeys, viewer: Member) {
-  const { user } = row.membership;
   // Contact details are for the organization's admins and the person themself.
   const mayReadPhone = viewer.employeeId === row.id || (viewer.role === "ADMIN" && viewer.organizationId === row.organizationId);
   return {
     id: row.id,
-    userId: user.id,
-    name: user.name,
-    email: user.email,
+    /** Null until they accept their invitation. */
+    userId: row.membership.userId,
+    name: row.name,
+    email: row.email,
     role: row.membership.role,
     status: row.membership.status,
     position: row.position,
@@ -96,8 +93,8 @@ export async function listEmployees(ctx: Context, admin: Member, input: Employee
   if (input.status) filters.push(statusWhere(input.status));
   if (input.search) {
     const matches: Prisma.EmployeeWhereInput[] = [
-      { membership: { user: { name: { contains: input.search, mode: "insensitive" } } } },
-      { membership: { user: { email: { contains: input.search, mode: "insensitive" } } } },
+      { name: { contains: input.search, mode: "insensitive" } },
+      { email: { contains: input.search, mode: "insensitive" } },
     ];
     const lastDigits = PHONE_SEARCH.test(input.search) ? phoneLastDigits(input.search) : null;
     if (lastDigits) {
@@ -108,7 +105,7 @@ export async function listEmployees(ctx: Context, admin: Member, input: Employee
   if (input.cursor) {
     const [name, id] = decodeCursor(input.cursor, 2) as [string, string];
     filters.push({
-      OR: [{ membership: { user: { name: { gt: name } } } }, { membership: { user: { name } }, id: { gt: id } }],
+      OR: [{ name: { gt: name } }, { name, id: { gt: id } }],
     });
   }
   const rows = await ctx.prisma.employee.findMany({
@@ -117,14 +114,14 @@ export async function listEmployees(ctx: Context, admin: Member, input: Employee
       ...(input.venueId ? { venues: { some: { venueId: input.venueId } } } : {}),
       AND: filters,
     },
-    orderBy: [{ membership: { user: { name: "asc" } } }, { id: "asc" }],
+    orderBy: [{ name: "asc" }, { id: "asc" }],
     take: input.limit + 1,
     select: employeeRecordSelect,
   });
   return toPage(
     rows,
     input.limit,
-    (row) => [row.membership.user.name, row.id],
+    (row) => [row.name, row.id],
     (row) => toEmployee(row, ctx.config.keys, admin),
   );
 }

@@ -48,8 +48,8 @@ export async function hire(
     position: person.position,
   });
   const browser = t.client();
-  await browser.api.employee.acceptInvitation({ token: await invitationTokenFor(t, person.email), password: STRONG_PASSWORD });
-  return { ...browser, employeeId: employee.id, userId: employee.userId, email: employee.email };
+  const me = await browser.api.employee.acceptInvitation({ token: await invitationTokenFor(t, person.email), password: STRONG_PASSWORD });
+  return { ...browser, employeeId: employee.id, userId: me.user.id, email: employee.email };
 }
 
 /** An organization with its first admin signed in, and the admin's own staff record id. */

@@ -2,7 +2,6 @@ import type { TRPCRouterRecord } from "@trpc/server";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { audit } from "../auth/audit";
-import { declinePendingInvitation } from "../employee/invitations";
 import { protectedProcedure } from "../trpc";
 
 export const orgRouter = {
@@ -15,7 +14,6 @@ export const orgRouter = {
       }
       const now = ctx.clock();
       const organization = await ctx.prisma.$transaction(async (tx) => {
-        await declinePendingInvitation(tx, ctx, ctx.principal.userId, now);
         const created = await tx.organization.create({
           data: { name: input.name, createdAt: now },
           select: { id: true, name: true, createdAt: true },
@@ -27,7 +25,9 @@ export const orgRouter = {
             organizationId: created.id,
             role: "ADMIN",
             createdAt: now,
-            employee: { create: { organizationId: created.id, position: "Owner", createdAt: now } },
+            employee: {
+              create: { organizationId: created.id, name: ctx.principal.name, email: ctx.principal.email, position: "Owner", createdAt: now },
+            },
           },
         });
         await audit(tx, { type: "ORGANIZATION_CREATED", userId: ctx.principal.userId, organizationId: created.id }, ctx.request, now);

@@ -93,14 +93,13 @@ async function measure(ctx: Context, scope: Scope, { from, to }: Period): Promis
          ${ofEmployee(Prisma.sql`assignee_id`)}
        GROUP BY assignee_id
     )
-    SELECT e.id AS "employeeId", u.name,
+    SELECT e.id AS "employeeId", e.name,
            coalesce(sc.check_ins, 0) AS "checkIns", coalesce(sc.check_outs, 0) AS "checkOuts",
            coalesce(sc.scans, 0) AS scans, coalesce(sc.refused, 0) AS refused,
            coalesce(sc.scan_events, 0) AS "scanEvents", coalesce(sh.seconds, 0)::float8 AS "shiftSeconds",
            coalesce(tk.done, 0) AS "tasksDone", coalesce(tk.on_time, 0) AS "tasksDoneOnTime"
       FROM employees.employees e
       JOIN auth.memberships m ON m.id = e.membership_id
-      JOIN auth.users u ON u.id = m.user_id
       LEFT JOIN scans sc ON sc.employee_id = e.id
       LEFT JOIN shifts sh ON sh.employee_id = e.id
       LEFT JOIN tasks tk ON tk.employee_id = e.id

@@ -121,19 +121,17 @@ async function revenue(prisma: PrismaClient, { venueId, from, to }: Period) {
 /** What each attendant did at this venue during the period, busiest first. */
 async function attendants(prisma: PrismaClient, { venueId, from, to }: Period) {
   return prisma.$queryRaw<{ employeeId: string; name: string; checkIns: number; checkOuts: number; scans: number; refusals: number }[]>`
-    SELECT e.employee_id AS "employeeId", u.name,
+    SELECT e.employee_id AS "employeeId", em.name,
            count(*) FILTER (WHERE e.action = 'CHECK_IN' AND e.result = 'OK')::int AS "checkIns",
            count(*) FILTER (WHERE e.action = 'CHECK_OUT' AND e.result = 'OK')::int AS "checkOuts",
            count(*) FILTER (WHERE e.action = 'SCAN')::int AS scans,
            count(*) FILTER (WHERE e.result = 'REFUSED')::int AS refusals
       FROM qr.scan_events e
       JOIN employees.employees em ON em.id = e.employee_id
-      JOIN auth.memberships m ON m.id = em.membership_id
-      JOIN auth.users u ON u.id = m.user_id
      WHERE e.venue_id = ${venueId}::uuid
        AND e.occurred_at >= ${from}::timestamptz AND e.occurred_at < ${to}::timestamptz
-     GROUP BY e.employee_id, u.name
-     ORDER BY count(*) FILTER (WHERE e.result = 'OK' AND e.action IN ('CHECK_IN', 'CHECK_OUT')) DESC, u.name, e.employee_id`;
+     GROUP BY e.employee_id, em.name
+     ORDER BY count(*) FILTER (WHERE e.result = 'OK' AND e.action IN ('CHECK_IN', 'CHECK_OUT')) DESC, em.name, e.employee_id`;
 }
 
 export async function venueAnalytics(prisma: PrismaClient, organizationId: string, period: Period) {

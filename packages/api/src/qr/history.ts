@@ -18,7 +18,7 @@ const historySelect = {
   amountCents: true,
   venue: { select: { id: true, name: true } },
   ticket: { select: { id: true, number: true } },
-  employee: { select: { id: true, membership: { select: { user: { select: { name: true } } } } } },
+  employee: { select: { id: true, name: true } },
 } satisfies Prisma.ScanEventSelect;
 
 type HistoryRow = Prisma.ScanEventGetPayload<{ select: typeof historySelect }>;
@@ -28,7 +28,7 @@ function toHistoryItem(row: HistoryRow, slotNumbers: Map<string, number>) {
   return {
     ...event,
     id: id.toString(),
-    employee: employee && { id: employee.id, name: employee.membership.user.name },
+    employee,
     slotNumber: slotId ? (slotNumbers.get(slotId) ?? null) : null,
     toSlotNumber: toSlotId ? (slotNumbers.get(toSlotId) ?? null) : null,
   };

@@ -41,7 +41,12 @@ export async function openVenue(t: TestApi, label: string, options: VenueOptions
 export async function hireAttendant(t: TestApi, organizationId: string, email: string, venueIds: string[], name?: string) {
   const person = await t.signUp({ email, name });
   const membership = await t.db.prisma.membership.create({
-    data: { userId: person.me.user.id, organizationId, role: "EMPLOYEE", employee: { create: { organizationId } } },
+    data: {
+      userId: person.me.user.id,
+      organizationId,
+      role: "EMPLOYEE",
+      employee: { create: { organizationId, name: person.me.user.name, email: person.me.user.email } },
+    },
     select: { employee: { select: { id: true } } },
   });
   const employeeId = membership.employee!.id;

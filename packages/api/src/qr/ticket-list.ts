@@ -21,7 +21,7 @@ const ticketRowSelect = {
   venue: { select: { id: true, name: true, currency: true } },
   slot: { select: { number: true } },
   guest: { select: { name: true } },
-  issuedBy: { select: { id: true, membership: { select: { user: { select: { name: true } } } } } },
+  issuedBy: { select: { id: true, name: true } },
 } satisfies Prisma.TicketSelect;
 
 type TicketRow = Prisma.TicketGetPayload<{ select: typeof ticketRowSelect }>;
@@ -32,7 +32,7 @@ function toTicketListItem({ slot, guest, issuedBy, ...ticket }: TicketRow) {
     slotNumber: slot?.number ?? null,
     /** A registered guest's name; walk-ins' contacts stay sealed here (lost-ticket lookup opens them). */
     guestName: guest?.name ?? null,
-    issuedBy: issuedBy && { id: issuedBy.id, name: issuedBy.membership.user.name },
+    issuedBy,
   };
 }
 

@@ -12,16 +12,10 @@ const shiftSelect = {
   endedAt: true,
   autoClosed: true,
   venue: { select: { id: true, name: true } },
-  employee: { select: { id: true, membership: { select: { user: { select: { name: true } } } } } },
+  employee: { select: { id: true, name: true } },
 } satisfies Prisma.ShiftSelect;
 
-type ShiftRow = Prisma.ShiftGetPayload<{ select: typeof shiftSelect }>;
-
-function toShift(row: ShiftRow) {
-  return { ...row, employee: { id: row.employee.id, name: row.employee.membership.user.name } };
-}
-
-export type ShiftRecord = ReturnType<typeof toShift>;
+export type ShiftRecord = Prisma.ShiftGetPayload<{ select: typeof shiftSelect }>;
 
 function openShiftOf(ctx: Context, employeeId: string) {
   return ctx.prisma.shift.findFirst({ where: { employeeId, endedAt: null }, select: shiftSelect });
@@ -43,11 +37,10 @@ export async function clockIn(ctx: Context, member: Member, venueId: string): Pr
   await assertWorksAtVenue(ctx.prisma, member, venueId);
   if (await openShiftOf(ctx, member.employeeId)) throw await alreadyClockedIn(ctx, member.employeeId);
   try {
-    const row = await ctx.prisma.shift.create({
+    return await ctx.prisma.shift.create({
       data: { organizationId: member.organizationId, employeeId: member.employeeId, venueId, startedAt: ctx.clock() },
       select: shiftSelect,
     });
-    return toShift(row);
   } catch (error) {
     // Clock-ins racing past the check above: the one-open-shift index lets one through.
     if (isUniqueViolation(error)) throw await alreadyClockedIn(ctx, member.employeeId);
@@ -61,12 +54,11 @@ export async function clockOut(ctx: Context, member: Member): Promise<ShiftRecor
   if (!open) throw notClockedIn;
   const closed = await ctx.prisma.shift.updateMany({ where: { id: open.id, endedAt: null }, data: { endedAt: ctx.clock() } });
   if (closed.count === 0) throw notClockedIn;
-  return toShift(await ctx.prisma.shift.findUniqueOrThrow({ where: { id: open.id }, select: shiftSelect }));
+  return ctx.prisma.shift.findUniqueOrThrow({ where: { id: open.id }, select: shiftSelect });
 }
 
 export async function currentShift(ctx: Context, member: Member): Promise<ShiftRecord | null> {
-  const open = await openShiftOf(ctx, member.employeeId);
-  return open && toShift(open);
+  return openShiftOf(ctx, member.employeeId);
 }
 
 export type ShiftListInput = {
@@ -109,5 +101,5 @@ export async function listShifts(ctx: Context, actor: Member, input: ShiftListIn
     take: input.limit + 1,
     select: shiftSelect,
   });
-  return toPage(rows, input.limit, (row) => [row.startedAt.toISOString(), row.id], toShift);
+  return toPage(rows, input.limit, (row) => [row.startedAt.toISOString(), row.id], (row) => row);
 }

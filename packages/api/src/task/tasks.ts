@@ -30,7 +30,7 @@ function timestampsOfMove(to: TaskStatus, now: Date): Prisma.TaskUpdateManyMutat
   }
 }
 
-const personSelect = { id: true, membership: { select: { user: { select: { name: true } } } } } satisfies Prisma.EmployeeSelect;
+const personSelect = { id: true, name: true } satisfies Prisma.EmployeeSelect;
 
 const taskSelect = {
   id: true,
@@ -50,7 +50,6 @@ const taskSelect = {
 } satisfies Prisma.TaskSelect;
 
 type TaskRow = Prisma.TaskGetPayload<{ select: typeof taskSelect }>;
-type Person = Prisma.EmployeeGetPayload<{ select: typeof personSelect }>;
 
 const OPEN: TaskStatus[] = ["TODO", "IN_PROGRESS"];
 
@@ -58,12 +57,8 @@ function isOverdue(task: { status: TaskStatus; dueAt: Date | null }, now: Date):
   return task.dueAt !== null && task.dueAt < now && OPEN.includes(task.status);
 }
 
-function toPerson(person: Person | null) {
-  return person && { id: person.id, name: person.membership.user.name };
-}
-
 function toTask(row: TaskRow, now: Date) {
-  return { ...row, assignee: toPerson(row.assignee), createdBy: toPerson(row.createdBy), overdue: isOverdue(row, now) };
+  return { ...row, overdue: isOverdue(row, now) };
 }
 
 export type TaskRecord = ReturnType<typeof toTask>;
@@ -72,7 +67,7 @@ export type TaskRecord = ReturnType<typeof toTask>;
 async function assertAssignable(ctx: Context, organizationId: string, employeeId: string) {
   const employee = await assertEmployeeOfOrganization(ctx.prisma, organizationId, employeeId);
   if (employee.membership.status === "DEACTIVATED") {
-    throw new TRPCError({ code: "CONFLICT", message: `${employee.membership.user.name} is deactivated and cannot be given tasks.` });
+    throw new TRPCError({ code: "CONFLICT", message: `${employee.name} is deactivated and cannot be given tasks.` });
   }
 }
 
