@@ -98,7 +98,8 @@ const everyRequest = t.middleware(async ({ ctx, type, getRawInput, next }) => {
   refuseForeignMutation(ctx, type);
   refuseNulCharacters(await getRawInput());
   const result = await next();
-  if (!result.ok) {
+  // Only an error nobody typed is translated: a deliberate refusal keeps its own code and words.
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
     const refusal = asTypedRefusal(result.error.cause);
     if (refusal) throw refusal;
   }
