@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { AUDIT_EVENT_TYPES } from "../auth/audit";
-import { idInput } from "../lib/inputs";
+import { dateInput, idInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure } from "../trpc";
 import { auditLog } from "./log";
@@ -14,8 +14,8 @@ export const auditRouter = {
         .object({
           type: z.enum(AUDIT_EVENT_TYPES, "That is not a kind of audit event.").optional(),
           userId: idInput("user").optional(),
-          from: z.date("Give the start as a date.").optional(),
-          to: z.date("Give the end as a date.").optional(),
+          from: dateInput("Give the start as a date.").optional(),
+          to: dateInput("Give the end as a date.").optional(),
           ...pageInput,
         })
         .refine((input) => !input.from || !input.to || input.from < input.to, { message: "The end must come after the start.", path: ["to"] })

@@ -59,6 +59,32 @@ describe("access tokens for programs", () => {
     expect((await refusal(t.bearer(tokens.accessToken).auth.me())).code).toBe("UNAUTHORIZED");
   });
 
+  it("refuses a correctly signed token whose claims are not ours: a malformed session or user id, a lifetime over 15 minutes, no or a future iat", async () => {
+    const { tokens } = await program("odd-claims@example.com");
+    const claims = decodeJwt(tokens.accessToken);
+    const now = Math.floor(t.clock.now().getTime() / 1000);
+    const signed = (payload: Record<string, unknown>) =>
+      new SignJWT(payload).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(t.config.auth.jwtSecret);
+    const { iat: _iat, ...withoutIssuedAt } = claims;
+    const cases = {
+      sessionIdNotUuid: await signed({ ...claims, sid: "not-a-session" }),
+      sessionIdOfDashes: await signed({ ...claims, sid: "-".repeat(36) }),
+      userIdNotUuid: await signed({ ...claims, sub: "someone" }),
+      livesADay: await signed({ ...claims, iat: now, exp: now + 24 * 3600 }),
+      livesSixteenMinutes: await signed({ ...claims, iat: now, exp: now + 16 * 60 }),
+      expiresBeforeIssued: await signed({ ...claims, iat: now + 60, exp: now + 30 }),
+      noIssuedAt: await signed({ ...withoutIssuedAt, exp: now + 60 }),
+      issuedInTheFarFuture: await signed({ ...claims, iat: now + 1e10, exp: now + 1e10 + 60 }),
+    };
+    for (const [name, token] of Object.entries(cases)) {
+      expect.soft((await refusal(t.bearer(token).auth.me())).code, `${name} as a bearer`).toBe("UNAUTHORIZED");
+      expect.soft((await refusal(t.client().api.auth.verifyToken({ token }))).code, `${name} to verifyToken`).toBe("UNAUTHORIZED");
+    }
+    // The same claims within bounds are accepted: the refusals above are for what was changed.
+    const fifteenMinutes = await signed({ ...claims, iat: now, exp: now + 15 * 60 });
+    expect((await t.bearer(fifteenMinutes).auth.me()).user.email).toBe("odd-claims@example.com");
+  });
+
   it("verifyToken turns a live token into its claims, and a revoked session's into UNAUTHORIZED", async () => {
     const { person, tokens } = await program("service-user@example.com");
     const claims = await t.client({ origin: null }).api.auth.verifyToken({ token: tokens.accessToken });

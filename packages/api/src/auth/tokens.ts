@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient, Role } from "@qrcoats/db";
 import { errors, jwtVerify, SignJWT } from "jose";
-import type { ApiConfig } from "../config";
+import { z } from "zod";
+import { MAX_ACCESS_TOKEN_TTL_SECONDS, type ApiConfig } from "../config";
 import type { RequestInfo } from "../context";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
 import { sessionExpiry } from "./sessions";
@@ -8,6 +9,8 @@ import { sessionExpiry } from "./sessions";
 const ISSUER = "qrcoats";
 const AUDIENCE = "qrcoats-api";
 const ALGORITHM = "HS256";
+/** How far hosts' clocks may disagree: a token issued by one is at most this far in another's future. */
+const CLOCK_SKEW_SECONDS = 60;
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -48,9 +51,13 @@ export async function signAccessToken(config: ApiConfig, subject: Subject, sessi
   return { token, expiresAt: new Date(expiresAt * 1000) };
 }
 
+/** The ids we sign in: a token naming anything else is not one of ours, whatever its signature. */
+const ourIds = z.object({ sub: z.uuid(), sid: z.uuid() });
+
 /**
  * The claims of a well-formed, correctly signed, unexpired access token, or null. Only
- * HS256 with our key is accepted: `alg: none`, other algorithms and other keys fail.
+ * HS256 with our key is accepted: `alg: none`, other algorithms and other keys fail, and
+ * so do malformed ids and lifetimes longer than ours.
  * Whether its session is still alive is for the caller to check.
  */
 export async function verifyAccessToken(config: ApiConfig, token: string, now: Date): Promise<AccessTokenClaims | null> {
@@ -62,10 +69,15 @@ export async function verifyAccessToken(config: ApiConfig, token: string, now: D
       currentDate: now,
       requiredClaims: ["sub", "sid", "iat", "exp"],
     });
-    if (typeof payload.sid !== "string" || typeof payload.sub !== "string") return null;
+    const ids = ourIds.safeParse(payload);
+    // A signed token claiming a longer life, or one issued in the future, was not made by
+    // signAccessToken: a stolen one must not outlive the shortest window we can give it.
+    const lifetime = payload.exp! - payload.iat!;
+    const issuedAhead = payload.iat! - now.getTime() / 1000;
+    if (!ids.success || !(lifetime > 0 && lifetime <= MAX_ACCESS_TOKEN_TTL_SECONDS) || issuedAhead > CLOCK_SKEW_SECONDS) return null;
     return {
-      userId: payload.sub,
-      sessionId: payload.sid,
+      userId: ids.data.sub,
+      sessionId: ids.data.sid,
       organizationId: typeof payload.org === "string" ? payload.org : null,
       role: payload.role === "ADMIN" || payload.role === "EMPLOYEE" ? payload.role : null,
       issuedAt: new Date(payload.iat! * 1000),

@@ -50,4 +50,47 @@ describe("the authorization matrix", () => {
     }
     expect({ mismatches, leaks }).toEqual({ mismatches: [], leaks: [] });
   }, 300_000);
+
+  it("answers anyone outside A for an id of A's exactly as for an id that does not exist", async () => {
+    const differences: string[] = [];
+    let compared = 0;
+    for (const { name, path, row } of rows) {
+      if (!routerProcedures().has(path)) continue;
+      for (const kind of OUTSIDERS) {
+        if (row.expect[CALLERS.indexOf(kind)] === "OK") continue;
+        const client = row.ownSession ? await world.freshCaller(kind) : world.callers[kind];
+        const input = await row.input(world, { kind, client });
+        // B's own venue, where a row sends B's staff, is theirs: only the other ids are A's.
+        for (const field of idFields(input).filter((key) => (input as Record<string, unknown>)[key] !== world.venueB.id)) {
+          const ofA = await callAs(t, client, path, input);
+          const unknown = await callAs(t, client, path, { ...(input as object), [field]: unknownIdsLike((input as Record<string, unknown>)[field]) });
+          compared++;
+          if (ofA.outcome !== unknown.outcome || ofA.message !== unknown.message) {
+            differences.push(`${name}.${field} as ${kind}: A's id ${ofA.outcome} "${ofA.message}", unknown ${unknown.outcome} "${unknown.message}"`);
+          }
+        }
+      }
+    }
+    expect(differences).toEqual([]);
+    // Every row addressing A's venue, rack, employee, task or ticket by id was compared.
+    expect(compared).toBeGreaterThan(50);
+  }, 300_000);
 });
+
+/** Signed-in callers who are not staff of A: to them, A's ids must be indistinguishable from unknown ones. */
+const OUTSIDERS = ["guest", "employeeB", "adminB"] as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isId = (value: unknown) => typeof value === "string" && UUID.test(value);
+
+/** The top-level fields of an input holding an id, or a list of them. */
+function idFields(input: unknown): string[] {
+  if (typeof input !== "object" || input === null) return [];
+  return Object.entries(input)
+    .filter(([, value]) => isId(value) || (Array.isArray(value) && value.length > 0 && value.every(isId)))
+    .map(([key]) => key);
+}
+
+function unknownIdsLike(value: unknown): string | string[] {
+  return Array.isArray(value) ? value.map(() => crypto.randomUUID()) : crypto.randomUUID();
+}

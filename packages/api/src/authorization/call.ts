@@ -13,7 +13,8 @@ export function routerProcedures(): Map<string, "query" | "mutation" | "subscrip
 export const WAITING = "WAITING (open, no item yet)";
 
 /**
- * Calls a procedure by path as `caller` and says how it ended: "OK", a tRPC error code, or
+ * Calls a procedure by path as `caller` and says how it ended: "OK", a tRPC error code (with
+ * its message), or
  * a description of anything else thrown, with what it answered. A subscription is judged by its first item, which
  * is where a stream refuses (the tenant checks run when it starts); the connection is then
  * closed.
@@ -24,7 +25,7 @@ export async function callAs(
   path: string,
   input: unknown,
   options: { firstItemTimeoutMs?: number } = {},
-): Promise<{ outcome: string; result?: unknown }> {
+): Promise<{ outcome: string; result?: unknown; message?: string }> {
   const connection = new AbortController();
   const client = t.client({ signal: connection.signal });
   for (const [name, value] of caller.cookies) client.cookies.set(name, value);
@@ -43,7 +44,7 @@ export async function callAs(
     }
     return { outcome: "OK", result };
   } catch (error) {
-    if (error instanceof TRPCError) return { outcome: error.code };
+    if (error instanceof TRPCError) return { outcome: error.code, message: error.message };
     return { outcome: `THREW ${String(error)}` };
   } finally {
     connection.abort();

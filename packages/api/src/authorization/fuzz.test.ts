@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../root";
 import { createTestApi, type TestApi, type TestClient } from "../testing";
@@ -62,13 +63,85 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   OVERSIZED_STRING,
 );
 
-/** A valid input with any of its fields replaced, removed or joined by unknown ones, or anything at all. */
-function inputsAround(valid: unknown): fc.Arbitrary<unknown> {
+const YEAR_MS = 365.25 * 24 * 3600_000;
+const utc = (iso: string) => new Date(iso);
+
+/**
+ * Dates where storage and JavaScript disagree: the ends of what a Date holds, years 0 and
+ * below, 10000 and above, the edges of the years the API accepts, and the invalid Date.
+ */
+const edgeDate: fc.Arbitrary<Date> = fc.oneof(
+  fc.date({ noInvalidDate: false }),
+  fc.date({ min: utc("+010000-01-01T00:00:00Z"), max: new Date(8.64e15) }),
+  fc.date({ min: new Date(-8.64e15), max: utc("0000-12-31T23:59:59.999Z") }),
+  fc.integer({ min: -5_000, max: 5_000 }).map((ms) => new Date(utc("+010000-01-01T00:00:00Z").getTime() + ms)),
+  fc.integer({ min: -5_000, max: 5_000 }).map((ms) => new Date(utc("0001-01-01T00:00:00Z").getTime() + ms)),
+  fc.constantFrom(new Date(Number.NaN), new Date(8.64e15), new Date(-8.64e15), new Date(0), new Date(100 * YEAR_MS)),
+);
+/** A date where a caller could put one: a Date, or the strings and numbers a client might send instead. */
+const anyDate: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 4, arbitrary: edgeDate },
+  edgeDate.map((date) => (Number.isNaN(date.getTime()) ? "Invalid Date" : date.toISOString())),
+  fc.constantFrom("+010000-01-01T00:00:00.000Z", "-000001-01-01T00:00:00.000Z", "2024-02-30", "", 8.64e15 + 1, -1),
+);
+
+const base64url = (text: string | Uint8Array) => Buffer.from(text).toString("base64url");
+const cursorOf = (values: unknown) => base64url(JSON.stringify(values));
+/**
+ * What a cursor could decode to besides ours: random bytes, NUL inside, times a Date holds
+ * but storage does not, ids that are not ids, the wrong number of values.
+ */
+const anyCursor: fc.Arbitrary<unknown> = fc.oneof(
+  fc.uint8Array({ maxLength: 96 }).map(base64url),
+  fc.uint8Array({ maxLength: 96 }).map((bytes) => Buffer.from(bytes).toString("base64")),
+  fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 })).map(([before, after]) => cursorOf([`${before}\u0000${after}`, crypto.randomUUID()])),
+  fc.uuid().map((id) => cursorOf(["2024-01-01T00:00:00.000Z", `${id}\u0000`])),
+  fc.tuple(edgeDate, fc.oneof(fc.uuid(), fc.constantFrom("12", "not-an-id", "", "-1", "99999999999999999999"))).map(([at, id]) =>
+    cursorOf([Number.isNaN(at.getTime()) ? "Invalid Date" : at.toISOString(), id]),
+  ),
+  fc.array(fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.constant(null)), { maxLength: 4 }).map(cursorOf),
+  anyValue,
+);
+
+type Field = "date" | "cursor";
+
+/** The fields of a procedure's input that take a date or a cursor, found in its schema so that new ones are fuzzed too. */
+function specialFields(path: string): Record<string, Field> {
+  const procedure = (appRouter._def.procedures as unknown as Record<string, { _def: { inputs: z.ZodType[] } }>)[path]!;
+  const fields: Record<string, Field> = {};
+  for (const input of procedure._def.inputs) {
+    const shape = (unwrapped(input)._zod.def as { shape?: Record<string, z.ZodType> }).shape ?? {};
+    for (const [key, field] of Object.entries(shape)) {
+      if (unwrapped(field)._zod.def.type === "date") fields[key] = "date";
+      else if (key === "cursor") fields[key] = "cursor";
+    }
+  }
+  return fields;
+}
+
+function unwrapped(schema: z.ZodType): z.ZodType {
+  const def = schema._zod.def as { innerType?: z.ZodType; in?: z.ZodType };
+  const inner = def.innerType ?? def.in;
+  return inner ? unwrapped(inner) : schema;
+}
+
+const SPECIAL_VALUES: Record<Field, fc.Arbitrary<unknown>> = { date: anyDate, cursor: anyCursor };
+
+/**
+ * A valid input with any of its fields replaced, removed or joined by unknown ones, or
+ * anything at all; date and cursor fields, present in the valid input or not, get values
+ * made for them.
+ */
+function inputsAround(valid: unknown, special: Record<string, Field> = {}): fc.Arbitrary<unknown> {
   const whole = fc.oneof(anyValue, fc.constant(valid));
   if (typeof valid !== "object" || valid === null) return whole;
   const fields = Object.fromEntries(
     Object.entries(valid).map(([key, value]) => [key, fc.oneof({ weight: 1, arbitrary: fc.constant(value) }, { weight: 2, arbitrary: anyValue })]),
   );
+  for (const [key, kind] of Object.entries(special)) {
+    const kept = key in valid ? [{ weight: 1, arbitrary: fc.constant((valid as Record<string, unknown>)[key]) }] : [];
+    fields[key] = fc.oneof(...kept, { weight: 3, arbitrary: SPECIAL_VALUES[kind] });
+  }
   const mutated = fc
     .tuple(fc.record(fields, { requiredKeys: [] }), fc.dictionary(fc.string({ maxLength: 12 }), anyValue, { maxKeys: 2 }))
     .map(([kept, extra]) => ({ ...extra, ...kept }));
@@ -111,7 +184,7 @@ describe("fuzzing every procedure's input", () => {
       const caller = await callerFor(path, kind);
       const valid = await validInput(path);
       await fc.assert(
-        fc.asyncProperty(inputsAround(valid), async (input) => {
+        fc.asyncProperty(inputsAround(valid, specialFields(path)), async (input) => {
           const before = await storedData();
           // A live feed with nothing new to send stays open: that is an answer too.
           const { outcome } = await callAs(t, caller, path, input, { firstItemTimeoutMs: 300 });
@@ -150,6 +223,83 @@ describe("fuzzing every procedure's input", () => {
     }
     expect(failures).toEqual([]);
   }, 600_000);
+});
+
+/** Dates outside years 1 to 9999, and not dates: BAD_REQUEST in every date field. */
+const DATES_REFUSED: Record<string, unknown> = {
+  "year 10000": utc("+010000-01-01T00:00:00Z"),
+  "year 0": utc("0000-06-01T00:00:00Z"),
+  "year -1": utc("-000001-01-01T00:00:00Z"),
+  "largest Date": new Date(8.64e15),
+  "smallest Date": new Date(-8.64e15),
+  "invalid Date": new Date(Number.NaN),
+  "a string": "2024-01-01T00:00:00.000Z",
+};
+/** The first and last instants of the years accepted: a typed answer, whatever it is. */
+const DATES_AT_THE_EDGES: Record<string, Date> = {
+  "first instant of year 1": utc("0001-01-01T00:00:00Z"),
+  "last instant of year 9999": utc("9999-12-31T23:59:59.999Z"),
+};
+/** Cursors no list ever gave out: BAD_REQUEST from every list. */
+const CURSORS_REFUSED: Record<string, string> = {
+  "random bytes": base64url(Uint8Array.from({ length: 48 }, (_, i) => (i * 151 + 7) % 256)),
+  "NUL in the first value": cursorOf(["Bar\u0000", "3f0e5a8e-8d5c-4a57-9a53-0c7f6f3b7d1e"]),
+  "NUL in the tie-breaker": cursorOf(["2024-01-01T00:00:00.000Z", "3f0e5a8e-8d5c-4a57-9a53-0c7f6f3b7d1e\u0000"]),
+  "year 10000 with an event number": cursorOf(["+010000-01-01T00:00:00.000Z", "12"]),
+  "a bad id": cursorOf(["2024-01-01T00:00:00.000Z", "not-an-id"]),
+  "three values": cursorOf(["2024-01-01T00:00:00.000Z", "12", "3f0e5a8e-8d5c-4a57-9a53-0c7f6f3b7d1e"]),
+  "not a list": cursorOf({ at: "2024-01-01T00:00:00.000Z" }),
+};
+/** Cursors that may be a name list's (a venue called "+010000-…"), but never a time list's: typed answers. */
+const CURSORS_OF_EXTREME_TIMES: Record<string, string> = {
+  "year 10000": cursorOf(["+010000-01-01T00:00:00.000Z", "3f0e5a8e-8d5c-4a57-9a53-0c7f6f3b7d1e"]),
+  "year -1": cursorOf(["-000001-01-01T00:00:00.000Z", "3f0e5a8e-8d5c-4a57-9a53-0c7f6f3b7d1e"]),
+  "largest Date": cursorOf([new Date(8.64e15).toISOString(), "3f0e5a8e-8d5c-4a57-9a53-0c7f6f3b7d1e"]),
+};
+
+describe("dates and cursors at the extremes", () => {
+  // The fuzzing above draws these at random; here each one reaches every field that takes it.
+  const withSpecialFields = procedures.map(([path]) => [path, specialFields(path)] as const).filter(([, fields]) => Object.keys(fields).length > 0);
+
+  it("finds the date and cursor fields it checks", () => {
+    const fields = withSpecialFields.flatMap(([path, special]) => Object.entries(special).map(([key, kind]) => `${path}.${key}: ${kind}`));
+    expect(fields).toEqual(expect.arrayContaining(["qr.history.from: date", "task.create.dueAt: date", "venue.list.cursor: cursor", "qr.mine.cursor: cursor"]));
+  });
+
+  it("refuses a date outside years 1 to 9999 with BAD_REQUEST in every date field, and answers the edges", async () => {
+    const failures: string[] = [];
+    for (const [path, special] of withSpecialFields) {
+      const caller = await callerFor(path, "adminA");
+      for (const field of Object.keys(special).filter((key) => special[key] === "date")) {
+        for (const [name, value] of Object.entries(DATES_REFUSED)) {
+          const { outcome } = await callAs(t, caller, path, { ...((await validInput(path)) as object), [field]: value });
+          if (outcome !== "BAD_REQUEST") failures.push(`${path}.${field} = ${name}: ${outcome}`);
+        }
+        for (const [name, value] of Object.entries(DATES_AT_THE_EDGES)) {
+          const { outcome } = await callAs(t, caller, path, { ...((await validInput(path)) as object), [field]: value });
+          if (outcome === "INTERNAL_SERVER_ERROR" || outcome.startsWith("THREW")) failures.push(`${path}.${field} = ${name}: ${outcome}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it("refuses cursors it never gave out with BAD_REQUEST, and never fails on a cursor", async () => {
+    const failures: string[] = [];
+    for (const [path] of withSpecialFields.filter(([, special]) => special.cursor === "cursor")) {
+      const caller = await callerFor(path, "adminA");
+      const valid = (await validInput(path)) as object;
+      for (const [name, cursor] of Object.entries(CURSORS_REFUSED)) {
+        const { outcome } = await callAs(t, caller, path, { ...valid, cursor });
+        if (outcome !== "BAD_REQUEST") failures.push(`${path} cursor ${name}: ${outcome}`);
+      }
+      for (const [name, cursor] of Object.entries(CURSORS_OF_EXTREME_TIMES)) {
+        const { outcome } = await callAs(t, caller, path, { ...valid, cursor });
+        if (outcome === "INTERNAL_SERVER_ERROR" || outcome.startsWith("THREW")) failures.push(`${path} cursor ${name}: ${outcome}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
 });
 
 function oversizedParts(input: unknown): string {

@@ -7,9 +7,10 @@ import { uniqueEmail, type CallerKind, type World } from "./world";
 // authorization.test.ts fails when a procedure has no row or a row names no procedure,
 // so a new procedure cannot ship without deciding who may call it.
 //
-// Outcomes are "OK" or the tRPC error code the caller gets. Across tenants, FORBIDDEN means
-// "that belongs to another organization" and NOT_FOUND "nothing of yours by that id" (a
-// ticket or task id of another tenant is never confirmed to exist).
+// Outcomes are "OK" or the tRPC error code the caller gets. FORBIDDEN means the caller lacks
+// the role, whatever the ids; an id of another tenant's venue, rack, employee, task or
+// ticket is NOT_FOUND, answered exactly as an unknown id (authorization.test.ts checks the
+// code and the message), so no id is ever confirmed to exist.
 
 export type Outcome = "OK" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "BAD_REQUEST";
 
@@ -38,10 +39,12 @@ const PUBLIC: Outcomes = ["OK", "OK", "OK", "OK", "OK", "OK"];
 const SIGNED_IN: Outcomes = ["UNAUTHORIZED", "OK", "OK", "OK", "OK", "OK"];
 /** Any member acting within their own organization. */
 const ANY_MEMBER: Outcomes = ["UNAUTHORIZED", "FORBIDDEN", "OK", "OK", "OK", "OK"];
-/** Staff of A only; B's staff are refused A's venue. */
-const STAFF_OF_A: Outcomes = ["UNAUTHORIZED", "FORBIDDEN", "OK", "OK", "FORBIDDEN", "FORBIDDEN"];
-/** Admins of A only. */
-const ADMIN_OF_A: Outcomes = ["UNAUTHORIZED", "FORBIDDEN", "FORBIDDEN", "OK", "FORBIDDEN", "FORBIDDEN"];
+/** Staff of A only; to B's staff, A's ids are unknown. */
+const STAFF_OF_A: Outcomes = ["UNAUTHORIZED", "FORBIDDEN", "OK", "OK", "NOT_FOUND", "NOT_FOUND"];
+/** Admins of A only: employees lack the role; to B's admin, A's ids are unknown. */
+const ADMIN_OF_A: Outcomes = ["UNAUTHORIZED", "FORBIDDEN", "FORBIDDEN", "OK", "FORBIDDEN", "NOT_FOUND"];
+/** A's staff, and the guest a ticket was issued to; to anyone else, the ticket is unknown. */
+const TICKET_OF_A: Outcomes = ["UNAUTHORIZED", "NOT_FOUND", "OK", "OK", "NOT_FOUND", "NOT_FOUND"];
 /** Any admin, acting within their own organization. */
 const ANY_ADMIN: Outcomes = ["UNAUTHORIZED", "FORBIDDEN", "FORBIDDEN", "OK", "FORBIDDEN", "OK"];
 
@@ -103,12 +106,21 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
     },
     expect: ADMIN_OF_A,
   },
-  "employee.get": { input: (w) => ({ employeeId: w.colleagueA.employeeId }), expect: ADMIN_OF_A },
+  // Employees read only their own record; to B's staff, A's employee is unknown.
+  "employee.get": {
+    input: (w) => ({ employeeId: w.colleagueA.employeeId }),
+    expect: ["UNAUTHORIZED", "FORBIDDEN", "FORBIDDEN", "OK", "NOT_FOUND", "NOT_FOUND"],
+  },
   "employee.me": { input: () => undefined, expect: ANY_MEMBER },
   "employee.list": { input: () => ({}), expect: ANY_ADMIN },
 
   "task.create": {
     input: (w) => ({ title: "Sweep the counter", venueId: w.venueA.id, assigneeId: w.employeeA.employeeId }),
+    expect: ADMIN_OF_A,
+  },
+  "task.create (A's assignee, no venue)": {
+    procedure: "task.create",
+    input: (w) => ({ title: "Fold the coats", assigneeId: w.employeeA.employeeId }),
     expect: ADMIN_OF_A,
   },
   "task.update": {
@@ -145,7 +157,7 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
   "venue.update": { input: (w) => ({ venueId: w.venueA.id, priceCents: 250 }), expect: ADMIN_OF_A },
   "venue.list": { input: () => ({}), expect: PUBLIC },
   // Members read their own organization's venues; another's only by asking for the public view.
-  "venue.get": { input: venueA, expect: ["OK", "OK", "OK", "OK", "FORBIDDEN", "FORBIDDEN"] },
+  "venue.get": { input: venueA, expect: ["OK", "OK", "OK", "OK", "NOT_FOUND", "NOT_FOUND"] },
   "venue.get (public view)": { procedure: "venue.get", input: (w) => ({ venueId: w.venueA.id, scope: "public" }), expect: PUBLIC },
 
   "rack.create": { input: (w) => ({ venueId: w.venueA.id, name: "Extra", slotCount: 1 }), expect: ADMIN_OF_A },
@@ -156,8 +168,8 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
   "qr.request": { input: venueA, expect: SIGNED_IN },
   "qr.issueWalkIn": { input: venueA, expect: STAFF_OF_A },
   "qr.mine": { input: () => ({}), expect: SIGNED_IN },
-  "qr.get": { input: async (w) => ({ ticketId: (await w.issued()).id }), expect: STAFF_OF_A },
-  "qr.image": { input: async (w) => ({ ticketId: (await w.issued()).id }), expect: STAFF_OF_A },
+  "qr.get": { input: async (w) => ({ ticketId: (await w.issued()).id }), expect: TICKET_OF_A },
+  "qr.image": { input: async (w) => ({ ticketId: (await w.issued()).id }), expect: TICKET_OF_A },
   "qr.view": { input: async (w) => ({ code: (await w.issued()).code }), expect: PUBLIC },
   "qr.viewImage": { input: async (w) => ({ code: (await w.issued()).code }), expect: PUBLIC },
   "qr.watch": { input: async (w) => ({ code: (await w.issued()).code }), expect: PUBLIC },
@@ -170,6 +182,12 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
   },
   "qr.detach": { input: async (w) => ({ venueId: w.venueA.id, code: (await w.checkedIn()).code }), expect: STAFF_OF_A },
   "qr.void": { input: async (w) => ({ venueId: w.venueA.id, ticketId: (await w.issued()).id }), expect: STAFF_OF_A },
+  // At their own venue, B's staff name A's ticket by id: it must be unknown to them.
+  "qr.void (A's ticket at each caller's own venue)": {
+    procedure: "qr.void",
+    input: async (w, { kind }) => ({ venueId: kind.endsWith("B") ? w.venueB.id : w.venueA.id, ticketId: (await w.issued()).id }),
+    expect: STAFF_OF_A,
+  },
   "qr.pay": {
     input: async (w) => ({ venueId: w.venueA.id, code: (await w.checkedIn()).code, payment: { status: "PAID_CASH" } }),
     expect: STAFF_OF_A,

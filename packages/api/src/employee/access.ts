@@ -9,7 +9,7 @@ export type Actor = Member & { userId: string };
 
 /**
  * The tenant check for anything addressed by employee: NOT_FOUND when there is no such
- * employee, FORBIDDEN when they belong to another organization.
+ * employee or they belong to another organization, alike, so ids are never confirmed.
  */
 export async function assertEmployeeOfOrganization(db: Db, organizationId: string, employeeId: string) {
   const employee = await db.employee.findUnique({
@@ -23,10 +23,7 @@ export async function assertEmployeeOfOrganization(db: Db, organizationId: strin
       membership: { select: { id: true, role: true, status: true, userId: true } },
     },
   });
-  if (!employee) throw new TRPCError({ code: "NOT_FOUND", message: "No such employee." });
-  if (employee.organizationId !== organizationId) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "That employee belongs to another organization." });
-  }
+  if (!employee || employee.organizationId !== organizationId) throw new TRPCError({ code: "NOT_FOUND", message: "No such employee." });
   return employee;
 }
 

@@ -231,7 +231,7 @@ describe("what employee procedures return", () => {
 });
 
 describe("tenant isolation and roles", () => {
-  it("an admin of another organization is FORBIDDEN from every employee procedure on this one", async () => {
+  it("an admin of another organization finds no employee, venue or invitation of this one (NOT_FOUND)", async () => {
     const rival = await founder(t, "Rival Rooms", "rival@rooms.example");
     const target = { employeeId: ada.employeeId };
     for (const call of [
@@ -243,7 +243,7 @@ describe("tenant isolation and roles", () => {
       () => rival.api.employee.list({ venueId: floor.id }),
       () => rival.api.employee.create({ email: "plant@example.com", name: "Plant", venueIds: [floor.id] }),
     ]) {
-      expect((await refusal(call())).code).toBe("FORBIDDEN");
+      expect((await refusal(call())).code).toBe("NOT_FOUND");
     }
     expect((await rival.api.employee.list({})).items.map((e) => e.id)).toEqual([rival.employeeId]);
     expect((await rival.api.employee.list({ search: "1234" })).items).toEqual([]);

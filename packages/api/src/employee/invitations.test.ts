@@ -239,7 +239,7 @@ describe("who can be invited", () => {
 
     const rival = await founder(t, "Other Org", "other-org@example.com");
     const foreignVenue = await createVenue(t, rival.organization.id, "Not Yours");
-    expect((await refusal(admin.api.employee.create({ email: "x@example.com", name: "X", venueIds: [foreignVenue.id] }))).code).toBe("FORBIDDEN");
+    expect((await refusal(admin.api.employee.create({ email: "x@example.com", name: "X", venueIds: [foreignVenue.id] }))).code).toBe("NOT_FOUND");
     expect(
       (await refusal(admin.api.employee.create({ email: "x@example.com", name: "X", venueIds: ["00000000-0000-4000-8000-000000000000"] }))).code,
     ).toBe("NOT_FOUND");
@@ -262,6 +262,6 @@ describe("tenant isolation of invitations", () => {
   it("an admin of another organization cannot resend this organization's invitations", async () => {
     const { employee } = await admin.api.employee.create({ email: "ours@example.com", name: "Ours", venueIds: [] });
     const other = await founder(t, "Other Tenant", "tenant-b@example.com");
-    expect((await refusal(other.api.employee.resendInvitation({ employeeId: employee.id }))).code).toBe("FORBIDDEN");
+    expect((await refusal(other.api.employee.resendInvitation({ employeeId: employee.id }))).code).toBe("NOT_FOUND");
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fieldError } from "./errors";
+import { isWithinDateRange } from "./inputs";
 
 // Keyset pagination: a page continues after the last row of the previous one, by the same
 // columns the list is ordered by, so deep pages cost what the first one does and rows added
@@ -25,9 +26,13 @@ export function encodeCursor(values: string[]): string {
 
 const rowId = z.uuid();
 
+const notOurs = () => fieldError("cursor", "This cursor is not valid. Start again from the first page.");
+
 /**
  * The values a cursor of `count` values carries, the last being the tie-breaker of the
- * order (a row id unless told otherwise); a field error when it was not ours.
+ * order (a row id unless told otherwise); a field error when it was not ours. A cursor is
+ * input like any other: what it decodes to goes into queries, so it is held to what
+ * encodeCursor makes (no NUL, which PostgreSQL text cannot hold).
  */
 export function decodeCursor(cursor: string, count: number, tieBreaker: z.ZodType<string> = rowId): string[] {
   try {
@@ -35,7 +40,7 @@ export function decodeCursor(cursor: string, count: number, tieBreaker: z.ZodTyp
     if (
       Array.isArray(values) &&
       values.length === count &&
-      values.every((value) => typeof value === "string") &&
+      values.every((value) => typeof value === "string" && !value.includes("\u0000")) &&
       tieBreaker.safeParse(values.at(-1)).success
     ) {
       return values;
@@ -43,16 +48,20 @@ export function decodeCursor(cursor: string, count: number, tieBreaker: z.ZodTyp
   } catch {
     // Falls through to the same answer as a well-formed but foreign cursor.
   }
-  throw fieldError("cursor", "This cursor is not valid. Start again from the first page.");
+  throw notOurs();
 }
 
-/** A cursor for timestamps with an id to break ties; a bad date is a bad cursor. */
+/** What `Date.toISOString` writes for years 0 to 9999; wider years get a sign and six digits. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A cursor for timestamps with an id to break ties. The time must be one a row can have, as
+ * toISOString wrote it: anything else is a bad cursor, not a query the database fails.
+ */
 export function decodeTimeCursor(cursor: string, tieBreaker?: z.ZodType<string>): { at: Date; id: string } {
   const [at, id] = decodeCursor(cursor, 2, tieBreaker) as [string, string];
   const date = new Date(at);
-  if (Number.isNaN(date.getTime())) {
-    throw fieldError("cursor", "This cursor is not valid. Start again from the first page.");
-  }
+  if (!ISO_INSTANT.test(at) || Number.isNaN(date.getTime()) || date.toISOString() !== at || !isWithinDateRange(date)) throw notOurs();
   return { at: date, id };
 }
 

@@ -198,8 +198,8 @@ describe("performance.employee", () => {
     expect((await refusal(alice.api.performance.employee({ employeeId: bob.employeeId, ...period }))).code).toBe("FORBIDDEN");
     expect((await refusal(alice.api.performance.employeeCsv({ employeeId: bob.employeeId, ...period }))).code).toBe("FORBIDDEN");
     const outsider = await founder(t, "Outsider", "outsider@perf.example");
-    expect((await refusal(outsider.api.performance.employee({ employeeId: alice.employeeId, ...period }))).code).toBe("FORBIDDEN");
-    expect((await refusal(outsider.api.performance.employeeCsv({ employeeId: alice.employeeId, ...period }))).code).toBe("FORBIDDEN");
+    expect((await refusal(outsider.api.performance.employee({ employeeId: alice.employeeId, ...period }))).code).toBe("NOT_FOUND");
+    expect((await refusal(outsider.api.performance.employeeCsv({ employeeId: alice.employeeId, ...period }))).code).toBe("NOT_FOUND");
     expect((await refusal(t.client().api.performance.employee({ employeeId: alice.employeeId, ...period }))).code).toBe("UNAUTHORIZED");
   });
 
@@ -246,8 +246,8 @@ describe("performance.leaderboard", () => {
     expect((await refusal(alice.api.performance.leaderboard(period))).code).toBe("FORBIDDEN");
     expect((await refusal(alice.api.performance.leaderboardCsv(period))).code).toBe("FORBIDDEN");
     const outsider = await founder(t, "Peeker", "peeker@perf.example");
-    expect((await refusal(outsider.api.performance.leaderboard({ venueId: main.id, ...period }))).code).toBe("FORBIDDEN");
-    expect((await refusal(outsider.api.performance.leaderboardCsv({ venueId: main.id, ...period }))).code).toBe("FORBIDDEN");
+    expect((await refusal(outsider.api.performance.leaderboard({ venueId: main.id, ...period }))).code).toBe("NOT_FOUND");
+    expect((await refusal(outsider.api.performance.leaderboardCsv({ venueId: main.id, ...period }))).code).toBe("NOT_FOUND");
     expect((await outsider.api.performance.leaderboard(period)).map((row) => row.name)).toEqual(["Admin of Peeker"]);
   });
 });

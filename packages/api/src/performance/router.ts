@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { idInput } from "../lib/inputs";
+import { dateInput, idInput } from "../lib/inputs";
 import { adminProcedure, memberProcedure } from "../trpc";
 import { employeeCsv, leaderboardCsv } from "./csv";
 import { employeePerformance, leaderboard } from "./metrics";
@@ -8,8 +8,8 @@ import { employeePerformance, leaderboard } from "./metrics";
 const MAX_PERIOD_DAYS = 366;
 
 const period = {
-  from: z.date("Enter the start of the period as a date and time."),
-  to: z.date("Enter the end of the period as a date and time."),
+  from: dateInput("Enter the start of the period as a date and time."),
+  to: dateInput("Enter the end of the period as a date and time."),
 };
 
 function checkPeriod(input: { from: Date; to: Date }, ctx: z.RefinementCtx) {

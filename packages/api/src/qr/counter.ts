@@ -172,7 +172,9 @@ async function findTicketAt(
   const ticket = "code" in ref ? publicId && (await readTicket(sql, { publicId }, lock)) : await readTicket(sql, { id: ref.ticketId }, lock);
   if (!ticket || ticket.organizationId !== member.organizationId) {
     attempt.unknownCodeHash = lookupHash(config.keys, "scan.unknownCode", input);
-    if (!ticket) {
+    // A code is in the hands of the guest at the counter: saying it belongs elsewhere helps
+    // them. A ticket id is not, and another organization's is never confirmed to exist.
+    if (!ticket || "ticketId" in ref) {
       throw new CounterRefusal("NOT_FOUND", "UNKNOWN_CODE", "This is not one of our tickets. Ask for the ticket number or the guest's name.");
     }
     throw new CounterRefusal("CONFLICT", "WRONG_VENUE", "This ticket is for another venue.");

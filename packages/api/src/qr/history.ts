@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { assertEmployeeOfOrganization } from "../employee/access";
 import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
@@ -58,10 +59,8 @@ export async function scanHistory(prisma: PrismaClient, member: Member, query: H
   const where: Prisma.ScanEventWhereInput = { organizationId: member.organizationId };
   if (query.ticketId) {
     const ticket = await prisma.ticket.findUnique({ where: { id: query.ticketId }, select: { organizationId: true } });
-    if (!ticket) throw new TRPCError({ code: "NOT_FOUND", message: "No such ticket." });
-    if (ticket.organizationId !== member.organizationId) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "This ticket belongs to another organization." });
-    }
+    // Another organization's ticket or employee is answered as none at all: ids are never confirmed.
+    if (!ticket || ticket.organizationId !== member.organizationId) throw new TRPCError({ code: "NOT_FOUND", message: "No such ticket." });
     where.ticketId = query.ticketId;
   }
   if (query.venueId) {
@@ -69,11 +68,7 @@ export async function scanHistory(prisma: PrismaClient, member: Member, query: H
     where.venueId = query.venueId;
   }
   if (query.employeeId) {
-    const employee = await prisma.employee.findUnique({ where: { id: query.employeeId }, select: { organizationId: true } });
-    if (!employee) throw new TRPCError({ code: "NOT_FOUND", message: "No such employee." });
-    if (employee.organizationId !== member.organizationId) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "That employee belongs to another organization." });
-    }
+    await assertEmployeeOfOrganization(prisma, member.organizationId, query.employeeId);
     if (member.role !== "ADMIN" && query.employeeId !== member.employeeId) {
       throw new TRPCError({ code: "FORBIDDEN", message: "You can see your own scan history only." });
     }

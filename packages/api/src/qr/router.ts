@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { idInput } from "../lib/inputs";
+import { dateInput, idInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, protectedProcedure, publicProcedure } from "../trpc";
 import { venueIdInput } from "../venue/router";
@@ -37,7 +37,7 @@ function refOf(input: { code?: string; ticketId?: string }): TicketRef {
 }
 
 const analyticsInput = z
-  .object({ venueId: venueIdInput, from: z.date("Give the start as a date."), to: z.date("Give the end as a date.") })
+  .object({ venueId: venueIdInput, from: dateInput("Give the start as a date."), to: dateInput("Give the end as a date.") })
   .superRefine(({ from, to }, check) => {
     if (to <= from) check.addIssue({ code: "custom", path: ["to"], message: "The end must come after the start." });
     else if (to.getTime() - from.getTime() > MAX_ANALYTICS_DAYS * 24 * 3600_000) {
@@ -128,8 +128,8 @@ export const qrRouter = {
           venueId: venueIdInput.optional(),
           state: z.enum(["ISSUED", "CHECKED_IN", "RETURNED", "VOIDED", "FORGOTTEN"], "Choose ISSUED, CHECKED_IN, RETURNED, VOIDED or FORGOTTEN.").optional(),
           number: z.number("Type a ticket number.").int("A ticket number is a whole number.").min(1, "Ticket numbers start at 1.").max(2_147_483_647, "No ticket has a number that high.").optional(),
-          from: z.date("Give the start as a date.").optional(),
-          to: z.date("Give the end as a date.").optional(),
+          from: dateInput("Give the start as a date.").optional(),
+          to: dateInput("Give the end as a date.").optional(),
           ...pageInput,
         })
         .refine((input) => !input.from || !input.to || input.from < input.to, { message: "The end must come after the start.", path: ["to"] })
@@ -144,8 +144,8 @@ export const qrRouter = {
           ticketId: ticketIdInput.optional(),
           venueId: venueIdInput.optional(),
           employeeId: idInput("employee").optional(),
-          from: z.date("Give the start as a date.").optional(),
-          to: z.date("Give the end as a date.").optional(),
+          from: dateInput("Give the start as a date.").optional(),
+          to: dateInput("Give the end as a date.").optional(),
           ...pageInput,
         })
         .default({ limit: 50 }),

@@ -140,18 +140,18 @@ export async function issueWalkIn(services: Services, member: Member, venueId: s
 
 /**
  * Who may see a ticket: the guest it was issued to, and the members of the organization
- * whose venue issued it. Everyone else is FORBIDDEN.
+ * whose venue issued it. Everyone else is told there is no such ticket, as for an unknown
+ * id, so ticket ids are never confirmed.
  */
 async function readableTicket(prisma: PrismaClient, principal: Principal, ticketId: string): Promise<GuestTicketRow> {
   const ticket = await prisma.ticket.findUnique({
     where: { id: ticketId },
     select: { ...guestTicketSelect, guestId: true, organizationId: true },
   });
-  if (!ticket) throw new TRPCError({ code: "NOT_FOUND", message: "No such ticket." });
+  const noSuchTicket = () => new TRPCError({ code: "NOT_FOUND", message: "No such ticket." });
+  if (!ticket) throw noSuchTicket();
   const { guestId, organizationId, ...row } = ticket;
-  if (guestId !== principal.userId && principal.membership?.organizationId !== organizationId) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "This ticket belongs to someone else." });
-  }
+  if (guestId !== principal.userId && principal.membership?.organizationId !== organizationId) throw noSuchTicket();
   return row;
 }
 

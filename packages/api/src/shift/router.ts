@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { idInput } from "../lib/inputs";
+import { dateInput, idInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { memberProcedure } from "../trpc";
 import { clockIn, clockOut, currentShift, listShifts } from "./shifts";
@@ -23,8 +23,8 @@ export const shiftRouter = {
         .object({
           employeeId: idInput("employee").optional(),
           venueId: idInput("venue").optional(),
-          from: z.date("Enter a date and time.").optional(),
-          to: z.date("Enter a date and time.").optional(),
+          from: dateInput("Enter a date and time.").optional(),
+          to: dateInput("Enter a date and time.").optional(),
           ...pageInput,
         })
         .refine((input) => !input.from || !input.to || input.from < input.to, { message: "The period must end after it starts.", path: ["to"] }),

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { idInput } from "../lib/inputs";
+import { dateInput, idInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure } from "../trpc";
 import { createTask, listTasks, TASK_PRIORITIES, TASK_STATUSES, updateTask } from "./tasks";
@@ -9,7 +9,7 @@ const titleInput = z.string().trim().min(1, "Enter a title.").max(200, "Use at m
 const descriptionInput = z.string().trim().max(5000, "Use at most 5000 characters.");
 const priorityInput = z.enum(TASK_PRIORITIES, "The priority is LOW, NORMAL, HIGH or URGENT.");
 const statusInput = z.enum(TASK_STATUSES, "The status is TODO, IN_PROGRESS, DONE or CANCELLED.");
-const dueAtInput = z.date("Enter a date and time.");
+const dueAtInput = dateInput("Enter a date and time.");
 
 export const taskRouter = {
   create: adminProcedure

@@ -55,8 +55,8 @@ describe("task.create", () => {
   it("checks assignee and venue belong to the organization, and validates input", async () => {
     const rival = await founder(t, "Rival Tasks", "rival@tasks.example");
     const rivalVenue = await createVenue(t, rival.organization.id, "Rival Door");
-    expect((await refusal(admin.api.task.create({ title: "x", assigneeId: rival.employeeId }))).code).toBe("FORBIDDEN");
-    expect((await refusal(admin.api.task.create({ title: "x", venueId: rivalVenue.id }))).code).toBe("FORBIDDEN");
+    expect((await refusal(admin.api.task.create({ title: "x", assigneeId: rival.employeeId }))).code).toBe("NOT_FOUND");
+    expect((await refusal(admin.api.task.create({ title: "x", venueId: rivalVenue.id }))).code).toBe("NOT_FOUND");
     expect((await refusal(admin.api.task.create({ title: "x", assigneeId: "00000000-0000-4000-8000-000000000000" }))).code).toBe("NOT_FOUND");
     const bad = await refusal(admin.api.task.create({ title: " ", priority: "SOON" as never, dueAt: "tomorrow" as never }));
     expect(Object.keys(bad.fieldErrors).sort()).toEqual(["dueAt", "priority", "title"]);
@@ -260,7 +260,7 @@ describe("task.list", () => {
 });
 
 describe("tenant isolation", () => {
-  it("an admin of another organization is FORBIDDEN from this organization's tasks", async () => {
+  it("an admin of another organization finds none of this organization's tasks, people or venues (NOT_FOUND)", async () => {
     const task = await admin.api.task.create({ title: "Ours", assigneeId: kim.employeeId, venueId: bar.id });
     const rival = await founder(t, "Task Thieves", "thief@tasks.example");
     for (const call of [
@@ -271,7 +271,7 @@ describe("tenant isolation", () => {
       () => rival.api.task.create({ title: "Planted", assigneeId: kim.employeeId }),
       () => rival.api.task.create({ title: "Planted", venueId: bar.id }),
     ]) {
-      expect((await refusal(call())).code).toBe("FORBIDDEN");
+      expect((await refusal(call())).code).toBe("NOT_FOUND");
     }
     expect((await rival.api.task.list({})).items).toEqual([]);
     const [stored] = await t.db.sql.query(`SELECT title, status FROM employees.tasks WHERE id = $1`, [task.id]);

@@ -6,9 +6,9 @@ type Db = PrismaClient | Prisma.TransactionClient;
 export type Member = { organizationId: string; role: "ADMIN" | "EMPLOYEE"; employeeId: string };
 
 /**
- * The tenant check for anything addressed by venue: NOT_FOUND when a venue does not exist,
- * FORBIDDEN when it belongs to another organization, so no member ever touches another
- * tenant's venue.
+ * The tenant check for anything addressed by venue: NOT_FOUND when a venue does not exist
+ * or belongs to another organization, alike, so no member ever touches another tenant's
+ * venue nor learns which ids are one.
  */
 export async function assertVenuesOfOrganization(db: Db, organizationId: string, venueIds: string[]): Promise<void> {
   const unique = [...new Set(venueIds)];
@@ -21,9 +21,8 @@ export async function assertVenuesOfOrganization(db: Db, organizationId: string,
 }
 
 function assertOwned(venues: { organizationId: string }[], expected: number, organizationId: string) {
-  if (venues.length !== expected) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
-  if (venues.some((venue) => venue.organizationId !== organizationId)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "That venue belongs to another organization." });
+  if (venues.length !== expected || venues.some((venue) => venue.organizationId !== organizationId)) {
+    throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
   }
 }
 

@@ -57,7 +57,7 @@ describe("rack.create", () => {
     expect((await refusal(owner.api.rack.create({ venueId: venue.id, name: "Odd", slotCount: 2, kind: "DRAWER" as "SHELF" }))).fieldErrors.kind).toEqual([
       "Choose HANGER or SHELF.",
     ]);
-    expect((await refusal(rival.api.rack.create({ venueId: venue.id, name: "Sneaky", slotCount: 2 }))).code).toBe("FORBIDDEN");
+    expect((await refusal(rival.api.rack.create({ venueId: venue.id, name: "Sneaky", slotCount: 2 }))).code).toBe("NOT_FOUND");
     const attendant = await hireAttendant(t, owner.organization.id, "staff@racks.example", [venue.id]);
     expect((await refusal(attendant.api.rack.create({ venueId: venue.id, name: "Staff", slotCount: 2 }))).code).toBe("FORBIDDEN");
     expect(await t.db.prisma.slot.count({ where: { venueId: venue.id } })).toBe(2);
@@ -69,7 +69,7 @@ describe("rack.create", () => {
     await owner.api.rack.create({ venueId: venue.id, name: "Right", slotCount: 1 });
     expect((await owner.api.rack.update({ rackId: first.id, name: "Window" })).name).toBe("Window");
     expect((await refusal(owner.api.rack.update({ rackId: first.id, name: "Right" }))).code).toBe("CONFLICT");
-    expect((await refusal(rival.api.rack.update({ rackId: first.id, name: "Mine" }))).code).toBe("FORBIDDEN");
+    expect((await refusal(rival.api.rack.update({ rackId: first.id, name: "Mine" }))).code).toBe("NOT_FOUND");
   });
 });
 
@@ -99,6 +99,6 @@ describe("rack.list", () => {
 
     await attendant.api.qr.checkOut({ venueId: venue.id, code: ticket.code });
     expect((await owner.api.rack.list({ venueId: venue.id })).totals.HANGER.occupiedCount).toBe(0);
-    expect((await refusal(rival.api.rack.list({ venueId: venue.id }))).code).toBe("FORBIDDEN");
+    expect((await refusal(rival.api.rack.list({ venueId: venue.id }))).code).toBe("NOT_FOUND");
   });
 });

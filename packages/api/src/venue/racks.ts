@@ -74,9 +74,9 @@ export async function createRack(
 }
 
 export async function renameRack(prisma: PrismaClient, organizationId: string, rackId: string, name: string): Promise<RackView> {
-  const rack = await prisma.rack.findUnique({ where: { id: rackId }, select: { venueId: true } });
-  if (!rack) throw new TRPCError({ code: "NOT_FOUND", message: "No such rack." });
-  await assertVenuesOfOrganization(prisma, organizationId, [rack.venueId]);
+  const rack = await prisma.rack.findUnique({ where: { id: rackId }, select: { venueId: true, venue: { select: { organizationId: true } } } });
+  // Another organization's rack is answered as no rack at all: its id is never confirmed.
+  if (!rack || rack.venue.organizationId !== organizationId) throw new TRPCError({ code: "NOT_FOUND", message: "No such rack." });
   const clash = await prisma.rack.findFirst({ where: { venueId: rack.venueId, name, id: { not: rackId } }, select: { id: true } });
   if (clash) throw new TRPCError({ code: "CONFLICT", message: `This venue already has a rack called ${name}.` });
   return toRack(await prisma.rack.update({ where: { id: rackId }, data: { name }, select: rackSelect }));

@@ -74,8 +74,8 @@ describe("venue.create and venue.update", () => {
       "Closing time must differ from opening time.",
     ]);
     expect(await refusal(rival.api.venue.update({ venueId: venue.id, name: "Taken over" }))).toMatchObject({
-      code: "FORBIDDEN",
-      message: "That venue belongs to another organization.",
+      code: "NOT_FOUND",
+      message: "No such venue.",
     });
     expect((await refusal(owner.api.venue.update({ venueId: "6f1c2b1e-4a0b-4c7e-9a53-0d5d8f0e2b11", name: "Nowhere" }))).code).toBe("NOT_FOUND");
     const attendant = await hireAttendant(t, owner.organization.id, "staff@nightlife.example", [venue.id]);
@@ -147,7 +147,7 @@ describe("venue.list and venue.get", () => {
     expect((await refusal(guest.api.venue.list({ limit: 101 }))).fieldErrors.limit).toEqual(["Ask for at most 100 items."]);
   });
 
-  it("venue.get: settings for the organization, the public view for others, FORBIDDEN across tenants", async () => {
+  it("venue.get: settings for the organization, the public view for others, NOT_FOUND across tenants", async () => {
     const [alpha] = ownVenues;
     expect(await owner.api.venue.get({ venueId: alpha!.id })).toMatchObject({ view: "organization", inOutAllowance: 1, forgottenDelayMinutes: 180 });
     const publicView = await guest.api.venue.get({ venueId: alpha!.id });
@@ -162,7 +162,7 @@ describe("venue.list and venue.get", () => {
       currency: "EUR",
     });
     expect(await t.client().api.venue.get({ venueId: alpha!.id })).toEqual(publicView);
-    expect(await refusal(rival.api.venue.get({ venueId: alpha!.id }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusal(rival.api.venue.get({ venueId: alpha!.id }))).toMatchObject({ code: "NOT_FOUND" });
     expect(await rival.api.venue.get({ venueId: alpha!.id, scope: "public" })).toEqual(publicView);
     expect((await refusal(guest.api.venue.get({ venueId: "6f1c2b1e-4a0b-4c7e-9a53-0d5d8f0e2b11" }))).code).toBe("NOT_FOUND");
     expect((await refusal(guest.api.venue.get({ venueId: "nope" }))).fieldErrors.venueId).toEqual(["That is not a valid venue id."]);
