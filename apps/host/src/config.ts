@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DEFAULT_DATA_DIR } from "@qrcoats/db";
 import { z } from "zod";
+import { parseTrustProxy } from "./trust-proxy";
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -56,8 +57,18 @@ const envSchema = z.object({
   /** Serve HTTPS directly (single-box installs): PEM certificate chain and private key files. */
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
-  /** Behind a TLS-terminating proxy: "true", or its addresses/CIDRs, comma-separated. Off by default. */
-  TRUST_PROXY: z.string().optional(),
+  /** Behind a TLS-terminating proxy: "true" (one hop), a number of hops, or the proxies' addresses/CIDRs. Off by default. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return parseTrustProxy(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `${(error as Error).message}: use "true", a number of hops, or addresses/CIDRs, comma-separated` });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Config = ReturnType<typeof loadConfig>;

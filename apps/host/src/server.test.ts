@@ -5,11 +5,12 @@ import path from "node:path";
 import { createApiConfig, generateKeys, LiveHub, type ApiServices } from "@qrcoats/api";
 import { MAX_BATCH_SIZE } from "@qrcoats/api/client";
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
-import { startHost } from "@qrcoats/testing";
+import { buildHost, startHost } from "@qrcoats/testing";
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "./server";
+import { parseTrustProxy } from "./trust-proxy";
 
 function servicesFor(db: TestDatabase, publicUrl = "http://localhost"): ApiServices {
   const { jwtSecret, ...keys } = generateKeys();
@@ -124,6 +125,38 @@ describe("the host process", () => {
     expect(host.output()).toMatch(/"msg":"stopped"/);
   });
 
+  it("runs in production as plain node on the build: no TypeScript loader at run time", async () => {
+    const hostDir = path.resolve(import.meta.dirname, "..");
+    const { scripts, dependencies } = JSON.parse(fs.readFileSync(path.join(hostDir, "package.json"), "utf8"));
+    for (const name of ["start", "job", "migrate"]) expect(scripts[name], name).toMatch(/^node (--[\w-]+=?\S* )*dist\/[\w-]+\.js$/);
+    expect(Object.keys(dependencies)).not.toContain("tsx");
+    const dockerfile = fs.readFileSync(path.join(hostDir, "..", "..", "Dockerfile"), "utf8");
+    expect((JSON.parse(dockerfile.match(/^CMD (.*)$/m)![1]!) as string[]).join(" ")).toBe(scripts.start);
+    await buildHost();
+    const bundle = fs.readFileSync(path.join(hostDir, "dist", "main.js"), "utf8");
+    expect(bundle).not.toMatch(/from "tsx|from "@qrcoats\//);
+  });
+
+  it("keeps DATA_DIR, its keys and its embedded database to its own user", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-private-"));
+    // As an older release or a hand-made folder might have left it.
+    fs.chmodSync(dataDir, 0o755);
+    const host = await startHost({ DATA_DIR: dataDir, DATABASE_URL: "" });
+    try {
+      const open: string[] = [];
+      for (const entry of [dataDir, ...fs.readdirSync(dataDir, { recursive: true }).map((name) => path.join(dataDir, String(name)))]) {
+        const mode = fs.lstatSync(entry).mode;
+        if (mode & 0o077) open.push(`${(mode & 0o777).toString(8)} ${path.relative(dataDir, entry)}`);
+      }
+      expect(fs.existsSync(path.join(dataDir, "secrets.json"))).toBe(true);
+      expect(fs.existsSync(path.join(dataDir, "pglite", "PG_VERSION"))).toBe(true);
+      expect(open).toEqual([]);
+    } finally {
+      await host.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses to start on a bad setting, naming it", async () => {
     await expect(startHost({ PORT: "not-a-port" })).rejects.toThrow(/PORT: /);
   });
@@ -137,7 +170,7 @@ describe("security headers", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = await buildServer({ services: servicesFor(db), logger: pino({ level: "silent" }), apps: builtApps(appsRoot), trustProxy: "127.0.0.1" });
+    server = await buildServer({ services: servicesFor(db), logger: pino({ level: "silent" }), apps: builtApps(appsRoot), trustProxy: parseTrustProxy("127.0.0.1") });
     base = await server.listen({ host: "127.0.0.1", port: 0 });
   });
   afterAll(async () => {
