@@ -81,9 +81,10 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     } satisfies FastifyTRPCPluginOptions<typeof appRouter>["trpcOptions"],
   });
 
+  // Anonymous, for load balancers: the status alone (admins see the details through `health`).
   app.get("/healthz", async (_request, reply) => {
     const health = await checkHealth(services.db, services.version);
-    return reply.code(health.status === "ok" ? 200 : 503).send(health);
+    return reply.code(health.status === "ok" ? 200 : 503).send({ status: health.status });
   });
 
   await serveApps(app, apps);
