@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "@qrcoats/db";
 import pino from "pino";
-import { ConfigError, loadConfig, type Config } from "./config";
+import { ConfigError, loadConfig, seedsDemo, type Config } from "./config";
 import { demoSignIns, seedDemoIfEmpty } from "./demo/index";
 import { hostJobs, logSink, startJobs } from "./jobs";
 import { closeDataDir, resolveKeys } from "./secrets";
@@ -47,7 +47,7 @@ for (const name of migrations.applied) logger.info({ migration: name }, "migrati
 for (const name of migrations.unknown) logger.warn({ migration: name }, "database has a migration this release does not know");
 
 const services = createServices(config, db, keys, version);
-const demo = config.DEMO_DATA === "auto" && config.NODE_ENV !== "production";
+const demo = seedsDemo(config);
 if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
 const jobs = startJobs(hostJobs(services, logSink(logger), { shiftMaxHours: config.SHIFT_MAX_HOURS }), logger);
 const app = await buildServer({
