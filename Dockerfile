@@ -5,9 +5,10 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY . .
 # Dependency install scripts stay blocked (npm 11); the project's own postinstall generates
-# the Prisma client, and the apps are built with their bundle budgets enforced.
+# the Prisma client, the apps are built with their bundle budgets enforced, and the host is
+# built to JavaScript: the image runs plain node, and pruning removes tsx and esbuild.
 RUN npm ci --no-audit --no-fund \
- && npx turbo run build --filter=@qrcoats/web --filter=@qrcoats/admin \
+ && npx turbo run build --filter=@qrcoats/web --filter=@qrcoats/admin --filter=@qrcoats/host \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
@@ -20,5 +21,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:3000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # Node is PID 1 and handles SIGTERM itself: it stops accepting, ends live streams, finishes
 # requests in flight (SHUTDOWN_GRACE_SECONDS), and closes the database.
+# One-off tasks in the same image: `node dist/migrate.js`, `node dist/job-cli.js <job>`.
 WORKDIR /app/apps/host
-CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--max-semi-space-size=32", "dist/main.js"]

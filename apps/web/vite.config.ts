@@ -45,6 +45,7 @@ export default defineConfig({
     proxy: { "/trpc": "http://127.0.0.1:3000" },
   },
   build: {
-    sourcemap: true,
+    // The host serves dist/ to anyone: no maps of the source in it.
+    sourcemap: false,
   },
 });

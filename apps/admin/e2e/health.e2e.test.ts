@@ -24,6 +24,7 @@ describe.runIf(browserAvailable())("admin app", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Demo Nightclub" }).waitFor();
     await page.getByTestId("health-status").filter({ hasText: "ok" }).waitFor();
+    expect(await page.getByLabel("Server health").textContent()).toMatch(/migrations at \d{14}_\w+/);
     await saveScreenshot(page, "admin/health");
     await page.close();
   });

@@ -5,6 +5,7 @@ import pino from "pino";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "./server";
+import { parseTrustProxy } from "./trust-proxy";
 
 // Auth over real HTTP: what the API does with cookies and errors, as a browser receives it.
 const PASSWORD = "correct horse battery staple 42";
@@ -32,7 +33,7 @@ function apiServer(db: TestDatabase, signIns: { signInPerAccount: number; signIn
     },
   );
   const services = { db, version: "test", config, clock: () => new Date(), live: new LiveHub(db) };
-  return buildServer({ services, logger: pino({ level: "silent" }), apps: [], trustProxy });
+  return buildServer({ services, logger: pino({ level: "silent" }), apps: [], trustProxy: parseTrustProxy(trustProxy) });
 }
 
 describe("auth over HTTP", () => {

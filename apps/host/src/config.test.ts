@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig, seedsDemo } from "./config";
 
 describe("configuration from the environment", () => {
   it("has defaults that run the embedded database on port 3000", () => {
@@ -28,5 +28,19 @@ describe("configuration from the environment", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://u:p@db:5432/qrcoats", PUBLIC_URL: "https://coats.example/" });
     expect(config.DATABASE_URL).toBe("postgres://u:p@db:5432/qrcoats");
     expect(config.PUBLIC_URL).toBe("https://coats.example");
+  });
+
+  it("seeds the demo only on the embedded default outside production, or when asked for", () => {
+    const postgres = "postgresql://postgres@127.0.0.1:5432/qrcoats";
+    const cases: [Record<string, string>, boolean][] = [
+      [{}, true],
+      [{ NODE_ENV: "production" }, false],
+      [{ DATABASE_URL: postgres }, false],
+      [{ DATABASE_URL: postgres, NODE_ENV: "test" }, false],
+      [{ DEMO_DATA: "off" }, false],
+      [{ DEMO_DATA: "on", DATABASE_URL: postgres }, true],
+      [{ DEMO_DATA: "on", NODE_ENV: "production", DATABASE_URL: postgres }, true],
+    ];
+    for (const [env, seeds] of cases) expect(seedsDemo(loadConfig(env)), JSON.stringify(env)).toBe(seeds);
   });
 });

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DEFAULT_DATA_DIR } from "@qrcoats/db";
 import { z } from "zod";
+import { parseTrustProxy } from "./trust-proxy";
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -51,16 +52,37 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(900).default(900),
   /** A shift still open after this many hours is closed by the host and flagged. */
   SHIFT_MAX_HOURS: z.coerce.number().min(1).max(48).default(12),
-  /** "auto": an empty database gets the demo organization, except in production. */
-  DEMO_DATA: z.enum(["auto", "off"]).default("auto"),
+  /** Who gets the demo organization (with its published password): see `seedsDemo`. */
+  DEMO_DATA: z.enum(["auto", "on", "off"]).default("auto"),
   /** Serve HTTPS directly (single-box installs): PEM certificate chain and private key files. */
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
-  /** Behind a TLS-terminating proxy: "true", or its addresses/CIDRs, comma-separated. Off by default. */
-  TRUST_PROXY: z.string().optional(),
+  /** Behind a TLS-terminating proxy: "true" (one hop), a number of hops, or the proxies' addresses/CIDRs. Off by default. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return parseTrustProxy(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `${(error as Error).message}: use "true", a number of hops, or addresses/CIDRs, comma-separated` });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/**
+ * Whether an empty database gets the demo organization. Its people's password is in the
+ * README, so "auto" seeds only the embedded default outside production — a first try on a
+ * laptop — and never a PostgreSQL database, which is a real installation's; "on" asks for
+ * it anywhere.
+ */
+export function seedsDemo(config: Pick<Config, "DEMO_DATA" | "DATABASE_URL" | "NODE_ENV">): boolean {
+  if (config.DEMO_DATA !== "auto") return config.DEMO_DATA === "on";
+  return config.DATABASE_URL === undefined && config.NODE_ENV !== "production";
+}
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -44,7 +44,8 @@ describe.runIf(testDatabaseUrl() && caddyAvailable)("deployment rehearsal: Caddy
       LOOKUP_KEY: b64(lookup),
       TICKET_SIGNING_KEY: b64(ticketSigning),
       PUBLIC_URL: edge,
-      TRUST_PROXY: "127.0.0.1",
+      // As compose.yaml has it: Caddy is the one hop in front.
+      TRUST_PROXY: "true",
     };
     hosts = await Promise.all([startHost(env, { databaseUrl: db.url }), startHost(env, { databaseUrl: db.url })]);
 
@@ -99,6 +100,21 @@ describe.runIf(testDatabaseUrl() && caddyAvailable)("deployment rehearsal: Caddy
     expect(signUp.status).toBe(200);
     expect((signUp.headers["set-cookie"] as string[])[0]).toMatch(/^__Host-qrcoats_session=\w+; .*Secure; SameSite=Lax$/);
     expect(signUp.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
+  });
+
+  it("records the client's address as Caddy saw it, not a forged X-Forwarded-For", async () => {
+    const signUp = await request(`${edge}/trpc/auth.register`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: edge, "x-forwarded-for": "198.51.100.77" },
+      body: JSON.stringify(superjson.serialize({ email: "forger@example.com", name: "Forger", password: "correct horse battery staple 42" })),
+    });
+    const cookie = (signUp.headers["set-cookie"] as string[])[0]!.split(";")[0]!;
+    await mutate(edge, "org.create", { name: "Forger Ltd" }, cookie);
+    const log = await request(`${edge}/trpc/audit.list?input=${encodeURIComponent(JSON.stringify(superjson.serialize({ limit: 50 })))}`, {
+      headers: { cookie, "x-forwarded-for": "198.51.100.78" },
+    });
+    const events = superjson.deserialize<{ items: { ipAddress: string | null }[] }>(JSON.parse(log.body).result.data).items;
+    expect(new Set(events.map((event) => event.ipAddress))).toEqual(new Set(["127.0.0.1"]));
   });
 
   it("spreads requests over both hosts", async () => {

@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createTestDatabase, testDatabaseUrl } from "@qrcoats/db/testing";
-import { startHost } from "@qrcoats/testing";
-import { describe, expect, it } from "vitest";
+import { buildHost, startHost } from "@qrcoats/testing";
+import { beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const hostDir = path.resolve(import.meta.dirname, "..");
@@ -21,6 +21,8 @@ async function job(name: string, env: Record<string, string>) {
 }
 
 describe("npm run job", () => {
+  beforeAll(() => buildHost());
+
   it("runs one job once against the host's database and reports what it did", async () => {
     const db = testDatabaseUrl() ? await createTestDatabase() : null;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-job-"));

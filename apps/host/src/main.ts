@@ -2,12 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "@qrcoats/db";
 import pino from "pino";
-import { ConfigError, loadConfig, type Config } from "./config";
+import { ConfigError, loadConfig, seedsDemo, type Config } from "./config";
 import { demoSignIns, seedDemoIfEmpty } from "./demo/index";
 import { hostJobs, logSink, startJobs } from "./jobs";
-import { resolveKeys } from "./secrets";
+import { closeDataDir, resolveKeys } from "./secrets";
 import { buildServer } from "./server";
-import { createServices, trustProxySetting } from "./services";
+import { createServices } from "./services";
 
 const version = JSON.parse(
   fs.readFileSync(path.resolve(import.meta.dirname, "..", "..", "..", "package.json"), "utf8"),
@@ -24,6 +24,10 @@ function orExit<T>(load: () => T): T {
 }
 
 const config: Config = orExit(loadConfig);
+// DATA_DIR (keys, the embedded database) is the host's alone: what it makes from now on, and
+// what an older release left open.
+process.umask(0o077);
+closeDataDir(config.DATA_DIR);
 const { keys, source: keySource } = orExit(() => resolveKeys(config));
 const logger = pino({
   level: config.LOG_LEVEL,
@@ -43,13 +47,13 @@ for (const name of migrations.applied) logger.info({ migration: name }, "migrati
 for (const name of migrations.unknown) logger.warn({ migration: name }, "database has a migration this release does not know");
 
 const services = createServices(config, db, keys, version);
-const demo = config.DEMO_DATA === "auto" && config.NODE_ENV !== "production";
+const demo = seedsDemo(config);
 if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
 const jobs = startJobs(hostJobs(services, logSink(logger), { shiftMaxHours: config.SHIFT_MAX_HOURS }), logger);
 const app = await buildServer({
   services,
   logger,
-  trustProxy: trustProxySetting(config.TRUST_PROXY),
+  trustProxy: config.TRUST_PROXY,
   tls: config.TLS_CERT_FILE && config.TLS_KEY_FILE
     ? { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) }
     : undefined,

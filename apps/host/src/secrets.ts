@@ -38,6 +38,19 @@ export function resolveKeys(config: Config): { keys: HostKeys; source: string } 
   return { keys: readOrCreate(file), source: file };
 }
 
+/**
+ * Makes DATA_DIR owner-only (0700) where it already exists: the embedded database closes its
+ * own directory, but the keys sit beside it. A shared directory (sticky, like /tmp) or
+ * another user's is left as it is rather than taken over.
+ */
+export function closeDataDir(dataDir: string) {
+  const stats = fs.statSync(dataDir, { throwIfNoEntry: false });
+  if (!stats || stats.mode & 0o1000 || stats.uid !== process.getuid?.()) return;
+  if (stats.mode & 0o077) fs.chmodSync(dataDir, stats.mode & 0o700);
+  const secrets = path.join(dataDir, "secrets.json");
+  if (fs.existsSync(secrets)) fs.chmodSync(secrets, 0o600);
+}
+
 type StoredKeys = { jwtSecret: string; fieldEncryption: { id: string; key: string }[]; lookup: string; ticketSigning: string };
 
 function readOrCreate(file: string): HostKeys {
@@ -49,7 +62,7 @@ function readOrCreate(file: string): HostKeys {
       lookup: toBase64(fresh.lookup),
       ticketSigning: toBase64(fresh.ticketSigning),
     };
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     // wx: two first starts racing cannot both write; the loser reads the winner's file.
     try {
       fs.writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600, flag: "wx" });

@@ -6,11 +6,12 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/a
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
 import { securityHeaders } from "./security-headers";
 import { serveApps, type SinglePageApp } from "./static-apps";
+import type { TrustProxy } from "./trust-proxy";
 
 export type ServerOptions = {
   services: ApiServices;
-  /** Whether to believe X-Forwarded-* headers (see TRUST_PROXY). */
-  trustProxy?: boolean | string;
+  /** Which hops' X-Forwarded-* headers to believe (see TRUST_PROXY); none by default. */
+  trustProxy?: TrustProxy | false;
   logger: FastifyServerOptions["loggerInstance"];
   /** Where the built apps are; tests point this at fixtures. */
   apps?: SinglePageApp[];
@@ -58,7 +59,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
           headers: { get: (name) => headerValue(req.headers[name]) },
           clientAddress: req.ip,
           // Fastify derives the protocol from the socket, or from X-Forwarded-Proto when
-          // the proxy is trusted.
+          // the peer is a trusted proxy.
           secure: req.protocol === "https",
           responseHeaders: new Headers(),
         }),
@@ -80,9 +81,10 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     } satisfies FastifyTRPCPluginOptions<typeof appRouter>["trpcOptions"],
   });
 
+  // Anonymous, for load balancers: the status alone (admins see the details through `health`).
   app.get("/healthz", async (_request, reply) => {
     const health = await checkHealth(services.db, services.version);
-    return reply.code(health.status === "ok" ? 200 : 503).send(health);
+    return reply.code(health.status === "ok" ? 200 : 503).send({ status: health.status });
   });
 
   await serveApps(app, apps);

@@ -16,9 +16,3 @@ export function createServices(config: Config, db: Database, keys: HostKeys, ver
     live: new LiveHub(db),
   };
 }
-
-/** Fastify's trustProxy from TRUST_PROXY: off, "true" (any proxy), or the proxies' addresses/CIDRs. */
-export function trustProxySetting(value: string | undefined): boolean | string {
-  if (value === undefined || value === "false") return false;
-  return value === "true" ? true : value;
-}

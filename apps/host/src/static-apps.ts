@@ -31,6 +31,9 @@ export async function serveApps(app: FastifyInstance, apps: SinglePageApp[] = AP
       decorateReply: !replyDecorated,
       wildcard: true,
       index: ["index.html"],
+      // Source maps would hand anyone the apps' source; builds leave them out, and a stray
+      // one is not served either.
+      allowedPath: (pathname) => !pathname.toLowerCase().endsWith(".map"),
       // Our own cache-control below, not the plugin's default max-age=0.
       cacheControl: false,
       // Vite fingerprints everything under assets/: cache it for good. Pages revalidate.

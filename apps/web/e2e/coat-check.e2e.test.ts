@@ -33,7 +33,7 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     expect(registered.status).toBe(200);
     admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
     await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({ name: "Velvet Room", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00", priceCents: 250 });
+    const venue = await admin.api.venue.create.mutate({ name: "Velvet Room", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00", priceCents: 250, publiclyListed: true });
     venueId = venue.id;
     await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 40 });
     await admin.api.venue.create.mutate({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });

@@ -19,7 +19,8 @@ describe.runIf(browserAvailable())("web app", () => {
     await page.goto("/");
     await expect.poll(() => page.getByTestId("health-status").textContent()).toBe("ok");
     expect(await page.getByRole("link", { name: "QRcoats" }).textContent()).toBe("QRcoats");
-    expect(await page.getByLabel("Server health").textContent()).toMatch(/migrations at \d{14}_\w+/);
+    // A guest's screen: the status, not the release or the migration names.
+    expect(await page.getByLabel("Server health").textContent()).not.toMatch(/migrations|Version/);
     await saveScreenshot(page, "web/health");
     await context.close();
   });

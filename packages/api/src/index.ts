@@ -3,7 +3,7 @@ export { createCallerFactory } from "./trpc";
 export { createInProcessClient, type InProcessClient } from "./in-process-client";
 export { createContext, createInnerContext, type ApiServices, type Context, type Principal, type RequestInfo } from "./context";
 export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./config";
-export { checkHealth, type Health } from "./health/health";
+export { checkHealth, type AdminHealth, type Health, type PublicHealth } from "./health/health";
 export { RetryLaterError } from "./lib/errors";
 export { LiveHub } from "./live/hub";
 export { closeStaleShifts } from "./shift/stale";

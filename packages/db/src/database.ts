@@ -7,7 +7,7 @@ import { applyMigrations, type MigrationReport } from "./migrations/applier";
 import { withAdapterHooks } from "./adapter-hooks";
 import { createPGliteAdapter } from "./pglite-adapter";
 import { PostgresListener } from "./listener";
-import { connectPostgres, openPGlite, pgliteSession, type SqlRunner, type SqlSession } from "./sql";
+import { connectPostgres, keepToOwner, openPGlite, pgliteSession, type SqlRunner, type SqlSession } from "./sql";
 
 /** Where the embedded database (and other local state) lives unless told otherwise. */
 export const DEFAULT_DATA_DIR = path.resolve(import.meta.dirname, "..", "..", "..", ".data");
@@ -153,7 +153,12 @@ async function openEmbedded(dataDir?: string, snapshot?: Blob): Promise<Database
     location: dataDir ?? "memory",
     prisma,
     sql,
-    migrate: () => applyMigrations(session),
+    async migrate() {
+      const report = await applyMigrations(session);
+      // New tables are new files, made as openly as the first ones.
+      if (dataDir) keepToOwner(dataDir);
+      return report;
+    },
     transaction: (work) =>
       pglite.transaction((tx) =>
         work({

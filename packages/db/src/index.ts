@@ -7,6 +7,6 @@ export {
   type MigrationLevel,
   type MigrationReport,
 } from "./migrations/applier";
-export { connectPostgres, DataDirInUseError, isUniqueViolation, openPGlite, pgliteSession, prismaRunner, type SqlRunner, type SqlSession } from "./sql";
+export { connectPostgres, DataDirInUseError, isUniqueViolation, keepToOwner, openPGlite, pgliteSession, prismaRunner, type SqlRunner, type SqlSession } from "./sql";
 export { Prisma, PrismaClient } from "./generated/prisma/client";
 export type * from "./generated/prisma/client";

@@ -66,10 +66,11 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 export async function openPGlite(dataDir?: string, snapshot?: Blob): Promise<PGlite> {
   if (!dataDir) return PGlite.create(snapshot ? { loadDataDir: snapshot } : {});
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const releaseLock = lockDataDir(dataDir);
   try {
     const db = await PGlite.create(dataDir);
+    keepToOwner(dataDir);
     const close = db.close.bind(db);
     db.close = async () => {
       await close();
@@ -79,6 +80,26 @@ export async function openPGlite(dataDir?: string, snapshot?: Blob): Promise<PGl
   } catch (error) {
     releaseLock();
     throw error;
+  }
+}
+
+/**
+ * The database's files are the host's alone: PGlite creates them readable and writable by
+ * everyone (it chmods its files to 0666 whatever the umask), so the directory is closed to
+ * others — which also covers files it makes later — and what is in it is made owner-only.
+ */
+export function keepToOwner(dir: string) {
+  fs.chmodSync(dir, 0o700);
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isSymbolicLink()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    try {
+      const mode = fs.statSync(file).mode & 0o777;
+      if (mode & 0o077) fs.chmodSync(file, mode & 0o700);
+    } catch (error) {
+      // The database removes files as it runs (WAL segments, dropped tables).
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
   }
 }
 

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 
 const hostDir = path.resolve(import.meta.dirname, "..", "..", "..", "apps", "host");
@@ -16,6 +17,17 @@ export type RunningHost = {
   /** SIGKILL, as a crash or an OOM killer would: no shutdown code runs. Waits for the exit, then cleans up like stop(). */
   kill(): Promise<void>;
 };
+
+let built: Promise<unknown> | undefined;
+
+/**
+ * Builds the host to dist/ as `npm start` does, once per test process, so that tests run
+ * what production runs and never a bundle older than the source.
+ */
+export function buildHost(): Promise<unknown> {
+  built ??= promisify(execFile)("npm", ["run", "--silent", "build"], { cwd: hostDir });
+  return built;
+}
 
 /**
  * Starts the host the way `npm start` does (its start script, a real process on a real
@@ -31,6 +43,7 @@ export async function startHost(
     nodeFlags?: string[];
   } = {},
 ): Promise<RunningHost> {
+  await buildHost();
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-host-"));
   let database: TestDatabase | undefined;

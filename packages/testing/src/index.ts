@@ -1,4 +1,4 @@
-export { startHost, freePort, type RunningHost } from "./host";
+export { buildHost, startHost, freePort, type RunningHost } from "./host";
 export { browserAvailable, findChromium, launchBrowser, newPhoneContext, recordCspViolations, saveScreenshot } from "./browser";
 export { openEventStream, type ServerSentEvent } from "./event-stream";
 export { browserSession, sharedKeys, type Answer, type BrowserSession } from "./http-session";

@@ -10,8 +10,9 @@ type IsAny<T> = 0 extends 1 & T ? true : false;
 
 export type InferenceChecks = [
   Expect<Equal<IsAny<RouterOutputs["health"]>, false>>,
-  Expect<Equal<RouterOutputs["health"]["version"], string>>,
-  Expect<Equal<RouterOutputs["health"]["database"]["kind"], "postgres" | "embedded">>,
+  Expect<Equal<Extract<RouterOutputs["health"], { view: "admin" }>["version"], string>>,
+  Expect<Equal<Extract<RouterOutputs["health"], { view: "admin" }>["database"]["kind"], "postgres" | "embedded">>,
+  Expect<Equal<Extract<RouterOutputs["health"], { view: "public" }>, { view: "public"; status: "ok" | "degraded" }>>,
   Expect<Equal<inferOutput<typeof trpc.health>, RouterOutputs["health"]>>,
   Expect<Equal<inferInput<typeof trpc.health>, RouterInputs["health"]>>,
 ];

@@ -14,6 +14,7 @@ type VenueFormValues = {
   currency: string;
   inOutAllowance: string;
   forgottenDelayMinutes: string;
+  publiclyListed: boolean;
 };
 
 /** The form's names for the API's fields where they differ: the price is typed in units, not cents. */
@@ -31,6 +32,7 @@ function toValues(venue?: Venue): VenueFormValues {
     currency: venue?.currency ?? "EUR",
     inOutAllowance: String(venue?.inOutAllowance ?? 1),
     forgottenDelayMinutes: String(venue?.forgottenDelayMinutes ?? 180),
+    publiclyListed: venue?.publiclyListed ?? false,
   };
 }
 
@@ -45,10 +47,11 @@ function toSettings(values: VenueFormValues): VenueSettingsInput {
     currency: values.currency.toUpperCase(),
     inOutAllowance: Number(values.inOutAllowance),
     forgottenDelayMinutes: Number(values.forgottenDelayMinutes),
+    publiclyListed: values.publiclyListed,
   };
 }
 
-/** Create or edit a venue: its hours, time zone, price, in & out allowance and forgotten delay. */
+/** Create or edit a venue: its hours, time zone, price, in & out allowance, forgotten delay and listing. */
 export function VenueForm({ venue, submitLabel, onSubmit }: { venue?: Venue; submitLabel: string; onSubmit: (settings: VenueSettingsInput) => Promise<unknown> }) {
   const form = useForm<VenueFormValues>({ defaultValues: toValues(venue) });
   const { errors } = form.formState;
@@ -80,6 +83,14 @@ export function VenueForm({ venue, submitLabel, onSubmit }: { venue?: Venue; sub
         error={errors.forgottenDelayMinutes?.message}
         {...form.register("forgottenDelayMinutes", { required: "Enter a number of minutes." })}
       />
+      <div className="flex flex-col gap-1 sm:col-span-2">
+        <label className="flex min-h-9 items-center gap-2 text-slate-900">
+          <input type="checkbox" className="size-4" {...form.register("publiclyListed")} />
+          List in the public venue list
+        </label>
+        <p className="text-sm text-slate-700">Guests then find it by name in the web app and ask for a ticket there. Unlisted, they do not see it; the counter still issues its tickets.</p>
+        {errors.publiclyListed?.message && <p className="text-sm text-red-700">{errors.publiclyListed.message}</p>}
+      </div>
       <div className="sm:col-span-2">
         <Button type="submit" busy={form.formState.isSubmitting}>
           {submitLabel}

@@ -34,6 +34,7 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<boolean> {
     currency: "EUR",
     inOutAllowance: 2,
     forgottenDelayMinutes: 180,
+    publiclyListed: true,
   });
   const rooftop = await admin.venue.create({
     name: "Rooftop Bar",
@@ -44,6 +45,7 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<boolean> {
     currency: "EUR",
     inOutAllowance: 1,
     forgottenDelayMinutes: 120,
+    publiclyListed: true,
   });
   await admin.rack.create({ venueId: velvet.id, name: "A", slotCount: 30, kind: "HANGER" });
   await admin.rack.create({ venueId: velvet.id, name: "B", slotCount: 30, kind: "HANGER" });

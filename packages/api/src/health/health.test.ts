@@ -1,11 +1,7 @@
 import { createTestDatabase } from "@qrcoats/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInnerContext } from "../context";
-import { appRouter } from "../root";
 import { createTestApi, type TestApi } from "../testing";
-import { createCallerFactory } from "../trpc";
-
-const createCaller = createCallerFactory(appRouter);
+import { checkHealth } from "./health";
 
 describe("health", () => {
   let t: TestApi;
@@ -14,9 +10,18 @@ describe("health", () => {
   });
   afterAll(() => t.close());
 
-  it("reports the version, a reachable database and its migration level", async () => {
+  it("tells anyone but an admin only the status: no version, no migration names", async () => {
+    const guest = await t.signUp({ email: "health-guest@example.com" });
+    for (const health of [await t.client().api.health(), await guest.api.health()]) {
+      expect(health).toEqual({ view: "public", status: "ok" });
+    }
+  });
+
+  it("reports to an admin the version, a reachable database and its migration level", async () => {
     const db = t.db;
-    const health = await t.client().api.health();
+    const admin = await t.signUpAdmin("Health Ltd", "health-admin@example.com");
+    const health = await admin.api.health();
+    if (health.view !== "admin") throw new Error("an admin gets the details");
     const latest = await db.sql.query<{ name: string }>(
       `SELECT max(migration_name) AS name FROM "public"."_prisma_migrations"`,
     );
@@ -31,7 +36,7 @@ describe("health", () => {
   it("says the database is unreachable instead of failing", async () => {
     const closed = await createTestDatabase();
     await closed.close();
-    const health = await createCaller(createInnerContext({ ...t.services, db: closed })).health();
+    const health = await checkHealth(closed, "test");
     expect(health).toEqual({
       status: "degraded",
       version: "test",

@@ -11,6 +11,13 @@ export type Health = {
   };
 };
 
+/**
+ * All anyone but an admin learns: whether the server works. The version and the migration
+ * names would tell an attacker which release, and so which known flaws, a server has.
+ */
+export type PublicHealth = { view: "public"; status: Health["status"] };
+export type AdminHealth = Health & { view: "admin" };
+
 /** Whether the database answers, and which migration it is at. */
 export async function checkHealth(db: Database, version: string): Promise<Health> {
   const started = performance.now();

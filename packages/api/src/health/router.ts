@@ -1,5 +1,11 @@
 import { publicProcedure } from "../trpc";
-import { checkHealth } from "./health";
+import { checkHealth, type AdminHealth, type PublicHealth } from "./health";
 
-/** Top-level `health`: load balancers and the apps' first screen call it. */
-export const healthProcedure = publicProcedure.query(({ ctx }) => checkHealth(ctx.db, ctx.version));
+/**
+ * Top-level `health`: load balancers and the apps' first screen call it. The release and
+ * database details are for an organization's admins; everyone else gets the status.
+ */
+export const healthProcedure = publicProcedure.query(async ({ ctx }): Promise<AdminHealth | PublicHealth> => {
+  const health = await checkHealth(ctx.db, ctx.version);
+  return ctx.principal?.membership?.role === "ADMIN" ? { view: "admin", ...health } : { view: "public", status: health.status };
+});

@@ -33,6 +33,7 @@ export const venueRouter = {
         currency: venueFields.currency.optional(),
         inOutAllowance: venueFields.inOutAllowance.optional(),
         forgottenDelayMinutes: venueFields.forgottenDelayMinutes.optional(),
+        publiclyListed: venueFields.publiclyListed.optional(),
       }),
     )
     .mutation(({ ctx, input }) => createVenue(ctx.prisma, ctx.member.organizationId, input, ctx.clock())),
@@ -49,6 +50,7 @@ export const venueRouter = {
         currency: venueFields.currency.optional(),
         inOutAllowance: venueFields.inOutAllowance.optional(),
         forgottenDelayMinutes: venueFields.forgottenDelayMinutes.optional(),
+        publiclyListed: venueFields.publiclyListed.optional(),
       }),
     )
     .mutation(({ ctx, input: { venueId, ...changes } }) =>

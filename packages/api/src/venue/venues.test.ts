@@ -97,9 +97,9 @@ describe("venue.list and venue.get", () => {
   beforeAll(async () => {
     ownVenues = [];
     for (const name of ["Alpha Lounge", "Bravo Bar", "Charlie Club"]) {
-      ownVenues.push(await owner.api.venue.create({ name, ...basics, priceCents: 150 }));
+      ownVenues.push(await owner.api.venue.create({ name, ...basics, priceCents: 150, publiclyListed: true }));
     }
-    rivalVenue = await rival.api.venue.create({ name: "Delta Disco", ...basics, currency: "USD", timezone: "America/New_York" });
+    rivalVenue = await rival.api.venue.create({ name: "Delta Disco", ...basics, currency: "USD", timezone: "America/New_York", publiclyListed: true });
   });
 
   it("members see their own organization's venues with every setting", async () => {
@@ -111,7 +111,28 @@ describe("venue.list and venue.get", () => {
     expect((await rival.api.venue.list()).items.map((venue) => venue.name)).toEqual(["Delta Disco"]);
   });
 
-  it("guests and anonymous callers see the public view of every venue, searchable by name", async () => {
+  it("keeps a venue out of the public list until its admin lists it; its link still works", async () => {
+    const hideout = await rival.api.venue.create({ name: "Echo Hideout", ...basics });
+    expect(hideout.publiclyListed).toBe(false);
+    const publicNames = async () => (await guest.api.venue.list({ limit: 100 })).items.map((venue) => venue.name);
+    for (const caller of [guest.api, t.client().api, owner.api]) {
+      expect((await caller.venue.list({ search: "hideout", scope: "public" })).items).toEqual([]);
+    }
+    expect(await publicNames()).not.toContain("Echo Hideout");
+    expect((await rival.api.venue.list()).items.map((venue) => venue.name)).toContain("Echo Hideout");
+    expect(await guest.api.venue.get({ venueId: hideout.id })).toMatchObject({ view: "public", name: "Echo Hideout" });
+
+    expect(await refusal(owner.api.venue.update({ venueId: hideout.id, publiclyListed: true }))).toMatchObject({ code: "FORBIDDEN" });
+    expect((await rival.api.venue.update({ venueId: hideout.id, publiclyListed: true })).publiclyListed).toBe(true);
+    expect(await publicNames()).toContain("Echo Hideout");
+    await rival.api.venue.update({ venueId: hideout.id, publiclyListed: false });
+    expect(await publicNames()).not.toContain("Echo Hideout");
+    expect((await refusal(rival.api.venue.update({ venueId: hideout.id, publiclyListed: "yes" as unknown as boolean }))).fieldErrors.publiclyListed).toEqual([
+      "Choose whether guests find the venue in the public list.",
+    ]);
+  });
+
+  it("guests and anonymous callers see the public view of every listed venue, searchable by name", async () => {
     for (const caller of [guest.api, t.client().api]) {
       const { items } = await caller.venue.list({ search: "disco" });
       expect(items).toEqual([
@@ -135,7 +156,7 @@ describe("venue.list and venue.get", () => {
       cursor = page.nextCursor ?? undefined;
       pages++;
     } while (cursor);
-    const total = await t.db.prisma.venue.count();
+    const total = await t.db.prisma.venue.count({ where: { publiclyListed: true } });
     expect(seen).toHaveLength(total);
     expect(new Set(seen).size).toBe(total);
     expect(seen).toEqual([...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));

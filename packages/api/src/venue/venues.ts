@@ -21,6 +21,7 @@ export const venueSettingsSelect = {
   ...publicVenueSelect,
   inOutAllowance: true,
   forgottenDelayMinutes: true,
+  publiclyListed: true,
   createdAt: true,
   updatedAt: true,
 } satisfies Prisma.VenueSelect;
@@ -79,6 +80,7 @@ export const venueFields = {
     .int("Use whole minutes.")
     .min(0, "It cannot be negative.")
     .max(7 * 24 * 60, "At most a week (10080 minutes)."),
+  publiclyListed: z.boolean("Choose whether guests find the venue in the public list."),
 };
 
 export type VenueInput = {
@@ -90,6 +92,7 @@ export type VenueInput = {
   currency?: string;
   inOutAllowance?: number;
   forgottenDelayMinutes?: number;
+  publiclyListed?: boolean;
 };
 
 function assertHoursDiffer(opensAt: string, closesAt: string) {
@@ -124,7 +127,9 @@ export async function updateVenue(
 
 /**
  * Venues by name. Members see their own organization's with every setting; everyone else
- * (guests looking for a place to get a ticket) sees the public view of all venues.
+ * (guests looking for a place to get a ticket) sees the public view of the venues whose
+ * admins listed them. Anyone may start an organization, so an unlisted venue is found only
+ * through its own link or code.
  */
 export async function listVenues(
   prisma: PrismaClient,
@@ -133,7 +138,7 @@ export async function listVenues(
 ): Promise<Page<PublicVenue | VenueSettings>> {
   const after = query.cursor ? decodeCursor(query.cursor, 2) : null;
   const where: Prisma.VenueWhereInput = {
-    ...(audience === "public" ? {} : { organizationId: audience.organizationId }),
+    ...(audience === "public" ? { publiclyListed: true } : { organizationId: audience.organizationId }),
     ...(query.search ? { name: { contains: query.search, mode: "insensitive" } } : {}),
     ...(after ? { OR: [{ name: { gt: after[0] } }, { name: after[0], id: { gt: after[1] } }] } : {}),
   };

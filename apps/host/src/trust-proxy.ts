@@ -1,0 +1,28 @@
+import proxyAddr from "@fastify/proxy-addr";
+
+/** Whether to believe the hop `hop` (0: the connection's peer) when it forwards a request. */
+export type TrustProxy = (address: string, hop: number) => boolean;
+
+/**
+ * TRUST_PROXY as proxy-addr reads X-Forwarded-For: from the right, past every trusted hop,
+ * to the first address not trusted — the client, as the last trusted proxy saw it. Proxies
+ * append, so entries to the left of that are whatever the client sent and are never taken.
+ *
+ * - unset or "false": forwarded headers are ignored.
+ * - "true": one hop — the peer is the proxy, the right-most entry is the client.
+ * - a number N: N hops (a CDN in front of a load balancer is 2).
+ * - addresses/CIDRs, comma-separated (or proxy-addr's "loopback", "linklocal",
+ *   "uniquelocal"): hops from those addresses are proxies, whatever their number.
+ *
+ * X-Forwarded-Proto (and -Host) count only when the peer itself is trusted.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy | false {
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return (_address, hop) => hop === 0;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  // Throws on an address it cannot read, naming it.
+  return proxyAddr.compile(value.split(",").map((entry) => entry.trim()));
+}
