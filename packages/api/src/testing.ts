@@ -45,6 +45,7 @@ export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}) 
         signInsPerAccount: { max: 10_000, windowSeconds: 3600 },
         registrationsPerAddress: { max: 10_000, windowSeconds: 3600 },
         passwordResetsPerAddress: { max: 10_000, windowSeconds: 3600 },
+        passwordResetsPerEmail: { max: 10_000, windowSeconds: 3600 },
         ...overrides.limits,
       },
     },

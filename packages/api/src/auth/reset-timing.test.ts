@@ -36,7 +36,8 @@ describe("asking for a reset link", () => {
       missing.push(await timed(`nobody-${i}@example.com`));
     }
     const ratio = median(existing) / median(missing);
-    console.log(`reset request medians over ${CALLS} calls: existing ${median(existing).toFixed(2)} ms, missing ${median(missing).toFixed(2)} ms, ratio ${ratio.toFixed(2)}`);
+    // Printed so that a run can be compared with the figures quoted in reviews.
+    console.warn(`reset request medians over ${CALLS} calls: existing ${median(existing).toFixed(2)} ms, missing ${median(missing).toFixed(2)} ms, ratio ${ratio.toFixed(2)}`);
     expect(ratio).toBeGreaterThan(0.7);
     expect(ratio).toBeLessThan(1.4);
   });
