@@ -17,7 +17,7 @@ type TrpcBody = {
 const body = async (response: Response) => (await response.json()) as TrpcBody;
 
 /** The API alone over HTTP, with sign-in limits (per 15 minutes) small enough to reach in a test. */
-function apiServer(db: TestDatabase, signIns: { signInPerAccount: number; signInPerAddress: number }, trustProxy?: string) {
+function apiServer(db: TestDatabase, signIns: { perAccountAddress: number; perAddress: number }, trustProxy?: string) {
   const { jwtSecret, ...keys } = generateKeys();
   const window = (max: number) => ({ max, windowSeconds: 900 });
   const config = createApiConfig(
@@ -25,9 +25,9 @@ function apiServer(db: TestDatabase, signIns: { signInPerAccount: number; signIn
     {
       auth: {
         limits: {
-          signInPerAccount: window(signIns.signInPerAccount),
-          signInPerAddress: window(signIns.signInPerAddress),
-          accountRequestsPerAddress: window(100),
+          ...createApiConfig({ publicUrl: "http://localhost", jwtSecret, keys }).auth.limits,
+          signInFailuresPerAccountAddress: window(signIns.perAccountAddress),
+          signInFailuresPerAddress: window(signIns.perAddress),
         },
       },
     },
@@ -43,7 +43,7 @@ describe("auth over HTTP", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = await apiServer(db, { signInPerAccount: 2, signInPerAddress: 100 }, "127.0.0.1");
+    server = await apiServer(db, { perAccountAddress: 2, perAddress: 100 }, "127.0.0.1");
     base = await server.listen({ host: "127.0.0.1", port: 0 });
   });
   afterAll(async () => {
@@ -93,7 +93,7 @@ describe("auth over HTTP", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(800);
     const { error } = await body(limited);
     expect(error!.json.data).toMatchObject({ code: "TOO_MANY_REQUESTS", retryAfterSeconds: expect.any(Number) });
-    expect(error!.json.message).toMatch(/^Too many failed sign-ins\. Try again in \d+ minutes\.$/);
+    expect(error!.json.message).toMatch(/^Too many sign-in attempts\. Try again in \d+ minutes\.$/);
   });
 
   it("returns field errors for invalid input, and no stack trace", async () => {
@@ -115,7 +115,7 @@ describe("forwarded headers without a trusted proxy", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = await apiServer(db, { signInPerAccount: 100, signInPerAddress: 3 });
+    server = await apiServer(db, { perAccountAddress: 100, perAddress: 3 });
     base = await server.listen({ host: "127.0.0.1", port: 0 });
   });
   afterAll(async () => {

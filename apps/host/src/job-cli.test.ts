@@ -30,9 +30,14 @@ describe("npm run job", () => {
       const result = await job("stale-shifts", { DATABASE_URL: db?.url ?? "", DATA_DIR: dataDir, LOG_LEVEL: "silent" });
       expect(result).toMatchObject({ code: 0 });
       expect(JSON.parse(result.stdout)).toEqual({ job: "stale-shifts", result: 0 });
+      const retention = await job("retention", { DATABASE_URL: db?.url ?? "", DATA_DIR: dataDir, LOG_LEVEL: "silent" });
+      expect(JSON.parse(retention.stdout)).toEqual({
+        job: "retention",
+        result: { auditEvents: 0, sessions: 0, refreshTokens: 0, resetTokens: 0, rateLimitBuckets: 0 },
+      });
       const unknown = await job("nope", { DATABASE_URL: db?.url ?? "", DATA_DIR: dataDir, LOG_LEVEL: "silent" });
       expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toContain("usage: npm run job -- <notifications | forgotten-tickets | stale-shifts>");
+      expect(unknown.stderr).toContain("usage: npm run job -- <notifications | forgotten-tickets | stale-shifts | retention>");
     } finally {
       await db?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

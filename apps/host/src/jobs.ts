@@ -1,4 +1,4 @@
-import { closeStaleShifts, deliverPending, markForgottenTickets, type ApiServices, type NotificationSink } from "@qrcoats/api";
+import { closeStaleShifts, deleteExpiredAuthRecords, deliverPending, markForgottenTickets, type ApiServices, type NotificationSink } from "@qrcoats/api";
 import type { Logger } from "pino";
 
 /** Development sink: the message goes to the log, links and all, for a person to click. */
@@ -29,6 +29,8 @@ export function hostJobs(services: ApiServices, sink: NotificationSink, settings
     { name: "forgotten-tickets", everyMs: 5 * 60_000, run: () => markForgottenTickets(prisma, services.clock(), services.config) },
     // A shift left open past its length is closed and flagged.
     { name: "stale-shifts", everyMs: 15 * 60_000, run: () => closeStaleShifts(prisma, services.clock(), settings.shiftMaxHours) },
+    // Sign-in records past their retention period (RETENTION_DAYS) are deleted.
+    { name: "retention", everyMs: 60 * 60_000, run: () => deleteExpiredAuthRecords(prisma, services.clock(), services.config) },
   ];
 }
 

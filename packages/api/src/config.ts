@@ -30,12 +30,22 @@ export type ApiConfig = {
     sessionTtlDays: number;
     passwordResetTtlMinutes: number;
     limits: {
-      /** Failed sign-ins per account. */
-      signInPerAccount: Limit;
-      /** Failed sign-ins per client address (many accounts, one attacker). */
-      signInPerAddress: Limit;
-      /** Accounts created and reset links asked for, per client address. */
-      accountRequestsPerAddress: Limit;
+      /** Failed sign-ins per account from one address: guessing locks out only that pair. */
+      signInFailuresPerAccountAddress: Limit;
+      /** Failed sign-ins from one address on accounts that never signed in from it (one attacker, many accounts). */
+      signInFailuresPerAddress: Limit;
+      /** Failed sign-ins per account from addresses it never signed in from: bounds guessing spread over many addresses. */
+      signInFailuresPerAccount: Limit;
+      /** Successful sign-ins per account: each costs a password hash and stores a session. */
+      signInsPerAccount: Limit;
+      /** Successful sign-ins per address: a venue's staff and guests share one. */
+      signInsPerAddress: Limit;
+      /** Accounts created per address: hundreds of guests share a venue's Wi-Fi. */
+      registrationsPerAddress: Limit;
+      /** Reset links asked for per address. */
+      passwordResetsPerAddress: Limit;
+      /** Reset links asked for per email, so nobody's inbox can be flooded. */
+      passwordResetsPerEmail: Limit;
     };
   };
   live: LiveLimits;
@@ -83,9 +93,14 @@ export function createApiConfig(
     sessionTtlDays: 30,
     passwordResetTtlMinutes: 30,
     limits: {
-      signInPerAccount: { max: 5, windowSeconds: 15 * 60 },
-      signInPerAddress: { max: 30, windowSeconds: 15 * 60 },
-      accountRequestsPerAddress: { max: 10, windowSeconds: 60 * 60 },
+      signInFailuresPerAccountAddress: { max: 5, windowSeconds: 15 * 60 },
+      signInFailuresPerAddress: { max: 50, windowSeconds: 15 * 60 },
+      signInFailuresPerAccount: { max: 100, windowSeconds: 24 * 60 * 60 },
+      signInsPerAccount: { max: 30, windowSeconds: 60 * 60 },
+      signInsPerAddress: { max: 1000, windowSeconds: 60 * 60 },
+      registrationsPerAddress: { max: 1000, windowSeconds: 60 * 60 },
+      passwordResetsPerAddress: { max: 200, windowSeconds: 60 * 60 },
+      passwordResetsPerEmail: { max: 5, windowSeconds: 60 * 60 },
     },
     ...overrides.auth,
   };

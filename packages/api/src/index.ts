@@ -7,6 +7,7 @@ export { checkHealth, type AdminHealth, type Health, type PublicHealth } from ".
 export { RetryLaterError } from "./lib/errors";
 export { LiveHub } from "./live/hub";
 export { closeStaleShifts } from "./shift/stale";
+export { deleteExpiredAuthRecords, RETENTION_DAYS } from "./auth/retention";
 export { markForgottenTickets } from "./qr/forgotten";
 /** For tools that mint tickets in bulk (benchmarks): the same codes the API makes. */
 export { codeFor, generatePublicId } from "./qr/codes";

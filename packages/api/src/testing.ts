@@ -39,10 +39,13 @@ export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}, 
     auth: {
       ...defaults.auth,
       ...overrides,
-      // Test files sign many people up from one address; the limit has its own tests.
+      // Test files sign many people up and in from one address; the limits have their own tests.
       limits: {
         ...defaults.auth.limits,
-        accountRequestsPerAddress: { max: 10_000, windowSeconds: 3600 },
+        signInsPerAccount: { max: 10_000, windowSeconds: 3600 },
+        registrationsPerAddress: { max: 10_000, windowSeconds: 3600 },
+        passwordResetsPerAddress: { max: 10_000, windowSeconds: 3600 },
+        passwordResetsPerEmail: { max: 10_000, windowSeconds: 3600 },
         ...overrides.limits,
       },
     },

@@ -1,12 +1,13 @@
+import { setTimeout } from "node:timers/promises";
 import type { Prisma } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import type { Context, Principal } from "../context";
 import { fieldError } from "../lib/errors";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
-import { enqueue } from "../notifications/outbox";
+import { enqueueAll } from "../notifications/outbox";
 import { audit } from "./audit";
 import { hashPassword, passwordWeakness, verifyPassword } from "./passwords";
-import { clear, enforce, unhit } from "./rate-limit";
+import { clear, enforce, reserve, type Budget } from "./rate-limit";
 import { revokeSessions } from "./sessions";
 
 /** Everything the API says about a signed-in person. No hash ever leaves through this. */
@@ -41,36 +42,62 @@ export type Me = ReturnType<typeof toMe>;
 
 const WRONG_CREDENTIALS = "Email or password is incorrect.";
 
-/**
- * Checks an email and password, with the protections every way in shares: failures are
- * counted per account and per client address in the database, an unknown email costs the
- * same argon2 work as a wrong password, and both get the same answer.
- */
-export async function authenticate(ctx: Context, email: string, password: string): Promise<Account> {
-  const now = ctx.clock();
-  const { limits } = ctx.config.auth;
-  const accountKey = `sign-in:account:${email}`;
-  const addressKey = `sign-in:address:${ctx.request?.clientAddress ?? "in-process"}`;
-  try {
-    await enforce(
-      ctx.prisma,
-      "Too many failed sign-ins.",
-      [
-        { key: accountKey, limit: limits.signInPerAccount },
-        { key: addressKey, limit: limits.signInPerAddress },
-      ],
-      now,
-    );
-  } catch (error) {
-    await audit(ctx.prisma, { type: "SIGN_IN_RATE_LIMITED", email }, ctx.request, now);
-    throw error;
-  }
+/** How long a successful sign-in makes its address the account's own, as far as limits go. */
+const KNOWN_ADDRESS_DAYS = 30;
 
+/** Whether the account has signed in (or signed up) from this address lately. */
+async function isKnownAddress(ctx: Context, email: string, address: string, now: Date): Promise<boolean> {
+  const since = new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 24 * 60 * 60 * 1000);
+  const rows = await ctx.prisma.$queryRaw<unknown[]>`
+    SELECT 1 FROM "auth"."sessions" s JOIN "auth"."users" u ON u.id = s.user_id
+     WHERE u.email = ${email} AND s.ip_address = ${address} AND s.created_at > ${since}
+     LIMIT 1`;
+  return rows.length > 0;
+}
+
+async function checkPassword(ctx: Context, email: string, password: string) {
   const user = await ctx.prisma.user.findUnique({
     where: { email },
     select: { ...accountSelect, passwordHash: true },
   });
-  if (!(await verifyPassword(user?.passwordHash, password))) {
+  return { user, passwordRight: await verifyPassword(user?.passwordHash, password) };
+}
+
+/**
+ * Checks an email and password, with the protections every way in shares. Guessing locks
+ * out only the account on the guesser's own address; an address the account has signed in
+ * from lately is never held to the limits an attacker elsewhere can fill (OWASP's "lock the
+ * (user, address) pair"). Successes are limited too, and every limit is checked before the
+ * argon2 work. An unknown email, a wrong password and a deactivated account all cost the same
+ * work and get the same answer.
+ */
+export async function authenticate(ctx: Context, email: string, password: string): Promise<Account> {
+  const now = ctx.clock();
+  const { limits } = ctx.config.auth;
+  const address = ctx.request?.clientAddress ?? "in-process";
+  const known = ctx.request ? await isKnownAddress(ctx, email, address, now) : false;
+  const pair: Budget = { key: `sign-in:pair:${email} ${address}`, limit: limits.signInFailuresPerAccountAddress };
+  const failures: Budget[] = known
+    ? [pair]
+    : [
+      pair,
+      { key: `sign-in:address:${address}`, limit: limits.signInFailuresPerAddress },
+      { key: `sign-in:account:${email}`, limit: limits.signInFailuresPerAccount },
+    ];
+  const successes: Budget[] = [
+    { key: `sign-in:success:account:${email}`, limit: limits.signInsPerAccount },
+    { key: `sign-in:success:address:${address}`, limit: limits.signInsPerAddress },
+  ];
+  const attempt = await reserve(ctx.prisma, "Too many sign-in attempts.", [...failures, ...successes], now);
+
+  const { user, passwordRight } = await checkPassword(ctx, email, password).catch(async (error: unknown) => {
+    await attempt.settle(() => false);
+    throw error;
+  });
+  // A deactivated account answers as a wrong password does, whichever was typed: its
+  // refusal must not confirm the password to whoever is trying it.
+  if (!passwordRight || !user || user.membership?.status === "DEACTIVATED") {
+    await attempt.settle((budget) => failures.includes(budget));
     await audit(
       ctx.prisma,
       { type: "SIGN_IN_FAILED", email, userId: user?.id, organizationId: user?.membership?.organization.id },
@@ -79,17 +106,10 @@ export async function authenticate(ctx: Context, email: string, password: string
     );
     throw new TRPCError({ code: "UNAUTHORIZED", message: WRONG_CREDENTIALS });
   }
-  const { passwordHash: _, ...account } = user!;
-  if (account.membership?.status === "DEACTIVATED") {
-    throw new TRPCError({
-      code: "FORBIDDEN",
-      message: "This account has been deactivated. Ask an admin of your organization.",
-    });
-  }
-  // A success forgives the account's failures, and does not count against the address:
-  // a venue's staff share one Wi-Fi address.
-  await clear(ctx.prisma, accountKey);
-  await unhit(ctx.prisma, addressKey);
+  await attempt.settle((budget) => successes.includes(budget));
+  // The owner's own slips on this address are forgiven; guesses from elsewhere are not.
+  await clear(ctx.prisma, pair.key);
+  const { passwordHash: _, ...account } = user;
   return account;
 }
 
@@ -99,17 +119,13 @@ export function assertStrongPassword(field: string, password: string, personal: 
   if (weakness) throw fieldError(field, weakness);
 }
 
-export async function limitAccountRequests(ctx: Context, what: string): Promise<void> {
+export async function register(ctx: Context, input: { email: string; name: string; password: string }) {
   await enforce(
     ctx.prisma,
-    what,
-    [{ key: `account-requests:address:${ctx.request?.clientAddress ?? "in-process"}`, limit: ctx.config.auth.limits.accountRequestsPerAddress }],
+    "Too many accounts created from this network.",
+    [{ key: `register:address:${ctx.request?.clientAddress ?? "in-process"}`, limit: ctx.config.auth.limits.registrationsPerAddress }],
     ctx.clock(),
   );
-}
-
-export async function register(ctx: Context, input: { email: string; name: string; password: string }) {
-  await limitAccountRequests(ctx, "Too many accounts created from this network.");
   assertStrongPassword("password", input.password, [input.email, input.name]);
   const existing = await ctx.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (existing) {
@@ -138,21 +154,22 @@ export async function changePassword(
     where: { id: principal.userId },
     select: { passwordHash: true, email: true, name: true },
   });
-  await enforce(
+  const attempt = await reserve(
     ctx.prisma,
     "Too many wrong passwords.",
-    [{ key: `change-password:account:${principal.userId}`, limit: ctx.config.auth.limits.signInPerAccount }],
+    [{ key: `change-password:account:${principal.userId}`, limit: ctx.config.auth.limits.signInFailuresPerAccountAddress }],
     now,
   );
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw fieldError("currentPassword", "That is not your current password.");
-  }
+  const passwordRight = await verifyPassword(user.passwordHash, input.currentPassword);
+  await attempt.settle(() => !passwordRight);
+  if (!passwordRight) throw fieldError("currentPassword", "That is not your current password.");
   assertStrongPassword("newPassword", input.newPassword, [user.email, user.name]);
   const passwordHash = await hashPassword(input.newPassword);
   await ctx.prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: principal.userId }, data: { passwordHash } });
     // Whoever else holds a session (a lost phone, a leaked token) is out; this one stays.
     await revokeSessions(tx, { userId: principal.userId, id: { not: principal.sessionId } }, "password changed", now);
+    await voidResetLinks(tx, { id: principal.userId }, now);
     await audit(tx, { type: "PASSWORD_CHANGED", userId: principal.userId, organizationId: principal.membership?.organizationId }, ctx.request, now);
   });
   await clear(ctx.prisma, `change-password:account:${principal.userId}`);
@@ -161,38 +178,70 @@ export async function changePassword(
 export const RESET_REQUESTED_MESSAGE =
   "If an account exists for that email, we have sent it a link to choose a new password.";
 
-/** Sends a reset link if the account exists; the caller cannot tell whether it does. */
+/** Spends every unused reset link of an account: only the newest, or none, may work. */
+async function voidResetLinks(db: Prisma.TransactionClient, user: Prisma.UserWhereInput, now: Date): Promise<void> {
+  await db.passwordResetToken.updateMany({ where: { user, usedAt: null }, data: { usedAt: now } });
+}
+
+/**
+ * The least time a reset request takes. The same statements run for every email, but writing
+ * a token and a message still costs a few milliseconds more than writing none; answering no
+ * sooner than this hides that under any ordinary load.
+ */
+const RESET_REQUEST_MIN_MS = 200;
+
+/**
+ * Sends a reset link if the account exists; the caller cannot tell whether it does, not even
+ * by the time the answer takes: both cases run the same statements, which for an unknown
+ * email simply write no token and no message, and both answer after the same least time.
+ */
 export async function requestPasswordReset(ctx: Context, email: string): Promise<void> {
-  await limitAccountRequests(ctx, "Too many reset requests from this network.");
+  const started = performance.now();
+  await sendResetLink(ctx, email);
+  await setTimeout(Math.max(0, RESET_REQUEST_MIN_MS - (performance.now() - started)));
+}
+
+async function sendResetLink(ctx: Context, email: string): Promise<void> {
   const now = ctx.clock();
+  const { limits } = ctx.config.auth;
+  await enforce(
+    ctx.prisma,
+    "Too many reset requests.",
+    [
+      { key: `password-reset:address:${ctx.request?.clientAddress ?? "in-process"}`, limit: limits.passwordResetsPerAddress },
+      { key: `password-reset:email:${email}`, limit: limits.passwordResetsPerEmail },
+    ],
+    now,
+  );
   const user = await ctx.prisma.user.findUnique({
     where: { email },
     select: { id: true, name: true, membership: { select: { status: true, organizationId: true } } },
   });
-  await audit(ctx.prisma, { type: "PASSWORD_RESET_REQUESTED", email, userId: user?.id }, ctx.request, now);
-  if (!user || user.membership?.status === "DEACTIVATED") return;
-
+  const recipient = user && user.membership?.status !== "DEACTIVATED" ? user : null;
   const token = generateSecretToken();
   const ttlMinutes = ctx.config.auth.passwordResetTtlMinutes;
   const link = `${ctx.config.publicUrl}/reset-password?token=${token}`;
   await ctx.prisma.$transaction(async (tx) => {
-    await tx.passwordResetToken.create({
-      data: {
-        userId: user.id,
-        tokenHash: hashSecretToken(token),
-        expiresAt: new Date(now.getTime() + ttlMinutes * 60_000),
-        createdAt: now,
-      },
+    await audit(tx, { type: "PASSWORD_RESET_REQUESTED", email, userId: user?.id }, ctx.request, now);
+    await voidResetLinks(tx, { email }, now);
+    await tx.passwordResetToken.createMany({
+      data: recipient
+        ? [{ userId: recipient.id, tokenHash: hashSecretToken(token), expiresAt: new Date(now.getTime() + ttlMinutes * 60_000), createdAt: now }]
+        : [],
     });
-    await enqueue(
+    await enqueueAll(
       tx,
-      {
-        channel: "email",
-        recipient: email,
-        template: "password-reset",
-        subject: "Choose a new QRcoats password",
-        body: `Hello ${user.name},\n\nOpen this link within ${ttlMinutes} minutes to choose a new password:\n${link}\n\nIf you did not ask for this, ignore this message; your password stays as it is.`,
-      },
+      recipient
+        ? [
+          {
+            channel: "email",
+            recipient: email,
+            template: "password-reset",
+            subject: "Choose a new QRcoats password",
+            body: `Hello ${recipient.name},\n\nOpen this link within ${ttlMinutes} minutes to choose a new password:\n${link}\n\nIf you did not ask for this, ignore this message; your password stays as it is.`,
+          },
+        ]
+        : [],
       now,
     );
   });
@@ -218,7 +267,9 @@ export async function resetPassword(ctx: Context, input: { token: string; passwo
     if (spent.count === 0) throw fieldError("token", INVALID_RESET_LINK);
     await tx.user.update({ where: { id: reset.user.id }, data: { passwordHash } });
     await revokeSessions(tx, { userId: reset.user.id }, "password reset", now);
+    await voidResetLinks(tx, { id: reset.user.id }, now);
     await audit(tx, { type: "PASSWORD_RESET", userId: reset.user.id, email: reset.user.email }, ctx.request, now);
   });
+  // Whoever reads the account's mail is its owner: guesses counted against it are forgiven.
   await clear(ctx.prisma, `sign-in:account:${reset.user.email}`);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateSecretToken, hashSecretToken } from "../lib/secrets";
 import { createTestApi, refusal, STRONG_PASSWORD, type TestApi } from "../testing";
 
 const NEW_PASSWORD = "violet umbrella marches north 7";
@@ -105,5 +106,39 @@ describe("resetting a forgotten password", () => {
     const winners = passwords.filter((_, i) => results[i]!.status === "fulfilled");
     expect(winners).toHaveLength(1);
     await t.client().api.auth.login({ email: "race-reset@example.com", password: winners[0]! });
+  });
+
+  it("a newer request voids the earlier link", async () => {
+    await t.signUp({ email: "twice@example.com" });
+    await t.client().api.auth.requestPasswordReset({ email: "twice@example.com" });
+    await t.client().api.auth.requestPasswordReset({ email: "twice@example.com" });
+    const [first, second] = (await outbox("twice@example.com")).map((message) => linkToken(message.body));
+    expect((await refusal(t.client().api.auth.resetPassword({ token: first!, password: NEW_PASSWORD }))).fieldErrors.token).toEqual([
+      "This reset link is invalid or has expired. Ask for a new one.",
+    ]);
+    expect(await t.client().api.auth.resetPassword({ token: second!, password: NEW_PASSWORD })).toEqual({ reset: true });
+  });
+
+  it("a password change voids every outstanding link", async () => {
+    const person = await t.signUp({ email: "changed-mind@example.com" });
+    await t.client().api.auth.requestPasswordReset({ email: "changed-mind@example.com" });
+    const token = linkToken((await outbox("changed-mind@example.com"))[0]!.body);
+    await person.api.auth.changePassword({ currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD });
+    expect((await refusal(t.client().api.auth.resetPassword({ token, password: "another strong passphrase 9" }))).fieldErrors.token).toBeDefined();
+    await t.client().api.auth.login({ email: "changed-mind@example.com", password: NEW_PASSWORD });
+  });
+
+  it("a reset voids every other outstanding link", async () => {
+    const person = await t.signUp({ email: "two-links@example.com" });
+    await t.client().api.auth.requestPasswordReset({ email: "two-links@example.com" });
+    const token = linkToken((await outbox("two-links@example.com"))[0]!.body);
+    // A second live link, as two requests racing each other could leave.
+    const other = generateSecretToken();
+    await t.db.prisma.passwordResetToken.create({
+      data: { userId: person.me.user.id, tokenHash: hashSecretToken(other), expiresAt: new Date(t.clock.now().getTime() + 600_000) },
+    });
+    await t.client().api.auth.resetPassword({ token, password: NEW_PASSWORD });
+    expect((await refusal(t.client().api.auth.resetPassword({ token: other, password: "another strong passphrase 9" }))).fieldErrors.token).toBeDefined();
+    await t.client().api.auth.login({ email: "two-links@example.com", password: NEW_PASSWORD });
   });
 });

@@ -4,45 +4,106 @@ import { tooManyRequests } from "../lib/errors";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
+/** One limit applied to one key: `sign-in:pair:<email> <address>` at 5 per 15 minutes... */
+export type Budget = { key: string; limit: Limit };
+
+type BucketState = { key: string; hits: number; pending: number; window_start: Date };
+
 /**
- * Counts one attempt against a key in a fixed window, atomically, in the database that
- * every host shares. Returns the seconds until the window ends when the attempt is over
- * the limit, otherwise null.
+ * Seconds to wait before an attempt fits every budget, or 0 when it fits now. Attempts under
+ * way (pending) will settle within a second, so waiting for them is short; spent budget waits
+ * for its window to end.
  */
-export async function hit(db: Db, key: string, limit: Limit, now: Date): Promise<number | null> {
-  const windowFloor = new Date(now.getTime() - limit.windowSeconds * 1000);
-  const [bucket] = await db.$queryRaw<{ hits: number; window_start: Date }[]>`
-    INSERT INTO "auth"."rate_limit_buckets" (key, window_start, hits)
-    VALUES (${key}, ${now}, 1)
-    ON CONFLICT (key) DO UPDATE SET
-      hits = CASE WHEN "rate_limit_buckets".window_start <= ${windowFloor}
-                  THEN 1 ELSE "rate_limit_buckets".hits + 1 END,
-      window_start = CASE WHEN "rate_limit_buckets".window_start <= ${windowFloor}
-                  THEN ${now} ELSE "rate_limit_buckets".window_start END
-    RETURNING hits, window_start`;
-  if (!bucket || bucket.hits <= limit.max) return null;
-  const endsAt = bucket.window_start.getTime() + limit.windowSeconds * 1000;
-  return Math.max(1, Math.ceil((endsAt - now.getTime()) / 1000));
+function waitFor(budgets: Budget[], buckets: BucketState[], now: Date): number {
+  let longest = 0;
+  for (const { key, limit } of budgets) {
+    const bucket = buckets.find((candidate) => candidate.key === key);
+    const endsAt = bucket ? bucket.window_start.getTime() + limit.windowSeconds * 1000 : 0;
+    if (!bucket || endsAt <= now.getTime()) continue;
+    if (bucket.hits >= limit.max) longest = Math.max(longest, Math.ceil((endsAt - now.getTime()) / 1000));
+    else if (bucket.hits + bucket.pending >= limit.max) longest = Math.max(longest, 1);
+  }
+  return longest;
 }
 
-/** Takes back one counted attempt: a success that should not count as a failure. */
-export async function unhit(db: Db, key: string): Promise<void> {
+async function read(db: Db, keys: string[]): Promise<BucketState[]> {
+  return db.$queryRaw<BucketState[]>`
+    SELECT key, hits, pending, window_start FROM "auth"."rate_limit_buckets" WHERE key = ANY(${keys}::text[])`;
+}
+
+/**
+ * Adds to a key's counters if the window has room, atomically in the database every host
+ * shares; a full window is left untouched. A window that has ended starts afresh, pending
+ * attempts included, so that those of a host that died mid-attempt are not held forever.
+ */
+async function add(db: Db, { key, limit }: Budget, counts: { hits: number; pending: number }, now: Date): Promise<boolean> {
+  const windowFloor = new Date(now.getTime() - limit.windowSeconds * 1000);
+  const rows = await db.$queryRaw<{ hits: number }[]>`
+    INSERT INTO "auth"."rate_limit_buckets" AS bucket (key, window_start, hits, pending)
+    VALUES (${key}, ${now}, ${counts.hits}, ${counts.pending})
+    ON CONFLICT (key) DO UPDATE SET
+      hits = CASE WHEN bucket.window_start <= ${windowFloor} THEN ${counts.hits} ELSE bucket.hits + ${counts.hits} END,
+      pending = CASE WHEN bucket.window_start <= ${windowFloor} THEN ${counts.pending} ELSE bucket.pending + ${counts.pending} END,
+      window_start = CASE WHEN bucket.window_start <= ${windowFloor} THEN ${now} ELSE bucket.window_start END
+    WHERE bucket.window_start <= ${windowFloor} OR bucket.hits + bucket.pending < ${limit.max}
+    RETURNING hits`;
+  return rows.length > 0;
+}
+
+/**
+ * Takes room in every budget, or refuses with TOO_MANY_REQUESTS having written nothing: the
+ * budgets are read first, so a refused attempt costs one read and leaves no trace. Two
+ * attempts racing for the last room are settled by the conditional update; the loser gives
+ * back what it took.
+ */
+async function takeRoom(db: Db, what: string, budgets: Budget[], counts: { hits: number; pending: number }, now: Date) {
+  const refuse = (wait: number) => tooManyRequests(what, Math.max(1, wait));
+  const before = waitFor(budgets, await read(db, budgets.map(({ key }) => key)), now);
+  if (before > 0) throw refuse(before);
+  const taken: Budget[] = [];
+  for (const budget of budgets) {
+    if (await add(db, budget, counts, now)) {
+      taken.push(budget);
+      continue;
+    }
+    for (const done of taken) await release(db, done.key, counts);
+    throw refuse(waitFor(budgets, await read(db, budgets.map(({ key }) => key)), now));
+  }
+}
+
+async function release(db: Db, key: string, counts: { hits: number; pending: number }) {
   await db.$executeRaw`
-    UPDATE "auth"."rate_limit_buckets" SET hits = GREATEST(hits - 1, 0) WHERE key = ${key}`;
+    UPDATE "auth"."rate_limit_buckets"
+       SET hits = GREATEST(hits - ${counts.hits}, 0), pending = GREATEST(pending - ${counts.pending}, 0)
+     WHERE key = ${key}`;
+}
+
+/** Counts one attempt under every budget, or refuses it without counting anything. */
+export async function enforce(db: Db, what: string, budgets: Budget[], now: Date): Promise<void> {
+  await takeRoom(db, what, budgets, { hits: 1, pending: 0 }, now);
+}
+
+/**
+ * Holds room for an attempt whose outcome decides what it counts as (a password check: a
+ * failure or a success), so that simultaneous attempts cannot overshoot a limit between
+ * checking it and counting. `settle` counts the attempt under the budgets that `counts`
+ * picks and frees the room in the others.
+ */
+export async function reserve(db: Db, what: string, budgets: Budget[], now: Date) {
+  await takeRoom(db, what, budgets, { hits: 0, pending: 1 }, now);
+  return {
+    async settle(counts: (budget: Budget) => boolean) {
+      for (const budget of budgets) {
+        const counted = counts(budget) ? 1 : 0;
+        await db.$executeRaw`
+          UPDATE "auth"."rate_limit_buckets"
+             SET hits = hits + ${counted}, pending = GREATEST(pending - 1, 0)
+           WHERE key = ${budget.key}`;
+      }
+    },
+  };
 }
 
 export async function clear(db: Db, key: string): Promise<void> {
   await db.$executeRaw`DELETE FROM "auth"."rate_limit_buckets" WHERE key = ${key}`;
-}
-
-/** Counts the attempt under every key and refuses it if any is over its limit. */
-export async function enforce(
-  db: Db,
-  what: string,
-  keys: { key: string; limit: Limit }[],
-  now: Date,
-): Promise<void> {
-  const waits = await Promise.all(keys.map(({ key, limit }) => hit(db, key, limit, now)));
-  const longest = Math.max(0, ...waits.map((wait) => wait ?? 0));
-  if (longest > 0) throw tooManyRequests(what, longest);
 }

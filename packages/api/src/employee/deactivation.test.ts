@@ -37,7 +37,7 @@ describe("employee.deactivate", () => {
     expect((await refusal(t.bearer(tokens.accessToken).employee.me())).code).toBe("UNAUTHORIZED");
     expect((await refusal(t.bearer(tokens.accessToken).task.list({}))).code).toBe("UNAUTHORIZED");
     expect((await refusal(program.auth.refreshToken({ refreshToken: tokens.refreshToken }))).code).toBe("UNAUTHORIZED");
-    expect((await refusal(t.client().api.auth.login({ email: "zoe@exit.example", password: STRONG_PASSWORD }))).code).toBe("FORBIDDEN");
+    expect((await refusal(t.client().api.auth.login({ email: "zoe@exit.example", password: STRONG_PASSWORD }))).code).toBe("UNAUTHORIZED");
 
     const sessions = await t.db.sql.query<{ revoked_reason: string | null }>(`SELECT revoked_reason FROM auth.sessions WHERE user_id = $1`, [zoe.userId]);
     expect(sessions.length).toBe(2);

@@ -16,6 +16,11 @@ export async function enqueue(db: PrismaClient | Prisma.TransactionClient, messa
   await db.notification.create({ data: { ...message, createdAt: now } });
 }
 
+/** `enqueue` for any number of messages, none included, in one statement either way. */
+export async function enqueueAll(db: PrismaClient | Prisma.TransactionClient, messages: OutgoingMessage[], now: Date) {
+  await db.notification.createMany({ data: messages.map((message) => ({ ...message, createdAt: now })) });
+}
+
 export type DeliveredMessage = OutgoingMessage & { id: string; createdAt: Date };
 
 /** Where messages go: an email or SMS provider in production, the log in development. */
