@@ -9,7 +9,7 @@ describe.runIf(browserAvailable())("admin app: the demo organization", () => {
   let page: Page;
   let cspViolations: string[];
   beforeAll(async () => {
-    [host, browser] = await Promise.all([startHost({ DEMO_DATA: "auto" }), launchBrowser()]);
+    [host, browser] = await Promise.all([startHost({ DEMO_DATA: "on" }), launchBrowser()]);
     const context = await browser.newContext({ baseURL: host.url, viewport: { width: 1280, height: 900 } });
     cspViolations = recordCspViolations(context);
     page = await context.newPage();

@@ -6,7 +6,7 @@ describe.runIf(browserAvailable())("admin app", () => {
   let host: RunningHost;
   let browser: Browser;
   beforeAll(async () => {
-    [host, browser] = await Promise.all([startHost({ DEMO_DATA: "auto" }), launchBrowser()]);
+    [host, browser] = await Promise.all([startHost({ DEMO_DATA: "on" }), launchBrowser()]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -6,7 +6,7 @@ import { runCounter } from "./counter";
 describe("the counter bot, against a running host", () => {
   let host: RunningHost;
   beforeAll(async () => {
-    host = await startHost({ DEMO_DATA: "auto" });
+    host = await startHost({ DEMO_DATA: "on" });
   });
   afterAll(() => host?.stop());
 

@@ -64,7 +64,7 @@ export async function startHost(
       DATA_DIR: dataDir,
       DATABASE_URL: options.databaseUrl ?? database?.url ?? "",
       LOG_LEVEL: "info",
-      // Tests make the people they need; opt in with DEMO_DATA: "auto" to get the demo.
+      // Tests make the people they need; opt in with DEMO_DATA: "on" to get the demo on either engine.
       DEMO_DATA: "off",
       ...env,
     },
