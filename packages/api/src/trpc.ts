@@ -1,14 +1,15 @@
 import { Prisma } from "@qrcoats/db";
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
 import { fieldError, ReasonedRefusal, RetryLaterError } from "./lib/errors";
+import { unstorableText } from "./lib/text";
+import { transformer } from "./lib/transformer";
 
 export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Try again in a moment.";
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   // Stack traces never leave the server, whatever NODE_ENV says.
   isDev: false,
   sse: {
@@ -71,22 +72,24 @@ function trustedOrigins(ctx: Context): Set<string> {
 }
 
 /**
- * PostgreSQL text cannot hold U+0000: a string carrying one would fail in the database as an
- * internal error, after part of the work was done. Refused for every procedure, as the bad
- * input it is, in the field that carries it.
+ * Text the database cannot store (see unstorableText) is refused for every procedure, as the
+ * bad input it is, in the field that carries it.
  */
-function refuseNulCharacters(input: unknown) {
-  const field = fieldWithNul(input);
-  if (field !== null) throw fieldError(field, "Remove the NUL character (U+0000): it cannot be stored.");
+function refuseUnstorableText(input: unknown) {
+  const found = unstorableField(input);
+  if (found !== null) throw fieldError(found.field, found.reason);
 }
 
-/** The dotted path of the first string holding U+0000 ("" for the input itself), or null. */
-function fieldWithNul(value: unknown, path: string[] = [], depth = 0): string | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") : null;
+/** The dotted path of the first unstorable string ("" for the input itself) and why, or null. */
+function unstorableField(value: unknown, path: string[] = [], depth = 0): { field: string; reason: string } | null {
+  if (typeof value === "string") {
+    const reason = unstorableText(value);
+    return reason === null ? null : { field: path.join("."), reason };
+  }
   // Inputs nest a few levels; anything deeper is refused by the schemas anyway.
   if (typeof value !== "object" || value === null || depth > 8) return null;
   for (const [key, item] of Object.entries(value)) {
-    const found = fieldWithNul(item, [...path, key], depth + 1);
+    const found = unstorableField(item, [...path, key], depth + 1);
     if (found !== null) return found;
   }
   return null;
@@ -96,7 +99,7 @@ function fieldWithNul(value: unknown, path: string[] = [], depth = 0): string | 
 // call's options at every level of middleware, a measurable share of a counter request.
 const everyRequest = t.middleware(async ({ ctx, type, getRawInput, next }) => {
   refuseForeignMutation(ctx, type);
-  refuseNulCharacters(await getRawInput());
+  refuseUnstorableText(await getRawInput());
   const result = await next();
   // Only an error nobody typed is translated: a deliberate refusal keeps its own code and words.
   if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
