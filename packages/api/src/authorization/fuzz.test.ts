@@ -59,7 +59,7 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.double(),
   fc.integer(),
   fc.date({ noInvalidDate: false }),
-  fc.constantFrom(null, undefined, "", " ", "0", "-1", "NaN", "'; DROP TABLE qr.tickets; --", "\u0000", "../../etc/passwd", "__proto__"),
+  fc.constantFrom(null, undefined, "", " ", "0", "-1", "NaN", "'; DROP TABLE qr.tickets; --", "\u0000", "\ud800", "a\udc00b", "../../etc/passwd", "__proto__"),
   OVERSIZED_STRING,
 );
 
@@ -95,6 +95,7 @@ const anyCursor: fc.Arbitrary<unknown> = fc.oneof(
   fc.uint8Array({ maxLength: 96 }).map(base64url),
   fc.uint8Array({ maxLength: 96 }).map((bytes) => Buffer.from(bytes).toString("base64")),
   fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 })).map(([before, after]) => cursorOf([`${before}\u0000${after}`, crypto.randomUUID()])),
+  fc.tuple(fc.string({ maxLength: 20 }), fc.constantFrom("\ud800", "\udfff")).map(([text, half]) => cursorOf([`${text}${half}`, crypto.randomUUID()])),
   fc.uuid().map((id) => cursorOf(["2024-01-01T00:00:00.000Z", `${id}\u0000`])),
   fc.tuple(edgeDate, fc.oneof(fc.uuid(), fc.constantFrom("12", "not-an-id", "", "-1", "99999999999999999999"))).map(([at, id]) =>
     cursorOf([Number.isNaN(at.getTime()) ? "Invalid Date" : at.toISOString(), id]),

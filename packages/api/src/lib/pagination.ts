@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fieldError } from "./errors";
+import { unstorableText } from "./text";
 import { isWithinDateRange } from "./inputs";
 
 // Keyset pagination: a page continues after the last row of the previous one, by the same
@@ -32,7 +33,7 @@ const notOurs = () => fieldError("cursor", "This cursor is not valid. Start agai
  * The values a cursor of `count` values carries, the last being the tie-breaker of the
  * order (a row id unless told otherwise); a field error when it was not ours. A cursor is
  * input like any other: what it decodes to goes into queries, so it is held to what
- * encodeCursor makes (no NUL, which PostgreSQL text cannot hold).
+ * encodeCursor makes (no text the database cannot store).
  */
 export function decodeCursor(cursor: string, count: number, tieBreaker: z.ZodType<string> = rowId): string[] {
   try {
@@ -40,7 +41,7 @@ export function decodeCursor(cursor: string, count: number, tieBreaker: z.ZodTyp
     if (
       Array.isArray(values) &&
       values.length === count &&
-      values.every((value) => typeof value === "string" && !value.includes("\u0000")) &&
+      values.every((value) => typeof value === "string" && unstorableText(value) === null) &&
       tieBreaker.safeParse(values.at(-1)).success
     ) {
       return values;
