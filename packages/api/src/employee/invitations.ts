@@ -37,13 +37,16 @@ const ALREADY_A_MEMBER =
   "Your account already belongs to an organization, and an account works for one organization only. Ask for the invitation to be sent to another address.";
 
 /**
- * Counts an invitation email before it is sent. Per recipient the count spans every
+ * Counts an invitation email as it is queued. Per recipient the count spans every
  * organization, so that no one can be flooded with invitations however many they start.
+ * Called inside the transaction that queues the email: an invitation refused for any reason
+ * (an unknown venue, an address already listed) rolls its count back with it, so refusals
+ * cannot use up a recipient's invitations for everyone else.
  */
-async function limitInvitations(ctx: Context, organizationId: string, email: string): Promise<void> {
+async function limitInvitations(ctx: Context, tx: Prisma.TransactionClient, organizationId: string, email: string): Promise<void> {
   const limits = ctx.config.invitationLimits;
   await enforce(
-    ctx.prisma,
+    tx,
     "Too many invitations sent.",
     [
       { key: `invitations:organization:${organizationId}`, limit: limits.perOrganization },
@@ -62,7 +65,6 @@ export async function inviteEmployee(
   admin: Actor,
   input: InviteInput,
 ): Promise<{ employee: EmployeeRecord; invitation: { expiresAt: Date } }> {
-  await limitInvitations(ctx, admin.organizationId, input.email);
   const now = ctx.clock();
   const token = generateSecretToken();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * DAY_MS);
@@ -90,6 +92,7 @@ export async function inviteEmployee(
       await tx.invitation.create({
         data: { employeeId: employee.id, tokenHash: hashSecretToken(token), expiresAt, invitedById: admin.employeeId, createdAt: now },
       });
+      await limitInvitations(ctx, tx, admin.organizationId, input.email);
       await sendInvitation(ctx, tx, { email: input.email, name: input.name, organizationName: membership.organization.name, token, expiresAt }, now);
       await audit(
         tx,
@@ -241,7 +244,6 @@ export async function resendInvitation(ctx: Context, admin: Actor, employeeId: s
   if (membership.userId !== null) {
     throw new TRPCError({ code: "CONFLICT", message: `${name} has already joined; there is no invitation to send.` });
   }
-  await limitInvitations(ctx, admin.organizationId, email);
   const now = ctx.clock();
   const token = generateSecretToken();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * DAY_MS);
@@ -251,6 +253,7 @@ export async function resendInvitation(ctx: Context, admin: Actor, employeeId: s
       data: { employeeId, tokenHash: hashSecretToken(token), expiresAt, invitedById: admin.employeeId, createdAt: now },
     });
     const organization = await tx.organization.findUniqueOrThrow({ where: { id: admin.organizationId }, select: { name: true } });
+    await limitInvitations(ctx, tx, admin.organizationId, email);
     await sendInvitation(ctx, tx, { email, name, organizationName: organization.name, token, expiresAt }, now);
     await audit(
       tx,

@@ -181,6 +181,23 @@ describe("invitation emails are rate limited", () => {
     expect(await outboxCount("flooded@example.com", "employee-invitation")).toBe(perRecipient + 1);
   });
 
+  // Found by an outside review: refused invitations were counted too, so three calls naming
+  // an unknown venue blocked an address from being invited anywhere for a day.
+  it("counts only invitations that were sent: refused ones use up nobody's quota", async () => {
+    const meddler = await anyone();
+    const unknownVenue = "00000000-0000-4000-8000-000000000000";
+    for (let i = 0; i < perRecipient + 1; i++) {
+      expect((await refusal(meddler.api.employee.create({ email: "sought-after@example.com", name: "Wanted", venueIds: [unknownVenue] }))).code).toBe("NOT_FOUND");
+    }
+    await meddler.api.employee.create({ email: "sought-after@example.com", name: "Wanted", venueIds: [] });
+    for (let i = 0; i < perRecipient; i++) {
+      expect((await refusal(meddler.api.employee.create({ email: "sought-after@example.com", name: "Wanted", venueIds: [] }))).code).toBe("CONFLICT");
+    }
+    const employer = await anyone();
+    await employer.api.employee.create({ email: "sought-after@example.com", name: "Wanted", venueIds: [] });
+    expect(await outboxCount("sought-after@example.com", "employee-invitation")).toBe(2);
+  });
+
   it(`at most ${perOrganization} an hour from one organization, resends included`, async () => {
     const admin = await anyone();
     const first = await admin.api.employee.create({ email: "batch-0@example.com", name: "Batch 0", venueIds: [] });
