@@ -6,7 +6,7 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/a
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
 import { securityHeaders } from "./security-headers";
 import { serveApps, type SinglePageApp } from "./static-apps";
-import type { TrustProxy } from "./trust-proxy";
+import { canonicalClientAddress, type TrustProxy } from "./trust-proxy";
 
 export type ServerOptions = {
   services: ApiServices;
@@ -57,7 +57,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
       createContext: ({ req }) =>
         createContext(services, {
           headers: { get: (name) => headerValue(req.headers[name]) },
-          clientAddress: req.ip,
+          clientAddress: canonicalClientAddress(req.ip, req.socket.remoteAddress),
           // Fastify derives the protocol from the socket, or from X-Forwarded-Proto when
           // the peer is a trusted proxy.
           secure: req.protocol === "https",

@@ -3,6 +3,7 @@ import { startHost, type RunningHost } from "@qrcoats/testing";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "./config";
+import { canonicalClientAddress } from "./trust-proxy";
 
 // A proxy such as Caddy or nginx appends the address it saw to whatever X-Forwarded-For the
 // client sent: "forged, real". Only the right-most entries were written by proxies we trust.
@@ -102,5 +103,23 @@ describe("TRUST_PROXY in the configuration", () => {
     expect([twoHops("10.0.0.1", 0), twoHops("10.0.0.2", 1), twoHops("10.0.0.3", 2)]).toEqual([true, true, false]);
     const listed = trust("10.0.0.0/8, 192.168.1.1") as (address: string, hop: number) => boolean;
     expect([listed("10.1.2.3", 0), listed("192.168.1.1", 3), listed("203.0.113.1", 1)]).toEqual([true, true, false]);
+  });
+});
+
+// Found by an outside review: "::ffff:6.6.6.6" and "6.6.6.6", or two spellings of one IPv6
+// address, counted as different clients, and a proxy passing "not-an-ip" through let the
+// client choose a fresh address for every request.
+describe("the client's address", () => {
+  it("is spelled one way, whatever way it arrived", () => {
+    expect(canonicalClientAddress("::ffff:6.6.6.6", "10.0.0.1")).toBe("6.6.6.6");
+    expect(canonicalClientAddress("2001:DB8:0:0::1", "10.0.0.1")).toBe("2001:db8::1");
+    expect(canonicalClientAddress("2001:db8::1", "10.0.0.1")).toBe("2001:db8::1");
+    expect(canonicalClientAddress("6.6.6.6", "10.0.0.1")).toBe("6.6.6.6");
+  });
+
+  it("is the peer's when what was forwarded is no address", () => {
+    for (const forged of ["not-an-ip", "6.6.6.6:1234", "6.6.6.06", "", "[::1]"]) {
+      expect(canonicalClientAddress(forged, "10.0.0.1"), forged).toBe("10.0.0.1");
+    }
   });
 });

@@ -1,3 +1,4 @@
+import net from "node:net";
 import proxyAddr from "@fastify/proxy-addr";
 
 /** Whether to believe the hop `hop` (0: the connection's peer) when it forwards a request. */
@@ -25,4 +26,17 @@ export function parseTrustProxy(value: string | undefined): TrustProxy | false {
   }
   // Throws on an address it cannot read, naming it.
   return proxyAddr.compile(value.split(",").map((entry) => entry.trim()));
+}
+
+/**
+ * The client's address in one canonical spelling, so that per-address limits and the audit
+ * log count one client once: "::ffff:1.2.3.4" is 1.2.3.4, IPv6 is lower-case and compressed.
+ * A forwarded value that is no address at all (a proxy that passed the client's own words
+ * through) counts as the peer that sent it, never as a fresh address of the client's choosing.
+ */
+export function canonicalClientAddress(forwarded: string, peer: string | undefined): string {
+  const address = net.isIP(forwarded) !== 0 ? forwarded : (peer ?? "unknown");
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  return net.isIPv6(address) ? new URL(`http://[${address}]`).hostname.slice(1, -1) : address;
 }
