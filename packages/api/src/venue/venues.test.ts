@@ -122,7 +122,7 @@ describe("venue.list and venue.get", () => {
     expect((await rival.api.venue.list()).items.map((venue) => venue.name)).toContain("Echo Hideout");
     expect(await guest.api.venue.get({ venueId: hideout.id })).toMatchObject({ view: "public", name: "Echo Hideout" });
 
-    expect(await refusal(owner.api.venue.update({ venueId: hideout.id, publiclyListed: true }))).toMatchObject({ code: "FORBIDDEN" });
+    expect(await refusal(owner.api.venue.update({ venueId: hideout.id, publiclyListed: true }))).toMatchObject({ code: "NOT_FOUND" });
     expect((await rival.api.venue.update({ venueId: hideout.id, publiclyListed: true })).publiclyListed).toBe(true);
     expect(await publicNames()).toContain("Echo Hideout");
     await rival.api.venue.update({ venueId: hideout.id, publiclyListed: false });
