@@ -92,6 +92,12 @@ describe("TRUST_PROXY in the configuration", () => {
   it("refuses what is neither a switch, a number of hops, nor addresses, naming the variable", () => {
     expect(() => loadConfig({ TRUST_PROXY: "the proxy" })).toThrow(/TRUST_PROXY: .*use "true", a number of hops, or addresses\/CIDRs/);
     expect(() => loadConfig({ TRUST_PROXY: "10.0.0.0/33" })).toThrow(/TRUST_PROXY: /);
+    // Found by an outside review: "1.5" was read as the address 1.0.0.5 and started a host
+    // that trusted no proxy at all.
+    for (const typo of ["1.5", "10.1", "10.0.0.1, 1.5", "loopback, 127.1"]) {
+      expect(() => loadConfig({ TRUST_PROXY: typo }), typo).toThrow(/TRUST_PROXY: /);
+    }
+    expect(loadConfig({ TRUST_PROXY: "loopback, 10.0.0.0/8, ::1" }).TRUST_PROXY).toBeTypeOf("function");
   });
 
   it("reads X-Forwarded-For from the right, past trusted hops only", () => {

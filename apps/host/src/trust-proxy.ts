@@ -1,6 +1,8 @@
 import net from "node:net";
 import proxyAddr from "@fastify/proxy-addr";
 
+const PROXY_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
 /** Whether to believe the hop `hop` (0: the connection's peer) when it forwards a request. */
 export type TrustProxy = (address: string, hop: number) => boolean;
 
@@ -24,8 +26,14 @@ export function parseTrustProxy(value: string | undefined): TrustProxy | false {
     const hops = Number(value);
     return (_address, hop) => hop < hops;
   }
-  // Throws on an address it cannot read, naming it.
-  return proxyAddr.compile(value.split(",").map((entry) => entry.trim()));
+  const entries = value.split(",").map((entry) => entry.trim());
+  // proxy-addr reads "1.5" as the address 1.0.0.5, as inet_aton would: a typo that trusts
+  // nobody in front and puts every client behind the proxy's address. Only full addresses,
+  // CIDRs and proxy-addr's named ranges are taken.
+  const unreadable = entries.find((entry) => !PROXY_RANGES.has(entry) && net.isIP(entry.replace(/\/\d{1,3}$/, "")) === 0);
+  if (unreadable !== undefined) throw new TypeError(`invalid IP address: ${unreadable}`);
+  // Throws on a range it cannot read (10.0.0.0/33), naming it.
+  return proxyAddr.compile(entries);
 }
 
 /**
