@@ -24,6 +24,14 @@ describe("configuration from the environment", () => {
     expect(config.PUBLIC_URL).toBe("http://localhost:8080");
   });
 
+  it("takes a metrics token only when it is too long to guess and fits in a header", () => {
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
+    const token = "0123456789abcdef".repeat(4);
+    expect(loadConfig({ METRICS_TOKEN: token }).METRICS_TOKEN).toBe(token);
+    expect(() => loadConfig({ METRICS_TOKEN: "secret" })).toThrow(/METRICS_TOKEN: must be at least 32 characters/);
+    expect(() => loadConfig({ METRICS_TOKEN: `${token} ${token}` })).toThrow(/METRICS_TOKEN: may hold only/);
+  });
+
   it("accepts PostgreSQL and a public URL, trailing slash or not", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://u:p@db:5432/qrcoats", PUBLIC_URL: "https://coats.example/" });
     expect(config.DATABASE_URL).toBe("postgres://u:p@db:5432/qrcoats");

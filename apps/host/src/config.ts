@@ -57,6 +57,12 @@ const envSchema = z.object({
   /** Serve HTTPS directly (single-box installs): PEM certificate chain and private key files. */
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
+  /** Turns on GET /metrics (Prometheus) for requests bearing this token; unset, there is no such route. */
+  METRICS_TOKEN: z
+    .string()
+    .min(32, "must be at least 32 characters (openssl rand -hex 32)")
+    .regex(/^[A-Za-z0-9._~+/=-]+$/, "may hold only letters, digits and . _ ~ + / = - (openssl rand -hex 32)")
+    .optional(),
   /** Behind a TLS-terminating proxy: "true" (one hop), a number of hops, or the proxies' addresses/CIDRs. Off by default. */
   TRUST_PROXY: z
     .string()

@@ -31,6 +31,7 @@ describe.runIf(testDatabaseUrl() && caddyAvailable)("deployment rehearsal: Caddy
   let plain: string;
   let rootCa: Buffer;
   const caddyHome = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-caddy-"));
+  const metricsToken = "0123456789abcdef".repeat(4);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -46,6 +47,7 @@ describe.runIf(testDatabaseUrl() && caddyAvailable)("deployment rehearsal: Caddy
       PUBLIC_URL: edge,
       // As compose.yaml has it: Caddy is the one hop in front.
       TRUST_PROXY: "true",
+      METRICS_TOKEN: metricsToken,
     };
     hosts = await Promise.all([startHost(env, { databaseUrl: db.url }), startHost(env, { databaseUrl: db.url })]);
 
@@ -115,6 +117,14 @@ describe.runIf(testDatabaseUrl() && caddyAvailable)("deployment rehearsal: Caddy
     });
     const events = superjson.deserialize<{ items: { ipAddress: string | null }[] }>(JSON.parse(log.body).result.data).items;
     expect(new Set(events.map((event) => event.ipAddress))).toEqual(new Set(["127.0.0.1"]));
+  });
+
+  it("keeps metrics to the inside network: the edge refuses them even with the token, a host serves them", async () => {
+    const authorization = `Bearer ${metricsToken}`;
+    expect((await request(`${edge}/metrics`, { headers: { authorization } })).status).toBe(404);
+    const direct = await fetch(`${hosts[0]!.url}/metrics`, { headers: { authorization } });
+    expect(direct.status).toBe(200);
+    expect(await direct.text()).toContain("qrcoats_procedure_duration_seconds");
   });
 
   it("spreads requests over both hosts", async () => {

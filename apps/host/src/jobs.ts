@@ -34,16 +34,29 @@ export function hostJobs(services: ApiServices, sink: NotificationSink, settings
   ];
 }
 
+/** Where job runs are reported, when the host exports metrics (metrics.ts). */
+export type JobTelemetry = {
+  scheduled(job: string): void;
+  ran(job: string, result: "ok" | "failed"): void;
+};
+
 /** Runs each job on its interval, never overlapping itself within this host. */
-export function startJobs(jobs: Job[], logger: Logger) {
+export function startJobs(jobs: Job[], logger: Logger, telemetry?: JobTelemetry) {
   const timers = jobs.map((job) => {
+    telemetry?.scheduled(job.name);
     let running: Promise<unknown> | null = null;
     const tick = () => {
       if (running) return;
       running = job
         .run()
-        .then((result) => logger.debug({ job: job.name, result }, "job ran"))
-        .catch((error: unknown) => logger.error({ err: error, job: job.name }, "job failed"))
+        .then((result) => {
+          logger.debug({ job: job.name, result }, "job ran");
+          telemetry?.ran(job.name, "ok");
+        })
+        .catch((error: unknown) => {
+          logger.error({ err: error, job: job.name }, "job failed");
+          telemetry?.ran(job.name, "failed");
+        })
         .finally(() => (running = null));
     };
     const timer = setInterval(tick, job.everyMs);

@@ -5,6 +5,7 @@ import pino from "pino";
 import { ConfigError, loadConfig, seedsDemo, type Config } from "./config";
 import { demoSignIns, seedDemoIfEmpty } from "./demo/index";
 import { hostJobs, logSink, startJobs } from "./jobs";
+import { HostMetrics } from "./metrics";
 import { closeDataDir, resolveKeys } from "./secrets";
 import { buildServer } from "./server";
 import { createServices } from "./services";
@@ -46,14 +47,17 @@ const migrations = await db.migrate();
 for (const name of migrations.applied) logger.info({ migration: name }, "migration applied");
 for (const name of migrations.unknown) logger.warn({ migration: name }, "database has a migration this release does not know");
 
-const services = createServices(config, db, keys, version);
+const metrics = config.METRICS_TOKEN === undefined ? undefined : new HostMetrics();
+const services = createServices(config, db, keys, version, metrics?.api);
+metrics?.watch(services);
 const demo = seedsDemo(config);
 if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
-const jobs = startJobs(hostJobs(services, logSink(logger), { shiftMaxHours: config.SHIFT_MAX_HOURS }), logger);
+const jobs = startJobs(hostJobs(services, logSink(logger), { shiftMaxHours: config.SHIFT_MAX_HOURS }), logger, metrics?.jobs);
 const app = await buildServer({
   services,
   logger,
   trustProxy: config.TRUST_PROXY,
+  metrics: metrics && config.METRICS_TOKEN ? { registry: metrics.registry, token: config.METRICS_TOKEN } : undefined,
   tls: config.TLS_CERT_FILE && config.TLS_KEY_FILE
     ? { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) }
     : undefined,

@@ -4,6 +4,8 @@ import { appRouter, checkHealth, createContext, RetryLaterError, type ApiService
 import { MAX_BATCH_SIZE } from "@qrcoats/api/client";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
+import type { Registry } from "prom-client";
+import { serveMetrics } from "./metrics";
 import { securityHeaders } from "./security-headers";
 import { serveApps, type SinglePageApp } from "./static-apps";
 import { canonicalClientAddress, type TrustProxy } from "./trust-proxy";
@@ -22,6 +24,8 @@ export type ServerOptions = {
    * Responses may take longer: live subscriptions stay open. Tests shorten it.
    */
   requestTimeoutMs?: number;
+  /** Serve these at /metrics to requests bearing the token (see METRICS_TOKEN). */
+  metrics?: { registry: Registry; token: string };
 };
 
 /**
@@ -31,7 +35,7 @@ export type ServerOptions = {
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 /** Everything one HTTP host serves: the API at /trpc, the two apps, and /healthz. */
-export async function buildServer({ services, logger, apps, trustProxy = false, tls, requestTimeoutMs = 30_000 }: ServerOptions) {
+export async function buildServer({ services, logger, apps, trustProxy = false, tls, requestTimeoutMs = 30_000, metrics }: ServerOptions) {
   const app = Fastify({
     // null: plain HTTP. One type for both, so the routes do not care which the socket speaks.
     https: tls ?? null,
@@ -87,11 +91,12 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     return reply.code(health.status === "ok" ? 200 : 503).send({ status: health.status });
   });
 
+  if (metrics) serveMetrics(app, metrics.registry, metrics.token);
   await serveApps(app, apps);
   return app;
 }
 
-/** One line per request when it completes; health probes only at debug level. */
+/** One line per request when it completes; health probes and scrapes only at debug level. */
 class OneLinePerRequest extends LogController {
   override incomingRequest() {}
   override requestCompleted(...[error, request, reply]: Parameters<LogController["requestCompleted"]>) {
@@ -102,7 +107,7 @@ class OneLinePerRequest extends LogController {
       ms: Math.round(reply.elapsedTime * 10) / 10,
     };
     if (error) reply.log.error({ ...line, err: error }, "request failed");
-    else if (request.url === "/healthz") reply.log.debug(line, "request");
+    else if (request.url === "/healthz" || request.url === "/metrics") reply.log.debug(line, "request");
     else reply.log.info(line, "request");
   }
 }

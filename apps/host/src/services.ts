@@ -1,9 +1,9 @@
-import { createApiConfig, LiveHub, type ApiServices } from "@qrcoats/api";
+import { createApiConfig, LiveHub, type ApiServices, type ApiTelemetry } from "@qrcoats/api";
 import type { Database } from "@qrcoats/db";
 import type { Config } from "./config";
 import type { HostKeys } from "./secrets";
 
-export function createServices(config: Config, db: Database, keys: HostKeys, version: string): ApiServices {
+export function createServices(config: Config, db: Database, keys: HostKeys, version: string, telemetry?: ApiTelemetry): ApiServices {
   const { jwtSecret, ...apiKeys } = keys;
   return {
     db,
@@ -14,5 +14,6 @@ export function createServices(config: Config, db: Database, keys: HostKeys, ver
     ),
     clock: () => new Date(),
     live: new LiveHub(db),
+    telemetry,
   };
 }

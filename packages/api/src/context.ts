@@ -1,6 +1,7 @@
 import type { Database, Role } from "@qrcoats/db";
 import { authenticateRequest } from "./auth/credentials";
 import type { ApiConfig } from "./config";
+import type { ApiTelemetry } from "./lib/telemetry";
 import type { LiveHub } from "./live/hub";
 
 /** What the API needs from its host, made once at start-up. */
@@ -13,6 +14,8 @@ export type ApiServices = {
   clock: () => Date;
   /** Changes announced by the database, for live subscriptions. */
   live: LiveHub;
+  /** Where procedure timings and counter outcomes go, when the host exports metrics. */
+  telemetry?: ApiTelemetry;
 };
 
 /** What a host knows about one HTTP request, whatever framework it runs on. */

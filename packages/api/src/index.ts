@@ -5,6 +5,7 @@ export { createContext, createInnerContext, type ApiServices, type Context, type
 export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./config";
 export { checkHealth, type AdminHealth, type Health, type PublicHealth } from "./health/health";
 export { RetryLaterError } from "./lib/errors";
+export type { ApiTelemetry, ProcedureOutcome } from "./lib/telemetry";
 export { LiveHub } from "./live/hub";
 export { closeStaleShifts } from "./shift/stale";
 export { deleteExpiredAuthRecords, RETENTION_DAYS } from "./auth/retention";

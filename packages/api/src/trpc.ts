@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
 import { fieldError, ReasonedRefusal, RetryLaterError } from "./lib/errors";
+import type { ProcedureOutcome } from "./lib/telemetry";
 import { unstorableText } from "./lib/text";
 import { transformer } from "./lib/transformer";
 
@@ -95,18 +96,30 @@ function unstorableField(value: unknown, path: string[] = [], depth = 0): { fiel
   return null;
 }
 
-// One middleware for what every procedure checks, rather than one each: tRPC copies the
-// call's options at every level of middleware, a measurable share of a counter request.
-const everyRequest = t.middleware(async ({ ctx, type, getRawInput, next }) => {
-  refuseForeignMutation(ctx, type);
-  refuseUnstorableText(await getRawInput());
-  const result = await next();
-  // Only an error nobody typed is translated: a deliberate refusal keeps its own code and words.
-  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
-    const refusal = asTypedRefusal(result.error.cause);
-    if (refusal) throw refusal;
+// One middleware for what every procedure checks and measures, rather than one each: tRPC
+// copies the call's options at every level of middleware, a measurable share of a counter
+// request.
+const everyRequest = t.middleware(async ({ ctx, path, type, getRawInput, next }) => {
+  const started = performance.now();
+  // Whatever escapes untyped, tRPC answers as an internal error.
+  let outcome: ProcedureOutcome = "INTERNAL_SERVER_ERROR";
+  try {
+    refuseForeignMutation(ctx, type);
+    refuseUnstorableText(await getRawInput());
+    const result = await next();
+    // Only an error nobody typed is translated: a deliberate refusal keeps its own code and words.
+    if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+      const refusal = asTypedRefusal(result.error.cause);
+      if (refusal) throw refusal;
+    }
+    outcome = result.ok ? "OK" : result.error.code;
+    return result;
+  } catch (error) {
+    if (error instanceof TRPCError) outcome = error.code;
+    throw error;
+  } finally {
+    ctx.telemetry?.procedureCompleted(path, outcome, (performance.now() - started) / 1000);
   }
-  return result;
 });
 
 /** Anyone may call it, signed in or not. */

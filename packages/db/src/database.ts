@@ -47,9 +47,21 @@ export type Database = {
    * `transaction` alike: for query-count tests and profiles. Migrations are not counted.
    */
   statementCount(): number;
+  /** PostgreSQL only, for metrics: the connection pool now. PGlite is one in-process connection, no pool. */
+  poolUse?(): PoolUse;
   /** Embedded only: the whole database as a gzipped tarball (test fixtures). */
   snapshot?(): Promise<Blob>;
   close(): Promise<void>;
+};
+
+export type PoolUse = {
+  /** Connections the pool may open. */
+  max: number;
+  /** Connections open now, busy or idle. */
+  open: number;
+  idle: number;
+  /** Queries waiting for a connection: above zero, the pool is too small for the load. */
+  waiting: number;
 };
 
 /**
@@ -128,6 +140,7 @@ function openPostgres(url: string, poolSize = 10): Database {
     },
     listen: (channel, onPayload) => listener.listen(channel, onPayload),
     statementCount: () => statements,
+    poolUse: () => ({ max: poolSize, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await listener.close();
       await prisma.$disconnect();

@@ -1,4 +1,4 @@
-export { openDatabase, DEFAULT_DATA_DIR, type Database, type DatabaseOptions } from "./database";
+export { openDatabase, DEFAULT_DATA_DIR, type Database, type DatabaseOptions, type PoolUse } from "./database";
 export {
   applyMigrations,
   migrationLevel,

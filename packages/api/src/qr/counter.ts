@@ -2,6 +2,7 @@ import type { Database, PaymentStatus, SlotKind, SqlRunner, TicketState } from "
 import type { ApiConfig } from "../config";
 import { isUniqueViolation } from "../lib/errors";
 import { decryptField, lookupHash } from "../lib/field-crypto";
+import type { ApiTelemetry } from "../lib/telemetry";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, verifyCode } from "./codes";
 import { CounterRefusal } from "./refusal";
@@ -18,7 +19,7 @@ import { allowedActions, decide, decideScan, type CounterAction, type Decision, 
 // transactions: each Prisma query costs about a millisecond of compilation on the event
 // loop (bench/RESULTS.md), several times the database's own work for these statements.
 
-type Services = { db: Database; config: ApiConfig; clock: () => Date };
+type Services = { db: Database; config: ApiConfig; clock: () => Date; telemetry?: ApiTelemetry };
 
 /** A ticket as scanned (its signed code, or its URL) or as picked from a list (its id). */
 export type TicketRef = { code: string } | { ticketId: string };
@@ -137,7 +138,9 @@ type Attempt = ScanFacts & { action: ScanAction; venueId: string };
 async function atCounter<T>(services: Services, member: Member, attempt: Attempt, work: (attempt: Attempt) => Promise<T>): Promise<T> {
   await assertWorksAtVenue(services.db.sql, member, attempt.venueId);
   try {
-    return await work(attempt);
+    const result = await work(attempt);
+    services.telemetry?.counterAction(attempt.action, "OK");
+    return result;
   } catch (error) {
     if (error instanceof CounterRefusal) {
       await recordScanEvent(services.db.sql, {
@@ -148,6 +151,7 @@ async function atCounter<T>(services: Services, member: Member, attempt: Attempt
         reason: error.reason,
         occurredAt: services.clock(),
       });
+      services.telemetry?.counterAction(attempt.action, error.reason);
     }
     throw error;
   }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { ApiConfig } from "../config";
 import type { Principal } from "../context";
 import { encryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
+import type { ApiTelemetry } from "../lib/telemetry";
 import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, codeFor, generatePublicId, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
@@ -12,7 +13,7 @@ import { recordScanEvent } from "./scan-events";
 /** Tickets a guest may hold unused at one venue: enough for a group, too few to hoard numbers. */
 export const MAX_UNUSED_TICKETS_PER_VENUE = 5;
 
-type Services = { prisma: PrismaClient; config: ApiConfig; clock: () => Date };
+type Services = { prisma: PrismaClient; config: ApiConfig; clock: () => Date; telemetry?: ApiTelemetry };
 
 /** A ticket as its guest sees it. The public id travels only inside the signed code. */
 export const guestTicketSelect = {
@@ -135,6 +136,7 @@ export async function issueWalkIn(services: Services, member: Member, venueId: s
     });
     return ticket;
   });
+  services.telemetry?.counterAction("ISSUE", "OK");
   return withSvg(config, row);
 }
 
