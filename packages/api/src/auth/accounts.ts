@@ -1,5 +1,5 @@
 import { setTimeout } from "node:timers/promises";
-import type { Prisma } from "@qrcoats/db";
+import { oneRow, type Prisma } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import type { Context, Principal } from "../context";
 import { fieldError } from "../lib/errors";
@@ -48,11 +48,15 @@ const KNOWN_ADDRESS_DAYS = 30;
 /** Whether the account has signed in (or signed up) from this address lately. */
 async function isKnownAddress(ctx: Context, email: string, address: string, now: Date): Promise<boolean> {
   const since = new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 24 * 60 * 60 * 1000);
-  const rows = await ctx.prisma.$queryRaw<unknown[]>`
-    SELECT 1 FROM "auth"."sessions" s JOIN "auth"."users" u ON u.id = s.user_id
-     WHERE u.email = ${email} AND s.ip_address = ${address} AND s.created_at > ${since}
-     LIMIT 1`;
-  return rows.length > 0;
+  const { known } = oneRow(
+    await ctx.db.sql.query<{ known: boolean }>(
+      `SELECT EXISTS (
+         SELECT 1 FROM "auth"."sessions" s JOIN "auth"."users" u ON u.id = s.user_id
+          WHERE u.email = $1 AND s.ip_address = $2 AND s.created_at > $3::timestamptz) AS known`,
+      [email, address, since],
+    ),
+  );
+  return known;
 }
 
 async function checkPassword(ctx: Context, email: string, password: string) {
@@ -88,7 +92,7 @@ export async function authenticate(ctx: Context, email: string, password: string
     { key: `sign-in:success:account:${email}`, limit: limits.signInsPerAccount },
     { key: `sign-in:success:address:${address}`, limit: limits.signInsPerAddress },
   ];
-  const attempt = await reserve(ctx.prisma, "Too many sign-in attempts.", [...failures, ...successes], now);
+  const attempt = await reserve(ctx.db.sql, "Too many sign-in attempts.", [...failures, ...successes], now);
 
   const { user, passwordRight } = await checkPassword(ctx, email, password).catch(async (error: unknown) => {
     await attempt.settle(() => false);
@@ -108,7 +112,7 @@ export async function authenticate(ctx: Context, email: string, password: string
   }
   await attempt.settle((budget) => successes.includes(budget));
   // The owner's own slips on this address are forgiven; guesses from elsewhere are not.
-  await clear(ctx.prisma, pair.key);
+  await clear(ctx.db.sql, pair.key);
   const { passwordHash: _, ...account } = user;
   return account;
 }
@@ -121,7 +125,7 @@ export function assertStrongPassword(field: string, password: string, personal: 
 
 export async function register(ctx: Context, input: { email: string; name: string; password: string }) {
   await enforce(
-    ctx.prisma,
+    ctx.db.sql,
     "Too many accounts created from this network.",
     [{ key: `register:address:${ctx.request?.clientAddress ?? "in-process"}`, limit: ctx.config.auth.limits.registrationsPerAddress }],
     ctx.clock(),
@@ -155,7 +159,7 @@ export async function changePassword(
     select: { passwordHash: true, email: true, name: true },
   });
   const attempt = await reserve(
-    ctx.prisma,
+    ctx.db.sql,
     "Too many wrong passwords.",
     [{ key: `change-password:account:${principal.userId}`, limit: ctx.config.auth.limits.signInFailuresPerAccountAddress }],
     now,
@@ -172,7 +176,7 @@ export async function changePassword(
     await voidResetLinks(tx, { id: principal.userId }, now);
     await audit(tx, { type: "PASSWORD_CHANGED", userId: principal.userId, organizationId: principal.membership?.organizationId }, ctx.request, now);
   });
-  await clear(ctx.prisma, `change-password:account:${principal.userId}`);
+  await clear(ctx.db.sql, `change-password:account:${principal.userId}`);
 }
 
 export const RESET_REQUESTED_MESSAGE =
@@ -205,7 +209,7 @@ async function sendResetLink(ctx: Context, email: string): Promise<void> {
   const now = ctx.clock();
   const { limits } = ctx.config.auth;
   await enforce(
-    ctx.prisma,
+    ctx.db.sql,
     "Too many reset requests.",
     [
       { key: `password-reset:address:${ctx.request?.clientAddress ?? "in-process"}`, limit: limits.passwordResetsPerAddress },
@@ -271,5 +275,5 @@ export async function resetPassword(ctx: Context, input: { token: string; passwo
     await audit(tx, { type: "PASSWORD_RESET", userId: reset.user.id, email: reset.user.email }, ctx.request, now);
   });
   // Whoever reads the account's mail is its owner: guesses counted against it are forgiven.
-  await clear(ctx.prisma, `sign-in:account:${reset.user.email}`);
+  await clear(ctx.db.sql, `sign-in:account:${reset.user.email}`);
 }

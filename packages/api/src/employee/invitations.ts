@@ -1,4 +1,4 @@
-import type { Prisma, Role } from "@qrcoats/db";
+import { prismaRunner, type Prisma, type Role } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { accountSelect, assertStrongPassword, toMe, type Me } from "../auth/accounts";
 import { audit } from "../auth/audit";
@@ -46,7 +46,7 @@ const ALREADY_A_MEMBER =
 async function limitInvitations(ctx: Context, tx: Prisma.TransactionClient, organizationId: string, email: string): Promise<void> {
   const limits = ctx.config.invitationLimits;
   await enforce(
-    tx,
+    prismaRunner(tx),
     "Too many invitations sent.",
     [
       { key: `invitations:organization:${organizationId}`, limit: limits.perOrganization },

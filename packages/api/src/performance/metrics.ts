@@ -1,4 +1,4 @@
-import { Prisma } from "@qrcoats/db";
+import { oneRow } from "@qrcoats/db";
 import type { Context } from "../context";
 import { assertEmployeeOfOrganization, assertSelfOrAdmin } from "../employee/access";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
@@ -48,21 +48,23 @@ type Scope = { organizationId: string; employeeId?: string; venueId?: string; le
 
 async function measure(ctx: Context, scope: Scope, { from, to }: Period): Promise<Totals[]> {
   const now = ctx.clock();
-  const org = Prisma.sql`${scope.organizationId}::uuid`;
-  const atVenue = scope.venueId ? Prisma.sql`AND venue_id = ${scope.venueId}::uuid` : Prisma.empty;
-  const ofEmployee = (column: Prisma.Sql) => (scope.employeeId ? Prisma.sql`AND ${column} = ${scope.employeeId}::uuid` : Prisma.empty);
+  const params: unknown[] = [scope.organizationId, from, to, now];
+  const venue = scope.venueId ? `$${params.push(scope.venueId)}::uuid` : null;
+  const employee = scope.employeeId ? `$${params.push(scope.employeeId)}::uuid` : null;
+  const atVenue = venue ? `AND venue_id = ${venue}` : "";
+  const ofEmployee = (column: string) => (employee ? `AND ${column} = ${employee}` : "");
   // The leaderboard lists the staff who could have worked (joined, active, and at the venue
   // when one is asked for) and everyone who did work there, deactivated since or not.
   const listed = !scope.leaderboard
-    ? Prisma.empty
-    : Prisma.sql`AND (
+    ? ""
+    : `AND (
         sc.employee_id IS NOT NULL OR sh.employee_id IS NOT NULL
-        ${scope.venueId ? Prisma.empty : Prisma.sql`OR tk.employee_id IS NOT NULL`}
+        ${venue ? "" : "OR tk.employee_id IS NOT NULL"}
         OR (m.status = 'ACTIVE'
-            ${scope.venueId ? Prisma.sql`AND EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.employee_id = e.id AND ev.venue_id = ${scope.venueId}::uuid)` : Prisma.empty}))`;
+            ${venue ? `AND EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.employee_id = e.id AND ev.venue_id = ${venue})` : ""}))`;
 
-  return ctx.prisma.$queryRaw<Totals[]>`
-    WITH scans AS (
+  return ctx.db.sql.query<Totals>(
+    `WITH scans AS (
       SELECT employee_id,
              count(*) FILTER (WHERE action = 'CHECK_IN' AND result = 'OK')::int AS check_ins,
              count(*) FILTER (WHERE action = 'CHECK_OUT' AND result = 'OK')::int AS check_outs,
@@ -70,27 +72,27 @@ async function measure(ctx: Context, scope: Scope, { from, to }: Period): Promis
              count(*) FILTER (WHERE result = 'REFUSED')::int AS refused,
              count(*)::int AS scan_events
         FROM qr.scan_events
-       WHERE organization_id = ${org} AND employee_id IS NOT NULL
-         AND occurred_at >= ${from}::timestamptz AND occurred_at < ${to}::timestamptz
-         ${atVenue} ${ofEmployee(Prisma.sql`employee_id`)}
+       WHERE organization_id = $1::uuid AND employee_id IS NOT NULL
+         AND occurred_at >= $2::timestamptz AND occurred_at < $3::timestamptz
+         ${atVenue} ${ofEmployee("employee_id")}
        GROUP BY employee_id
     ), shifts AS (
       SELECT employee_id,
-             sum(extract(epoch FROM least(coalesce(ended_at, ${now}::timestamptz), ${to}::timestamptz)
-                                  - greatest(started_at, ${from}::timestamptz)))::float8 AS seconds
+             sum(extract(epoch FROM least(coalesce(ended_at, $4::timestamptz), $3::timestamptz)
+                                  - greatest(started_at, $2::timestamptz)))::float8 AS seconds
         FROM employees.shifts
-       WHERE organization_id = ${org}
-         AND started_at < ${to}::timestamptz AND coalesce(ended_at, ${now}::timestamptz) > ${from}::timestamptz
-         ${atVenue} ${ofEmployee(Prisma.sql`employee_id`)}
+       WHERE organization_id = $1::uuid
+         AND started_at < $3::timestamptz AND coalesce(ended_at, $4::timestamptz) > $2::timestamptz
+         ${atVenue} ${ofEmployee("employee_id")}
        GROUP BY employee_id
     ), tasks AS (
       SELECT assignee_id AS employee_id,
              count(*)::int AS done,
              count(*) FILTER (WHERE due_at IS NULL OR completed_at <= due_at)::int AS on_time
         FROM employees.tasks
-       WHERE organization_id = ${org} AND status = 'DONE' AND assignee_id IS NOT NULL
-         AND completed_at >= ${from}::timestamptz AND completed_at < ${to}::timestamptz
-         ${ofEmployee(Prisma.sql`assignee_id`)}
+       WHERE organization_id = $1::uuid AND status = 'DONE' AND assignee_id IS NOT NULL
+         AND completed_at >= $2::timestamptz AND completed_at < $3::timestamptz
+         ${ofEmployee("assignee_id")}
        GROUP BY assignee_id
     )
     SELECT e.id AS "employeeId", e.name,
@@ -103,7 +105,9 @@ async function measure(ctx: Context, scope: Scope, { from, to }: Period): Promis
       LEFT JOIN scans sc ON sc.employee_id = e.id
       LEFT JOIN shifts sh ON sh.employee_id = e.id
       LEFT JOIN tasks tk ON tk.employee_id = e.id
-     WHERE e.organization_id = ${org} ${ofEmployee(Prisma.sql`e.id`)} ${listed}`;
+     WHERE e.organization_id = $1::uuid ${ofEmployee("e.id")} ${listed}`,
+    params,
+  );
 }
 
 const round = (value: number, decimals: number) => Number(value.toFixed(decimals));
@@ -130,8 +134,8 @@ function toMetrics(totals: Totals): PerformanceMetrics {
 export async function employeePerformance(ctx: Context, viewer: Member, employeeId: string, period: Period) {
   await assertEmployeeOfOrganization(ctx.prisma, viewer.organizationId, employeeId);
   assertSelfOrAdmin(viewer, employeeId);
-  const [totals] = await measure(ctx, { organizationId: viewer.organizationId, employeeId, leaderboard: false }, period);
-  return { ...period, ...toMetrics(totals!) };
+  const totals = oneRow(await measure(ctx, { organizationId: viewer.organizationId, employeeId, leaderboard: false }, period));
+  return { ...period, ...toMetrics(totals) };
 }
 
 export type LeaderboardEntry = PerformanceMetrics & { rank: number };

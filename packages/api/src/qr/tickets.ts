@@ -47,10 +47,12 @@ async function withSvg(config: ApiConfig, row: GuestTicketRow) {
 
 /** The venue's next ticket number. The row lock it takes lasts until the transaction ends. */
 async function takeTicketNumber(tx: Prisma.TransactionClient, venueId: string): Promise<number> {
-  const [row] = await tx.$queryRaw<{ number: number }[]>`
-    UPDATE qr.venues SET next_ticket_number = next_ticket_number + 1
-     WHERE id = ${venueId}::uuid
-    RETURNING next_ticket_number - 1 AS number`;
+  const [row] = await prismaRunner(tx).query<{ number: number }>(
+    `UPDATE qr.venues SET next_ticket_number = next_ticket_number + 1
+      WHERE id = $1::uuid
+     RETURNING next_ticket_number - 1 AS number`,
+    [venueId],
+  );
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
   return row.number;
 }

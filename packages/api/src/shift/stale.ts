@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@qrcoats/db";
+import { oneRow, prismaRunner, type PrismaClient } from "@qrcoats/db";
 
 /**
  * Closes shifts left open longer than `maxHours` (someone forgot to clock out) at
@@ -10,8 +10,16 @@ export async function closeStaleShifts(prisma: PrismaClient, now: Date, maxHours
   if (!(maxHours > 0)) throw new Error("maxHours must be a positive number of hours");
   const seconds = maxHours * 3600;
   const cutoff = new Date(now.getTime() - seconds * 1000);
-  return prisma.$executeRaw`
-    UPDATE employees.shifts
-       SET ended_at = started_at + make_interval(secs => ${seconds}::float8), auto_closed = true
-     WHERE ended_at IS NULL AND started_at < ${cutoff}::timestamptz`;
+  const { closed } = oneRow(
+    await prismaRunner(prisma).query<{ closed: number }>(
+      `WITH closed AS (
+         UPDATE employees.shifts
+            SET ended_at = started_at + make_interval(secs => $1::float8), auto_closed = true
+          WHERE ended_at IS NULL AND started_at < $2::timestamptz
+         RETURNING 1)
+       SELECT count(*)::int AS closed FROM closed`,
+      [seconds, cutoff],
+    ),
+  );
+  return closed;
 }
