@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@qrcoats/db";
 import type { ApiKeys } from "../config";
 import type { Context } from "../context";
 import { decryptField, encryptField, lookupHash, phoneLastDigits } from "../lib/field-crypto";
-import { decodeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 import { assertEmployeeOfOrganization, assertSelfOrAdmin } from "./access";
 
@@ -104,9 +104,7 @@ export async function listEmployees(ctx: Context, admin: Member, input: Employee
   }
   if (input.cursor) {
     const [name, id] = decodeCursor(input.cursor, 2) as [string, string];
-    filters.push({
-      OR: [{ name: { gt: name } }, { name, id: { gt: id } }],
-    });
+    filters.push(keysetAfter("name", "asc", name, id));
   }
   const rows = await ctx.prisma.employee.findMany({
     where: {

@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { assertEmployeeOfOrganization } from "../employee/access";
-import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
 const historySelect = {
@@ -81,9 +81,7 @@ export async function scanHistory(prisma: PrismaClient, member: Member, query: H
   const rows = await prisma.scanEvent.findMany({
     where: {
       ...where,
-      ...(after
-        ? { OR: [{ occurredAt: { lt: after.at } }, { occurredAt: after.at, id: { lt: BigInt(after.id) } }] }
-        : {}),
+      ...(after ? keysetAfter("occurredAt", "desc", after.at, BigInt(after.id)) : {}),
     },
     orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient, TicketState } from "@qrcoats/db";
-import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization } from "../venue/access";
 
 // The admin's table of tickets. Rows and their venue, slot, guest and issuer come back in
@@ -60,7 +60,7 @@ export async function listTickets(prisma: PrismaClient, organizationId: string, 
       state: query.state,
       number: query.number,
       issuedAt: query.from || query.to ? { gte: query.from, lt: query.to } : undefined,
-      ...(after ? { OR: [{ issuedAt: { lt: after.at } }, { issuedAt: after.at, id: { lt: after.id } }] } : {}),
+      ...(after ? keysetAfter("issuedAt", "desc", after.at, after.id) : {}),
     },
     orderBy: [{ issuedAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,

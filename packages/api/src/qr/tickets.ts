@@ -5,7 +5,7 @@ import type { ApiConfig } from "../config";
 import type { Principal } from "../context";
 import { encryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
 import type { ApiTelemetry } from "../lib/telemetry";
-import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, codeFor, generatePublicId, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
 import { recordScanEvent } from "./scan-events";
@@ -180,9 +180,7 @@ export async function myTickets(
   const rows = await services.prisma.ticket.findMany({
     where: {
       guestId,
-      ...(after
-        ? { OR: [{ issuedAt: { lt: after.at } }, { issuedAt: after.at, id: { lt: after.id } }] }
-        : {}),
+      ...(after ? keysetAfter("issuedAt", "desc", after.at, after.id) : {}),
     },
     orderBy: [{ issuedAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,

@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { fieldError } from "../lib/errors";
-import { decodeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization } from "./access";
 
 /** What anyone may know of a venue, to find it and ask for a ticket there. */
@@ -140,7 +140,7 @@ export async function listVenues(
   const where: Prisma.VenueWhereInput = {
     ...(audience === "public" ? { publiclyListed: true } : { organizationId: audience.organizationId }),
     ...(query.search ? { name: { contains: query.search, mode: "insensitive" } } : {}),
-    ...(after ? { OR: [{ name: { gt: after[0] } }, { name: after[0], id: { gt: after[1] } }] } : {}),
+    ...(after ? keysetAfter("name", "asc", after[0], after[1]) : {}),
   };
   const orderBy: Prisma.VenueOrderByWithRelationInput[] = [{ name: "asc" }, { id: "asc" }];
   const take = query.limit + 1;
