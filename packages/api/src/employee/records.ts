@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@qrcoats/db";
+import type { MembershipStatus, Prisma, PrismaClient } from "@qrcoats/db";
 import type { ApiKeys } from "../config";
 import type { Context } from "../context";
 import { decryptField, encryptField, lookupHash, phoneLastDigits } from "../lib/field-crypto";
@@ -7,9 +7,6 @@ import { assertVenuesOfOrganization, type Member } from "../venue/access";
 import { assertEmployeeOfOrganization, assertSelfOrAdmin } from "./access";
 
 type Db = PrismaClient | Prisma.TransactionClient;
-
-export const EMPLOYEE_STATUSES = ["INVITED", "ACTIVE", "DEACTIVATED"] as const;
-export type EmployeeStatus = (typeof EMPLOYEE_STATUSES)[number];
 
 /**
  * What an employee record is made from. It reads the sealed phone only for `toEmployee` to
@@ -33,7 +30,7 @@ type EmployeeRow = Prisma.EmployeeGetPayload<{ select: typeof employeeRecordSele
 
 export type EmployeeRecord = ReturnType<typeof toEmployee>;
 
-const statusWhere = (status: EmployeeStatus): Prisma.EmployeeWhereInput => ({ membership: { status } });
+const statusWhere = (status: MembershipStatus): Prisma.EmployeeWhereInput => ({ membership: { status } });
 
 function toEmployee(row: EmployeeRow, keys: ApiKeys, viewer: Member) {
   // Contact details are for the organization's admins and the person themself.
@@ -78,7 +75,7 @@ export async function getEmployee(ctx: Context, viewer: Member, employeeId: stri
 export type EmployeeListInput = {
   search?: string;
   venueId?: string;
-  status?: EmployeeStatus;
+  status?: MembershipStatus;
   cursor?: string;
   limit: number;
 };

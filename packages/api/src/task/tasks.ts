@@ -5,9 +5,6 @@ import { assertEmployeeOfOrganization } from "../employee/access";
 import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
-export const TASK_STATUSES = ["TODO", "IN_PROGRESS", "DONE", "CANCELLED"] as const satisfies readonly TaskStatus[];
-export const TASK_PRIORITIES = ["LOW", "NORMAL", "HIGH", "URGENT"] as const satisfies readonly TaskPriority[];
-
 /** Where a task may go from each status. DONE and CANCELLED are final. */
 const MOVES: Record<TaskStatus, readonly TaskStatus[]> = {
   TODO: ["IN_PROGRESS", "DONE", "CANCELLED"],
