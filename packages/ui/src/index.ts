@@ -7,5 +7,6 @@ export { HealthStatus } from "./health-status";
 export { useSession, useSignOut } from "./session";
 export { SignInForm } from "./sign-in-form";
 export { QrImage } from "./qr-image";
+export { Segmented } from "./segmented";
 export { TICKET_STATE_LABELS, TICKET_STATE_TONES, TicketStateBadge, TicketStateIcon, type TicketState } from "./ticket-state";
 export { REFUSAL_TITLES } from "./refusal-titles";
