@@ -1,4 +1,5 @@
 export { ApiProvider, queryClient, trpc, trpcClient } from "./api";
+export { EmailField, NewPasswordField } from "./account-fields";
 export { Alert } from "./alert";
 export { Button, type ButtonProps } from "./button";
 export { errorCode, errorMessage, fieldErrors, isUnauthorized } from "./errors";
