@@ -1,4 +1,5 @@
 import { Alert, Segmented, TICKET_STATE_LABELS, TicketStateBadge } from "@qrcoats/ui";
+import { clsx } from "clsx";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { money } from "../format";
 import { MoreActions } from "./more-actions";
@@ -52,7 +53,7 @@ export function ScanOutcome(props: Props) {
 
 function Banner({ role, tone, glyph, title, children }: { role: "alert" | "status"; tone: string; glyph: string; title: string; children: ReactNode }) {
   return (
-    <div role={role} className={`flex gap-3 rounded-xl border-l-8 p-5 shadow-sm ${tone}`}>
+    <div role={role} className={clsx("flex gap-3 rounded-xl border-l-8 p-5 shadow-sm", tone)}>
       <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={3} strokeLinecap="round" strokeLinejoin="round" className="mt-1 size-8 shrink-0">
         <path d={glyph} />
       </svg>
@@ -124,7 +125,7 @@ function PrimaryAction({ verb, slot, tone, busy, onClick }: { verb: string; slot
       aria-busy={busy || undefined}
       // Read as said: "Check in on hook 143 (Rack A)", the number where the eyes go.
       aria-label={slot ? `${verb} ${slot.number} (${slot.rackName})` : verb}
-      className={`flex min-h-28 w-full items-center justify-between gap-4 rounded-2xl px-5 py-3 text-left text-white shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 disabled:opacity-70 ${tone}`}
+      className={clsx("flex min-h-28 w-full items-center justify-between gap-4 rounded-2xl px-5 py-3 text-left text-white shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 disabled:opacity-70", tone)}
     >
       <span className="flex flex-col">
         <span className="text-xl font-bold">{verb}</span>
