@@ -22,15 +22,15 @@ export type JobSettings = { shiftMaxHours: number };
  * (SKIP LOCKED, conditional updates) and idempotent, so any host may run any of them.
  */
 export function hostJobs(services: ApiServices, sink: NotificationSink, settings: JobSettings): Job[] {
-  const { prisma } = services.db;
+  const deps = { ...services, prisma: services.db.prisma };
   return [
-    { name: "notifications", everyMs: 2_000, run: () => deliverPending(prisma, sink, services.clock) },
+    { name: "notifications", everyMs: 2_000, run: () => deliverPending(deps, { sink }) },
     // Coats still on the racks some hours after closing become forgotten, and their guests hear of it.
-    { name: "forgotten-tickets", everyMs: 5 * 60_000, run: () => markForgottenTickets(prisma, services.clock(), services.config) },
+    { name: "forgotten-tickets", everyMs: 5 * 60_000, run: () => markForgottenTickets(deps) },
     // A shift left open past its length is closed and flagged.
-    { name: "stale-shifts", everyMs: 15 * 60_000, run: () => closeStaleShifts(prisma, services.clock(), settings.shiftMaxHours) },
+    { name: "stale-shifts", everyMs: 15 * 60_000, run: () => closeStaleShifts(deps, { maxHours: settings.shiftMaxHours }) },
     // Sign-in records past their retention period (RETENTION_DAYS) are deleted.
-    { name: "retention", everyMs: 60 * 60_000, run: () => deleteExpiredAuthRecords(prisma, services.clock(), services.config) },
+    { name: "retention", everyMs: 60 * 60_000, run: () => deleteExpiredAuthRecords(deps) },
   ];
 }
 

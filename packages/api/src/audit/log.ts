@@ -1,7 +1,9 @@
-import { Prisma, type PrismaClient } from "@qrcoats/db";
+import { Prisma } from "@qrcoats/db";
 import { z } from "zod";
 import type { AuditEventType } from "../auth/audit";
+import type { Deps } from "../context";
 import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import type { Member } from "../venue/access";
 
 // The audit log as an organization's admins read it. Events are written by the auth and
 // employee domains (auth/audit.ts); an event belongs to an organization when it was stamped
@@ -46,7 +48,7 @@ export type AuditItem = ReturnType<typeof toAuditItem>;
 const eventNumber = z.string().regex(/^\d{1,18}$/);
 
 /** An organization's security events, newest first, in one statement whatever the page size. */
-export async function auditLog(prisma: PrismaClient, organizationId: string, query: AuditLogQuery): Promise<Page<AuditItem>> {
+export async function auditLog({ prisma }: Pick<Deps, "prisma">, { organizationId }: Member, query: AuditLogQuery): Promise<Page<AuditItem>> {
   const after = query.cursor ? decodeTimeCursor(query.cursor, eventNumber) : null;
   const filters = [
     query.type ? Prisma.sql`AND a.type = ${query.type}` : Prisma.empty,

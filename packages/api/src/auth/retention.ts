@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@qrcoats/db";
-import type { ApiConfig } from "../config";
+import type { Deps } from "../context";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -32,7 +32,8 @@ async function deleteInBatches(prisma: PrismaClient, statement: () => Promise<nu
 }
 
 /** Deletes the sign-in records that have outlived their use. Idempotent. */
-export async function deleteExpiredAuthRecords(prisma: PrismaClient, now: Date, config: ApiConfig) {
+export async function deleteExpiredAuthRecords({ prisma, clock, config }: Pick<Deps, "prisma" | "clock" | "config">) {
+  const now = clock();
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const auditCutoff = before(RETENTION_DAYS.auditEvents);
   const sessionCutoff = before(RETENTION_DAYS.endedSessions);

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from "@qrcoats/db";
 import { stringify } from "csv-stringify/sync";
-import { assertVenuesOfOrganization } from "../venue/access";
+import type { Deps } from "../context";
+import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
 // Venue analytics, each figure one aggregate query over the scan history and the tickets.
 // A stay on a rack opens with a successful CHECK_IN and closes with the next successful
@@ -134,7 +135,7 @@ async function attendants(prisma: PrismaClient, { venueId, from, to }: Period) {
      ORDER BY count(*) FILTER (WHERE e.result = 'OK' AND e.action IN ('CHECK_IN', 'CHECK_OUT')) DESC, em.name, e.employee_id`;
 }
 
-export async function venueAnalytics(prisma: PrismaClient, organizationId: string, period: Period) {
+export async function venueAnalytics({ prisma }: Pick<Deps, "prisma">, { organizationId }: Member, period: Period) {
   await assertVenuesOfOrganization(prisma, organizationId, [period.venueId]);
   const venue = await prisma.venue.findUniqueOrThrow({
     where: { id: period.venueId },

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { dateInput, idInput } from "../lib/inputs";
+import { dateInput, idInput, venueIdInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure } from "../trpc";
 import { createTask, listTasks, TASK_PRIORITIES, TASK_STATUSES, updateTask } from "./tasks";
@@ -17,7 +17,7 @@ export const taskRouter = {
       z.object({
         title: titleInput,
         description: descriptionInput.optional(),
-        venueId: idInput("venue").optional(),
+        venueId: venueIdInput.optional(),
         assigneeId: idInput("employee").optional(),
         priority: priorityInput.optional(),
         dueAt: dueAtInput.optional(),
@@ -32,14 +32,14 @@ export const taskRouter = {
         taskId: idInput("task"),
         title: titleInput.optional(),
         description: descriptionInput.optional(),
-        venueId: idInput("venue").nullable().optional(),
+        venueId: venueIdInput.nullable().optional(),
         assigneeId: idInput("employee").nullable().optional(),
         priority: priorityInput.optional(),
         dueAt: dueAtInput.nullable().optional(),
         status: statusInput.optional(),
       }),
     )
-    .mutation(({ ctx, input: { taskId, ...changes } }) => updateTask(ctx, ctx.member, taskId, changes)),
+    .mutation(({ ctx, input }) => updateTask(ctx, ctx.member, input)),
 
   /** Admins: every task of the organization. Employees: the tasks assigned to them. */
   list: memberProcedure
@@ -47,7 +47,7 @@ export const taskRouter = {
       z.object({
         status: statusInput.optional(),
         assigneeId: idInput("employee").nullable().optional(),
-        venueId: idInput("venue").optional(),
+        venueId: venueIdInput.optional(),
         overdue: z.boolean("Overdue is true or false.").optional(),
         ...pageInput,
       }),
