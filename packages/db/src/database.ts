@@ -47,7 +47,7 @@ export type Database = {
    * `transaction` alike: for query-count tests and profiles. Migrations are not counted.
    */
   statementCount(): number;
-  /** Embedded only: the whole database as a gzipped tarball (test fixtures). */
+  /** Embedded only: the whole database as a gzipped tarball (backups, test fixtures), taken between two statements. */
   snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 };
