@@ -63,6 +63,10 @@ describe("a backup of the embedded database", { timeout: 120_000 }, () => {
     expect(report).toMatchObject({ previous: null, migrations: { applied: [], unknown: [] } });
     expect(fs.readdirSync(path.dirname(restoredDir))).toEqual(["pglite"]);
     expect(fs.existsSync(path.join(restoredDir, "qrcoats.pid"))).toBe(false);
+    const open = fs
+      .readdirSync(restoredDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => fs.statSync(path.join(entry.parentPath, entry.name)).mode & 0o077);
+    expect(open, "the restored database's files are its owner's alone").toEqual([]);
     const restored = await openDatabase({ dataDir: restoredDir });
     expect(await users(restored)).toEqual([{ email: "before@example.com" }]);
     await restored.close();

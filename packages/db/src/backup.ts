@@ -21,9 +21,12 @@ export class BackupError extends Error {
 
 const SUFFIX = ".tar.gz";
 
+/** ISO 8601's basic format to the second, fit for file names everywhere: 20261129T234512Z. */
+const compactTime = (at: Date) => at.toISOString().replace(/[-:]|\.\d+/g, "");
+
 /** `qrcoats-nightly-20261129T234512Z.tar.gz`: sorts by time, says what it is when copied elsewhere. */
 export function backupFileName(kind: BackupKind, at: Date): string {
-  return `qrcoats-${kind}-${at.toISOString().replace(/[-:]|\.\d+/g, "")}${SUFFIX}`;
+  return `qrcoats-${kind}-${compactTime(at)}${SUFFIX}`;
 }
 
 /** Writes a backup of an open embedded database into `dir` (made owner-only) and returns its path. */
@@ -84,13 +87,16 @@ export type RestoreReport = {
  * kept aside, never deleted, in case the wrong backup was chosen.
  */
 export async function restoreBackup(archiveFile: string, dataDir: string, now = new Date()): Promise<RestoreReport> {
-  const parent = path.dirname(dataDir);
+  const created = !fs.existsSync(dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const release = lockDataDir(dataDir);
-  const staging = fs.mkdtempSync(path.join(parent, `${path.basename(dataDir)}.restoring-`));
+  let release: (() => void) | undefined;
+  let staging: string | undefined;
+  let restored = false;
   try {
+    release = lockDataDir(dataDir);
+    staging = fs.mkdtempSync(path.join(path.dirname(dataDir), `${path.basename(dataDir)}.restoring-`));
     const migrations = await unpackAndCheck(await readArchive(archiveFile), staging);
-    const aside = `${dataDir}.before-restore-${now.toISOString().replace(/[-:]|\.\d+/g, "")}`;
+    const aside = `${dataDir}.before-restore-${compactTime(now)}`;
     const hadDatabase = fs.existsSync(path.join(dataDir, "PG_VERSION"));
     fs.renameSync(dataDir, aside);
     try {
@@ -99,13 +105,16 @@ export async function restoreBackup(archiveFile: string, dataDir: string, now = 
       fs.renameSync(aside, dataDir);
       throw error;
     }
+    restored = true;
     // Our lock moved aside with the old directory; the restored one was never locked.
     fs.rmSync(path.join(aside, LOCK_FILE), { force: true });
     if (!hadDatabase) fs.rmSync(aside, { recursive: true, force: true });
     return { previous: hadDatabase ? aside : null, migrations };
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
-    release();
+    if (staging) fs.rmSync(staging, { recursive: true, force: true });
+    release?.();
+    // A refused restore into a new DATA_DIR leaves nothing behind.
+    if (created && !restored) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
