@@ -21,6 +21,7 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:3000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # Node is PID 1 and handles SIGTERM itself: it stops accepting, ends live streams, finishes
 # requests in flight (SHUTDOWN_GRACE_SECONDS), and closes the database.
-# One-off tasks in the same image: `node dist/migrate.js`, `node dist/job-cli.js <job>`.
+# One-off tasks in the same image: `node dist/migrate.js`, `node dist/job-cli.js <job>`,
+# `node dist/backup-cli.js <backup | restore FILE>` (embedded database).
 WORKDIR /app/apps/host
 CMD ["node", "--max-semi-space-size=32", "dist/main.js"]

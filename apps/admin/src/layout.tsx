@@ -1,4 +1,5 @@
 import { Button, useSession, useSignOut } from "@qrcoats/ui";
+import { clsx } from "clsx";
 import type { ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 import { NAVIGATION } from "./navigation";
@@ -52,7 +53,7 @@ function Navigation() {
               <Link
                 href={item.href}
                 aria-current={current ? "page" : undefined}
-                className={`block rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap ${current ? "bg-white text-slate-900" : "text-slate-200 hover:bg-slate-800"}`}
+                className={clsx("block rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap", current ? "bg-white text-slate-900" : "text-slate-200 hover:bg-slate-800")}
               >
                 {item.label}
               </Link>

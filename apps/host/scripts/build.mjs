@@ -56,6 +56,8 @@ try {
     entryPoints: {
       main: path.join(hostDir, "src", "main.ts"),
       "job-cli": path.join(hostDir, "src", "job-cli.ts"),
+      // `npm run db:backup` and `db:restore`, in the image too.
+      "backup-cli": path.join(hostDir, "src", "backup-cli.ts"),
       // `npm run db:migrate` for an installation that has only the build (the image).
       migrate: path.join(hostDir, "..", "..", "packages", "db", "src", "migrations", "cli.ts"),
     },

@@ -2,7 +2,7 @@ import path from "node:path";
 import { DataDirInUseError, openDatabase } from "@qrcoats/db";
 import pino from "pino";
 import { ConfigError, loadConfig } from "./config";
-import { hostJobs, logSink } from "./jobs";
+import { hostJobs, jobSettings, logSink } from "./jobs";
 import { resolveKeys } from "./secrets";
 import { createServices } from "./services";
 
@@ -18,7 +18,7 @@ try {
   );
   try {
     await db.migrate();
-    const jobs = hostJobs(createServices(config, db, keys, "cli"), logSink(logger), { shiftMaxHours: config.SHIFT_MAX_HOURS });
+    const jobs = hostJobs(createServices(config, db, keys, "cli"), logSink(logger), jobSettings(config));
     const job = jobs.find((candidate) => candidate.name === name);
     if (!job) {
       console.error(`usage: npm run job -- <${jobs.map((candidate) => candidate.name).join(" | ")}>`);

@@ -1,5 +1,8 @@
 import { closeStaleShifts, deleteExpiredAuthRecords, deliverPending, markForgottenTickets, type ApiServices, type NotificationSink } from "@qrcoats/api";
+import { takeNightlyBackup } from "@qrcoats/db";
 import type { Logger } from "pino";
+import { nightlyBackups } from "./backups";
+import type { Config } from "./config";
 
 /** Development sink: the message goes to the log, links and all, for a person to click. */
 export function logSink(logger: Logger): NotificationSink {
@@ -15,22 +18,36 @@ export function logSink(logger: Logger): NotificationSink {
 
 export type Job = { name: string; everyMs: number; run: () => Promise<unknown> };
 
-export type JobSettings = { shiftMaxHours: number };
+export type JobSettings = {
+  shiftMaxHours: number;
+  /** The embedded database's nightly backups; absent, none are taken. */
+  backups?: { dir: string; keep: number };
+};
+
+export function jobSettings(config: Config): JobSettings {
+  return { shiftMaxHours: config.SHIFT_MAX_HOURS, backups: nightlyBackups(config) };
+}
 
 /**
  * Work the host does besides answering requests. Each job is safe on several hosts at once
  * (SKIP LOCKED, conditional updates) and idempotent, so any host may run any of them.
  */
 export function hostJobs(services: ApiServices, sink: NotificationSink, settings: JobSettings): Job[] {
-  const { prisma } = services.db;
+  const deps = { ...services, prisma: services.db.prisma };
+  const nightly = settings.backups;
   return [
-    { name: "notifications", everyMs: 2_000, run: () => deliverPending(prisma, sink, services.clock) },
+    { name: "notifications", everyMs: 2_000, run: () => deliverPending(deps, { sink }) },
     // Coats still on the racks some hours after closing become forgotten, and their guests hear of it.
-    { name: "forgotten-tickets", everyMs: 5 * 60_000, run: () => markForgottenTickets(prisma, services.clock(), services.config) },
+    { name: "forgotten-tickets", everyMs: 5 * 60_000, run: () => markForgottenTickets(deps) },
     // A shift left open past its length is closed and flagged.
-    { name: "stale-shifts", everyMs: 15 * 60_000, run: () => closeStaleShifts(prisma, services.clock(), settings.shiftMaxHours) },
+    { name: "stale-shifts", everyMs: 15 * 60_000, run: () => closeStaleShifts(deps, { maxHours: settings.shiftMaxHours }) },
     // Sign-in records past their retention period (RETENTION_DAYS) are deleted.
-    { name: "retention", everyMs: 60 * 60_000, run: () => deleteExpiredAuthRecords(prisma, services.clock(), services.config) },
+    { name: "retention", everyMs: 60 * 60_000, run: () => deleteExpiredAuthRecords(deps) },
+    // The embedded database is a venue's only copy of everything: the first check of each
+    // day (UTC) backs it up, and the oldest nightly backups beyond BACKUP_KEEP go.
+    ...(nightly && services.db.snapshot
+      ? [{ name: "backup", everyMs: 60 * 60_000, run: () => takeNightlyBackup(services.db, { ...nightly, now: services.clock() }) }]
+      : []),
   ];
 }
 

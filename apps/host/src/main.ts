@@ -4,7 +4,8 @@ import { openDatabase } from "@qrcoats/db";
 import pino from "pino";
 import { ConfigError, loadConfig, seedsDemo, type Config } from "./config";
 import { demoSignIns, seedDemoIfEmpty } from "./demo/index";
-import { hostJobs, logSink, startJobs } from "./jobs";
+import { backupSocket, serveBackups } from "./backups";
+import { hostJobs, jobSettings, logSink, startJobs } from "./jobs";
 import { HostMetrics } from "./metrics";
 import { closeDataDir, resolveKeys } from "./secrets";
 import { buildServer } from "./server";
@@ -52,7 +53,14 @@ const services = createServices(config, db, keys, version, metrics?.api);
 metrics?.watch(services);
 const demo = seedsDemo(config);
 if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
-const jobs = startJobs(hostJobs(services, logSink(logger), { shiftMaxHours: config.SHIFT_MAX_HOURS }), logger, metrics?.jobs);
+const jobs = startJobs(hostJobs(services, logSink(logger), jobSettings(config)), logger, metrics?.jobs);
+const backups =
+  db.kind === "embedded"
+    ? await serveBackups(db, config.DATA_DIR, services.clock, logger).catch((error: unknown) => {
+        logger.warn({ err: error }, `npm run db:backup cannot reach this host at ${backupSocket(config.DATA_DIR)}, so it refuses while the host runs`);
+        return null;
+      })
+    : null;
 const app = await buildServer({
   services,
   logger,
@@ -81,6 +89,7 @@ async function shutdown(signal: NodeJS.Signals) {
   // Live streams never finish by themselves: end them, so the connections can close.
   await services.live.close();
   await app.close();
+  await backups?.close();
   await jobs.stop();
   await db.close();
   logger.info("stopped");

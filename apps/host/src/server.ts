@@ -87,7 +87,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
 
   // Anonymous, for load balancers: the status alone (admins see the details through `health`).
   app.get("/healthz", async (_request, reply) => {
-    const health = await checkHealth(services.db, services.version);
+    const health = await checkHealth(services);
     return reply.code(health.status === "ok" ? 200 : 503).send({ status: health.status });
   });
 

@@ -1,4 +1,5 @@
 import { Button, useSession, useSignOut } from "@qrcoats/ui";
+import { clsx } from "clsx";
 import { useEffect, type ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 import { forgetSavedTickets } from "./tickets/saved-tickets";
@@ -29,7 +30,7 @@ export function Layout({ children }: { children: ReactNode }) {
         Skip to content
       </a>
       <header className="bg-slate-900 text-white">
-        <div className={`mx-auto flex items-center justify-between gap-3 px-4 py-2 ${wide ? "max-w-5xl" : "max-w-xl"}`}>
+        <div className={clsx("mx-auto flex items-center justify-between gap-3 px-4 py-2", wide ? "max-w-5xl" : "max-w-xl")}>
           <Link href="/" className="flex min-h-11 items-center text-lg font-bold tracking-tight">
             QRcoats
           </Link>
@@ -63,7 +64,7 @@ export function Layout({ children }: { children: ReactNode }) {
           )}
         </div>
       </header>
-      <main id="main" className={`mx-auto w-full flex-1 px-4 py-5 ${wide ? "max-w-5xl" : "max-w-xl"} ${nav.length > 0 ? "pb-28 md:pb-6" : ""}`}>
+      <main id="main" className={clsx("mx-auto w-full flex-1 px-4 py-5", wide ? "max-w-5xl" : "max-w-xl", nav.length > 0 && "pb-28 md:pb-6")}>
         {children}
       </main>
       {nav.length > 0 && (
@@ -93,7 +94,7 @@ function NavLinks({ items, location, className, linkClass, light = false }: { it
             ? "bg-slate-700 font-semibold text-white"
             : "text-slate-200 hover:bg-slate-800";
         return (
-          <Link key={item.href} href={item.href} aria-current={current ? "page" : undefined} className={`flex min-h-11 items-center justify-center ${linkClass} ${tone}`}>
+          <Link key={item.href} href={item.href} aria-current={current ? "page" : undefined} className={clsx("flex min-h-11 items-center justify-center", linkClass, tone)}>
             {item.label}
           </Link>
         );

@@ -1,4 +1,4 @@
-import type { Database, Role } from "@qrcoats/db";
+import type { Database, PrismaClient, Role } from "@qrcoats/db";
 import { authenticateRequest } from "./auth/credentials";
 import type { ApiConfig } from "./config";
 import type { ApiTelemetry } from "./lib/telemetry";
@@ -16,6 +16,17 @@ export type ApiServices = {
   live: LiveHub;
   /** Where procedure timings and counter outcomes go, when the host exports metrics. */
   telemetry?: ApiTelemetry;
+};
+
+/**
+ * Everything a domain function may depend on. Each one names the part it uses,
+ * `Pick<Deps, "prisma" | "clock">`, so its signature says what it touches; a router passes
+ * its context, which holds all of it (docs/architecture.md, "Domain functions").
+ */
+export type Deps = ApiServices & {
+  prisma: PrismaClient;
+  /** The request being served, for its client address and cookies; none in-process. */
+  request?: RequestInfo;
 };
 
 /** What a host knows about one HTTP request, whatever framework it runs on. */

@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from "@qrcoats/db/testing";
 import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { createApiConfig, generateKeys, type ApiConfig } from "./config";
-import { createInnerContext, type ApiServices } from "./context";
+import { createInnerContext, type ApiServices, type Deps } from "./context";
 import { LiveHub } from "./live/hub";
 import { createInProcessClient, type InProcessCaller, type InProcessClient } from "./in-process-client";
 import { ReasonedRefusal, RetryLaterError } from "./lib/errors";
@@ -53,6 +53,8 @@ export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}, 
   };
   const live = new LiveHub(db);
   const services: ApiServices = { db, version: "test", config, clock: clock.now, live };
+  /** For calling domain functions directly, as jobs are: no request. */
+  const deps: Deps = { ...services, prisma: db.prisma };
 
   /** A client: a browser by default (Origin and a cookie jar), or a program (no Origin). */
   function client(options: { address?: string; origin?: string | null; secure?: boolean; signal?: AbortSignal } = {}): TestClient {
@@ -86,6 +88,7 @@ export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}, 
   return {
     db,
     services,
+    deps,
     config,
     clock,
     client,

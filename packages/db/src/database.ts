@@ -49,7 +49,7 @@ export type Database = {
   statementCount(): number;
   /** PostgreSQL only, for metrics: the connection pool now. PGlite is one in-process connection, no pool. */
   poolUse?(): PoolUse;
-  /** Embedded only: the whole database as a gzipped tarball (test fixtures). */
+  /** Embedded only: the whole database as a gzipped tarball (backups, test fixtures), taken between two statements. */
   snapshot?(): Promise<Blob>;
   close(): Promise<void>;
 };

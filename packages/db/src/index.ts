@@ -1,4 +1,5 @@
 export { openDatabase, DEFAULT_DATA_DIR, type Database, type DatabaseOptions, type PoolUse } from "./database";
+export { BackupError, listBackups, restoreBackup, takeBackup, takeNightlyBackup, type BackupKind, type RestoreReport } from "./backup";
 export {
   applyMigrations,
   migrationLevel,

@@ -55,8 +55,8 @@ export function pgliteSession(db: PGlite): SqlSession {
 }
 
 /**
- * A runner over Prisma, for raw statements inside a Prisma interactive transaction (or where
- * only the Prisma client is at hand): the same statements, without the named preparation.
+ * A runner over Prisma, for raw statements inside a Prisma interactive transaction (and in
+ * helpers called both in and out of one): the same statements, without the named preparation.
  */
 export function prismaRunner(db: {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
@@ -125,18 +125,32 @@ export function keepToOwner(dir: string) {
 
 export class DataDirInUseError extends Error {
   override name = "DataDirInUseError";
+  constructor(
+    message: string,
+    /** The process that holds the directory. */
+    readonly holder: number,
+  ) {
+    super(message);
+  }
 }
+
+/** The pid file that says which process holds an embedded database's directory. */
+export const LOCK_FILE = "qrcoats.pid";
 
 /**
  * PGlite does not stop two processes from opening one directory, which would corrupt it;
  * a pid file does. A lock left by a process that no longer runs is taken over.
  */
-function lockDataDir(dataDir: string): () => void {
-  const lockPath = path.join(dataDir, "qrcoats.pid");
+export function lockDataDir(dataDir: string): () => void {
+  const lockPath = path.join(dataDir, LOCK_FILE);
   for (;;) {
     try {
       fs.writeFileSync(lockPath, String(process.pid), { flag: "wx" });
-      const release = () => fs.rmSync(lockPath, { force: true });
+      // Only while the file is still ours: a restore moves a locked directory aside, and a
+      // host may since have locked the new one at this path.
+      const release = () => {
+        if (lockHolder(lockPath) === process.pid) fs.rmSync(lockPath, { force: true });
+      };
       process.once("exit", release);
       return () => {
         process.off("exit", release);
@@ -144,14 +158,24 @@ function lockDataDir(dataDir: string): () => void {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number(fs.readFileSync(lockPath, "utf8"));
-      if (isRunning(owner)) {
+      const owner = lockHolder(lockPath);
+      if (owner !== null && isRunning(owner)) {
         throw new DataDirInUseError(
           `The embedded database in ${dataDir} is in use by process ${owner}. Stop that QRcoats host first, or set DATABASE_URL to run several hosts on PostgreSQL.`,
+          owner,
         );
       }
       fs.rmSync(lockPath, { force: true });
     }
+  }
+}
+
+function lockHolder(lockPath: string): number | null {
+  try {
+    return Number(fs.readFileSync(lockPath, "utf8"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
   }
 }
 

@@ -1,3 +1,4 @@
+import { clsx } from "clsx";
 import type { ReactNode } from "react";
 
 const TONES = {
@@ -10,7 +11,7 @@ const TONES = {
 /** A message about what just happened; errors are announced to screen readers at once. */
 export function Alert({ tone = "info", children }: { tone?: keyof typeof TONES; children: ReactNode }) {
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={`rounded-lg border px-4 py-3 text-sm ${TONES[tone]}`}>
+    <div role={tone === "error" ? "alert" : "status"} className={clsx("rounded-lg border px-4 py-3 text-sm", TONES[tone])}>
       {children}
     </div>
   );

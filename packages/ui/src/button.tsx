@@ -1,3 +1,4 @@
+import { clsx } from "clsx";
 import type { ButtonHTMLAttributes } from "react";
 
 const VARIANTS = {
@@ -20,14 +21,19 @@ export type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
 };
 
 /** Touch-sized by default: people use these standing at a counter, one-handed. */
-export function Button({ variant = "primary", size = "md", busy = false, className = "", disabled, children, ...rest }: ButtonProps) {
+export function Button({ variant = "primary", size = "md", busy = false, className, disabled, children, ...rest }: ButtonProps) {
   return (
     <button
       type="button"
       {...rest}
       disabled={disabled || busy}
       aria-busy={busy || undefined}
-      className={`inline-flex items-center justify-center gap-2 rounded-lg font-semibold transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed disabled:opacity-60 ${VARIANTS[variant]} ${SIZES[size]} ${className}`}
+      className={clsx(
+        "inline-flex items-center justify-center gap-2 rounded-lg font-semibold transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed disabled:opacity-60",
+        VARIANTS[variant],
+        SIZES[size],
+        className,
+      )}
     >
       {busy && <span aria-hidden className="size-4 animate-spin rounded-full border-2 border-current border-t-transparent" />}
       {children}

@@ -1,3 +1,4 @@
+import { clsx } from "clsx";
 import { useId, type InputHTMLAttributes, type ReactNode } from "react";
 import type { FieldValues, Path, UseFormReturn } from "react-hook-form";
 import { Alert } from "./alert";
@@ -13,14 +14,14 @@ export function FieldFrame({
   label,
   error,
   hint,
-  className = "",
+  className,
   children,
 }: FieldFrameProps & { children: (ids: { id: string; describedBy?: string }) => ReactNode }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   return (
-    <div className={`flex flex-col gap-1 ${className}`}>
+    <div className={clsx("flex flex-col gap-1", className)}>
       <label htmlFor={id} className="text-sm font-medium text-slate-800">
         {label}
       </label>

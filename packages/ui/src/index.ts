@@ -1,4 +1,5 @@
 export { ApiProvider, queryClient, trpc, trpcClient } from "./api";
+export { EmailField, NewPasswordField } from "./account-fields";
 export { Alert } from "./alert";
 export { Button, type ButtonProps } from "./button";
 export { errorCode, errorMessage, fieldErrors, isUnauthorized } from "./errors";
@@ -7,5 +8,6 @@ export { HealthStatus } from "./health-status";
 export { useSession, useSignOut } from "./session";
 export { SignInForm } from "./sign-in-form";
 export { QrImage } from "./qr-image";
+export { Segmented } from "./segmented";
 export { TICKET_STATE_LABELS, TICKET_STATE_TONES, TicketStateBadge, TicketStateIcon, type TicketState } from "./ticket-state";
 export { REFUSAL_TITLES } from "./refusal-titles";

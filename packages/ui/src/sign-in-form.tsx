@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { trpc } from "./api";
 import { Button } from "./button";
+import { EmailField } from "./account-fields";
 import { applyApiError, FormError, TextField } from "./form";
 
 type Credentials = { email: string; password: string };
@@ -24,14 +25,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (me: RouterOutputs["aut
   return (
     <form noValidate className="flex flex-col gap-4" onSubmit={form.handleSubmit((values) => login.mutate(values))}>
       <FormError form={form} />
-      <TextField
-        label="Email"
-        type="email"
-        autoComplete="username"
-        inputMode="email"
-        error={errors.email?.message}
-        {...form.register("email", { required: "Enter your email address." })}
-      />
+      <EmailField form={form} name="email" autoComplete="username" />
       <TextField
         label="Password"
         type="password"

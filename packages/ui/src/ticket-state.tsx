@@ -1,4 +1,5 @@
 import type { RouterOutputs } from "@qrcoats/api";
+import { clsx } from "clsx";
 
 export type TicketState = RouterOutputs["qr"]["view"]["state"];
 
@@ -39,7 +40,7 @@ export function TicketStateIcon({ state, className = "size-4" }: { state: Ticket
 
 export function TicketStateBadge({ state }: { state: TicketState }) {
   return (
-    <span className={`inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-sm font-semibold whitespace-nowrap ring-1 ring-inset ${TICKET_STATE_TONES[state]}`}>
+    <span className={clsx("inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-sm font-semibold whitespace-nowrap ring-1 ring-inset", TICKET_STATE_TONES[state])}>
       <TicketStateIcon state={state} />
       {TICKET_STATE_LABELS[state]}
     </span>

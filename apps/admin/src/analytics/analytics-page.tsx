@@ -1,13 +1,14 @@
 import type { RouterOutputs } from "@qrcoats/api";
 import { Alert, fieldErrors, queryClient, trpc } from "@qrcoats/ui";
 import { skipToken, useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { BarList } from "../components/bar-list";
 import { CsvDownload } from "../components/csv-download";
 import { dayTime, money } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
 import { PeriodFields, recentPeriod, usePeriod } from "../components/period";
 import { TimeChart, type TimeSeries } from "../components/time-chart";
+import { useUrlFilters } from "../components/url-filters";
 import { useVenues, VenueSelect } from "../components/venue-select";
 import { PageTitle } from "../layout";
 import { PAYMENT_WORDS, refusalWords } from "../tickets/words";
@@ -16,7 +17,7 @@ type Report = RouterOutputs["qr"]["analytics"];
 
 export function AnalyticsPage() {
   const venues = useVenues();
-  const [chosenVenueId, setVenueId] = useState("");
+  const [{ venue: chosenVenueId }, setFilters] = useUrlFilters({ venue: "" });
   const venueId = chosenVenueId || venues.data?.items[0]?.id || "";
   const { inputs, period } = usePeriod(recentPeriod(24));
   const input = venueId && period.from && period.to ? { venueId, from: period.from, to: period.to } : null;
@@ -29,7 +30,7 @@ export function AnalyticsPage() {
         actions={<CsvDownload fileName="analytics.csv" fetchCsv={input && (() => queryClient.fetchQuery(trpc.qr.analyticsCsv.queryOptions(input)))} />}
       >
         <div className="grid gap-3 sm:grid-cols-3">
-          <VenueSelect value={venueId} onChange={setVenueId} anyLabel={null} />
+          <VenueSelect value={venueId} onChange={(venue) => setFilters({ venue })} anyLabel={null} />
           <PeriodFields inputs={inputs} errors={fieldErrors(report.error)} />
         </div>
       </Panel>

@@ -1,12 +1,12 @@
 import type { RouterInputs, RouterOutputs } from "@qrcoats/api";
 import { fieldErrors, trpc } from "@qrcoats/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { columnHelper, DataTable, MorePages } from "../components/data-table";
 import { SelectField } from "../components/fields";
 import { dayTime } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
 import { PeriodFields, usePeriod } from "../components/period";
+import { isOneOf, useUrlFilters } from "../components/url-filters";
 import { PageTitle } from "../layout";
 
 type AuditEvent = RouterOutputs["audit"]["list"]["items"][number];
@@ -53,7 +53,8 @@ const columns = column.columns([
 ]);
 
 export function AuditPage() {
-  const [type, setType] = useState<AuditType | "">("");
+  const [filters, setFilters] = useUrlFilters({ type: "" });
+  const type = isOneOf(filters.type, TYPE_WORDS) ? filters.type : "";
   const { inputs, period } = usePeriod(null);
   const events = useInfiniteQuery(
     trpc.audit.list.infiniteQueryOptions({ type: type || undefined, from: period.from, to: period.to, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
@@ -63,7 +64,7 @@ export function AuditPage() {
       <PageTitle>Audit log</PageTitle>
       <Panel>
         <div className="grid gap-3 sm:grid-cols-3">
-          <SelectField label="Event" value={type} onChange={(event) => setType(event.target.value as AuditType | "")}>
+          <SelectField label="Event" value={type} onChange={(event) => setFilters({ type: event.target.value })}>
             <option value="">Every event</option>
             {Object.entries(TYPE_WORDS).map(([value, label]) => (
               <option key={value} value={value}>

@@ -1,4 +1,4 @@
-import { applyApiError, Button, FormError, TextField, trpc, useSession } from "@qrcoats/ui";
+import { applyApiError, Button, EmailField, FormError, NewPasswordField, TextField, trpc, useSession } from "@qrcoats/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { Link, useLocation } from "wouter";
@@ -58,22 +58,8 @@ export function StartOrganizationPage() {
           {needsAccount && (
             <>
               <TextField label="Your name" autoComplete="name" error={errors.name?.message} {...form.register("name", { required: "Enter your name." })} />
-              <TextField
-                label="Email"
-                type="email"
-                inputMode="email"
-                autoComplete="email"
-                error={errors.email?.message}
-                {...form.register("email", { required: "Enter your email address." })}
-              />
-              <TextField
-                label="Password"
-                type="password"
-                autoComplete="new-password"
-                hint="At least 10 characters."
-                error={errors.password?.message}
-                {...form.register("password", { required: "Choose a password." })}
-              />
+              <EmailField form={form} name="email" />
+              <NewPasswordField form={form} name="password" />
             </>
           )}
           <Button type="submit" size="lg" busy={form.formState.isSubmitting}>

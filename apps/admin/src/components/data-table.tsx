@@ -1,5 +1,6 @@
 import { Button } from "@qrcoats/ui";
 import { createColumnHelper, tableFeatures, useTable, type ColumnDef, type RowData } from "@tanstack/react-table";
+import { clsx } from "clsx";
 
 /** The panel's tables render rows as the server sorted, filtered and paged them: no client-side features. */
 const features = tableFeatures({});
@@ -43,7 +44,7 @@ export function DataTable<TData extends RowData>({
         </thead>
         <tbody>
           {table.getRowModel().rows.map((row) => (
-            <tr key={row.id} className={`border-t border-slate-200 ${rowClassName?.(row.original) ?? ""}`}>
+            <tr key={row.id} className={clsx("border-t border-slate-200", rowClassName?.(row.original))}>
               {row.getAllCells().map((cell) => (
                 <td key={cell.id} className="px-3 py-2 align-top text-slate-900">
                   <table.FlexRender cell={cell} />

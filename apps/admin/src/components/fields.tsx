@@ -1,4 +1,5 @@
 import { FieldFrame, type FieldFrameProps } from "@qrcoats/ui";
+import { clsx } from "clsx";
 import type { SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 const CONTROL =
@@ -20,7 +21,7 @@ export function TextAreaField({ label, error, hint, className, ...textarea }: Fi
   return (
     <FieldFrame label={label} error={error} hint={hint} className={className}>
       {({ id, describedBy }) => (
-        <textarea id={id} rows={3} aria-invalid={error ? true : undefined} aria-describedby={describedBy} className={`${CONTROL} py-2`} {...textarea} />
+        <textarea id={id} rows={3} aria-invalid={error ? true : undefined} aria-describedby={describedBy} className={clsx(CONTROL, "py-2")} {...textarea} />
       )}
     </FieldFrame>
   );

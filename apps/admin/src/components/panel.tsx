@@ -1,10 +1,11 @@
 import { Alert, errorMessage } from "@qrcoats/ui";
+import { clsx } from "clsx";
 import type { ReactNode } from "react";
 
 /** A white card with a heading: one concern of a page. */
-export function Panel({ title, actions, children, className = "" }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Panel({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
   return (
-    <section className={`flex flex-col gap-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 ${className}`}>
+    <section className={clsx("flex flex-col gap-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200", className)}>
       {(title || actions) && (
         <div className="flex flex-wrap items-center justify-between gap-2">
           {title && <h2 className="text-lg font-semibold text-slate-900">{title}</h2>}

@@ -1,6 +1,7 @@
 import { TextField } from "@qrcoats/ui";
 import { useState } from "react";
 import { fromLocalInput, toLocalInput } from "./format";
+import { useUrlFilters } from "./url-filters";
 
 export type Period = { from: Date; to: Date };
 
@@ -14,13 +15,16 @@ export function recentPeriod(hours: number): Period {
 
 /**
  * A period picked with two datetime inputs, either end left open when empty; the API checks
- * it and its errors show on the fields.
+ * it and its errors show on the fields. Both ends live in the URL as the inputs show them
+ * (the browser's local time), and changing one writes both, so a shared link shows the same
+ * period even where the default is "the last hours" and the hours have moved on.
  */
 export function usePeriod(initial: Period | null) {
-  const [from, setFrom] = useState(initial ? toLocalInput(initial.from) : "");
-  const [to, setTo] = useState(initial ? toLocalInput(initial.to) : "");
+  // The default is fixed when the page opens: "the last 24 hours" must not slide while one reads.
+  const [defaults] = useState(() => ({ from: initial ? toLocalInput(initial.from) : "", to: initial ? toLocalInput(initial.to) : "" }));
+  const [{ from, to }, setInputs] = useUrlFilters(defaults);
   const period = { from: fromLocalInput(from), to: fromLocalInput(to) };
-  return { inputs: { from, to, setFrom, setTo }, period };
+  return { inputs: { from, to, setFrom: (value: string) => setInputs({ from: value, to }), setTo: (value: string) => setInputs({ from, to: value }) }, period };
 }
 
 export function PeriodFields({

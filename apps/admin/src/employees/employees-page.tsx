@@ -7,13 +7,13 @@ import { Link } from "wouter";
 import { columnHelper, DataTable, MorePages } from "../components/data-table";
 import { SelectField } from "../components/fields";
 import { Panel, QueryState } from "../components/panel";
+import { isOneOf, useUrlFilters } from "../components/url-filters";
 import { VenueSelect } from "../components/venue-select";
 import { PageTitle } from "../layout";
 import { STATUS_LABELS, StatusBadge } from "./status";
 import { VenueCheckboxes } from "./venue-checkboxes";
 
 type Employee = RouterOutputs["employee"]["list"]["items"][number];
-type Status = Employee["status"];
 
 const column = columnHelper<Employee>();
 const columns = column.columns([
@@ -33,9 +33,9 @@ const columns = column.columns([
 ]);
 
 export function EmployeesPage() {
-  const [search, setSearch] = useState("");
-  const [status, setStatus] = useState<Status | "">("");
-  const [venueId, setVenueId] = useState("");
+  const [filters, setFilters] = useUrlFilters({ search: "", status: "", venue: "" });
+  const { search, venue: venueId } = filters;
+  const status = isOneOf(filters.status, STATUS_LABELS) ? filters.status : "";
   const term = useDeferredValue(search.trim());
   const employees = useInfiniteQuery(
     trpc.employee.list.infiniteQueryOptions(
@@ -48,8 +48,8 @@ export function EmployeesPage() {
       <PageTitle>Employees</PageTitle>
       <Panel>
         <div role="search" className="grid gap-3 sm:grid-cols-3">
-          <TextField label="Search" type="search" placeholder="Name, email or phone's last digits" value={search} onChange={(event) => setSearch(event.target.value)} />
-          <SelectField label="Status" value={status} onChange={(event) => setStatus(event.target.value as Status | "")}>
+          <TextField label="Search" type="search" placeholder="Name, email or phone's last digits" value={search} onChange={(event) => setFilters({ search: event.target.value })} />
+          <SelectField label="Status" value={status} onChange={(event) => setFilters({ status: event.target.value })}>
             <option value="">Any status</option>
             {Object.entries(STATUS_LABELS).map(([value, label]) => (
               <option key={value} value={value}>
@@ -57,7 +57,7 @@ export function EmployeesPage() {
               </option>
             ))}
           </SelectField>
-          <VenueSelect value={venueId} onChange={setVenueId} />
+          <VenueSelect value={venueId} onChange={(venue) => setFilters({ venue })} />
         </div>
         <QueryState
           query={employees}

@@ -1,4 +1,5 @@
 import type { RouterOutputs } from "@qrcoats/api";
+import { clsx } from "clsx";
 
 type Status = RouterOutputs["employee"]["list"]["items"][number]["status"];
 
@@ -11,5 +12,5 @@ const TONES: Record<Status, string> = {
 };
 
 export function StatusBadge({ status }: { status: Status }) {
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${TONES[status]}`}>{STATUS_LABELS[status]}</span>;
+  return <span className={clsx("inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1", TONES[status])}>{STATUS_LABELS[status]}</span>;
 }

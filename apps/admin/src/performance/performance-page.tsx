@@ -2,13 +2,13 @@ import type { RouterOutputs } from "@qrcoats/api";
 import { fieldErrors, queryClient, trpc } from "@qrcoats/ui";
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { useSearch } from "wouter";
 import { BarList } from "../components/bar-list";
 import { columnHelper, DataTable } from "../components/data-table";
 import { CsvDownload } from "../components/csv-download";
 import { percent } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
 import { PeriodFields, recentPeriod, usePeriod, type Period } from "../components/period";
+import { useUrlFilters } from "../components/url-filters";
 import { VenueSelect } from "../components/venue-select";
 import { PageTitle } from "../layout";
 
@@ -21,9 +21,8 @@ const number = (value: number | null) => (value === null ? "—" : value.toLocal
 const complete = (period: Partial<Period>): period is Period => period.from !== undefined && period.to !== undefined;
 
 export function PerformancePage() {
-  const preselected = new URLSearchParams(useSearch()).get("employee");
-  const [venueId, setVenueId] = useState("");
-  const [employeeId, setEmployeeId] = useState<string | null>(preselected);
+  // The employee shown below the board is in the URL too: an employee's page links here with it.
+  const [{ venue: venueId, employee: employeeId }, setFilters] = useUrlFilters({ venue: "", employee: "" });
   const { inputs, period } = usePeriod(recentPeriod(30 * 24));
   const ready = complete(period);
   const input = ready ? { venueId: venueId || undefined, from: period.from, to: period.to } : null;
@@ -34,7 +33,7 @@ export function PerformancePage() {
       column.accessor("name", {
         header: "Employee",
         cell: (info) => (
-          <button type="button" className="font-semibold text-indigo-700 underline-offset-4 hover:underline" onClick={() => setEmployeeId(info.row.original.employeeId)}>
+          <button type="button" className="font-semibold text-indigo-700 underline-offset-4 hover:underline" onClick={() => setFilters({ employee: info.row.original.employeeId })}>
             {info.getValue()}
           </button>
         ),
@@ -56,7 +55,7 @@ export function PerformancePage() {
         actions={<CsvDownload fileName="leaderboard.csv" fetchCsv={input && (() => queryClient.fetchQuery(trpc.performance.leaderboardCsv.queryOptions(input)))} />}
       >
         <div className="grid gap-3 sm:grid-cols-3">
-          <VenueSelect value={venueId} onChange={setVenueId} />
+          <VenueSelect value={venueId} onChange={(venue) => setFilters({ venue })} />
           <PeriodFields inputs={inputs} errors={fieldErrors(board.error)} />
         </div>
         {!ready ? (

@@ -7,6 +7,7 @@ import { columnHelper, DataTable, MorePages } from "../components/data-table";
 import { SelectField, TextAreaField } from "../components/fields";
 import { dayTime, fromLocalInput } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
+import { isOneOf, useUrlFilters } from "../components/url-filters";
 import { useVenues, VenueSelect } from "../components/venue-select";
 import { PageTitle } from "../layout";
 
@@ -69,9 +70,10 @@ const columns = column.columns([
 ]);
 
 export function TasksPage() {
-  const [status, setStatus] = useState<Status | "">("");
-  const [venueId, setVenueId] = useState("");
-  const [overdueOnly, setOverdueOnly] = useState(false);
+  const [filters, setFilters] = useUrlFilters({ status: "", venue: "", overdue: "" });
+  const status = isOneOf(filters.status, STATUS_LABELS) ? filters.status : "";
+  const venueId = filters.venue;
+  const overdueOnly = filters.overdue === "yes";
   const tasks = useInfiniteQuery(
     trpc.task.list.infiniteQueryOptions(
       { status: status || undefined, venueId: venueId || undefined, overdue: overdueOnly || undefined, limit: 25 },
@@ -83,7 +85,7 @@ export function TasksPage() {
       <PageTitle>Tasks</PageTitle>
       <Panel>
         <div className="grid items-end gap-3 sm:grid-cols-3">
-          <SelectField label="Status" value={status} onChange={(event) => setStatus(event.target.value as Status | "")}>
+          <SelectField label="Status" value={status} onChange={(event) => setFilters({ status: event.target.value })}>
             <option value="">Any status</option>
             {Object.entries(STATUS_LABELS).map(([value, label]) => (
               <option key={value} value={value}>
@@ -91,9 +93,9 @@ export function TasksPage() {
               </option>
             ))}
           </SelectField>
-          <VenueSelect value={venueId} onChange={setVenueId} />
+          <VenueSelect value={venueId} onChange={(venue) => setFilters({ venue })} />
           <label className="flex min-h-11 items-center gap-2 text-slate-900">
-            <input type="checkbox" className="size-4" checked={overdueOnly} onChange={(event) => setOverdueOnly(event.target.checked)} />
+            <input type="checkbox" className="size-4" checked={overdueOnly} onChange={(event) => setFilters({ overdue: event.target.checked ? "yes" : "" })} />
             Overdue only
           </label>
         </div>

@@ -7,6 +7,7 @@ import { MorePages } from "../components/data-table";
 import { SelectField } from "../components/fields";
 import { Panel, QueryState } from "../components/panel";
 import { PeriodFields, usePeriod } from "../components/period";
+import { useUrlFilters } from "../components/url-filters";
 import { VenueSelect } from "../components/venue-select";
 import { PageTitle } from "../layout";
 import { ScanTable } from "./scan-table";
@@ -16,8 +17,7 @@ const LIVE_ROWS = 50;
 
 /** Every counter attempt, refusals and their reasons included, newest first. */
 export function ScansPage() {
-  const [venueId, setVenueId] = useState("");
-  const [employeeId, setEmployeeId] = useState("");
+  const [{ venue: venueId, employee: employeeId }, setFilters] = useUrlFilters({ venue: "", employee: "" });
   // The first hundred people, the API's largest page: enough to pick whose scans to see.
   const employees = useQuery(trpc.employee.list.queryOptions({ limit: 100 }));
   const { inputs, period } = usePeriod(null);
@@ -32,8 +32,8 @@ export function ScansPage() {
       <PageTitle>Scan history</PageTitle>
       <Panel>
         <div className="grid gap-3 sm:grid-cols-2">
-          <VenueSelect value={venueId} onChange={setVenueId} />
-          <SelectField label="Employee" value={employeeId} onChange={(event) => setEmployeeId(event.target.value)}>
+          <VenueSelect value={venueId} onChange={(venue) => setFilters({ venue })} />
+          <SelectField label="Employee" value={employeeId} onChange={(event) => setFilters({ employee: event.target.value })}>
             <option value="">Everyone</option>
             {employees.data?.items.map((employee) => (
               <option key={employee.id} value={employee.id}>

@@ -1,5 +1,5 @@
 import type { RouterOutputs } from "@qrcoats/api";
-import { Alert, Button, errorMessage, fieldErrors, TextField, TicketStateBadge, TICKET_STATE_LABELS, trpc, type TicketState } from "@qrcoats/ui";
+import { Alert, Button, errorMessage, fieldErrors, TextField, TicketStateBadge, TICKET_STATE_LABELS, trpc } from "@qrcoats/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { columnHelper, DataTable, MorePages } from "../components/data-table";
@@ -7,6 +7,7 @@ import { SelectField } from "../components/fields";
 import { dayTime, money } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
 import { PeriodFields, usePeriod } from "../components/period";
+import { isOneOf, useUrlFilters } from "../components/url-filters";
 import { VenueSelect } from "../components/venue-select";
 import { PageTitle } from "../layout";
 import { ScanTable } from "./scan-table";
@@ -42,9 +43,9 @@ function columnsFor(onShowHistory: (ticket: Ticket) => void) {
 }
 
 export function TicketsPage() {
-  const [venueId, setVenueId] = useState("");
-  const [state, setState] = useState<TicketState | "">("");
-  const [number, setNumber] = useState("");
+  const [filters, setFilters] = useUrlFilters({ venue: "", state: "", number: "" });
+  const { venue: venueId, number } = filters;
+  const state = isOneOf(filters.state, TICKET_STATE_LABELS) ? filters.state : "";
   const { inputs, period } = usePeriod(null);
   const [selected, setSelected] = useState<Ticket | null>(null);
   const [columns] = useState(() => columnsFor(setSelected));
@@ -67,8 +68,8 @@ export function TicketsPage() {
       <PageTitle>Tickets</PageTitle>
       <Panel>
         <div role="search" className="grid gap-3 sm:grid-cols-3">
-          <VenueSelect value={venueId} onChange={setVenueId} />
-          <SelectField label="State" value={state} onChange={(event) => setState(event.target.value as TicketState | "")}>
+          <VenueSelect value={venueId} onChange={(venue) => setFilters({ venue })} />
+          <SelectField label="State" value={state} onChange={(event) => setFilters({ state: event.target.value })}>
             <option value="">Any state</option>
             {Object.entries(TICKET_STATE_LABELS).map(([value, label]) => (
               <option key={value} value={value}>
@@ -76,7 +77,7 @@ export function TicketsPage() {
               </option>
             ))}
           </SelectField>
-          <TextField label="Ticket number" inputMode="numeric" value={number} onChange={(event) => setNumber(event.target.value)} error={errors.number?.[0]} />
+          <TextField label="Ticket number" inputMode="numeric" value={number} onChange={(event) => setFilters({ number: event.target.value })} error={errors.number?.[0]} />
           <PeriodFields inputs={inputs} errors={errors} />
         </div>
         <QueryState query={tickets} what="tickets" isEmpty={(data) => data.pages[0]!.items.length === 0} empty="No ticket matches these filters.">

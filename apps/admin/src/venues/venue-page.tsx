@@ -2,6 +2,7 @@ import type { RouterOutputs } from "@qrcoats/api";
 import { Alert, applyApiError, Button, FormError, TextField, trpc } from "@qrcoats/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import { clsx } from "clsx";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link, useParams } from "wouter";
@@ -136,9 +137,10 @@ function RackView({ rack, onRenamed }: { rack: Rack; onRenamed: () => void }) {
             key={slot.id}
             title={slot.ticket ? `Slot ${slot.number}: ticket ${slot.ticket.number}` : `Slot ${slot.number}: free`}
             aria-label={slot.ticket ? `Slot ${slot.number}, taken by ticket ${slot.ticket.number}` : `Slot ${slot.number}, free`}
-            className={`flex h-8 min-w-8 items-center justify-center rounded px-1 text-xs font-semibold tabular-nums ${
-              slot.occupied ? "bg-emerald-600 text-white" : "bg-slate-100 text-slate-700 ring-1 ring-slate-300 ring-inset"
-            }`}
+            className={clsx(
+              "flex h-8 min-w-8 items-center justify-center rounded px-1 text-xs font-semibold tabular-nums",
+              slot.occupied ? "bg-emerald-600 text-white" : "bg-slate-100 text-slate-700 ring-1 ring-slate-300 ring-inset",
+            )}
           >
             {slot.number}
           </li>

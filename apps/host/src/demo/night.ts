@@ -134,7 +134,7 @@ export async function playTonight({ clock, venueId, attendants, guest }: Night, 
 
 /** The leftovers of last night become forgotten, as the host's job would make them. */
 export async function closeLastNight(services: ApiServices, now: Date) {
-  return markForgottenTickets(services.db.prisma, now, services.config);
+  return markForgottenTickets({ ...services, prisma: services.db.prisma, clock: () => now });
 }
 
 /** When the venue last closed (05:00 its time) at least four hours ago: last night's end. */

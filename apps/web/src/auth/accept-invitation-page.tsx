@@ -1,4 +1,4 @@
-import { Alert, Button, FormError, TextField, applyApiError, errorCode, errorMessage, trpc } from "@qrcoats/ui";
+import { Alert, Button, FormError, NewPasswordField, applyApiError, errorCode, errorMessage, trpc } from "@qrcoats/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { useLocation, useSearch } from "wouter";
@@ -49,14 +49,7 @@ export function AcceptInvitationPage() {
         <FormError form={form} />
         {errors.token?.message && <Alert tone="error">{errors.token.message}</Alert>}
         <input type="hidden" autoComplete="username" value={email} readOnly />
-        <TextField
-          label="Choose a password"
-          type="password"
-          autoComplete="new-password"
-          hint="At least 10 characters. A few unusual words make a strong one."
-          error={errors.password?.message}
-          {...form.register("password", { required: "Choose a password." })}
-        />
+        <NewPasswordField form={form} name="password" label="Choose a password" />
         <Button type="submit" size="lg" busy={accept.isPending}>
           Join and sign in
         </Button>

@@ -1,4 +1,4 @@
-import { Alert, applyApiError, Button, FormError, TextField, trpc } from "@qrcoats/ui";
+import { Alert, applyApiError, Button, EmailField, FormError, NewPasswordField, trpc } from "@qrcoats/ui";
 import { useMutation } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { Link, useSearch } from "wouter";
@@ -16,14 +16,7 @@ export function ForgotPasswordPage() {
         <form noValidate className="flex flex-col gap-4" onSubmit={form.handleSubmit((values) => request.mutate(values))}>
           <p className="text-slate-700">Tell us your email and we will send you a link to choose a new one.</p>
           <FormError form={form} />
-          <TextField
-            label="Email"
-            type="email"
-            inputMode="email"
-            autoComplete="email"
-            error={form.formState.errors.email?.message}
-            {...form.register("email", { required: "Enter your email address." })}
-          />
+          <EmailField form={form} name="email" />
           <Button type="submit" size="lg" busy={request.isPending}>
             Send the link
           </Button>
@@ -60,14 +53,7 @@ export function ResetPasswordPage() {
               </Link>
             </Alert>
           )}
-          <TextField
-            label="New password"
-            type="password"
-            autoComplete="new-password"
-            hint="At least 10 characters."
-            error={errors.password?.message}
-            {...form.register("password", { required: "Choose a password." })}
-          />
+          <NewPasswordField form={form} name="password" label="New password" />
           <Button type="submit" size="lg" busy={reset.isPending}>
             Save the new password
           </Button>

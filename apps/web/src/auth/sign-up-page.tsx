@@ -1,4 +1,4 @@
-import { applyApiError, Button, FormError, TextField, trpc } from "@qrcoats/ui";
+import { applyApiError, Button, EmailField, FormError, NewPasswordField, TextField, trpc } from "@qrcoats/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { Link, useLocation, useSearch } from "wouter";
@@ -27,22 +27,8 @@ export function SignUpPage() {
       <form noValidate className="flex flex-col gap-4" onSubmit={form.handleSubmit((values) => register.mutate(values))}>
         <FormError form={form} />
         <TextField label="Your name" autoComplete="name" error={errors.name?.message} {...form.register("name", { required: "Enter your name." })} />
-        <TextField
-          label="Email"
-          type="email"
-          inputMode="email"
-          autoComplete="email"
-          error={errors.email?.message}
-          {...form.register("email", { required: "Enter your email address." })}
-        />
-        <TextField
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          hint="At least 10 characters. A few unusual words make a strong one."
-          error={errors.password?.message}
-          {...form.register("password", { required: "Choose a password." })}
-        />
+        <EmailField form={form} name="email" />
+        <NewPasswordField form={form} name="password" />
         <Button type="submit" size="lg" busy={register.isPending}>
           Create account
         </Button>

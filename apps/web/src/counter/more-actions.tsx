@@ -1,7 +1,6 @@
-import { Button, TextField, trpc } from "@qrcoats/ui";
+import { Button, Segmented, TextField, trpc } from "@qrcoats/ui";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Segmented } from "./scan-outcome";
 import type { CounterAction } from "./use-counter";
 import { SLOT_WORD, type CounterResult, type Payment } from "./words";
 
@@ -112,7 +111,7 @@ function PayStep({ busy, onAct, onCancel }: { busy: boolean; onAct: (action: Cou
           { value: "PREPAID", label: "Prepaid" },
         ]}
         value={status}
-        onChange={(value) => setStatus(value as Payment["status"])}
+        onChange={setStatus}
       />
       <Confirm question="The venue's price is recorded; nothing is charged." confirm="Record the payment" busy={busy} onConfirm={() => onAct({ type: "PAY", payment: { status } })} onCancel={onCancel} />
     </div>

@@ -1,6 +1,7 @@
 import type { RouterOutputs } from "@qrcoats/api";
 import { trpc } from "@qrcoats/ui";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import { clsx } from "clsx";
 
 type Racks = RouterOutputs["rack"]["list"];
 
@@ -14,7 +15,7 @@ export function OccupancySummary({ racks }: { racks: Racks | undefined }) {
   const kinds = (["HANGER", "SHELF"] as const).filter((kind) => racks.totals[kind].slotCount > 0);
   if (kinds.length === 0) return <p className="h-12 text-sm text-amber-900">This venue has no racks yet: an admin sets them up.</p>;
   return (
-    <dl className={`grid h-12 gap-3 ${kinds.length > 1 ? "grid-cols-2" : "grid-cols-1"}`} aria-label="Free slots">
+    <dl className={clsx("grid h-12 gap-3", kinds.length > 1 ? "grid-cols-2" : "grid-cols-1")} aria-label="Free slots">
       {kinds.map((kind) => {
         const { freeCount, slotCount } = racks.totals[kind];
         return (
@@ -27,7 +28,7 @@ export function OccupancySummary({ racks }: { racks: Racks | undefined }) {
             </div>
             {/* A gauge of what is left, red when almost nothing is. */}
             <div aria-hidden className="h-2 overflow-hidden rounded-full bg-slate-200">
-              <div className={`h-full rounded-full ${freeCount / slotCount < 0.1 ? "bg-red-600" : "bg-emerald-600"}`} style={{ width: `${(100 * freeCount) / slotCount}%` }} />
+              <div className={clsx("h-full rounded-full", freeCount / slotCount < 0.1 ? "bg-red-600" : "bg-emerald-600")} style={{ width: `${(100 * freeCount) / slotCount}%` }} />
             </div>
           </div>
         );

@@ -1,4 +1,5 @@
-import { Alert, TICKET_STATE_LABELS, TicketStateBadge } from "@qrcoats/ui";
+import { Alert, Segmented, TICKET_STATE_LABELS, TicketStateBadge } from "@qrcoats/ui";
+import { clsx } from "clsx";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { money } from "../format";
 import { MoreActions } from "./more-actions";
@@ -52,7 +53,7 @@ export function ScanOutcome(props: Props) {
 
 function Banner({ role, tone, glyph, title, children }: { role: "alert" | "status"; tone: string; glyph: string; title: string; children: ReactNode }) {
   return (
-    <div role={role} className={`flex gap-3 rounded-xl border-l-8 p-5 shadow-sm ${tone}`}>
+    <div role={role} className={clsx("flex gap-3 rounded-xl border-l-8 p-5 shadow-sm", tone)}>
       <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={3} strokeLinecap="round" strokeLinejoin="round" className="mt-1 size-8 shrink-0">
         <path d={glyph} />
       </svg>
@@ -124,7 +125,7 @@ function PrimaryAction({ verb, slot, tone, busy, onClick }: { verb: string; slot
       aria-busy={busy || undefined}
       // Read as said: "Check in on hook 143 (Rack A)", the number where the eyes go.
       aria-label={slot ? `${verb} ${slot.number} (${slot.rackName})` : verb}
-      className={`flex min-h-28 w-full items-center justify-between gap-4 rounded-2xl px-5 py-3 text-left text-white shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 disabled:opacity-70 ${tone}`}
+      className={clsx("flex min-h-28 w-full items-center justify-between gap-4 rounded-2xl px-5 py-3 text-left text-white shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 disabled:opacity-70", tone)}
     >
       <span className="flex flex-col">
         <span className="text-xl font-bold">{verb}</span>
@@ -145,14 +146,14 @@ function SlotKindChoice({ kind, onChange, disabled }: { kind: Slot["kind"]; onCh
       ]}
       value={kind}
       disabled={disabled}
-      onChange={(value) => onChange(value as Slot["kind"])}
+      onChange={onChange}
     />
   );
 }
 
 function PaymentChoice({ price, value, onChange }: { price: string; value: Payment | undefined; onChange: (payment: Payment | undefined) => void }) {
   return (
-    <Segmented
+    <Segmented<Payment["status"] | "">
       legend={`Payment · ${price}`}
       options={[
         { value: "", label: "Later" },
@@ -161,25 +162,7 @@ function PaymentChoice({ price, value, onChange }: { price: string; value: Payme
         { value: "PREPAID", label: "Prepaid" },
       ]}
       value={value?.status ?? ""}
-      onChange={(status) => onChange(status ? { status: status as Payment["status"] } : undefined)}
+      onChange={(status) => onChange(status ? { status } : undefined)}
     />
-  );
-}
-
-export function Segmented({ legend, options, value, onChange, disabled }: { legend: string; options: { value: string; label: string }[]; value: string; onChange: (value: string) => void; disabled?: boolean }) {
-  return (
-    <fieldset disabled={disabled} className="flex flex-col gap-1">
-      <legend className="mb-1 text-sm font-semibold text-slate-800">{legend}</legend>
-      <div className="flex gap-1 rounded-xl bg-slate-100 p-1">
-        {options.map((option) => (
-          <label key={option.value} className="flex-1">
-            <input type="radio" className="peer sr-only" name={legend} value={option.value} checked={value === option.value} onChange={() => onChange(option.value)} />
-            <span className="flex min-h-11 cursor-pointer items-center justify-center rounded-lg px-2 text-center text-base font-semibold text-slate-800 peer-checked:bg-slate-900 peer-checked:text-white peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600">
-              {option.label}
-            </span>
-          </label>
-        ))}
-      </div>
-    </fieldset>
   );
 }

@@ -1,6 +1,7 @@
 import type { RouterOutputs } from "@qrcoats/api";
 import { Alert, Button, errorMessage, trpc } from "@qrcoats/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { clsx } from "clsx";
 import { dayTime } from "../format";
 import { PageTitle } from "../layout";
 
@@ -60,10 +61,10 @@ function TaskCard({ task }: { task: Task }) {
   const update = useMutation(trpc.task.update.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }) }));
   const move = (status: Status) => update.mutate({ taskId: task.id, status });
   return (
-    <li className={`flex flex-col gap-2 rounded-xl bg-white p-4 shadow-sm ring-1 ${task.overdue ? "ring-2 ring-red-500" : "ring-slate-200"}`}>
+    <li className={clsx("flex flex-col gap-2 rounded-xl bg-white p-4 shadow-sm ring-1", task.overdue ? "ring-2 ring-red-500" : "ring-slate-200")}>
       <div className="flex flex-wrap items-center gap-2">
         <h2 className="flex-1 text-lg font-bold text-slate-900">{task.title}</h2>
-        <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ${PRIORITY_TONES[task.priority]}`}>{task.priority.toLowerCase()} priority</span>
+        <span className={clsx("rounded-full px-2 py-0.5 text-xs font-semibold", PRIORITY_TONES[task.priority])}>{task.priority.toLowerCase()} priority</span>
       </div>
       {task.description && <p className="whitespace-pre-line text-slate-800">{task.description}</p>}
       <p className="text-sm text-slate-700">

@@ -1,6 +1,7 @@
 import { Alert, QrImage, errorCode, trpc, useSession } from "@qrcoats/ui";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import { clsx } from "clsx";
 import { useEffect } from "react";
 import { Link } from "wouter";
 import { clockTime } from "../format";
@@ -146,7 +147,7 @@ function PngDownload({ ticketId, number }: { ticketId: string; number: number })
   const className = "inline-flex min-h-11 items-center justify-center rounded-lg bg-white px-4 font-semibold text-slate-900 ring-1 ring-slate-300 ring-inset hover:bg-slate-50";
   if (!dataUrl) {
     return (
-      <span aria-disabled className={`${className} opacity-60`}>
+      <span aria-disabled className={clsx(className, "opacity-60")}>
         {png.isError ? "The image cannot be made offline" : "Preparing the image…"}
       </span>
     );

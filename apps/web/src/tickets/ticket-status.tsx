@@ -1,4 +1,5 @@
 import { TICKET_STATE_TONES, TicketStateIcon, type TicketState } from "@qrcoats/ui";
+import { clsx } from "clsx";
 
 const WORDS: Record<TicketState, { title: string; detail: string }> = {
   ISSUED: { title: "Show this at the coat check", detail: "The attendant scans it and hangs up your coat." },
@@ -12,7 +13,7 @@ const WORDS: Record<TicketState, { title: string; detail: string }> = {
 export function TicketStatus({ state, slotNumber }: { state: TicketState; slotNumber: number | null }) {
   const words = WORDS[state];
   return (
-    <div role="status" data-testid="ticket-status" className={`flex items-start gap-3 rounded-xl px-4 py-3 ring-2 ring-inset ${TICKET_STATE_TONES[state]}`}>
+    <div role="status" data-testid="ticket-status" className={clsx("flex items-start gap-3 rounded-xl px-4 py-3 ring-2 ring-inset", TICKET_STATE_TONES[state])}>
       <TicketStateIcon state={state} className="mt-0.5 size-7 shrink-0" />
       <div className="min-w-0">
         <p className="text-xl leading-tight font-bold">

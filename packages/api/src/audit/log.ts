@@ -1,7 +1,9 @@
-import { prismaRunner, type Prisma, type PrismaClient } from "@qrcoats/db";
+import type { Prisma } from "@qrcoats/db";
 import { z } from "zod";
 import type { AuditEventType } from "../auth/audit";
+import type { Deps } from "../context";
 import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import type { Member } from "../venue/access";
 
 // The audit log as an organization's admins read it. Events are written by the auth and
 // employee domains (auth/audit.ts); an event belongs to an organization when it was stamped
@@ -45,7 +47,7 @@ export type AuditItem = ReturnType<typeof toAuditItem>;
 const eventNumber = z.string().regex(/^\d{1,18}$/);
 
 /** An organization's security events, newest first, in one statement whatever the page size. */
-export async function auditLog(prisma: PrismaClient, organizationId: string, query: AuditLogQuery): Promise<Page<AuditItem>> {
+export async function auditLog({ db }: Pick<Deps, "db">, { organizationId }: Member, query: AuditLogQuery): Promise<Page<AuditItem>> {
   const after = query.cursor ? decodeTimeCursor(query.cursor, eventNumber) : null;
   const params: unknown[] = [organizationId, query.limit + 1];
   const filters: string[] = [];
@@ -54,7 +56,7 @@ export async function auditLog(prisma: PrismaClient, organizationId: string, que
   if (query.from) filters.push(`AND a.occurred_at >= $${params.push(query.from)}::timestamptz`);
   if (query.to) filters.push(`AND a.occurred_at < $${params.push(query.to)}::timestamptz`);
   if (after) filters.push(`AND (a.occurred_at, a.id) < ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::int8)`);
-  const rows = await prismaRunner(prisma).query<AuditRow>(
+  const rows = await db.sql.query<AuditRow>(
     `WITH members AS (
       SELECT u.id, u.email FROM auth.memberships m JOIN auth.users u ON u.id = m.user_id
        WHERE m.organization_id = $1::uuid

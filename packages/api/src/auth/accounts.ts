@@ -1,14 +1,14 @@
 import { setTimeout } from "node:timers/promises";
 import { oneRow, type Prisma } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
-import type { Context, Principal } from "../context";
+import type { Deps, Principal } from "../context";
 import { fieldError } from "../lib/errors";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
 import { enqueueAll } from "../notifications/outbox";
 import { audit } from "./audit";
 import { hashPassword, passwordWeakness, verifyPassword } from "./passwords";
 import { clear, enforce, reserve, type Budget } from "./rate-limit";
-import { revokeSessions } from "./sessions";
+import { revokeSessions, startBrowserSession } from "./sessions";
 
 /** Everything the API says about a signed-in person. No hash ever leaves through this. */
 export const accountSelect = {
@@ -40,16 +40,19 @@ export function toMe(account: Account) {
 
 export type Me = ReturnType<typeof toMe>;
 
+/** What signing in, signing up and choosing passwords use. */
+type AccountDeps = Pick<Deps, "prisma" | "db" | "clock" | "config" | "request">;
+
 const WRONG_CREDENTIALS = "Email or password is incorrect.";
 
 /** How long a successful sign-in makes its address the account's own, as far as limits go. */
 const KNOWN_ADDRESS_DAYS = 30;
 
 /** Whether the account has signed in (or signed up) from this address lately. */
-async function isKnownAddress(ctx: Context, email: string, address: string, now: Date): Promise<boolean> {
+async function isKnownAddress(deps: Pick<Deps, "db">, email: string, address: string, now: Date): Promise<boolean> {
   const since = new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 24 * 60 * 60 * 1000);
   const { known } = oneRow(
-    await ctx.db.sql.query<{ known: boolean }>(
+    await deps.db.sql.query<{ known: boolean }>(
       `SELECT EXISTS (
          SELECT 1 FROM "auth"."sessions" s JOIN "auth"."users" u ON u.id = s.user_id
           WHERE u.email = $1 AND s.ip_address = $2 AND s.created_at > $3::timestamptz) AS known`,
@@ -59,8 +62,8 @@ async function isKnownAddress(ctx: Context, email: string, address: string, now:
   return known;
 }
 
-async function checkPassword(ctx: Context, email: string, password: string) {
-  const user = await ctx.prisma.user.findUnique({
+async function checkPassword(deps: Pick<Deps, "prisma">, email: string, password: string) {
+  const user = await deps.prisma.user.findUnique({
     where: { email },
     select: { ...accountSelect, passwordHash: true },
   });
@@ -75,11 +78,11 @@ async function checkPassword(ctx: Context, email: string, password: string) {
  * argon2 work. An unknown email, a wrong password and a deactivated account all cost the same
  * work and get the same answer.
  */
-export async function authenticate(ctx: Context, email: string, password: string): Promise<Account> {
-  const now = ctx.clock();
-  const { limits } = ctx.config.auth;
-  const address = ctx.request?.clientAddress ?? "in-process";
-  const known = ctx.request ? await isKnownAddress(ctx, email, address, now) : false;
+export async function authenticate(deps: AccountDeps, { email, password }: { email: string; password: string }): Promise<Account> {
+  const now = deps.clock();
+  const { limits } = deps.config.auth;
+  const address = deps.request?.clientAddress ?? "in-process";
+  const known = deps.request ? await isKnownAddress(deps, email, address, now) : false;
   const pair: Budget = { key: `sign-in:pair:${email} ${address}`, limit: limits.signInFailuresPerAccountAddress };
   const failures: Budget[] = known
     ? [pair]
@@ -92,9 +95,9 @@ export async function authenticate(ctx: Context, email: string, password: string
     { key: `sign-in:success:account:${email}`, limit: limits.signInsPerAccount },
     { key: `sign-in:success:address:${address}`, limit: limits.signInsPerAddress },
   ];
-  const attempt = await reserve(ctx.db.sql, "Too many sign-in attempts.", [...failures, ...successes], now);
+  const attempt = await reserve(deps.db.sql, "Too many sign-in attempts.", [...failures, ...successes], now);
 
-  const { user, passwordRight } = await checkPassword(ctx, email, password).catch(async (error: unknown) => {
+  const { user, passwordRight } = await checkPassword(deps, email, password).catch(async (error: unknown) => {
     await attempt.settle(() => false);
     throw error;
   });
@@ -103,16 +106,16 @@ export async function authenticate(ctx: Context, email: string, password: string
   if (!passwordRight || !user || user.membership?.status === "DEACTIVATED") {
     await attempt.settle((budget) => failures.includes(budget));
     await audit(
-      ctx.prisma,
+      deps.prisma,
       { type: "SIGN_IN_FAILED", email, userId: user?.id, organizationId: user?.membership?.organization.id },
-      ctx.request,
+      deps.request,
       now,
     );
     throw new TRPCError({ code: "UNAUTHORIZED", message: WRONG_CREDENTIALS });
   }
   await attempt.settle((budget) => successes.includes(budget));
   // The owner's own slips on this address are forgiven; guesses from elsewhere are not.
-  await clear(ctx.db.sql, pair.key);
+  await clear(deps.db.sql, pair.key);
   const { passwordHash: _, ...account } = user;
   return account;
 }
@@ -123,45 +126,67 @@ export function assertStrongPassword(field: string, password: string, personal: 
   if (weakness) throw fieldError(field, weakness);
 }
 
-export async function register(ctx: Context, input: { email: string; name: string; password: string }) {
+/** Browser sign-in: sets the session cookie. */
+export async function signIn(deps: AccountDeps, credentials: { email: string; password: string }): Promise<Me> {
+  const account = await authenticate(deps, credentials);
+  const now = deps.clock();
+  await startBrowserSession(deps.prisma, account.id, deps.request, deps.config, now);
+  await audit(
+    deps.prisma,
+    { type: "SIGN_IN", userId: account.id, organizationId: account.membership?.organization.id, email: account.email },
+    deps.request,
+    now,
+  );
+  return toMe(account);
+}
+
+/** A new account, signed in at once (session cookie). */
+export async function register(deps: AccountDeps, input: { email: string; name: string; password: string }): Promise<Me> {
   await enforce(
-    ctx.db.sql,
+    deps.db.sql,
     "Too many accounts created from this network.",
-    [{ key: `register:address:${ctx.request?.clientAddress ?? "in-process"}`, limit: ctx.config.auth.limits.registrationsPerAddress }],
-    ctx.clock(),
+    [{ key: `register:address:${deps.request?.clientAddress ?? "in-process"}`, limit: deps.config.auth.limits.registrationsPerAddress }],
+    deps.clock(),
   );
   assertStrongPassword("password", input.password, [input.email, input.name]);
-  const existing = await ctx.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  const existing = await deps.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
   if (existing) {
     throw new TRPCError({
       code: "CONFLICT",
       message: "An account with this email already exists. Sign in, or reset your password.",
     });
   }
-  const now = ctx.clock();
+  const now = deps.clock();
   const passwordHash = await hashPassword(input.password);
-  const account = await ctx.prisma.user.create({
+  const account = await deps.prisma.user.create({
     data: { email: input.email, name: input.name, passwordHash, createdAt: now },
     select: accountSelect,
   });
-  await audit(ctx.prisma, { type: "USER_REGISTERED", userId: account.id, email: account.email }, ctx.request, now);
-  return account;
+  await audit(deps.prisma, { type: "USER_REGISTERED", userId: account.id, email: account.email }, deps.request, now);
+  await startBrowserSession(deps.prisma, account.id, deps.request, deps.config, now);
+  await audit(deps.prisma, { type: "SIGN_IN", userId: account.id, email: account.email }, deps.request, now);
+  return toMe(account);
+}
+
+/** The signed-in caller's account as `auth.me` shows it. */
+export async function currentAccount(deps: Pick<Deps, "prisma">, caller: Principal): Promise<Me> {
+  return toMe(await deps.prisma.user.findUniqueOrThrow({ where: { id: caller.userId }, select: accountSelect }));
 }
 
 export async function changePassword(
-  ctx: Context,
+  deps: AccountDeps,
   principal: Principal,
   input: { currentPassword: string; newPassword: string },
 ) {
-  const now = ctx.clock();
-  const user = await ctx.prisma.user.findUniqueOrThrow({
+  const now = deps.clock();
+  const user = await deps.prisma.user.findUniqueOrThrow({
     where: { id: principal.userId },
     select: { passwordHash: true, email: true, name: true },
   });
   const attempt = await reserve(
-    ctx.db.sql,
+    deps.db.sql,
     "Too many wrong passwords.",
-    [{ key: `change-password:account:${principal.userId}`, limit: ctx.config.auth.limits.signInFailuresPerAccountAddress }],
+    [{ key: `change-password:account:${principal.userId}`, limit: deps.config.auth.limits.signInFailuresPerAccountAddress }],
     now,
   );
   const passwordRight = await verifyPassword(user.passwordHash, input.currentPassword);
@@ -169,14 +194,14 @@ export async function changePassword(
   if (!passwordRight) throw fieldError("currentPassword", "That is not your current password.");
   assertStrongPassword("newPassword", input.newPassword, [user.email, user.name]);
   const passwordHash = await hashPassword(input.newPassword);
-  await ctx.prisma.$transaction(async (tx) => {
+  await deps.prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: principal.userId }, data: { passwordHash } });
     // Whoever else holds a session (a lost phone, a leaked token) is out; this one stays.
     await revokeSessions(tx, { userId: principal.userId, id: { not: principal.sessionId } }, "password changed", now);
     await voidResetLinks(tx, { id: principal.userId }, now);
-    await audit(tx, { type: "PASSWORD_CHANGED", userId: principal.userId, organizationId: principal.membership?.organizationId }, ctx.request, now);
+    await audit(tx, { type: "PASSWORD_CHANGED", userId: principal.userId, organizationId: principal.membership?.organizationId }, deps.request, now);
   });
-  await clear(ctx.db.sql, `change-password:account:${principal.userId}`);
+  await clear(deps.db.sql, `change-password:account:${principal.userId}`);
 }
 
 export const RESET_REQUESTED_MESSAGE =
@@ -199,34 +224,34 @@ const RESET_REQUEST_MIN_MS = 200;
  * by the time the answer takes: both cases run the same statements, which for an unknown
  * email simply write no token and no message, and both answer after the same least time.
  */
-export async function requestPasswordReset(ctx: Context, email: string): Promise<void> {
+export async function requestPasswordReset(deps: AccountDeps, { email }: { email: string }): Promise<void> {
   const started = performance.now();
-  await sendResetLink(ctx, email);
+  await sendResetLink(deps, email);
   await setTimeout(Math.max(0, RESET_REQUEST_MIN_MS - (performance.now() - started)));
 }
 
-async function sendResetLink(ctx: Context, email: string): Promise<void> {
-  const now = ctx.clock();
-  const { limits } = ctx.config.auth;
+async function sendResetLink(deps: AccountDeps, email: string): Promise<void> {
+  const now = deps.clock();
+  const { limits } = deps.config.auth;
   await enforce(
-    ctx.db.sql,
+    deps.db.sql,
     "Too many reset requests.",
     [
-      { key: `password-reset:address:${ctx.request?.clientAddress ?? "in-process"}`, limit: limits.passwordResetsPerAddress },
+      { key: `password-reset:address:${deps.request?.clientAddress ?? "in-process"}`, limit: limits.passwordResetsPerAddress },
       { key: `password-reset:email:${email}`, limit: limits.passwordResetsPerEmail },
     ],
     now,
   );
-  const user = await ctx.prisma.user.findUnique({
+  const user = await deps.prisma.user.findUnique({
     where: { email },
     select: { id: true, name: true, membership: { select: { status: true, organizationId: true } } },
   });
   const recipient = user && user.membership?.status !== "DEACTIVATED" ? user : null;
   const token = generateSecretToken();
-  const ttlMinutes = ctx.config.auth.passwordResetTtlMinutes;
-  const link = `${ctx.config.publicUrl}/reset-password?token=${token}`;
-  await ctx.prisma.$transaction(async (tx) => {
-    await audit(tx, { type: "PASSWORD_RESET_REQUESTED", email, userId: user?.id }, ctx.request, now);
+  const ttlMinutes = deps.config.auth.passwordResetTtlMinutes;
+  const link = `${deps.config.publicUrl}/reset-password?token=${token}`;
+  await deps.prisma.$transaction(async (tx) => {
+    await audit(tx, { type: "PASSWORD_RESET_REQUESTED", email, userId: user?.id }, deps.request, now);
     await voidResetLinks(tx, { email }, now);
     await tx.passwordResetToken.createMany({
       data: recipient
@@ -253,16 +278,16 @@ async function sendResetLink(ctx: Context, email: string): Promise<void> {
 
 const INVALID_RESET_LINK = "This reset link is invalid or has expired. Ask for a new one.";
 
-export async function resetPassword(ctx: Context, input: { token: string; password: string }): Promise<void> {
-  const now = ctx.clock();
-  const reset = await ctx.prisma.passwordResetToken.findUnique({
+export async function resetPassword(deps: AccountDeps, input: { token: string; password: string }): Promise<void> {
+  const now = deps.clock();
+  const reset = await deps.prisma.passwordResetToken.findUnique({
     where: { tokenHash: hashSecretToken(input.token) },
     select: { id: true, expiresAt: true, usedAt: true, user: { select: { id: true, email: true, name: true } } },
   });
   if (!reset || reset.usedAt || reset.expiresAt <= now) throw fieldError("token", INVALID_RESET_LINK);
   assertStrongPassword("password", input.password, [reset.user.email, reset.user.name]);
   const passwordHash = await hashPassword(input.password);
-  await ctx.prisma.$transaction(async (tx) => {
+  await deps.prisma.$transaction(async (tx) => {
     // Spending the token is the race's arbiter: of two uses at once, one finds it spent.
     const spent = await tx.passwordResetToken.updateMany({
       where: { id: reset.id, usedAt: null },
@@ -272,8 +297,8 @@ export async function resetPassword(ctx: Context, input: { token: string; passwo
     await tx.user.update({ where: { id: reset.user.id }, data: { passwordHash } });
     await revokeSessions(tx, { userId: reset.user.id }, "password reset", now);
     await voidResetLinks(tx, { id: reset.user.id }, now);
-    await audit(tx, { type: "PASSWORD_RESET", userId: reset.user.id, email: reset.user.email }, ctx.request, now);
+    await audit(tx, { type: "PASSWORD_RESET", userId: reset.user.id, email: reset.user.email }, deps.request, now);
   });
   // Whoever reads the account's mail is its owner: guesses counted against it are forgiven.
-  await clear(ctx.db.sql, `sign-in:account:${reset.user.email}`);
+  await clear(deps.db.sql, `sign-in:account:${reset.user.email}`);
 }

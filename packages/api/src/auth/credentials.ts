@@ -81,7 +81,7 @@ export function toPrincipal(session: SessionWithPrincipal, via: Principal["via"]
  * the session is revoked or expired, or its person deactivated. Live streams ask this while
  * they are open.
  */
-export async function reauthenticate(services: ApiServices, principal: Principal): Promise<Principal | null> {
+export async function reauthenticate(services: Pick<ApiServices, "db" | "clock">, principal: Principal): Promise<Principal | null> {
   const session = await readSession(services.db.sql, { id: principal.sessionId });
   return usableSession(session, services.clock()) ? toPrincipal(session, principal.via) : null;
 }

@@ -87,29 +87,6 @@ describe("cookie-authenticated mutations and the request's origin", () => {
   });
 });
 
-describe("organizations", () => {
-  it("org.create makes the caller its first admin, once", async () => {
-    const founder = await t.signUp({ email: "founder@example.com" });
-    const { organization, role } = await founder.api.org.create({ name: "  Night Owl  " });
-    expect({ name: organization.name, role }).toEqual({ name: "Night Owl", role: "ADMIN" });
-    expect((await founder.api.auth.me()).membership).toEqual({ role: "ADMIN", organization: { id: organization.id, name: "Night Owl" } });
-    expect(await refusal(founder.api.org.create({ name: "Second" }))).toMatchObject({ code: "CONFLICT", message: "You already belong to an organization." });
-    expect((await refusal(t.client().api.org.create({ name: "Anonymous Inc" }))).code).toBe("UNAUTHORIZED");
-  });
-
-  it("two creations at once leave one organization and one membership", async () => {
-    const founder = await t.signUp({ email: "double@example.com" });
-    const results = await Promise.allSettled([founder.api.org.create({ name: "One" }), founder.api.org.create({ name: "Two" })]);
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
-    expect(rejected.reason.code).toBe("CONFLICT");
-    const [{ n }] = (await t.db.sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM auth.organizations WHERE name IN ('One', 'Two')`,
-    )) as [{ n: number }];
-    expect(n).toBe(1);
-  });
-});
-
 async function probeAs(cookies: Map<string, string>) {
   const { createContext } = await import("../context");
   const headers = new Headers({ host: "qrcoats.test", cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") });

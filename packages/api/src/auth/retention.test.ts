@@ -41,7 +41,7 @@ describe("the retention job", () => {
     );
 
     const before = await counts();
-    const runs = await Promise.all([0, 1].map(() => deleteExpiredAuthRecords(t.db.prisma, t.clock.now(), t.config)));
+    const runs = await Promise.all([0, 1].map(() => deleteExpiredAuthRecords(t.deps)));
     const deleted = Object.fromEntries(Object.keys(runs[0]!).map((table) => [table, runs.reduce((sum, run) => sum + run[table as keyof typeof run], 0)]));
     expect(deleted).toEqual({ auditEvents: expect.any(Number), sessions: 2, refreshTokens: 1, resetTokens: 1, rateLimitBuckets: expect.any(Number) });
     expect(deleted.auditEvents).toBeGreaterThanOrEqual(5);
@@ -57,7 +57,7 @@ describe("the retention job", () => {
     expect(after.auditEvents).toBe(recent[0]!.n);
     expect(after.rateLimitBuckets).toBeGreaterThan(0);
 
-    expect(await deleteExpiredAuthRecords(t.db.prisma, t.clock.now(), t.config)).toEqual({
+    expect(await deleteExpiredAuthRecords(t.deps)).toEqual({
       auditEvents: 0, sessions: 0, refreshTokens: 0, resetTokens: 0, rateLimitBuckets: 0,
     });
   });

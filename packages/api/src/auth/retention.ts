@@ -1,5 +1,5 @@
-import { oneRow, prismaRunner, type PrismaClient, type SqlRunner } from "@qrcoats/db";
-import type { ApiConfig } from "../config";
+import { oneRow, type SqlRunner } from "@qrcoats/db";
+import type { Deps } from "../context";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -35,7 +35,8 @@ async function deleteInBatches(sql: SqlRunner, deletion: string, params: unknown
 }
 
 /** Deletes the sign-in records that have outlived their use. Idempotent. */
-export async function deleteExpiredAuthRecords(prisma: PrismaClient, now: Date, config: ApiConfig) {
+export async function deleteExpiredAuthRecords({ db, clock, config }: Pick<Deps, "db" | "clock" | "config">) {
+  const now = clock();
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const auditCutoff = before(RETENTION_DAYS.auditEvents);
   const sessionCutoff = before(RETENTION_DAYS.endedSessions);
@@ -45,27 +46,26 @@ export async function deleteExpiredAuthRecords(prisma: PrismaClient, now: Date, 
   const longestWindowMs = Math.max(...Object.values(config.auth.limits).map((limit) => limit.windowSeconds * 1000));
   const bucketCutoff = new Date(now.getTime() - longestWindowMs);
 
-  const sql = prismaRunner(prisma);
-  const auditEvents = await deleteInBatches(sql, `
+  const auditEvents = await deleteInBatches(db.sql, `
     DELETE FROM "auth"."audit_events" WHERE id IN (
       SELECT id FROM "auth"."audit_events" WHERE occurred_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`, [auditCutoff]);
-  const refreshTokens = await deleteInBatches(sql, `
+  const refreshTokens = await deleteInBatches(db.sql, `
     DELETE FROM "auth"."refresh_tokens" WHERE id IN (
       SELECT r.id FROM "auth"."refresh_tokens" r JOIN "auth"."sessions" s ON s.id = r.session_id
        WHERE s.expires_at < $1 OR s.revoked_at < $1 OR r.used_at < $2
        LIMIT $3 FOR UPDATE OF r SKIP LOCKED)`, [sessionCutoff, refreshCutoff]);
   // A session is deleted only once its refresh tokens are: those refer to it.
-  const sessions = await deleteInBatches(sql, `
+  const sessions = await deleteInBatches(db.sql, `
     DELETE FROM "auth"."sessions" WHERE id IN (
       SELECT s.id FROM "auth"."sessions" s
        WHERE (s.expires_at < $1 OR s.revoked_at < $1)
          AND NOT EXISTS (SELECT 1 FROM "auth"."refresh_tokens" r WHERE r.session_id = s.id)
        LIMIT $2 FOR UPDATE SKIP LOCKED)`, [sessionCutoff]);
-  const resetTokens = await deleteInBatches(sql, `
+  const resetTokens = await deleteInBatches(db.sql, `
     DELETE FROM "auth"."password_reset_tokens" WHERE id IN (
       SELECT id FROM "auth"."password_reset_tokens" WHERE used_at < $1 OR expires_at < $1
        LIMIT $2 FOR UPDATE SKIP LOCKED)`, [resetCutoff]);
-  const rateLimitBuckets = await deleteInBatches(sql, `
+  const rateLimitBuckets = await deleteInBatches(db.sql, `
     DELETE FROM "auth"."rate_limit_buckets" WHERE key IN (
       SELECT key FROM "auth"."rate_limit_buckets" WHERE window_start < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`, [bucketCutoff]);
   return { auditEvents, sessions, refreshTokens, resetTokens, rateLimitBuckets };

@@ -1,8 +1,9 @@
 import type { Prisma, PrismaClient } from "@qrcoats/db";
 import { parse, serialize } from "cookie";
 import type { ApiConfig } from "../config";
-import type { RequestInfo } from "../context";
+import type { Deps, Principal, RequestInfo } from "../context";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
+import { audit } from "./audit";
 
 // Lucia's session design (lucia-auth.com), implemented directly: the `lucia` package is
 // deprecated by its authors in favour of exactly this. A random token lives only in an
@@ -91,5 +92,22 @@ export async function revokeSessions(
     where: { ...where, revokedAt: null },
     data: { revokedAt: now, revokedReason: reason },
   });
+  return count;
+}
+
+/** Ends the caller's session: the cookie's, or the one their access token belongs to. */
+export async function signOut(deps: Pick<Deps, "prisma" | "clock" | "request">, caller: Principal): Promise<void> {
+  const now = deps.clock();
+  await revokeSessions(deps.prisma, { id: caller.sessionId }, "signed out", now);
+  if (deps.request && caller.via === "cookie") clearSessionCookie(deps.request);
+  await audit(deps.prisma, { type: "SIGN_OUT", userId: caller.userId, organizationId: caller.membership?.organizationId }, deps.request, now);
+}
+
+/** Every session of the caller ends, this one included ("sign out everywhere"); answers how many. */
+export async function signOutEverywhere(deps: Pick<Deps, "prisma" | "clock" | "request">, caller: Principal): Promise<number> {
+  const now = deps.clock();
+  const count = await revokeSessions(deps.prisma, { userId: caller.userId }, "signed out everywhere", now);
+  if (deps.request && caller.via === "cookie") clearSessionCookie(deps.request);
+  await audit(deps.prisma, { type: "SESSIONS_REVOKED", userId: caller.userId, detail: { count } }, deps.request, now);
   return count;
 }

@@ -5,7 +5,7 @@ import { audit } from "../auth/audit";
 import { hashPassword } from "../auth/passwords";
 import { enforce } from "../auth/rate-limit";
 import { revokeSessions, startBrowserSession } from "../auth/sessions";
-import type { Context } from "../context";
+import type { Deps } from "../context";
 import { fieldError, isUniqueViolation } from "../lib/errors";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
 import { enqueue } from "../notifications/outbox";
@@ -19,6 +19,9 @@ import { readEmployee, sealPhone, type EmployeeRecord } from "./records";
 // address, a name to know them by), and the inviter can neither see nor change anything of
 // an account that address may have. The emailed single-use link creates or joins the
 // account; the link's token lives only in the email, and we keep its hash.
+
+/** What inviting and joining use: invitations are mailed, limited, and audited with their request. */
+type InvitationDeps = Pick<Deps, "prisma" | "clock" | "config" | "request">;
 
 export const INVITATION_TTL_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -43,8 +46,8 @@ const ALREADY_A_MEMBER =
  * (an unknown venue, an address already listed) rolls its count back with it, so refusals
  * cannot use up a recipient's invitations for everyone else.
  */
-async function limitInvitations(ctx: Context, tx: Prisma.TransactionClient, organizationId: string, email: string): Promise<void> {
-  const limits = ctx.config.invitationLimits;
+async function limitInvitations(deps: Pick<Deps, "clock" | "config">, tx: Prisma.TransactionClient, organizationId: string, email: string): Promise<void> {
+  const limits = deps.config.invitationLimits;
   await enforce(
     prismaRunner(tx),
     "Too many invitations sent.",
@@ -52,7 +55,7 @@ async function limitInvitations(ctx: Context, tx: Prisma.TransactionClient, orga
       { key: `invitations:organization:${organizationId}`, limit: limits.perOrganization },
       { key: `invitations:recipient:${email}`, limit: limits.perRecipient },
     ],
-    ctx.clock(),
+    deps.clock(),
   );
 }
 
@@ -61,16 +64,16 @@ async function limitInvitations(ctx: Context, tx: Prisma.TransactionClient, orga
  * only refusal about the address is that this organization already lists it.
  */
 export async function inviteEmployee(
-  ctx: Context,
+  deps: InvitationDeps,
   admin: Actor,
   input: InviteInput,
 ): Promise<{ employee: EmployeeRecord; invitation: { expiresAt: Date } }> {
-  const now = ctx.clock();
+  const now = deps.clock();
   const token = generateSecretToken();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * DAY_MS);
   let employeeId: string;
   try {
-    employeeId = await ctx.prisma.$transaction(async (tx) => {
+    employeeId = await deps.prisma.$transaction(async (tx) => {
       await assertVenuesOfOrganization(tx, admin.organizationId, input.venueIds);
       const membership = await tx.membership.create({
         data: { organizationId: admin.organizationId, role: input.role, status: "INVITED", createdAt: now },
@@ -83,7 +86,7 @@ export async function inviteEmployee(
           name: input.name,
           email: input.email,
           position: input.position ?? null,
-          ...sealPhone(ctx.config.keys, input.phone ?? null),
+          ...sealPhone(deps.config.keys, input.phone ?? null),
           createdAt: now,
           venues: { create: [...new Set(input.venueIds)].map((venueId) => ({ venueId })) },
         },
@@ -92,12 +95,12 @@ export async function inviteEmployee(
       await tx.invitation.create({
         data: { employeeId: employee.id, tokenHash: hashSecretToken(token), expiresAt, invitedById: admin.employeeId, createdAt: now },
       });
-      await limitInvitations(ctx, tx, admin.organizationId, input.email);
-      await sendInvitation(ctx, tx, { email: input.email, name: input.name, organizationName: membership.organization.name, token, expiresAt }, now);
+      await limitInvitations(deps, tx, admin.organizationId, input.email);
+      await sendInvitation(deps, tx, { email: input.email, name: input.name, organizationName: membership.organization.name, token, expiresAt }, now);
       await audit(
         tx,
         { type: "EMPLOYEE_INVITED", userId: admin.userId, organizationId: admin.organizationId, email: input.email, detail: { employeeId: employee.id, role: input.role } },
-        ctx.request,
+        deps.request,
         now,
       );
       return employee.id;
@@ -108,16 +111,16 @@ export async function inviteEmployee(
     if (isUniqueViolation(error)) throw new TRPCError({ code: "CONFLICT", message: ALREADY_ON_STAFF });
     throw error;
   }
-  return { employee: await readEmployee(ctx.prisma, ctx.config.keys, admin, employeeId), invitation: { expiresAt } };
+  return { employee: await readEmployee(deps.prisma, deps.config.keys, admin, employeeId), invitation: { expiresAt } };
 }
 
 async function sendInvitation(
-  ctx: Context,
+  deps: Pick<Deps, "config">,
   tx: Prisma.TransactionClient,
   invitation: { email: string; name: string; organizationName: string; token: string; expiresAt: Date },
   now: Date,
 ) {
-  const link = `${ctx.config.publicUrl}/accept-invitation?token=${invitation.token}`;
+  const link = `${deps.config.publicUrl}/accept-invitation?token=${invitation.token}`;
   await enqueue(
     tx,
     {
@@ -164,14 +167,14 @@ function unusable(invitation: InvitationRow | null, now: Date): { expired: boole
   return null;
 }
 
-function findInvitation(ctx: Context, token: string) {
-  return ctx.prisma.invitation.findUnique({ where: { tokenHash: hashSecretToken(token) }, select: invitationSelect });
+function findInvitation(deps: Pick<Deps, "prisma">, token: string) {
+  return deps.prisma.invitation.findUnique({ where: { tokenHash: hashSecretToken(token) }, select: invitationSelect });
 }
 
 /** What the accept page shows before the person chooses a password: what the admin typed. */
-export async function describeInvitation(ctx: Context, token: string) {
-  const invitation = await findInvitation(ctx, token);
-  const problem = unusable(invitation, ctx.clock());
+export async function describeInvitation(deps: Pick<Deps, "prisma" | "clock">, { token }: { token: string }) {
+  const invitation = await findInvitation(deps, token);
+  const problem = unusable(invitation, deps.clock());
   if (problem?.expired) throw fieldError("token", problem.message);
   if (problem || !invitation) throw new TRPCError({ code: "NOT_FOUND", message: UNUSABLE_INVITATION });
   const { email, name, organization } = invitation.employee;
@@ -184,13 +187,13 @@ export async function describeInvitation(ctx: Context, token: string) {
  * address as a reset link would. An account is a member of one organization only: someone
  * who already is one is refused, and every other invitation of theirs stays as it was.
  */
-export async function acceptInvitation(ctx: Context, input: { token: string; password: string }): Promise<Me> {
-  const now = ctx.clock();
-  const invitation = await findInvitation(ctx, input.token);
+export async function acceptInvitation(deps: InvitationDeps, input: { token: string; password: string }): Promise<Me> {
+  const now = deps.clock();
+  const invitation = await findInvitation(deps, input.token);
   const problem = unusable(invitation, now);
   if (problem || !invitation) throw fieldError("token", problem?.message ?? UNUSABLE_INVITATION);
   const { employee } = invitation;
-  const existing = await ctx.prisma.user.findUnique({
+  const existing = await deps.prisma.user.findUnique({
     where: { email: employee.email },
     select: { name: true, membership: { select: { id: true } } },
   });
@@ -198,7 +201,7 @@ export async function acceptInvitation(ctx: Context, input: { token: string; pas
   assertStrongPassword("password", input.password, [employee.email, existing?.name ?? employee.name]);
   const passwordHash = await hashPassword(input.password);
   try {
-    const account = await ctx.prisma.$transaction(async (tx) => {
+    const account = await deps.prisma.$transaction(async (tx) => {
       // Taking the invitation is the race's arbiter: of two uses at once, one finds it taken.
       const taken = await tx.invitation.updateMany({
         where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: now }, employee: { membership: { status: "INVITED", userId: null } } },
@@ -217,12 +220,12 @@ export async function acceptInvitation(ctx: Context, input: { token: string; pas
       await tx.employee.update({ where: { id: employee.id }, data: { name: user.name, updatedAt: now } });
       // A guest who had an account gets a new password: whoever held the old one is out.
       await revokeSessions(tx, { userId: user.id }, "invitation accepted", now);
-      await startBrowserSession(tx, user.id, ctx.request, ctx.config, now);
+      await startBrowserSession(tx, user.id, deps.request, deps.config, now);
       const account = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: accountSelect });
       await audit(
         tx,
         { type: "INVITATION_ACCEPTED", userId: user.id, organizationId: account.membership?.organization.id, email: employee.email },
-        ctx.request,
+        deps.request,
         now,
       );
       return account;
@@ -235,8 +238,8 @@ export async function acceptInvitation(ctx: Context, input: { token: string; pas
 }
 
 /** A new link for someone who has not joined yet; every earlier link stops working. */
-export async function resendInvitation(ctx: Context, admin: Actor, employeeId: string): Promise<{ expiresAt: Date }> {
-  const employee = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
+export async function resendInvitation(deps: InvitationDeps, admin: Actor, { employeeId }: { employeeId: string }): Promise<{ expiresAt: Date }> {
+  const employee = await assertEmployeeOfOrganization(deps.prisma, admin.organizationId, employeeId);
   const { name, email, membership } = employee;
   if (membership.status === "DEACTIVATED") {
     throw new TRPCError({ code: "CONFLICT", message: `${name} is deactivated. Reactivate them first.` });
@@ -244,21 +247,21 @@ export async function resendInvitation(ctx: Context, admin: Actor, employeeId: s
   if (membership.userId !== null) {
     throw new TRPCError({ code: "CONFLICT", message: `${name} has already joined; there is no invitation to send.` });
   }
-  const now = ctx.clock();
+  const now = deps.clock();
   const token = generateSecretToken();
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * DAY_MS);
-  await ctx.prisma.$transaction(async (tx) => {
+  await deps.prisma.$transaction(async (tx) => {
     await tx.invitation.updateMany({ where: { employeeId, acceptedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
     await tx.invitation.create({
       data: { employeeId, tokenHash: hashSecretToken(token), expiresAt, invitedById: admin.employeeId, createdAt: now },
     });
     const organization = await tx.organization.findUniqueOrThrow({ where: { id: admin.organizationId }, select: { name: true } });
-    await limitInvitations(ctx, tx, admin.organizationId, email);
-    await sendInvitation(ctx, tx, { email, name, organizationName: organization.name, token, expiresAt }, now);
+    await limitInvitations(deps, tx, admin.organizationId, email);
+    await sendInvitation(deps, tx, { email, name, organizationName: organization.name, token, expiresAt }, now);
     await audit(
       tx,
       { type: "INVITATION_RESENT", userId: admin.userId, organizationId: admin.organizationId, email, detail: { employeeId } },
-      ctx.request,
+      deps.request,
       now,
     );
   });

@@ -2,7 +2,7 @@ import type { Role } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { audit } from "../auth/audit";
 import { revokeSessions } from "../auth/sessions";
-import type { Context } from "../context";
+import type { Deps } from "../context";
 import { assertVenuesOfOrganization } from "../venue/access";
 import { assertAnotherActiveAdmin, assertEmployeeOfOrganization, lockOrganization, type Actor } from "./access";
 import { readEmployee, sealPhone, type EmployeeRecord } from "./records";
@@ -18,10 +18,17 @@ export type EmployeeChanges = {
   role?: Role;
 };
 
-export async function updateEmployee(ctx: Context, admin: Actor, employeeId: string, changes: EmployeeChanges): Promise<EmployeeRecord> {
-  const target = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
-  const now = ctx.clock();
-  await ctx.prisma.$transaction(async (tx) => {
+/** Changing staff is audited with its request, and reads phones sealed with the config's keys. */
+type StaffDeps = Pick<Deps, "prisma" | "clock" | "config" | "request">;
+
+export async function updateEmployee(
+  deps: StaffDeps,
+  admin: Actor,
+  { employeeId, ...changes }: EmployeeChanges & { employeeId: string },
+): Promise<EmployeeRecord> {
+  const target = await assertEmployeeOfOrganization(deps.prisma, admin.organizationId, employeeId);
+  const now = deps.clock();
+  await deps.prisma.$transaction(async (tx) => {
     if (changes.role === "EMPLOYEE" && target.membership.role === "ADMIN" && target.membership.status === "ACTIVE") {
       await lockOrganization(tx, admin.organizationId);
       await assertAnotherActiveAdmin(tx, admin.organizationId, employeeId, target.name);
@@ -40,7 +47,7 @@ export async function updateEmployee(ctx: Context, admin: Actor, employeeId: str
       data: {
         ...(changes.name !== undefined ? { name: changes.name } : {}),
         ...(changes.position !== undefined ? { position: changes.position } : {}),
-        ...(changes.phone !== undefined ? sealPhone(ctx.config.keys, changes.phone) : {}),
+        ...(changes.phone !== undefined ? sealPhone(deps.config.keys, changes.phone) : {}),
         updatedAt: now,
       },
     });
@@ -53,11 +60,11 @@ export async function updateEmployee(ctx: Context, admin: Actor, employeeId: str
         // Which fields, never their values: the phone is not to be found in the log either.
         detail: { employeeId, fields: Object.keys(changes).filter((key) => changes[key as keyof EmployeeChanges] !== undefined) },
       },
-      ctx.request,
+      deps.request,
       now,
     );
   });
-  return readEmployee(ctx.prisma, ctx.config.keys, admin, employeeId);
+  return readEmployee(deps.prisma, deps.config.keys, admin, employeeId);
 }
 
 /**
@@ -66,14 +73,14 @@ export async function updateEmployee(ctx: Context, admin: Actor, employeeId: str
  * Someone who has not accepted has no access here to end: their invitation is withdrawn,
  * and whatever account their address has is left alone.
  */
-export async function deactivateEmployee(ctx: Context, admin: Actor, employeeId: string): Promise<EmployeeRecord> {
-  const target = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
+export async function deactivateEmployee(deps: StaffDeps, admin: Actor, { employeeId }: { employeeId: string }): Promise<EmployeeRecord> {
+  const target = await assertEmployeeOfOrganization(deps.prisma, admin.organizationId, employeeId);
   const { name } = target;
   if (employeeId === admin.employeeId) {
     throw new TRPCError({ code: "CONFLICT", message: "You cannot deactivate yourself. Ask another admin." });
   }
-  const now = ctx.clock();
-  await ctx.prisma.$transaction(async (tx) => {
+  const now = deps.clock();
+  await deps.prisma.$transaction(async (tx) => {
     await lockOrganization(tx, admin.organizationId);
     if (target.membership.role === "ADMIN") await assertAnotherActiveAdmin(tx, admin.organizationId, employeeId, name);
     const changed = await tx.membership.updateMany({
@@ -88,21 +95,21 @@ export async function deactivateEmployee(ctx: Context, admin: Actor, employeeId:
     await audit(
       tx,
       { type: "EMPLOYEE_DEACTIVATED", userId: admin.userId, organizationId: admin.organizationId, detail: { employeeId, sessionsEnded } },
-      ctx.request,
+      deps.request,
       now,
     );
   });
-  return readEmployee(ctx.prisma, ctx.config.keys, admin, employeeId);
+  return readEmployee(deps.prisma, deps.config.keys, admin, employeeId);
 }
 
 /**
  * Lets someone back in; they sign in again, as every session ended when they left. Someone
  * deactivated before accepting their invitation is invited again, not made a member.
  */
-export async function reactivateEmployee(ctx: Context, admin: Actor, employeeId: string): Promise<EmployeeRecord> {
-  const target = await assertEmployeeOfOrganization(ctx.prisma, admin.organizationId, employeeId);
-  const now = ctx.clock();
-  await ctx.prisma.$transaction(async (tx) => {
+export async function reactivateEmployee(deps: StaffDeps, admin: Actor, { employeeId }: { employeeId: string }): Promise<EmployeeRecord> {
+  const target = await assertEmployeeOfOrganization(deps.prisma, admin.organizationId, employeeId);
+  const now = deps.clock();
+  await deps.prisma.$transaction(async (tx) => {
     const joined = target.membership.userId !== null;
     const changed = await tx.membership.updateMany({
       where: { id: target.membership.id, status: "DEACTIVATED" },
@@ -112,9 +119,9 @@ export async function reactivateEmployee(ctx: Context, admin: Actor, employeeId:
     await audit(
       tx,
       { type: "EMPLOYEE_REACTIVATED", userId: admin.userId, organizationId: admin.organizationId, detail: { employeeId } },
-      ctx.request,
+      deps.request,
       now,
     );
   });
-  return readEmployee(ctx.prisma, ctx.config.keys, admin, employeeId);
+  return readEmployee(deps.prisma, deps.config.keys, admin, employeeId);
 }

@@ -1,6 +1,6 @@
 import type { MembershipStatus, Prisma, PrismaClient } from "@qrcoats/db";
 import type { ApiKeys } from "../config";
-import type { Context } from "../context";
+import type { Deps } from "../context";
 import { decryptField, encryptField, lookupHash, phoneLastDigits } from "../lib/field-crypto";
 import { decodeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
@@ -66,10 +66,15 @@ export async function readEmployee(db: Db, keys: ApiKeys, viewer: Member, employ
   return toEmployee(row, keys, viewer);
 }
 
-export async function getEmployee(ctx: Context, viewer: Member, employeeId: string): Promise<EmployeeRecord> {
-  await assertEmployeeOfOrganization(ctx.prisma, viewer.organizationId, employeeId);
+export async function getEmployee(deps: Pick<Deps, "prisma" | "config">, viewer: Member, { employeeId }: { employeeId: string }): Promise<EmployeeRecord> {
+  await assertEmployeeOfOrganization(deps.prisma, viewer.organizationId, employeeId);
   assertSelfOrAdmin(viewer, employeeId);
-  return readEmployee(ctx.prisma, ctx.config.keys, viewer, employeeId);
+  return readEmployee(deps.prisma, deps.config.keys, viewer, employeeId);
+}
+
+/** The caller's own staff record. */
+export async function ownEmployeeRecord(deps: Pick<Deps, "prisma" | "config">, member: Member): Promise<EmployeeRecord> {
+  return readEmployee(deps.prisma, deps.config.keys, member, member.employeeId);
 }
 
 export type EmployeeListInput = {
@@ -84,8 +89,8 @@ export type EmployeeListInput = {
 const PHONE_SEARCH = /^[\d\s()+./-]+$/;
 
 /** The organization's staff by name, then id: one query whatever the page size. */
-export async function listEmployees(ctx: Context, admin: Member, input: EmployeeListInput): Promise<Page<EmployeeRecord>> {
-  if (input.venueId) await assertVenuesOfOrganization(ctx.prisma, admin.organizationId, [input.venueId]);
+export async function listEmployees(deps: Pick<Deps, "prisma" | "config">, admin: Member, input: EmployeeListInput): Promise<Page<EmployeeRecord>> {
+  if (input.venueId) await assertVenuesOfOrganization(deps.prisma, admin.organizationId, [input.venueId]);
   const filters: Prisma.EmployeeWhereInput[] = [];
   if (input.status) filters.push(statusWhere(input.status));
   if (input.search) {
@@ -95,7 +100,7 @@ export async function listEmployees(ctx: Context, admin: Member, input: Employee
     ];
     const lastDigits = PHONE_SEARCH.test(input.search) ? phoneLastDigits(input.search) : null;
     if (lastDigits) {
-      matches.push({ phoneLastDigitsHash: lookupHash(ctx.config.keys, "employee.phoneLastDigits", lastDigits) });
+      matches.push({ phoneLastDigitsHash: lookupHash(deps.config.keys, "employee.phoneLastDigits", lastDigits) });
     }
     filters.push({ OR: matches });
   }
@@ -103,7 +108,7 @@ export async function listEmployees(ctx: Context, admin: Member, input: Employee
     const [name, id] = decodeCursor(input.cursor, 2) as [string, string];
     filters.push(keysetAfter("name", "asc", name, id));
   }
-  const rows = await ctx.prisma.employee.findMany({
+  const rows = await deps.prisma.employee.findMany({
     where: {
       organizationId: admin.organizationId,
       ...(input.venueId ? { venues: { some: { venueId: input.venueId } } } : {}),
@@ -117,6 +122,6 @@ export async function listEmployees(ctx: Context, admin: Member, input: Employee
     rows,
     input.limit,
     (row) => [row.name, row.id],
-    (row) => toEmployee(row, ctx.config.keys, admin),
+    (row) => toEmployee(row, deps.config.keys, admin),
   );
 }

@@ -2,14 +2,13 @@ import { MembershipStatus, Role } from "@qrcoats/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { passwordShape } from "../auth/passwords";
-import { emailInput } from "../auth/router";
 import { normalize } from "../lib/field-crypto";
-import { idInput } from "../lib/inputs";
+import { emailInput, idInput, venueIdInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, publicProcedure } from "../trpc";
 import { acceptInvitation, describeInvitation, inviteEmployee, resendInvitation } from "./invitations";
 import { deactivateEmployee, reactivateEmployee, updateEmployee } from "./lifecycle";
-import { getEmployee, listEmployees, readEmployee } from "./records";
+import { getEmployee, listEmployees, ownEmployeeRecord } from "./records";
 
 const nameInput = z.string().trim().min(1, "Enter a name.").max(100, "Use at most 100 characters.");
 const positionInput = z.string().trim().min(1, "Enter a position, or leave it out.").max(100, "Use at most 100 characters.");
@@ -23,7 +22,7 @@ const phoneInput = z
     return digits >= 6 && digits <= 15;
   }, "A phone number has 6 to 15 digits.");
 const roleInput = z.enum(Role, "The role is EMPLOYEE or ADMIN.");
-const venueIdsInput = z.array(idInput("venue")).max(100, "Assign at most 100 venues.");
+const venueIdsInput = z.array(venueIdInput).max(100, "Assign at most 100 venues.");
 const invitationToken = z.string().trim().min(1, "The link has no token.").max(200, "This invitation link is not valid.");
 
 export const employeeRouter = {
@@ -44,7 +43,7 @@ export const employeeRouter = {
   /** What the accept page shows: whose invitation, to which organization, until when. */
   invitation: publicProcedure
     .input(z.object({ token: invitationToken }))
-    .query(({ ctx, input }) => describeInvitation(ctx, input.token)),
+    .query(({ ctx, input }) => describeInvitation(ctx, input)),
 
   /** Sets the password, signs the person in (cookie) and answers like `auth.login`. */
   acceptInvitation: publicProcedure
@@ -53,7 +52,7 @@ export const employeeRouter = {
 
   resendInvitation: adminProcedure
     .input(z.object({ employeeId: idInput("employee") }))
-    .mutation(({ ctx, input }) => resendInvitation(ctx, ctx.member, input.employeeId)),
+    .mutation(({ ctx, input }) => resendInvitation(ctx, ctx.member, input)),
 
   update: adminProcedure
     .input(
@@ -66,28 +65,28 @@ export const employeeRouter = {
         role: roleInput.optional(),
       }),
     )
-    .mutation(({ ctx, input: { employeeId, ...changes } }) => updateEmployee(ctx, ctx.member, employeeId, changes)),
+    .mutation(({ ctx, input }) => updateEmployee(ctx, ctx.member, input)),
 
   deactivate: adminProcedure
     .input(z.object({ employeeId: idInput("employee") }))
-    .mutation(({ ctx, input }) => deactivateEmployee(ctx, ctx.member, input.employeeId)),
+    .mutation(({ ctx, input }) => deactivateEmployee(ctx, ctx.member, input)),
 
   reactivate: adminProcedure
     .input(z.object({ employeeId: idInput("employee") }))
-    .mutation(({ ctx, input }) => reactivateEmployee(ctx, ctx.member, input.employeeId)),
+    .mutation(({ ctx, input }) => reactivateEmployee(ctx, ctx.member, input)),
 
   /** Admins: anyone of their organization. Employees: themself. */
   get: memberProcedure
     .input(z.object({ employeeId: idInput("employee") }))
-    .query(({ ctx, input }) => getEmployee(ctx, ctx.member, input.employeeId)),
+    .query(({ ctx, input }) => getEmployee(ctx, ctx.member, input)),
 
-  me: memberProcedure.query(({ ctx }) => readEmployee(ctx.prisma, ctx.config.keys, ctx.member, ctx.member.employeeId)),
+  me: memberProcedure.query(({ ctx }) => ownEmployeeRecord(ctx, ctx.member)),
 
   list: adminProcedure
     .input(
       z.object({
         search: z.string().trim().min(1, "Enter something to search for.").max(100, "Use at most 100 characters.").optional(),
-        venueId: idInput("venue").optional(),
+        venueId: venueIdInput.optional(),
         status: z.enum(MembershipStatus, "The status is INVITED, ACTIVE or DEACTIVATED.").optional(),
         ...pageInput,
       }),

@@ -36,7 +36,7 @@ describe("health", () => {
   it("says the database is unreachable instead of failing", async () => {
     const closed = await createTestDatabase();
     await closed.close();
-    const health = await checkHealth(closed, "test");
+    const health = await checkHealth({ db: closed, version: "test" });
     expect(health).toEqual({
       status: "degraded",
       version: "test",

@@ -1,4 +1,5 @@
 import { migrationLevel, type Database, type MigrationLevel } from "@qrcoats/db";
+import type { Deps } from "../context";
 
 export type Health = {
   status: "ok" | "degraded";
@@ -19,7 +20,7 @@ export type PublicHealth = { view: "public"; status: Health["status"] };
 export type AdminHealth = Health & { view: "admin" };
 
 /** Whether the database answers, and which migration it is at. */
-export async function checkHealth(db: Database, version: string): Promise<Health> {
+export async function checkHealth({ db, version }: Pick<Deps, "db" | "version">): Promise<Health> {
   const started = performance.now();
   try {
     const migrations = await migrationLevel(db.sql);

@@ -6,6 +6,6 @@ import { checkHealth, type AdminHealth, type PublicHealth } from "./health";
  * database details are for an organization's admins; everyone else gets the status.
  */
 export const healthProcedure = publicProcedure.query(async ({ ctx }): Promise<AdminHealth | PublicHealth> => {
-  const health = await checkHealth(ctx.db, ctx.version);
+  const health = await checkHealth(ctx);
   return ctx.principal?.membership?.role === "ADMIN" ? { view: "admin", ...health } : { view: "public", status: health.status };
 });

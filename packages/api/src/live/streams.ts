@@ -1,8 +1,11 @@
 import { reauthenticate } from "../auth/credentials";
-import type { Context } from "../context";
+import type { Deps, Principal } from "../context";
 import { adminOf, memberOf, signedIn } from "../trpc";
 import type { Member } from "../venue/access";
 import type { LiveChannel, LiveNotices } from "./hub";
+
+/** What opening a stream and re-checking its caller's access use. */
+export type StreamDeps = Pick<Deps, "db" | "clock" | "live" | "config" | "request">;
 
 /** Throws the refusal a new request would get, once the stream's caller has lost access. */
 export type AccessCheck = () => Promise<void>;
@@ -24,20 +27,21 @@ export type LiveStream<C extends LiveChannel> = {
  * Open it only after the caller's input and access are checked, and close it in a finally.
  */
 export async function openLiveStream<C extends LiveChannel>(
-  ctx: Context,
+  deps: Pick<Deps, "live" | "config" | "request">,
+  caller: Principal | null,
   channel: C,
   requestSignal: AbortSignal | undefined,
   checkAccess?: AccessCheck,
 ): Promise<LiveStream<C>> {
-  const release = ctx.live.streams.admit(ctx.config.live, {
-    address: ctx.request?.clientAddress ?? "in-process",
-    userId: ctx.principal?.userId ?? null,
+  const release = deps.live.streams.admit(deps.config.live, {
+    address: deps.request?.clientAddress ?? "in-process",
+    userId: caller?.userId ?? null,
   });
   const ending = new AbortController();
   const end = () => ending.abort();
   requestSignal?.addEventListener("abort", end, { once: true });
   if (requestSignal?.aborted) end();
-  const notices = ctx.live.stream(channel, ending.signal);
+  const notices = deps.live.stream(channel, ending.signal);
   let refusal: unknown = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const recheck = async () => {
@@ -47,7 +51,7 @@ export async function openLiveStream<C extends LiveChannel>(
       refusal = error;
       end();
     }
-    if (!ending.signal.aborted) timer = setTimeout(recheck, ctx.config.live.accessCheckIntervalMs);
+    if (!ending.signal.aborted) timer = setTimeout(recheck, deps.config.live.accessCheckIntervalMs);
   };
   const stream: LiveStream<C> = {
     notices,
@@ -61,9 +65,9 @@ export async function openLiveStream<C extends LiveChannel>(
       release();
     },
   };
-  if (checkAccess) timer = setTimeout(recheck, ctx.config.live.accessCheckIntervalMs);
+  if (checkAccess) timer = setTimeout(recheck, deps.config.live.accessCheckIntervalMs);
   try {
-    await ctx.live.ready(channel);
+    await deps.live.ready(channel);
   } catch (error) {
     stream.close();
     throw error;
@@ -75,10 +79,14 @@ export async function openLiveStream<C extends LiveChannel>(
  * A staff stream's access check: the caller's session, membership and role as their next
  * request would find them, then the stream's own venue check with that membership.
  */
-export function staffAccess(ctx: Context, role: "ADMIN" | "MEMBER", venueCheck: (member: Member) => Promise<void>): AccessCheck {
-  const principal = signedIn(ctx.principal);
+export function staffAccess(
+  deps: Pick<Deps, "db" | "clock">,
+  caller: Principal,
+  role: "ADMIN" | "MEMBER",
+  venueCheck: (member: Member) => Promise<void>,
+): AccessCheck {
   return async () => {
-    const now = signedIn(await reauthenticate(ctx, principal));
+    const now = signedIn(await reauthenticate(deps, caller));
     await venueCheck(role === "ADMIN" ? adminOf(now) : memberOf(now));
   };
 }

@@ -32,15 +32,15 @@ describe("the notification outbox", () => {
     const start = t.clock.now().getTime();
     for (const n of [1, 2, 3]) await enqueue(t.db.prisma, message(n), new Date(start + n));
     const { sink, delivered } = recordingSink();
-    expect(await deliverPending(t.db.prisma, sink, t.clock.now)).toEqual({ delivered: 3, failed: 0 });
+    expect(await deliverPending(t.deps, { sink: sink })).toEqual({ delivered: 3, failed: 0 });
     expect(delivered).toEqual(["Message 1", "Message 2", "Message 3"]);
-    expect(await deliverPending(t.db.prisma, sink, t.clock.now)).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverPending(t.deps, { sink: sink })).toEqual({ delivered: 0, failed: 0 });
   });
 
   it("keeps a failed message for a later run with its error, up to five attempts", async () => {
     await enqueue(t.db.prisma, message(4), t.clock.now());
     const failing = recordingSink(() => true);
-    for (let run = 0; run < 6; run++) await deliverPending(t.db.prisma, failing.sink, t.clock.now);
+    for (let run = 0; run < 6; run++) await deliverPending(t.deps, { sink: failing.sink });
     const [row] = await t.db.sql.query<{ attempts: number; last_error: string; delivered_at: Date | null }>(
       `SELECT attempts, last_error, delivered_at FROM auth.notification_outbox WHERE subject = 'Message 4'`,
     );
@@ -55,7 +55,7 @@ describe("the notification outbox", () => {
       }),
     ).rejects.toThrow("the change failed");
     const { sink, delivered } = recordingSink();
-    await deliverPending(t.db.prisma, sink, t.clock.now);
+    await deliverPending(t.deps, { sink: sink });
     expect(delivered).not.toContain("Message 5");
   });
 
@@ -64,8 +64,8 @@ describe("the notification outbox", () => {
     const a = recordingSink();
     const b = recordingSink();
     await Promise.all([
-      deliverPending(t.db.prisma, a.sink, t.clock.now, 100),
-      deliverPending(t.db.prisma, b.sink, t.clock.now, 100),
+      deliverPending(t.deps, { sink: a.sink, batchSize: 100 }),
+      deliverPending(t.deps, { sink: b.sink, batchSize: 100 }),
     ]);
     const all = [...a.delivered, ...b.delivered].filter((subject) => subject !== "Message 4");
     expect(all.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `Message ${i + 10}`).sort());

@@ -1,4 +1,5 @@
 import { prismaRunner, type Prisma, type PrismaClient } from "@qrcoats/db";
+import type { Deps } from "../context";
 
 export type OutgoingMessage = {
   channel: "email" | "sms";
@@ -36,10 +37,8 @@ const MAX_ATTEMPTS = 5;
  * to five attempts.
  */
 export async function deliverPending(
-  prisma: PrismaClient,
-  sink: NotificationSink,
-  now: () => Date,
-  batchSize = 20,
+  { prisma, clock }: Pick<Deps, "prisma" | "clock">,
+  { sink, batchSize = 20 }: { sink: NotificationSink; batchSize?: number },
 ): Promise<{ delivered: number; failed: number }> {
   let delivered = 0;
   const failedIds: string[] = [];
@@ -60,7 +59,7 @@ export async function deliverPending(
         await sink.deliver(message);
         await tx.notification.update({
           where: { id: message.id },
-          data: { deliveredAt: now(), attempts: { increment: 1 }, lastError: null },
+          data: { deliveredAt: clock(), attempts: { increment: 1 }, lastError: null },
         });
         return "delivered" as const;
       } catch (error) {

@@ -1,5 +1,5 @@
 import { oneRow } from "@qrcoats/db";
-import type { Context } from "../context";
+import type { Deps } from "../context";
 import { assertEmployeeOfOrganization, assertSelfOrAdmin } from "../employee/access";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
@@ -46,8 +46,8 @@ type Totals = {
 
 type Scope = { organizationId: string; employeeId?: string; venueId?: string; leaderboard: boolean };
 
-async function measure(ctx: Context, scope: Scope, { from, to }: Period): Promise<Totals[]> {
-  const now = ctx.clock();
+async function measure(deps: Pick<Deps, "db" | "clock">, scope: Scope, { from, to }: Period): Promise<Totals[]> {
+  const now = deps.clock();
   const params: unknown[] = [scope.organizationId, from, to, now];
   const venue = scope.venueId ? `$${params.push(scope.venueId)}::uuid` : null;
   const employee = scope.employeeId ? `$${params.push(scope.employeeId)}::uuid` : null;
@@ -63,7 +63,7 @@ async function measure(ctx: Context, scope: Scope, { from, to }: Period): Promis
         OR (m.status = 'ACTIVE'
             ${venue ? `AND EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.employee_id = e.id AND ev.venue_id = ${venue})` : ""}))`;
 
-  return ctx.db.sql.query<Totals>(
+  return deps.db.sql.query<Totals>(
     `WITH scans AS (
       SELECT employee_id,
              count(*) FILTER (WHERE action = 'CHECK_IN' AND result = 'OK')::int AS check_ins,
@@ -131,11 +131,11 @@ function toMetrics(totals: Totals): PerformanceMetrics {
   };
 }
 
-export async function employeePerformance(ctx: Context, viewer: Member, employeeId: string, period: Period) {
-  await assertEmployeeOfOrganization(ctx.prisma, viewer.organizationId, employeeId);
+export async function employeePerformance(deps: Pick<Deps, "prisma" | "db" | "clock">, viewer: Member, { employeeId, from, to }: Period & { employeeId: string }) {
+  await assertEmployeeOfOrganization(deps.prisma, viewer.organizationId, employeeId);
   assertSelfOrAdmin(viewer, employeeId);
-  const totals = oneRow(await measure(ctx, { organizationId: viewer.organizationId, employeeId, leaderboard: false }, period));
-  return { ...period, ...toMetrics(totals) };
+  const totals = oneRow(await measure(deps, { organizationId: viewer.organizationId, employeeId, leaderboard: false }, { from, to }));
+  return { from, to, ...toMetrics(totals) };
 }
 
 export type LeaderboardEntry = PerformanceMetrics & { rank: number };
@@ -144,9 +144,9 @@ export type LeaderboardEntry = PerformanceMetrics & { rank: number };
  * Ranked by coats handled (check-ins plus check-outs), then scans, then tasks done; ties
  * by name, so the order is stable from one request to the next.
  */
-export async function leaderboard(ctx: Context, admin: Member, venueId: string | undefined, period: Period): Promise<LeaderboardEntry[]> {
-  if (venueId) await assertVenuesOfOrganization(ctx.prisma, admin.organizationId, [venueId]);
-  const rows = (await measure(ctx, { organizationId: admin.organizationId, venueId, leaderboard: true }, period)).map(toMetrics);
+export async function leaderboard(deps: Pick<Deps, "prisma" | "db" | "clock">, admin: Member, { venueId, from, to }: Period & { venueId?: string }): Promise<LeaderboardEntry[]> {
+  if (venueId) await assertVenuesOfOrganization(deps.prisma, admin.organizationId, [venueId]);
+  const rows = (await measure(deps, { organizationId: admin.organizationId, venueId, leaderboard: true }, { from, to })).map(toMetrics);
   rows.sort(
     (a, b) =>
       b.checkIns + b.checkOuts - (a.checkIns + a.checkOuts) ||

@@ -204,10 +204,10 @@ describe("performance.employee", () => {
   });
 
   it("validates the period", async () => {
-    expect((await refusal(admin.api.performance.employee({ employeeId: alice.employeeId, from: T, to: F }))).fieldErrors.to).toEqual(["The period must end after it starts."]);
+    expect((await refusal(admin.api.performance.employee({ employeeId: alice.employeeId, from: T, to: F }))).fieldErrors.to).toEqual(["The end must come after the start."]);
     expect((await refusal(admin.api.performance.employee({ employeeId: alice.employeeId, from: T, to: T }))).code).toBe("BAD_REQUEST");
     const long = await refusal(admin.api.performance.leaderboard({ from: new Date("2025-01-01"), to: new Date("2026-06-01") }));
-    expect(long.fieldErrors.to).toEqual(["Ask for at most 366 days at a time."]);
+    expect(long.fieldErrors.to).toEqual(["Choose a period of at most 366 days."]);
     expect((await refusal(admin.api.performance.leaderboard({ from: "yesterday" as never, to: T }))).fieldErrors.from).toBeDefined();
   });
 });

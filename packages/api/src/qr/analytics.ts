@@ -1,6 +1,7 @@
-import { oneRow, prismaRunner, type PrismaClient, type SqlRunner } from "@qrcoats/db";
+import { oneRow, type SqlRunner } from "@qrcoats/db";
 import { stringify } from "csv-stringify/sync";
-import { assertVenuesOfOrganization } from "../venue/access";
+import type { Deps } from "../context";
+import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
 // Venue analytics, each figure one aggregate query over the scan history and the tickets.
 // A stay on a rack opens with a successful CHECK_IN and closes with the next successful
@@ -150,13 +151,13 @@ async function attendants(sql: SqlRunner, period: Period) {
   );
 }
 
-export async function venueAnalytics(prisma: PrismaClient, organizationId: string, period: Period) {
+export async function venueAnalytics({ prisma, db }: Pick<Deps, "prisma" | "db">, { organizationId }: Member, period: Period) {
   await assertVenuesOfOrganization(prisma, organizationId, [period.venueId]);
   const venue = await prisma.venue.findUniqueOrThrow({
     where: { id: period.venueId },
     select: { id: true, name: true, timezone: true, currency: true },
   });
-  const sql = prismaRunner(prisma);
+  const { sql } = db;
   // One after the other: a report may wait, the counters sharing the pool may not.
   const hours = await hourly(sql, period, venue.timezone);
   const peakOccupancy = await peak(sql, period);

@@ -1,8 +1,8 @@
-import { oneRow, type Database, type PaymentStatus, type SlotKind, type SqlRunner, type TicketState } from "@qrcoats/db";
+import { oneRow, type PaymentStatus, type SlotKind, type SqlRunner, type TicketState } from "@qrcoats/db";
 import type { ApiConfig } from "../config";
+import type { Deps } from "../context";
 import { isUniqueViolation } from "../lib/errors";
 import { decryptField, lookupHash } from "../lib/field-crypto";
-import type { ApiTelemetry } from "../lib/telemetry";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, verifyCode } from "./codes";
 import { CounterRefusal } from "./refusal";
@@ -19,7 +19,7 @@ import { allowedActions, decide, decideScan, type CounterAction, type Decision, 
 // transactions: each Prisma query costs about a millisecond of compilation on the event
 // loop (bench/RESULTS.md), several times the database's own work for these statements.
 
-type Services = { db: Database; config: ApiConfig; clock: () => Date; telemetry?: ApiTelemetry };
+type CounterDeps = Pick<Deps, "db" | "config" | "clock" | "telemetry">;
 
 /** A ticket as scanned (its signed code, or its URL) or as picked from a list (its id). */
 export type TicketRef = { code: string } | { ticketId: string };
@@ -129,23 +129,23 @@ type Attempt = ScanFacts & { action: ScanAction; venueId: string };
  * way (the ticket, its state, the slots) goes into `attempt`, so a refusal is recorded with
  * as much as was known; success records its own event inside its transaction.
  */
-async function atCounter<T>(services: Services, member: Member, attempt: Attempt, work: (attempt: Attempt) => Promise<T>): Promise<T> {
-  await assertWorksAtVenue(services.db.sql, member, attempt.venueId);
+async function atCounter<T>(deps: CounterDeps, member: Member, attempt: Attempt, work: (attempt: Attempt) => Promise<T>): Promise<T> {
+  await assertWorksAtVenue(deps.db.sql, member, attempt.venueId);
   try {
     const result = await work(attempt);
-    services.telemetry?.counterAction(attempt.action, "OK");
+    deps.telemetry?.counterAction(attempt.action, "OK");
     return result;
   } catch (error) {
     if (error instanceof CounterRefusal) {
-      await recordScanEvent(services.db.sql, {
+      await recordScanEvent(deps.db.sql, {
         ...attempt,
         organizationId: member.organizationId,
         employeeId: member.employeeId,
         result: "REFUSED",
         reason: error.reason,
-        occurredAt: services.clock(),
+        occurredAt: deps.clock(),
       });
-      services.telemetry?.counterAction(attempt.action, error.reason);
+      deps.telemetry?.counterAction(attempt.action, error.reason);
     }
     throw error;
   }
@@ -320,13 +320,13 @@ function paymentChange(row: CounterTicketRow, payment: PaymentInput | undefined,
   return { paymentStatus: payment.status, amountCents: payment.amountCents ?? row.priceCents, paidAt: now };
 }
 
-async function transition(services: Services, member: Member, spec: TransitionSpec): Promise<CounterResult> {
-  const { db, config } = services;
-  return atCounter(services, member, { action: spec.action, venueId: spec.venueId, ...spec.requested }, async (attempt) => {
+async function transition(deps: CounterDeps, member: Member, spec: TransitionSpec): Promise<CounterResult> {
+  const { db, config } = deps;
+  return atCounter(deps, member, { action: spec.action, venueId: spec.venueId, ...spec.requested }, async (attempt) => {
     for (let round = 1; ; round++) {
       try {
         return await db.transaction(async (sql) => {
-          const now = services.clock();
+          const now = deps.clock();
           // Found and locked in one statement; a refusal rolls back and is recorded outside.
           const row = await findTicketAt(sql, config, member, spec.venueId, spec.ref, attempt, true);
           const ticketId = row.id;
@@ -365,9 +365,9 @@ async function transition(services: Services, member: Member, spec: TransitionSp
 }
 
 /** What the counter shows after a scan: the ticket, what may be done, where it would go. */
-export async function scan(services: Services, member: Member, input: { code: string; venueId: string; kind?: SlotKind }) {
-  const { db, config } = services;
-  return atCounter(services, member, { action: "SCAN", venueId: input.venueId }, async (attempt) => {
+export async function scan(deps: CounterDeps, member: Member, input: { code: string; venueId: string; kind?: SlotKind }) {
+  const { db, config } = deps;
+  return atCounter(deps, member, { action: "SCAN", venueId: input.venueId }, async (attempt) => {
     const row = await findTicketAt(db.sql, config, member, input.venueId, { code: input.code }, attempt);
     attempt.fromState = row.state;
     attempt.slotId = row.slot?.id ?? null;
@@ -387,19 +387,19 @@ export async function scan(services: Services, member: Member, input: { code: st
       organizationId: member.organizationId,
       employeeId: member.employeeId,
       result: "OK",
-      occurredAt: services.clock(),
+      occurredAt: deps.clock(),
     });
     return counterResult(config, row, { proposedSlot: proposedSlot ?? null });
   });
 }
 
 export function checkIn(
-  services: Services,
+  deps: CounterDeps,
   member: Member,
   input: { venueId: string; ref: TicketRef; slotId?: string; kind?: SlotKind; payment?: PaymentInput },
 ) {
   const kind = input.kind ?? (input.slotId ? undefined : "HANGER");
-  return transition(services, member, {
+  return transition(deps, member, {
     action: "CHECK_IN",
     venueId: input.venueId,
     ref: input.ref,
@@ -418,8 +418,8 @@ export function checkIn(
   });
 }
 
-export function checkOut(services: Services, member: Member, input: { venueId: string; ref: TicketRef; payment?: PaymentInput }) {
-  return transition(services, member, {
+export function checkOut(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef; payment?: PaymentInput }) {
+  return transition(deps, member, {
     action: "CHECK_OUT",
     venueId: input.venueId,
     ref: input.ref,
@@ -430,8 +430,8 @@ export function checkOut(services: Services, member: Member, input: { venueId: s
   });
 }
 
-export function swap(services: Services, member: Member, input: { venueId: string; ref: TicketRef; toSlotId: string }) {
-  return transition(services, member, {
+export function swap(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef; toSlotId: string }) {
+  return transition(deps, member, {
     action: "SWAP",
     venueId: input.venueId,
     ref: input.ref,
@@ -453,8 +453,8 @@ export function swap(services: Services, member: Member, input: { venueId: strin
 }
 
 /** An "in & out": the guest takes the coat for a while; the ticket stays valid to re-check. */
-export function detach(services: Services, member: Member, input: { venueId: string; ref: TicketRef }) {
-  return transition(services, member, {
+export function detach(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef }) {
+  return transition(deps, member, {
     action: "DETACH",
     venueId: input.venueId,
     ref: input.ref,
@@ -464,8 +464,8 @@ export function detach(services: Services, member: Member, input: { venueId: str
   });
 }
 
-export function voidTicket(services: Services, member: Member, input: { venueId: string; ref: TicketRef; reason?: string }) {
-  return transition(services, member, {
+export function voidTicket(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef; reason?: string }) {
+  return transition(deps, member, {
     action: "VOID",
     venueId: input.venueId,
     ref: input.ref,
@@ -480,8 +480,8 @@ export function voidTicket(services: Services, member: Member, input: { venueId:
 }
 
 /** Records a payment taken at the counter without moving the ticket. */
-export function pay(services: Services, member: Member, input: { venueId: string; ref: TicketRef; payment: PaymentInput }) {
-  return transition(services, member, {
+export function pay(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef; payment: PaymentInput }) {
+  return transition(deps, member, {
     action: "PAY",
     venueId: input.venueId,
     ref: input.ref,

@@ -7,7 +7,7 @@ let t: TestApi;
 let gotham: Awaited<ReturnType<typeof openVenue>>;
 let shibuya: Awaited<ReturnType<typeof openVenue>>;
 
-const run = (at: string) => markForgottenTickets(t.db.prisma, new Date(at), t.config);
+const run = (at: string) => markForgottenTickets({ ...t.deps, clock: () => new Date(at) });
 
 async function states(ids: string[]) {
   const rows = await t.db.prisma.ticket.findMany({ where: { id: { in: ids } }, select: { id: true, state: true, slotId: true, forgottenAt: true } });

@@ -1,5 +1,6 @@
-import { prismaRunner, type PrismaClient } from "@qrcoats/db";
+import { prismaRunner } from "@qrcoats/db";
 import type { ApiConfig } from "../config";
+import type { Deps } from "../context";
 import { decryptField } from "../lib/field-crypto";
 import { enqueue, type OutgoingMessage } from "../notifications/outbox";
 import { codeFor, ticketUrl } from "./codes";
@@ -34,11 +35,8 @@ type Candidate = {
  * local closing time at or before `now - delay`. Closing after midnight therefore ends the
  * night that opened the evening before, and DST moves closing with the wall clock.
  */
-export async function markForgottenTickets(
-  prisma: PrismaClient,
-  now: Date,
-  config: Pick<ApiConfig, "keys" | "publicUrl">,
-): Promise<{ forgotten: number; notices: number }> {
+export async function markForgottenTickets({ prisma, clock, config }: Pick<Deps, "prisma" | "clock" | "config">): Promise<{ forgotten: number; notices: number }> {
+  const now = clock();
   return prisma.$transaction(
     async (tx) => {
       const forgotten = await prismaRunner(tx).query<Candidate>(

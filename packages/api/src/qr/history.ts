@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import type { Deps } from "../context";
 import { assertEmployeeOfOrganization } from "../employee/access";
 import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
@@ -55,7 +56,7 @@ const eventNumber = z.string().regex(/^\d{1,18}$/);
  * the whole history of a ticket (to sort out a dispute at the counter) and otherwise only
  * their own events.
  */
-export async function scanHistory(prisma: PrismaClient, member: Member, query: HistoryQuery): Promise<Page<HistoryItem>> {
+export async function scanHistory({ prisma }: Pick<Deps, "prisma">, member: Member, query: HistoryQuery): Promise<Page<HistoryItem>> {
   const where: Prisma.ScanEventWhereInput = { organizationId: member.organizationId };
   if (query.ticketId) {
     const ticket = await prisma.ticket.findUnique({ where: { id: query.ticketId }, select: { organizationId: true } });

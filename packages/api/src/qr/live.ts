@@ -1,6 +1,7 @@
 import { tracked } from "@trpc/server";
-import type { Context } from "../context";
-import { openLiveStream, staffAccess } from "../live/streams";
+import type { Deps, Principal } from "../context";
+import { openLiveStream, staffAccess, type StreamDeps } from "../live/streams";
+import { adminOf } from "../trpc";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 import { latestVenueEventId, venueEventsAfter } from "./history";
 import { publicTicketView, verifiedPublicId } from "./tickets";
@@ -17,15 +18,20 @@ const BATCH = 200;
  * Every counter event at a venue as it happens, for its organization's admins. Resumes
  * after `lastEventId` (the last event the client saw), so a dropped connection misses nothing.
  */
-export async function* liveScanFeed(ctx: Context, admin: Member, venueId: string, lastEventId: string | undefined, signal?: AbortSignal) {
-  const stillAllowed = (member: Member) => assertVenuesOfOrganization(ctx.prisma, member.organizationId, [venueId]);
-  await stillAllowed(admin);
-  const stream = await openLiveStream(ctx, "qrcoats_scan_events", signal, staffAccess(ctx, "ADMIN", stillAllowed));
+export async function* liveScanFeed(
+  deps: StreamDeps & Pick<Deps, "prisma">,
+  caller: Principal,
+  { venueId, lastEventId }: { venueId: string; lastEventId?: string },
+  signal?: AbortSignal,
+) {
+  const stillAllowed = (member: Member) => assertVenuesOfOrganization(deps.prisma, member.organizationId, [venueId]);
+  await stillAllowed(adminOf(caller));
+  const stream = await openLiveStream(deps, caller, "qrcoats_scan_events", signal, staffAccess(deps, caller, "ADMIN", stillAllowed));
   try {
-    let last = lastEventId !== undefined ? BigInt(lastEventId) : await latestVenueEventId(ctx.prisma, venueId);
+    let last = lastEventId !== undefined ? BigInt(lastEventId) : await latestVenueEventId(deps.prisma, venueId);
     const catchUp = async function* () {
       for (;;) {
-        const events = await venueEventsAfter(ctx.prisma, venueId, last, BATCH);
+        const events = await venueEventsAfter(deps.prisma, venueId, last, BATCH);
         for (const event of events) {
           stream.assertAllowed();
           last = BigInt(event.id);
@@ -50,14 +56,14 @@ export async function* liveScanFeed(ctx: Context, admin: Member, venueId: string
  * change comes from its notice, which carries the state it committed: every state arrives,
  * in order, however quickly the next one follows.
  */
-export async function* watchTicket(ctx: Context, code: string, signal?: AbortSignal) {
+export async function* watchTicket(deps: StreamDeps & Pick<Deps, "prisma">, caller: Principal | null, { code }: { code: string }, signal?: AbortSignal) {
   // Anyone may call this: a forged code is refused before anything is held for it.
-  const publicId = verifiedPublicId(ctx.config, code);
-  const stream = await openLiveStream(ctx, "qrcoats_tickets", signal);
+  const publicId = verifiedPublicId(deps.config, code);
+  const stream = await openLiveStream(deps, caller, "qrcoats_tickets", signal);
   try {
-    const view = await publicTicketView(ctx, code);
+    const view = await publicTicketView(deps, { code });
     yield view;
-    const { id: ticketId } = await ctx.prisma.ticket.findUniqueOrThrow({ where: { publicId }, select: { id: true } });
+    const { id: ticketId } = await deps.prisma.ticket.findUniqueOrThrow({ where: { publicId }, select: { id: true } });
     for await (const notice of stream.notices) {
       if (notice.ticketId === ticketId) yield { ...view, state: notice.state, updatedAt: new Date(notice.updatedAt) };
     }

@@ -1,5 +1,6 @@
-import type { Prisma, PrismaClient } from "@qrcoats/db";
+import type { Prisma } from "@qrcoats/db";
 import type { ApiConfig } from "../config";
+import type { Deps } from "../context";
 import { decryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
 import { decodeTimeCursor, keysetAfter, toPage } from "../lib/pagination";
 import { assertWorksAtVenue, type Member } from "../venue/access";
@@ -91,11 +92,10 @@ function matchesFor(keys: ApiConfig["keys"], query: string): Prisma.TicketWhereI
  * or at every venue they work at (all of them for admins).
  */
 export async function lookupTickets(
-  services: { prisma: PrismaClient; config: ApiConfig },
+  { prisma, config }: Pick<Deps, "prisma" | "config">,
   member: Member,
   input: { venueId?: string; query: string; cursor?: string; limit: number },
 ) {
-  const { prisma, config } = services;
   if (input.venueId) await assertWorksAtVenue(prisma, member, input.venueId);
   const matches = matchesFor(config.keys, input.query);
   if (matches.length === 0) return { items: [], nextCursor: null };

@@ -1,10 +1,9 @@
 import { PaymentStatus, SlotKind, TicketState } from "@qrcoats/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { dateInput, idInput } from "../lib/inputs";
+import { checkPeriod, idInput, optionalPeriodFields, periodFields, venueIdInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, protectedProcedure, publicProcedure } from "../trpc";
-import { venueIdInput } from "../venue/router";
 import { analyticsCsv, MAX_ANALYTICS_DAYS, venueAnalytics } from "./analytics";
 import { MAX_SCANNED_INPUT } from "./codes";
 import { checkIn, checkOut, detach, pay, scan, swap, voidTicket, type TicketRef } from "./counter";
@@ -37,20 +36,13 @@ function refOf(input: { code?: string; ticketId?: string }): TicketRef {
   return input.ticketId !== undefined ? { ticketId: input.ticketId } : { code: input.code! };
 }
 
-const analyticsInput = z
-  .object({ venueId: venueIdInput, from: dateInput("Give the start as a date."), to: dateInput("Give the end as a date.") })
-  .superRefine(({ from, to }, check) => {
-    if (to <= from) check.addIssue({ code: "custom", path: ["to"], message: "The end must come after the start." });
-    else if (to.getTime() - from.getTime() > MAX_ANALYTICS_DAYS * 24 * 3600_000) {
-      check.addIssue({ code: "custom", path: ["to"], message: `Choose a period of at most ${MAX_ANALYTICS_DAYS} days.` });
-    }
-  });
+const analyticsInput = z.object({ venueId: venueIdInput, ...periodFields }).superRefine(checkPeriod(MAX_ANALYTICS_DAYS));
 
 export const qrRouter = {
   /** A signed-in guest gets a ticket for a venue. */
   request: protectedProcedure
     .input(z.object({ venueId: venueIdInput }))
-    .mutation(({ ctx, input }) => requestTicket(ctx, ctx.principal.userId, input.venueId)),
+    .mutation(({ ctx, input }) => requestTicket(ctx, ctx.principal, input)),
 
   /** An attendant issues a ticket to a walk-in, optionally with contact data for lookup. */
   issueWalkIn: memberProcedure
@@ -62,25 +54,25 @@ export const qrRouter = {
         phone: walkInContactFields.phone.optional(),
       }),
     )
-    .mutation(({ ctx, input: { venueId, ...contact } }) => issueWalkIn(ctx, ctx.member, venueId, contact)),
+    .mutation(({ ctx, input }) => issueWalkIn(ctx, ctx.member, input)),
 
   mine: protectedProcedure
     .input(z.object(pageInput).default({ limit: 50 }))
-    .query(({ ctx, input }) => myTickets(ctx, ctx.principal.userId, input)),
+    .query(({ ctx, input }) => myTickets(ctx, ctx.principal, input)),
 
   get: protectedProcedure
     .input(z.object({ ticketId: ticketIdInput }))
-    .query(({ ctx, input }) => getTicket(ctx, ctx.principal, input.ticketId)),
+    .query(({ ctx, input }) => getTicket(ctx, ctx.principal, input)),
 
   image: protectedProcedure
     .input(z.object({ ticketId: ticketIdInput, format: z.enum(["svg", "png"], "Choose svg or png.").default("svg") }))
-    .query(({ ctx, input }) => ticketImage(ctx, ctx.principal, input.ticketId, input.format)),
+    .query(({ ctx, input }) => ticketImage(ctx, ctx.principal, input)),
 
   /** The ticket page a phone camera opens: no personal data. */
-  view: publicProcedure.input(z.object({ code: codeInput })).query(({ ctx, input }) => publicTicketView(ctx, input.code)),
+  view: publicProcedure.input(z.object({ code: codeInput })).query(({ ctx, input }) => publicTicketView(ctx, input)),
 
   /** The QR for whoever holds the code, so a ticket opened from its link can be shown at the counter. */
-  viewImage: publicProcedure.input(z.object({ code: codeInput })).query(({ ctx, input }) => publicTicketImage(ctx, input.code)),
+  viewImage: publicProcedure.input(z.object({ code: codeInput })).query(({ ctx, input }) => publicTicketImage(ctx, input)),
 
   scan: memberProcedure
     .input(z.object({ venueId: venueIdInput, code: codeInput, kind: slotKindInput.optional() }))
@@ -129,14 +121,13 @@ export const qrRouter = {
           venueId: venueIdInput.optional(),
           state: z.enum(TicketState, "Choose ISSUED, CHECKED_IN, RETURNED, VOIDED or FORGOTTEN.").optional(),
           number: z.number("Type a ticket number.").int("A ticket number is a whole number.").min(1, "Ticket numbers start at 1.").max(2_147_483_647, "No ticket has a number that high.").optional(),
-          from: dateInput("Give the start as a date.").optional(),
-          to: dateInput("Give the end as a date.").optional(),
+          ...optionalPeriodFields,
           ...pageInput,
         })
-        .refine((input) => !input.from || !input.to || input.from < input.to, { message: "The end must come after the start.", path: ["to"] })
+        .superRefine(checkPeriod())
         .default({ limit: 50 }),
     )
-    .query(({ ctx, input }) => listTickets(ctx.prisma, ctx.member.organizationId, input)),
+    .query(({ ctx, input }) => listTickets(ctx, ctx.member, input)),
 
   history: memberProcedure
     .input(
@@ -145,27 +136,27 @@ export const qrRouter = {
           ticketId: ticketIdInput.optional(),
           venueId: venueIdInput.optional(),
           employeeId: idInput("employee").optional(),
-          from: dateInput("Give the start as a date.").optional(),
-          to: dateInput("Give the end as a date.").optional(),
+          ...optionalPeriodFields,
           ...pageInput,
         })
+        .superRefine(checkPeriod())
         .default({ limit: 50 }),
     )
-    .query(({ ctx, input }) => scanHistory(ctx.prisma, ctx.member, input)),
+    .query(({ ctx, input }) => scanHistory(ctx, ctx.member, input)),
 
   /** Live: every counter event at a venue (admins), resumable with lastEventId. */
   liveScans: adminProcedure
     .input(z.object({ venueId: venueIdInput, lastEventId: z.string().regex(/^\d{1,18}$/, "Not an event id.").optional() }))
-    .subscription(({ ctx, input, signal }) => liveScanFeed(ctx, ctx.member, input.venueId, input.lastEventId, signal)),
+    .subscription(({ ctx, input, signal }) => liveScanFeed(ctx, ctx.principal, input, signal)),
 
   /** Live: a ticket's public state for whoever holds its code. */
-  watch: publicProcedure.input(z.object({ code: codeInput })).subscription(({ ctx, input, signal }) => watchTicket(ctx, input.code, signal)),
+  watch: publicProcedure.input(z.object({ code: codeInput })).subscription(({ ctx, input, signal }) => watchTicket(ctx, ctx.principal, input, signal)),
 
   analytics: adminProcedure
     .input(analyticsInput)
-    .query(({ ctx, input }) => venueAnalytics(ctx.prisma, ctx.member.organizationId, input)),
+    .query(({ ctx, input }) => venueAnalytics(ctx, ctx.member, input)),
 
   analyticsCsv: adminProcedure
     .input(analyticsInput)
-    .query(async ({ ctx, input }) => analyticsCsv(await venueAnalytics(ctx.prisma, ctx.member.organizationId, input))),
+    .query(async ({ ctx, input }) => analyticsCsv(await venueAnalytics(ctx, ctx.member, input))),
 } satisfies TRPCRouterRecord;

@@ -1,6 +1,7 @@
-import type { Prisma, PrismaClient, TicketState } from "@qrcoats/db";
+import type { Prisma, TicketState } from "@qrcoats/db";
+import type { Deps } from "../context";
 import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
-import { assertVenuesOfOrganization } from "../venue/access";
+import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
 // The admin's table of tickets. Rows and their venue, slot, guest and issuer come back in
 // one joined query (relationJoins), so a page of 100 costs what a page of 5 does.
@@ -50,7 +51,7 @@ export type TicketListQuery = {
 };
 
 /** The organization's tickets, newest issued first, filtered by venue, state, number and issue period. */
-export async function listTickets(prisma: PrismaClient, organizationId: string, query: TicketListQuery): Promise<Page<TicketListItem>> {
+export async function listTickets({ prisma }: Pick<Deps, "prisma">, { organizationId }: Member, query: TicketListQuery): Promise<Page<TicketListItem>> {
   if (query.venueId) await assertVenuesOfOrganization(prisma, organizationId, [query.venueId]);
   const after = query.cursor ? decodeTimeCursor(query.cursor) : null;
   const rows = await prisma.ticket.findMany({

@@ -2,9 +2,9 @@ import { prismaRunner, type Prisma, type PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { ApiConfig } from "../config";
-import type { Principal } from "../context";
+import type { Deps, Principal } from "../context";
 import { encryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
-import type { ApiTelemetry } from "../lib/telemetry";
+import { emailInput } from "../lib/inputs";
 import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, codeFor, generatePublicId, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
@@ -13,7 +13,7 @@ import { recordScanEvent } from "./scan-events";
 /** Tickets a guest may hold unused at one venue: enough for a group, too few to hoard numbers. */
 export const MAX_UNUSED_TICKETS_PER_VENUE = 5;
 
-type Services = { prisma: PrismaClient; config: ApiConfig; clock: () => Date; telemetry?: ApiTelemetry };
+type TicketDeps = Pick<Deps, "prisma" | "config" | "clock" | "telemetry">;
 
 /** A ticket as its guest sees it. The public id travels only inside the signed code. */
 export const guestTicketSelect = {
@@ -58,9 +58,9 @@ async function takeTicketNumber(tx: Prisma.TransactionClient, venueId: string): 
 }
 
 /** A signed-in guest asks for a ticket at a venue (the web app). */
-export async function requestTicket(services: Services, guestId: string, venueId: string) {
-  const now = services.clock();
-  const row = await services.prisma.$transaction(async (tx) => {
+export async function requestTicket(deps: TicketDeps, { userId: guestId }: Principal, { venueId }: { venueId: string }) {
+  const now = deps.clock();
+  const row = await deps.prisma.$transaction(async (tx) => {
     const venue = await tx.venue.findUnique({ where: { id: venueId }, select: { organizationId: true } });
     if (!venue) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
     const number = await takeTicketNumber(tx, venueId);
@@ -77,12 +77,12 @@ export async function requestTicket(services: Services, guestId: string, venueId
       select: guestTicketSelect,
     });
   });
-  return withSvg(services.config, row);
+  return withSvg(deps.config, row);
 }
 
 export const walkInContactFields = {
   name: z.string().trim().min(1, "Enter a name or leave it out.").max(100, "Use at most 100 characters."),
-  email: z.string().trim().toLowerCase().max(254, "That email address is too long.").pipe(z.email("Enter a valid email address.")),
+  email: emailInput,
   phone: z
     .string()
     .trim()
@@ -107,10 +107,10 @@ function sealContact(keys: ApiConfig["keys"], contact: WalkInContact) {
 }
 
 /** An attendant issues a ticket to a guest without an account, to show and photograph. */
-export async function issueWalkIn(services: Services, member: Member, venueId: string, contact: WalkInContact) {
-  const { prisma, config } = services;
+export async function issueWalkIn(deps: TicketDeps, member: Member, { venueId, ...contact }: WalkInContact & { venueId: string }) {
+  const { prisma, config } = deps;
   await assertWorksAtVenue(prisma, member, venueId);
-  const now = services.clock();
+  const now = deps.clock();
   const row = await prisma.$transaction(async (tx) => {
     const number = await takeTicketNumber(tx, venueId);
     const ticket = await tx.ticket.create({
@@ -138,7 +138,7 @@ export async function issueWalkIn(services: Services, member: Member, venueId: s
     });
     return ticket;
   });
-  services.telemetry?.counterAction("ISSUE", "OK");
+  deps.telemetry?.counterAction("ISSUE", "OK");
   return withSvg(config, row);
 }
 
@@ -159,12 +159,12 @@ async function readableTicket(prisma: PrismaClient, principal: Principal, ticket
   return row;
 }
 
-export async function getTicket(services: Services, principal: Principal, ticketId: string) {
-  return withSvg(services.config, await readableTicket(services.prisma, principal, ticketId));
+export async function getTicket(deps: TicketDeps, principal: Principal, { ticketId }: { ticketId: string }) {
+  return withSvg(deps.config, await readableTicket(deps.prisma, principal, ticketId));
 }
 
-export async function ticketImage(services: Services, principal: Principal, ticketId: string, format: "svg" | "png") {
-  const ticket = toGuestTicket(services.config, await readableTicket(services.prisma, principal, ticketId));
+export async function ticketImage(deps: TicketDeps, principal: Principal, { ticketId, format }: { ticketId: string; format: "svg" | "png" }) {
+  const ticket = toGuestTicket(deps.config, await readableTicket(deps.prisma, principal, ticketId));
   return format === "svg"
     ? { format, number: ticket.number, svg: await renderSvg(ticket.url) }
     : { format, number: ticket.number, dataUrl: await renderPngDataUrl(ticket.url) };
@@ -172,12 +172,12 @@ export async function ticketImage(services: Services, principal: Principal, tick
 
 /** The caller's own tickets, newest first. */
 export async function myTickets(
-  services: Services,
-  guestId: string,
+  deps: TicketDeps,
+  { userId: guestId }: Principal,
   query: { cursor?: string; limit: number },
 ): Promise<Page<GuestTicket>> {
   const after = query.cursor ? decodeTimeCursor(query.cursor) : null;
-  const rows = await services.prisma.ticket.findMany({
+  const rows = await deps.prisma.ticket.findMany({
     where: {
       guestId,
       ...(after ? keysetAfter("issuedAt", "desc", after.at, after.id) : {}),
@@ -186,7 +186,7 @@ export async function myTickets(
     take: query.limit + 1,
     select: guestTicketSelect,
   });
-  return toPage(rows, query.limit, (row) => [row.issuedAt.toISOString(), row.id], (row) => toGuestTicket(services.config, row));
+  return toPage(rows, query.limit, (row) => [row.issuedAt.toISOString(), row.id], (row) => toGuestTicket(deps.config, row));
 }
 
 const publicViewSelect = { number: true, state: true, updatedAt: true, venue: { select: { name: true } } } satisfies Prisma.TicketSelect;
@@ -201,9 +201,9 @@ export function verifiedPublicId(config: ApiConfig, scanned: string): string {
 
 const notATicket = () => new TRPCError({ code: "NOT_FOUND", message: "This is not a valid QRcoats ticket." });
 
-async function ticketByCode(services: Services, scanned: string) {
-  const publicId = verifiedPublicId(services.config, scanned);
-  const ticket = await services.prisma.ticket.findUnique({ where: { publicId }, select: publicViewSelect });
+async function ticketByCode(deps: TicketDeps, scanned: string) {
+  const publicId = verifiedPublicId(deps.config, scanned);
+  const ticket = await deps.prisma.ticket.findUnique({ where: { publicId }, select: publicViewSelect });
   if (!ticket) throw notATicket();
   return { publicId, ticket };
 }
@@ -212,8 +212,8 @@ async function ticketByCode(services: Services, scanned: string) {
  * What anyone holding a code may see (the page a phone camera opens): never a name, an id
  * or a slot. Codes that do not verify are NOT_FOUND without touching the database.
  */
-export async function publicTicketView(services: Services, scanned: string) {
-  const { ticket } = await ticketByCode(services, scanned);
+export async function publicTicketView(deps: TicketDeps, { code }: { code: string }) {
+  const { ticket } = await ticketByCode(deps, code);
   return { number: ticket.number, state: ticket.state, venueName: ticket.venue.name, updatedAt: ticket.updatedAt };
 }
 
@@ -222,8 +222,8 @@ export async function publicTicketView(services: Services, scanned: string) {
  * it on the phone to show at pickup. It reveals nothing the code does not, and only for
  * codes that name a ticket, so this is no QR service for anything else.
  */
-export async function publicTicketImage(services: Services, scanned: string) {
-  const { publicId, ticket } = await ticketByCode(services, scanned);
-  const url = ticketUrl(services.config.publicUrl, codeFor(services.config.keys.ticketSigning, publicId));
+export async function publicTicketImage(deps: TicketDeps, { code }: { code: string }) {
+  const { publicId, ticket } = await ticketByCode(deps, code);
+  const url = ticketUrl(deps.config.publicUrl, codeFor(deps.config.keys.ticketSigning, publicId));
   return { number: ticket.number, svg: await renderSvg(url) };
 }

@@ -1,6 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { dateInput, idInput } from "../lib/inputs";
+import { checkPeriod, idInput, optionalPeriodFields, venueIdInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { memberProcedure } from "../trpc";
 import { clockIn, clockOut, currentShift, listShifts } from "./shifts";
@@ -8,8 +8,8 @@ import { clockIn, clockOut, currentShift, listShifts } from "./shifts";
 export const shiftRouter = {
   /** Starts the caller's shift at a venue they work at; one open shift at a time. */
   clockIn: memberProcedure
-    .input(z.object({ venueId: idInput("venue") }))
-    .mutation(({ ctx, input }) => clockIn(ctx, ctx.member, input.venueId)),
+    .input(z.object({ venueId: venueIdInput }))
+    .mutation(({ ctx, input }) => clockIn(ctx, ctx.member, input)),
 
   clockOut: memberProcedure.mutation(({ ctx }) => clockOut(ctx, ctx.member)),
 
@@ -22,12 +22,11 @@ export const shiftRouter = {
       z
         .object({
           employeeId: idInput("employee").optional(),
-          venueId: idInput("venue").optional(),
-          from: dateInput("Enter a date and time.").optional(),
-          to: dateInput("Enter a date and time.").optional(),
+          venueId: venueIdInput.optional(),
+          ...optionalPeriodFields,
           ...pageInput,
         })
-        .refine((input) => !input.from || !input.to || input.from < input.to, { message: "The period must end after it starts.", path: ["to"] }),
+        .superRefine(checkPeriod()),
     )
     .query(({ ctx, input }) => listShifts(ctx, ctx.member, input)),
 } satisfies TRPCRouterRecord;

@@ -105,7 +105,7 @@ describe("closeStaleShifts", () => {
     const recent = await late.api.shift.clockIn({ venueId: door.id });
     t.clock.advance(HOUR);
 
-    expect(await closeStaleShifts(t.db.prisma, t.clock.now(), 12)).toBe(1);
+    expect(await closeStaleShifts(t.deps, { maxHours: 12 })).toBe(1);
     const [closed] = await t.db.sql.query<{ ended_at: Date; auto_closed: boolean }>(
       `SELECT ended_at, auto_closed FROM employees.shifts WHERE id = $1`,
       [forgotten.id],
@@ -120,13 +120,13 @@ describe("closeStaleShifts", () => {
     expect(untouched).toEqual({ ended_at: tidyShift.endedAt, auto_closed: false });
 
     const everything = await t.db.sql.query(`SELECT * FROM employees.shifts ORDER BY id`);
-    expect(await closeStaleShifts(t.db.prisma, t.clock.now(), 12)).toBe(0);
+    expect(await closeStaleShifts(t.deps, { maxHours: 12 })).toBe(0);
     expect(await t.db.sql.query(`SELECT * FROM employees.shifts ORDER BY id`)).toEqual(everything);
 
     // The forgetful employee can start again.
     expect(await early.api.shift.current()).toBeNull();
     expect((await early.api.shift.clockIn({ venueId: door.id })).endedAt).toBeNull();
-    await expect(closeStaleShifts(t.db.prisma, t.clock.now(), 0)).rejects.toThrow("maxHours");
+    await expect(closeStaleShifts(t.deps, { maxHours: 0 })).rejects.toThrow("maxHours");
   });
 });
 

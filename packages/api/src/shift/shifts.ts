@@ -1,6 +1,6 @@
 import type { Prisma } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
-import type { Context } from "../context";
+import type { Deps } from "../context";
 import { assertEmployeeOfOrganization } from "../employee/access";
 import { isUniqueViolation } from "../lib/errors";
 import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
@@ -17,13 +17,13 @@ const shiftSelect = {
 
 export type ShiftRecord = Prisma.ShiftGetPayload<{ select: typeof shiftSelect }>;
 
-function openShiftOf(ctx: Context, employeeId: string) {
-  return ctx.prisma.shift.findFirst({ where: { employeeId, endedAt: null }, select: shiftSelect });
+function openShiftOf(deps: Pick<Deps, "prisma">, employeeId: string) {
+  return deps.prisma.shift.findFirst({ where: { employeeId, endedAt: null }, select: shiftSelect });
 }
 
 /** "since 21 Nov, 22:04", in the venue's own time: what the person saw on the wall clock. */
-async function alreadyClockedIn(ctx: Context, employeeId: string): Promise<TRPCError> {
-  const open = await ctx.prisma.shift.findFirst({
+async function alreadyClockedIn(deps: Pick<Deps, "prisma">, employeeId: string): Promise<TRPCError> {
+  const open = await deps.prisma.shift.findFirst({
     where: { employeeId, endedAt: null },
     select: { startedAt: true, venue: { select: { name: true, timezone: true } } },
   });
@@ -33,32 +33,32 @@ async function alreadyClockedIn(ctx: Context, employeeId: string): Promise<TRPCE
   return new TRPCError({ code: "CONFLICT", message: `You are already clocked in at ${open?.venue.name ?? "another venue"} since ${since}.` });
 }
 
-export async function clockIn(ctx: Context, member: Member, venueId: string): Promise<ShiftRecord> {
-  await assertWorksAtVenue(ctx.prisma, member, venueId);
-  if (await openShiftOf(ctx, member.employeeId)) throw await alreadyClockedIn(ctx, member.employeeId);
+export async function clockIn(deps: Pick<Deps, "prisma" | "clock">, member: Member, { venueId }: { venueId: string }): Promise<ShiftRecord> {
+  await assertWorksAtVenue(deps.prisma, member, venueId);
+  if (await openShiftOf(deps, member.employeeId)) throw await alreadyClockedIn(deps, member.employeeId);
   try {
-    return await ctx.prisma.shift.create({
-      data: { organizationId: member.organizationId, employeeId: member.employeeId, venueId, startedAt: ctx.clock() },
+    return await deps.prisma.shift.create({
+      data: { organizationId: member.organizationId, employeeId: member.employeeId, venueId, startedAt: deps.clock() },
       select: shiftSelect,
     });
   } catch (error) {
     // Clock-ins racing past the check above: the one-open-shift index lets one through.
-    if (isUniqueViolation(error)) throw await alreadyClockedIn(ctx, member.employeeId);
+    if (isUniqueViolation(error)) throw await alreadyClockedIn(deps, member.employeeId);
     throw error;
   }
 }
 
-export async function clockOut(ctx: Context, member: Member): Promise<ShiftRecord> {
-  const open = await openShiftOf(ctx, member.employeeId);
+export async function clockOut(deps: Pick<Deps, "prisma" | "clock">, member: Member): Promise<ShiftRecord> {
+  const open = await openShiftOf(deps, member.employeeId);
   const notClockedIn = new TRPCError({ code: "CONFLICT", message: "You are not clocked in." });
   if (!open) throw notClockedIn;
-  const closed = await ctx.prisma.shift.updateMany({ where: { id: open.id, endedAt: null }, data: { endedAt: ctx.clock() } });
+  const closed = await deps.prisma.shift.updateMany({ where: { id: open.id, endedAt: null }, data: { endedAt: deps.clock() } });
   if (closed.count === 0) throw notClockedIn;
-  return ctx.prisma.shift.findUniqueOrThrow({ where: { id: open.id }, select: shiftSelect });
+  return deps.prisma.shift.findUniqueOrThrow({ where: { id: open.id }, select: shiftSelect });
 }
 
-export async function currentShift(ctx: Context, member: Member): Promise<ShiftRecord | null> {
-  return openShiftOf(ctx, member.employeeId);
+export async function currentShift(deps: Pick<Deps, "prisma">, member: Member): Promise<ShiftRecord | null> {
+  return openShiftOf(deps, member.employeeId);
 }
 
 export type ShiftListInput = {
@@ -72,7 +72,7 @@ export type ShiftListInput = {
 };
 
 /** Latest first. Admins see the organization's shifts; employees their own. */
-export async function listShifts(ctx: Context, actor: Member, input: ShiftListInput): Promise<Page<ShiftRecord>> {
+export async function listShifts(deps: Pick<Deps, "prisma">, actor: Member, input: ShiftListInput): Promise<Page<ShiftRecord>> {
   let { employeeId } = input;
   if (actor.role !== "ADMIN") {
     if (employeeId !== undefined && employeeId !== actor.employeeId) {
@@ -80,9 +80,9 @@ export async function listShifts(ctx: Context, actor: Member, input: ShiftListIn
     }
     employeeId = actor.employeeId;
   } else if (employeeId) {
-    await assertEmployeeOfOrganization(ctx.prisma, actor.organizationId, employeeId);
+    await assertEmployeeOfOrganization(deps.prisma, actor.organizationId, employeeId);
   }
-  if (input.venueId) await assertVenuesOfOrganization(ctx.prisma, actor.organizationId, [input.venueId]);
+  if (input.venueId) await assertVenuesOfOrganization(deps.prisma, actor.organizationId, [input.venueId]);
   const filters: Prisma.ShiftWhereInput[] = [];
   if (input.to) filters.push({ startedAt: { lt: input.to } });
   if (input.from) filters.push({ OR: [{ endedAt: null }, { endedAt: { gt: input.from } }] });
@@ -90,7 +90,7 @@ export async function listShifts(ctx: Context, actor: Member, input: ShiftListIn
     const after = decodeTimeCursor(input.cursor);
     filters.push(keysetAfter("startedAt", "desc", after.at, after.id));
   }
-  const rows = await ctx.prisma.shift.findMany({
+  const rows = await deps.prisma.shift.findMany({
     where: {
       organizationId: actor.organizationId,
       ...(employeeId ? { employeeId } : {}),

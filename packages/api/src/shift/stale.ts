@@ -1,4 +1,5 @@
-import { oneRow, prismaRunner, type PrismaClient } from "@qrcoats/db";
+import { oneRow } from "@qrcoats/db";
+import type { Deps } from "../context";
 
 /**
  * Closes shifts left open longer than `maxHours` (someone forgot to clock out) at
@@ -6,12 +7,12 @@ import { oneRow, prismaRunner, type PrismaClient } from "@qrcoats/db";
  * person can clock in again. One statement; running it again changes nothing. Returns how
  * many it closed. The host runs it on an interval.
  */
-export async function closeStaleShifts(prisma: PrismaClient, now: Date, maxHours: number): Promise<number> {
+export async function closeStaleShifts({ db, clock }: Pick<Deps, "db" | "clock">, { maxHours }: { maxHours: number }): Promise<number> {
   if (!(maxHours > 0)) throw new Error("maxHours must be a positive number of hours");
   const seconds = maxHours * 3600;
-  const cutoff = new Date(now.getTime() - seconds * 1000);
+  const cutoff = new Date(clock().getTime() - seconds * 1000);
   const { closed } = oneRow(
-    await prismaRunner(prisma).query<{ closed: number }>(
+    await db.sql.query<{ closed: number }>(
       `WITH closed AS (
          UPDATE employees.shifts
             SET ended_at = started_at + make_interval(secs => $1::float8), auto_closed = true

@@ -1,7 +1,7 @@
 import { TaskPriority, TaskStatus } from "@qrcoats/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { dateInput, idInput } from "../lib/inputs";
+import { dateInput, idInput, venueIdInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure } from "../trpc";
 import { createTask, listTasks, updateTask } from "./tasks";
@@ -18,7 +18,7 @@ export const taskRouter = {
       z.object({
         title: titleInput,
         description: descriptionInput.optional(),
-        venueId: idInput("venue").optional(),
+        venueId: venueIdInput.optional(),
         assigneeId: idInput("employee").optional(),
         priority: priorityInput.optional(),
         dueAt: dueAtInput.optional(),
@@ -33,14 +33,14 @@ export const taskRouter = {
         taskId: idInput("task"),
         title: titleInput.optional(),
         description: descriptionInput.optional(),
-        venueId: idInput("venue").nullable().optional(),
+        venueId: venueIdInput.nullable().optional(),
         assigneeId: idInput("employee").nullable().optional(),
         priority: priorityInput.optional(),
         dueAt: dueAtInput.nullable().optional(),
         status: statusInput.optional(),
       }),
     )
-    .mutation(({ ctx, input: { taskId, ...changes } }) => updateTask(ctx, ctx.member, taskId, changes)),
+    .mutation(({ ctx, input }) => updateTask(ctx, ctx.member, input)),
 
   /** Admins: every task of the organization. Employees: the tasks assigned to them. */
   list: memberProcedure
@@ -48,7 +48,7 @@ export const taskRouter = {
       z.object({
         status: statusInput.optional(),
         assigneeId: idInput("employee").nullable().optional(),
-        venueId: idInput("venue").optional(),
+        venueId: venueIdInput.optional(),
         overdue: z.boolean("Overdue is true or false.").optional(),
         ...pageInput,
       }),

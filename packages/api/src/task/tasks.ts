@@ -1,6 +1,6 @@
 import type { Prisma, TaskPriority, TaskStatus } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
-import type { Context } from "../context";
+import type { Deps } from "../context";
 import { assertEmployeeOfOrganization } from "../employee/access";
 import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
@@ -61,8 +61,8 @@ function toTask(row: TaskRow, now: Date) {
 export type TaskRecord = ReturnType<typeof toTask>;
 
 /** An assignee must be of the organization and still able to work on it. */
-async function assertAssignable(ctx: Context, organizationId: string, employeeId: string) {
-  const employee = await assertEmployeeOfOrganization(ctx.prisma, organizationId, employeeId);
+async function assertAssignable(deps: Pick<Deps, "prisma">, organizationId: string, employeeId: string) {
+  const employee = await assertEmployeeOfOrganization(deps.prisma, organizationId, employeeId);
   if (employee.membership.status === "DEACTIVATED") {
     throw new TRPCError({ code: "CONFLICT", message: `${employee.name} is deactivated and cannot be given tasks.` });
   }
@@ -77,11 +77,11 @@ export type NewTask = {
   dueAt?: Date;
 };
 
-export async function createTask(ctx: Context, admin: Member, input: NewTask): Promise<TaskRecord> {
-  if (input.venueId) await assertVenuesOfOrganization(ctx.prisma, admin.organizationId, [input.venueId]);
-  if (input.assigneeId) await assertAssignable(ctx, admin.organizationId, input.assigneeId);
-  const now = ctx.clock();
-  const row = await ctx.prisma.task.create({
+export async function createTask(deps: Pick<Deps, "prisma" | "clock">, admin: Member, input: NewTask): Promise<TaskRecord> {
+  if (input.venueId) await assertVenuesOfOrganization(deps.prisma, admin.organizationId, [input.venueId]);
+  if (input.assigneeId) await assertAssignable(deps, admin.organizationId, input.assigneeId);
+  const now = deps.clock();
+  const row = await deps.prisma.task.create({
     data: {
       organizationId: admin.organizationId,
       createdById: admin.employeeId,
@@ -109,8 +109,8 @@ export type TaskChanges = {
   status?: TaskStatus;
 };
 
-export async function updateTask(ctx: Context, actor: Member, taskId: string, changes: TaskChanges): Promise<TaskRecord> {
-  const task = await ctx.prisma.task.findUnique({
+export async function updateTask(deps: Pick<Deps, "prisma" | "clock">, actor: Member, { taskId, ...changes }: TaskChanges & { taskId: string }): Promise<TaskRecord> {
+  const task = await deps.prisma.task.findUnique({
     where: { id: taskId },
     select: { organizationId: true, assigneeId: true, status: true },
   });
@@ -133,16 +133,16 @@ export async function updateTask(ctx: Context, actor: Member, taskId: string, ch
   if (moving && !MOVES[task.status].includes(status)) {
     throw new TRPCError({ code: "CONFLICT", message: `A task that is ${task.status} cannot move to ${status}.` });
   }
-  if (details.venueId) await assertVenuesOfOrganization(ctx.prisma, actor.organizationId, [details.venueId]);
-  if (details.assigneeId) await assertAssignable(ctx, actor.organizationId, details.assigneeId);
+  if (details.venueId) await assertVenuesOfOrganization(deps.prisma, actor.organizationId, [details.venueId]);
+  if (details.assigneeId) await assertAssignable(deps, actor.organizationId, details.assigneeId);
 
-  const now = ctx.clock();
+  const now = deps.clock();
   // Conditional on the status read above: of two moves at once, the second finds it moved.
-  const updated = await ctx.prisma.task.updateMany({
+  const updated = await deps.prisma.task.updateMany({
     where: { id: taskId, status: task.status },
     data: { ...details, ...(moving ? { status, ...timestampsOfMove(status, now) } : {}), updatedAt: now },
   });
-  const row = await ctx.prisma.task.findUniqueOrThrow({ where: { id: taskId }, select: taskSelect });
+  const row = await deps.prisma.task.findUniqueOrThrow({ where: { id: taskId }, select: taskSelect });
   if (updated.count === 0) {
     throw new TRPCError({ code: "CONFLICT", message: `This task was just changed by someone else and is now ${row.status}.` });
   }
@@ -160,8 +160,8 @@ export type TaskListInput = {
 };
 
 /** Newest first. Employees see only what is assigned to them. */
-export async function listTasks(ctx: Context, actor: Member, input: TaskListInput): Promise<Page<TaskRecord>> {
-  const now = ctx.clock();
+export async function listTasks(deps: Pick<Deps, "prisma" | "clock">, actor: Member, input: TaskListInput): Promise<Page<TaskRecord>> {
+  const now = deps.clock();
   let { assigneeId } = input;
   if (actor.role !== "ADMIN") {
     if (assigneeId !== undefined && assigneeId !== actor.employeeId) {
@@ -169,9 +169,9 @@ export async function listTasks(ctx: Context, actor: Member, input: TaskListInpu
     }
     assigneeId = actor.employeeId;
   } else if (assigneeId) {
-    await assertEmployeeOfOrganization(ctx.prisma, actor.organizationId, assigneeId);
+    await assertEmployeeOfOrganization(deps.prisma, actor.organizationId, assigneeId);
   }
-  if (input.venueId) await assertVenuesOfOrganization(ctx.prisma, actor.organizationId, [input.venueId]);
+  if (input.venueId) await assertVenuesOfOrganization(deps.prisma, actor.organizationId, [input.venueId]);
 
   const filters: Prisma.TaskWhereInput[] = [];
   if (input.overdue === true) filters.push({ dueAt: { lt: now }, status: { in: OPEN } });
@@ -181,7 +181,7 @@ export async function listTasks(ctx: Context, actor: Member, input: TaskListInpu
     const after = decodeTimeCursor(input.cursor);
     filters.push(keysetAfter("createdAt", "desc", after.at, after.id));
   }
-  const rows = await ctx.prisma.task.findMany({
+  const rows = await deps.prisma.task.findMany({
     where: {
       organizationId: actor.organizationId,
       ...(input.status ? { status: input.status } : {}),

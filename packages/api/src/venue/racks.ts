@@ -1,6 +1,7 @@
-import { oneRow, prismaRunner, type Prisma, type PrismaClient, type SlotKind } from "@qrcoats/db";
+import { oneRow, prismaRunner, type Prisma, type SlotKind } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
-import { assertVenuesOfOrganization } from "./access";
+import type { Deps } from "../context";
+import { assertVenuesOfOrganization, type Member } from "./access";
 
 /** Keeps rack.list, which returns every slot, a bounded answer. */
 export const MAX_SLOTS_PER_VENUE = 5000;
@@ -35,11 +36,11 @@ function toRack(rack: RackRow) {
 export type RackView = ReturnType<typeof toRack>;
 
 export async function createRack(
-  prisma: PrismaClient,
-  organizationId: string,
+  { prisma, clock }: Pick<Deps, "prisma" | "clock">,
+  { organizationId }: Member,
   input: { venueId: string; name: string; slotCount: number; kind: SlotKind },
-  now: Date,
 ): Promise<RackView> {
+  const now = clock();
   await assertVenuesOfOrganization(prisma, organizationId, [input.venueId]);
   return prisma.$transaction(async (tx) => {
     // Racks added at once to one venue take their slot numbers one after the other; the
@@ -78,7 +79,11 @@ export async function createRack(
   });
 }
 
-export async function renameRack(prisma: PrismaClient, organizationId: string, rackId: string, name: string): Promise<RackView> {
+export async function renameRack(
+  { prisma }: Pick<Deps, "prisma">,
+  { organizationId }: Member,
+  { rackId, name }: { rackId: string; name: string },
+): Promise<RackView> {
   const rack = await prisma.rack.findUnique({ where: { id: rackId }, select: { venueId: true, venue: { select: { organizationId: true } } } });
   // Another organization's rack is answered as no rack at all: its id is never confirmed.
   if (!rack || rack.venue.organizationId !== organizationId) throw new TRPCError({ code: "NOT_FOUND", message: "No such rack." });
@@ -88,7 +93,7 @@ export async function renameRack(prisma: PrismaClient, organizationId: string, r
 }
 
 /** Every rack of a venue with its slots and which of them hold a ticket right now. */
-export async function listRacks(prisma: PrismaClient, organizationId: string, venueId: string) {
+export async function listRacks({ prisma }: Pick<Deps, "prisma">, { organizationId }: Member, { venueId }: { venueId: string }) {
   await assertVenuesOfOrganization(prisma, organizationId, [venueId]);
   const racks = (await prisma.rack.findMany({ where: { venueId }, select: rackSelect }))
     .map(toRack)

@@ -1,26 +1,15 @@
 import { SlotKind } from "@qrcoats/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import type { Context } from "../context";
-import { idInput } from "../lib/inputs";
+import { idInput, venueIdInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, publicProcedure } from "../trpc";
 import { liveOccupancy } from "./occupancy";
 import { createRack, listRacks, renameRack } from "./racks";
 import { createVenue, getVenue, listVenues, updateVenue, venueFields } from "./venues";
 
-export const venueIdInput = idInput("venue");
-
-/**
- * Members read their own organization's venues unless they ask for the public view (an
- * employee looking for a ticket elsewhere is a guest there); everyone else gets that view.
- */
+/** A member asking for the public view is a guest there (see `audienceOf` in venues.ts). */
 const scopeInput = z.enum(["organization", "public"]).optional();
-
-function audienceOf(ctx: Context, scope: "organization" | "public" | undefined) {
-  const membership = ctx.principal?.membership;
-  return membership && scope !== "public" ? { organizationId: membership.organizationId } : ("public" as const);
-}
 
 export const venueRouter = {
   create: adminProcedure
@@ -37,7 +26,7 @@ export const venueRouter = {
         publiclyListed: venueFields.publiclyListed.optional(),
       }),
     )
-    .mutation(({ ctx, input }) => createVenue(ctx.prisma, ctx.member.organizationId, input, ctx.clock())),
+    .mutation(({ ctx, input }) => createVenue(ctx, ctx.member, input)),
 
   update: adminProcedure
     .input(
@@ -54,9 +43,7 @@ export const venueRouter = {
         publiclyListed: venueFields.publiclyListed.optional(),
       }),
     )
-    .mutation(({ ctx, input: { venueId, ...changes } }) =>
-      updateVenue(ctx.prisma, ctx.member.organizationId, venueId, changes, ctx.clock()),
-    ),
+    .mutation(({ ctx, input }) => updateVenue(ctx, ctx.member, input)),
 
   list: publicProcedure
     .input(
@@ -68,11 +55,11 @@ export const venueRouter = {
         })
         .default({ limit: 50 }),
     )
-    .query(({ ctx, input }) => listVenues(ctx.prisma, audienceOf(ctx, input.scope), input)),
+    .query(({ ctx, input }) => listVenues(ctx, ctx.principal, input)),
 
   get: publicProcedure
     .input(z.object({ venueId: venueIdInput, scope: scopeInput }))
-    .query(({ ctx, input }) => getVenue(ctx.prisma, audienceOf(ctx, input.scope), input.venueId)),
+    .query(({ ctx, input }) => getVenue(ctx, ctx.principal, input)),
 } satisfies TRPCRouterRecord;
 
 export const rackRouter = {
@@ -86,7 +73,7 @@ export const rackRouter = {
         kind: z.enum(SlotKind, "Choose HANGER or SHELF.").default("HANGER"),
       }),
     )
-    .mutation(({ ctx, input }) => createRack(ctx.prisma, ctx.member.organizationId, input, ctx.clock())),
+    .mutation(({ ctx, input }) => createRack(ctx, ctx.member, input)),
 
   update: adminProcedure
     .input(
@@ -95,14 +82,14 @@ export const rackRouter = {
         name: z.string().trim().min(1, "Enter the rack's name.").max(50, "Use at most 50 characters."),
       }),
     )
-    .mutation(({ ctx, input }) => renameRack(ctx.prisma, ctx.member.organizationId, input.rackId, input.name)),
+    .mutation(({ ctx, input }) => renameRack(ctx, ctx.member, input)),
 
   list: memberProcedure
     .input(z.object({ venueId: venueIdInput }))
-    .query(({ ctx, input }) => listRacks(ctx.prisma, ctx.member.organizationId, input.venueId)),
+    .query(({ ctx, input }) => listRacks(ctx, ctx.member, input)),
 
   /** Live: the same as `rack.list`, now and after every change at the venue (its attendants). */
   occupancy: memberProcedure
     .input(z.object({ venueId: venueIdInput }))
-    .subscription(({ ctx, input, signal }) => liveOccupancy(ctx, ctx.member, input.venueId, signal)),
+    .subscription(({ ctx, input, signal }) => liveOccupancy(ctx, ctx.principal, input, signal)),
 } satisfies TRPCRouterRecord;

@@ -1,9 +1,10 @@
-import type { Prisma, PrismaClient } from "@qrcoats/db";
+import type { Prisma } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import type { Deps, Principal } from "../context";
 import { fieldError } from "../lib/errors";
 import { decodeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
-import { assertVenuesOfOrganization } from "./access";
+import { assertVenuesOfOrganization, type Member } from "./access";
 
 /** What anyone may know of a venue, to find it and ask for a ticket there. */
 export const publicVenueSelect = {
@@ -100,7 +101,8 @@ function assertHoursDiffer(opensAt: string, closesAt: string) {
   if (opensAt === closesAt) throw fieldError("closesAt", "Closing time must differ from opening time.");
 }
 
-export async function createVenue(prisma: PrismaClient, organizationId: string, input: VenueInput, now: Date): Promise<VenueSettings> {
+export async function createVenue({ prisma, clock }: Pick<Deps, "prisma" | "clock">, { organizationId }: Member, input: VenueInput): Promise<VenueSettings> {
+  const now = clock();
   assertHoursDiffer(input.opensAt, input.closesAt);
   const venue = await prisma.venue.create({
     data: { ...input, organizationId, createdAt: now, updatedAt: now },
@@ -110,12 +112,11 @@ export async function createVenue(prisma: PrismaClient, organizationId: string, 
 }
 
 export async function updateVenue(
-  prisma: PrismaClient,
-  organizationId: string,
-  venueId: string,
-  changes: Partial<VenueInput>,
-  now: Date,
+  { prisma, clock }: Pick<Deps, "prisma" | "clock">,
+  { organizationId }: Member,
+  { venueId, ...changes }: Partial<VenueInput> & { venueId: string },
 ): Promise<VenueSettings> {
+  const now = clock();
   await assertVenuesOfOrganization(prisma, organizationId, [venueId]);
   return prisma.$transaction(async (tx) => {
     const current = await tx.venue.findUniqueOrThrow({ where: { id: venueId }, select: { opensAt: true, closesAt: true } });
@@ -125,6 +126,17 @@ export async function updateVenue(
   });
 }
 
+export type VenueScope = "organization" | "public";
+
+/**
+ * Members read their own organization's venues unless they ask for the public view (an
+ * employee looking for a ticket elsewhere is a guest there); everyone else gets that view.
+ */
+function audienceOf(caller: Principal | null, scope: VenueScope | undefined) {
+  const membership = caller?.membership;
+  return membership && scope !== "public" ? { organizationId: membership.organizationId } : ("public" as const);
+}
+
 /**
  * Venues by name. Members see their own organization's with every setting; everyone else
  * (guests looking for a place to get a ticket) sees the public view of the venues whose
@@ -132,10 +144,11 @@ export async function updateVenue(
  * through its own link or code.
  */
 export async function listVenues(
-  prisma: PrismaClient,
-  audience: { organizationId: string } | "public",
-  query: { search?: string; cursor?: string; limit: number },
+  { prisma }: Pick<Deps, "prisma">,
+  caller: Principal | null,
+  query: { search?: string; scope?: VenueScope; cursor?: string; limit: number },
 ): Promise<Page<PublicVenue | VenueSettings>> {
+  const audience = audienceOf(caller, query.scope);
   const after = query.cursor ? decodeCursor(query.cursor, 2) : null;
   const where: Prisma.VenueWhereInput = {
     ...(audience === "public" ? { publiclyListed: true } : { organizationId: audience.organizationId }),
@@ -157,10 +170,11 @@ export async function listVenues(
  * for members who ask for it; FORBIDDEN for a member reaching into another organization.
  */
 export async function getVenue(
-  prisma: PrismaClient,
-  audience: { organizationId: string } | "public",
-  venueId: string,
+  { prisma }: Pick<Deps, "prisma">,
+  caller: Principal | null,
+  { venueId, scope }: { venueId: string; scope?: VenueScope },
 ): Promise<PublicVenue | VenueSettings> {
+  const audience = audienceOf(caller, scope);
   if (audience !== "public") {
     await assertVenuesOfOrganization(prisma, audience.organizationId, [venueId]);
     const venue = await prisma.venue.findUniqueOrThrow({ where: { id: venueId }, select: venueSettingsSelect });
