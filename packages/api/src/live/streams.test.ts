@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeFor, generatePublicId } from "../qr/codes";
-import { hireAttendant, openVenue } from "../qr/test-fixtures";
+import { hireAttendant, openVenue } from "../qr/testing";
 import { createTestApi, refusal, type TestApi } from "../testing";
 
 // Live streams hold memory and a connection each: every one must be let go when its request

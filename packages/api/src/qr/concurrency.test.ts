@@ -3,7 +3,7 @@ import { testDatabaseUrl } from "@qrcoats/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type Refusal, type TestApi } from "../testing";
 import type { CounterResult } from "./counter";
-import { hireAttendant, openVenue } from "./test-fixtures";
+import { hireAttendant, openVenue } from "./testing";
 
 // Many attendants acting at once: on PostgreSQL these transactions really run in parallel
 // (READ COMMITTED); on the embedded database they queue. Both must end the same way.

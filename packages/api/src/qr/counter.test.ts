@@ -7,7 +7,7 @@ import { appRouter } from "../root";
 import { lookupHash } from "../lib/field-crypto";
 import { createTestApi, refusal, TEST_ORIGIN, type Refusal, type TestApi } from "../testing";
 import { candidateCode, codeFor } from "./codes";
-import { hireAttendant, openVenue, setClock, storedEventSelect } from "./test-fixtures";
+import { hireAttendant, openVenue, setClock, storedEventSelect } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;

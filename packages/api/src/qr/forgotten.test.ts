@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, TEST_ORIGIN, type TestApi } from "../testing";
 import { markForgottenTickets } from "./forgotten";
-import { openVenue, setClock } from "./test-fixtures";
+import { openVenue, setClock } from "./testing";
 
 let t: TestApi;
 let gotham: Awaited<ReturnType<typeof openVenue>>;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptField, lookupHash, normalize } from "../lib/field-crypto";
 import { createTestApi, refusal, TEST_ORIGIN, type TestApi } from "../testing";
 import { candidateCode, codeFor, verifyCode } from "./codes";
+import { hireAttendant, openVenue } from "./testing";
 import { MAX_UNUSED_TICKETS_PER_VENUE } from "./tickets";
-import { hireAttendant, openVenue } from "./test-fixtures";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
