@@ -14,6 +14,8 @@ export type QRcoatsClientOptions = {
   password: string;
   /** Refresh this long before the access token expires (default 60 s). */
   refreshMarginSeconds?: number;
+  /** What time it is, in milliseconds since the epoch (default `Date.now`); tests move it. */
+  now?: () => number;
   /** For runtimes without a global fetch, or to add tracing. */
   fetch?: typeof fetch;
   /**
@@ -52,6 +54,7 @@ export type QRcoatsClient = {
  */
 export function createQRcoatsClient(options: QRcoatsClientOptions): QRcoatsClient {
   const margin = (options.refreshMarginSeconds ?? 60) * 1000;
+  const now = options.now ?? Date.now;
   const transport = { url: options.url, transformer: superjson, fetch: options.fetch, maxItems: MAX_BATCH_SIZE };
   // Signing in and refreshing go through a client that sends no token.
   const auth = createTRPCClient<AppRouter>({ links: [httpBatchLink(transport)] });
@@ -71,7 +74,7 @@ export function createQRcoatsClient(options: QRcoatsClientOptions): QRcoatsClien
 
   /** One sign-in or refresh at a time, however many calls are waiting for it. */
   function freshTokens(): Promise<Tokens> {
-    if (tokens && tokens.accessTokenExpiresAt.getTime() - Date.now() > margin) return Promise.resolve(tokens);
+    if (tokens && tokens.accessTokenExpiresAt.getTime() - now() > margin) return Promise.resolve(tokens);
     pending ??= (tokens ? refresh(tokens) : signIn())
       .then((next) => (tokens = next))
       .finally(() => (pending = null));
