@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCClient } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, isTRPCClientError, splitLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 // Types only: nothing of the server (Prisma, argon2, pg) reaches a consumer's bundle.
 import type { AppRouter } from "../root";
@@ -67,7 +67,7 @@ export function createQRcoatsClient(options: QRcoatsClientOptions): QRcoatsClien
     try {
       return await auth.auth.refreshToken.mutate({ refreshToken: current.refreshToken });
     } catch (error) {
-      if (error instanceof TRPCClientError && error.data?.code === "UNAUTHORIZED") return signIn();
+      if (isTRPCClientError<AppRouter>(error) && error.data?.code === "UNAUTHORIZED") return signIn();
       throw error;
     }
   }

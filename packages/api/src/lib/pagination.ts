@@ -40,7 +40,7 @@ export function decodeCursor(cursor: string, count: number, tieBreaker: z.ZodTyp
     if (
       Array.isArray(values) &&
       values.length === count &&
-      values.every((value) => typeof value === "string" && !value.includes("\u0000")) &&
+      values.every((value): value is string => typeof value === "string" && !value.includes("\u0000")) &&
       tieBreaker.safeParse(values.at(-1)).success
     ) {
       return values;

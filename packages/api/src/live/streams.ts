@@ -38,21 +38,21 @@ export async function openLiveStream<C extends LiveChannel>(
   requestSignal?.addEventListener("abort", end, { once: true });
   if (requestSignal?.aborted) end();
   const notices = ctx.live.stream(channel, ending.signal);
-  let refusal: unknown = null;
+  let refusal: { reason: unknown } | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const recheck = async () => {
     try {
       await checkAccess!();
     } catch (error) {
-      refusal = error;
+      refusal = { reason: error };
       end();
     }
-    if (!ending.signal.aborted) timer = setTimeout(recheck, ctx.config.live.accessCheckIntervalMs);
+    if (!ending.signal.aborted) timer = setTimeout(() => void recheck(), ctx.config.live.accessCheckIntervalMs);
   };
   const stream: LiveStream<C> = {
     notices,
     assertAllowed() {
-      if (refusal !== null) throw refusal;
+      if (refusal) throw refusal.reason;
     },
     close() {
       clearTimeout(timer);
@@ -61,7 +61,7 @@ export async function openLiveStream<C extends LiveChannel>(
       release();
     },
   };
-  if (checkAccess) timer = setTimeout(recheck, ctx.config.live.accessCheckIntervalMs);
+  if (checkAccess) timer = setTimeout(() => void recheck(), ctx.config.live.accessCheckIntervalMs);
   try {
     await ctx.live.ready(channel);
   } catch (error) {
