@@ -62,28 +62,35 @@ export function startBaselineServer({ databaseUrl, ticketSigningKey, poolSize }:
     if (!ticket || ticket.venue_id !== body.venueId) return { status: 404, body: { error: "unknown code" } };
 
     if (path === "/scan") {
-      const { rows } = await pool.query(`SELECT number, state, slot_id FROM qr.tickets WHERE id = $1`, [ticket.id]);
-      const slot = rows[0].state === "ISSUED"
+      const current = (await pool.query(`SELECT number, state, slot_id FROM qr.tickets WHERE id = $1`, [ticket.id])).rows[0] as {
+        number: number;
+        state: string;
+        slot_id: string | null;
+      };
+      const slot = current.state === "ISSUED"
         ? (await pool.query(
             `SELECT s.id, s.number FROM qr.slots s WHERE s.venue_id = $1 AND s.kind = 'HANGER'
                AND NOT EXISTS (SELECT 1 FROM qr.tickets t WHERE t.slot_id = s.id) ORDER BY s.number LIMIT 1`,
             [body.venueId],
-          )).rows[0]
+          )).rows[0] as { id: string; number: number } | undefined
         : null;
       await pool.query(
         `INSERT INTO qr.scan_events (organization_id, venue_id, employee_id, ticket_id, action, result, from_state)
          VALUES ($1, $2, $3, $4, 'SCAN', 'OK', $5)`,
-        [who.organization_id, body.venueId, who.employee_id, ticket.id, rows[0].state],
+        [who.organization_id, body.venueId, who.employee_id, ticket.id, current.state],
       );
-      return { status: 200, body: { ticket: rows[0], proposedSlot: slot ?? null } };
+      return { status: 200, body: { ticket: current, proposedSlot: slot ?? null } };
     }
 
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
-      const { rows } = await client.query(`SELECT state, slot_id FROM qr.tickets WHERE id = $1 FOR UPDATE`, [ticket.id]);
-      const from = rows[0].state as string;
-      let slotId: string | null = rows[0].slot_id;
+      const locked = (await client.query(`SELECT state, slot_id FROM qr.tickets WHERE id = $1 FOR UPDATE`, [ticket.id])).rows[0] as {
+        state: string;
+        slot_id: string | null;
+      };
+      const from = locked.state;
+      let slotId = locked.slot_id;
       if (path === "/check-in") {
         if (from !== "ISSUED") throw new Error("state");
         const slot = await client.query(
@@ -92,7 +99,7 @@ export function startBaselineServer({ databaseUrl, ticketSigningKey, poolSize }:
            ORDER BY s.number LIMIT 1 FOR UPDATE OF s SKIP LOCKED`,
           [body.venueId],
         );
-        slotId = slot.rows[0].id;
+        slotId = (slot.rows[0] as { id: string }).id;
         await client.query(`UPDATE qr.tickets SET state = 'CHECKED_IN', slot_id = $2, checked_in_at = now(), updated_at = now() WHERE id = $1`, [ticket.id, slotId]);
       } else {
         if (from !== "CHECKED_IN") throw new Error("state");
@@ -118,7 +125,7 @@ export function startBaselineServer({ databaseUrl, ticketSigningKey, poolSize }:
     let raw = "";
     request.on("data", (chunk) => (raw += chunk));
     request.on("end", () => {
-      handle(request.url ?? "", JSON.parse(raw || "{}"), request.headers.cookie)
+      handle(request.url ?? "", JSON.parse(raw || "{}") as { code: string; venueId: string }, request.headers.cookie)
         .then(({ status, body }) => {
           response.writeHead(status, { "content-type": "application/json" });
           response.end(JSON.stringify(body));

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { hash } from "@node-rs/argon2";
 import { sharedKeys, startHost } from "@qrcoats/testing";
+import type { BundleReport } from "@qrcoats/ui/bundle-budget";
 import QRCode from "qrcode";
 import { CodePool, baselineCycle, qrcoatsCycle, runCycles, runGets, type LoadResult } from "./load";
 import { dropDatabase, freshDatabase, issueTickets, mintTickets, openCounter, startBaseline } from "./setup";
@@ -119,9 +120,10 @@ async function argon2() {
   return { sequentialMs, perSecond };
 }
 
-function bundles() {
+function bundles(): [web: BundleReport, admin: BundleReport] {
   execFileSync("npx", ["turbo", "run", "build", "--filter=@qrcoats/web", "--filter=@qrcoats/admin", "--output-logs=errors-only"], { cwd: root, stdio: "inherit" });
-  return ["web", "admin"].map((app) => JSON.parse(fs.readFileSync(path.join(root, "apps", app, "dist", "bundle-report.json"), "utf8")));
+  const report = (app: string) => JSON.parse(fs.readFileSync(path.join(root, "apps", app, "dist", "bundle-report.json"), "utf8")) as BundleReport;
+  return [report("web"), report("admin")];
 }
 
 function machine(): string {

@@ -25,7 +25,9 @@ const app = await buildServer({ services, logger: undefined });
 const url = await app.listen({ host: "127.0.0.1", port: 0 });
 process.send!({ url });
 
-process.on("message", async (message) => {
+// A failed answer stays an unhandled rejection on purpose: it ends this child, and the run.
+process.on("message", (message) => void answer(message));
+async function answer(message: unknown) {
   if (message === "measure") {
     globalThis.gc!();
     globalThis.gc!();
@@ -38,4 +40,4 @@ process.on("message", async (message) => {
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   }
-});
+}

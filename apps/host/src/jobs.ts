@@ -84,7 +84,7 @@ export function startJobs(jobs: Job[], logger: Logger, telemetry?: JobTelemetry)
     /** Stops scheduling and waits for runs in progress, so shutdown closes the database after them. */
     async stop() {
       for (const { timer } of timers) clearInterval(timer);
-      await Promise.all(timers.map(({ current }) => current()));
+      await Promise.all(timers.flatMap(({ current }) => current() ?? []));
     },
   };
 }

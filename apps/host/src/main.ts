@@ -11,9 +11,9 @@ import { closeDataDir, resolveKeys } from "./secrets";
 import { buildServer } from "./server";
 import { createServices } from "./services";
 
-const version = JSON.parse(
-  fs.readFileSync(path.resolve(import.meta.dirname, "..", "..", "..", "package.json"), "utf8"),
-).version as string;
+const { version } = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, "..", "..", "..", "package.json"), "utf8")) as {
+  version: string;
+};
 
 function orExit<T>(load: () => T): T {
   try {
@@ -97,5 +97,12 @@ async function shutdown(signal: NodeJS.Signals) {
 }
 // `on`, not `once`: npm and tsx both relay the signal, and a second one must not kill the
 // process halfway through its shutdown.
-process.on("SIGTERM", shutdown);
-process.on("SIGINT", shutdown);
+// A shutdown that fails is logged where the operator looks, and the exit code says so.
+const stopOn = (signal: NodeJS.Signals) =>
+  shutdown(signal).catch((error: unknown) => {
+    logger.fatal({ err: error }, "shutdown failed");
+    logger.flush();
+    process.exit(1);
+  });
+process.on("SIGTERM", (signal) => void stopOn(signal));
+process.on("SIGINT", (signal) => void stopOn(signal));

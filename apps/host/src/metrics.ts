@@ -107,9 +107,9 @@ export class HostMetrics {
         this.set(live.subscriberCount());
       },
     });
-    const poolUse = services.db.poolUse;
     // The embedded database is one in-process connection: it has no pool to report.
-    if (!poolUse) return;
+    if (!services.db.poolUse) return;
+    const poolUse = () => services.db.poolUse!();
     const poolGauge = (name: string, help: string, read: (use: PoolUse) => number) =>
       new Gauge({
         name,

@@ -122,14 +122,19 @@ export async function refusal(call: Promise<unknown>): Promise<Refusal> {
   try {
     await call;
   } catch (error) {
-    if (!(error instanceof TRPCError)) throw error;
-    return {
-      code: error.code,
-      message: error.message,
-      fieldErrors: error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : {},
-      retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : null,
-      reason: error.cause instanceof ReasonedRefusal ? error.cause.reason : null,
-    };
+    return refusalOf(error);
   }
   throw new Error("expected the call to be refused, but it succeeded");
+}
+
+/** Describes an error already caught as a client would see it; anything but a refusal is rethrown. */
+export function refusalOf(error: unknown): Refusal {
+  if (!(error instanceof TRPCError)) throw error;
+  return {
+    code: error.code,
+    message: error.message,
+    fieldErrors: error.cause instanceof ZodError ? z.flattenError(error.cause).fieldErrors : {},
+    retryAfterSeconds: error.cause instanceof RetryLaterError ? error.cause.retryAfterSeconds : null,
+    reason: error.cause instanceof ReasonedRefusal ? error.cause.reason : null,
+  };
 }

@@ -18,13 +18,13 @@ export function withAdapterHooks(factory: SqlDriverAdapterFactory, hooks: Adapte
 function hooked<T extends object>(target: T, hooks: AdapterHooks): T {
   return new Proxy(target, {
     get(object, property, receiver) {
-      const value = Reflect.get(object, property, receiver);
+      const value: unknown = Reflect.get(object, property, receiver);
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
         if ((property === "queryRaw" || property === "executeRaw") && hooks.onStatement) {
           hooks.onStatement((args[0] as { sql: string }).sql);
         }
-        const result = value.apply(object, args);
+        const result: unknown = value.apply(object, args);
         if (!(result instanceof Promise)) return result;
         return result.then(
           // connect() and startTransaction() hand out queryables that need the same care.

@@ -124,9 +124,9 @@ function openPostgres(url: string, poolSize = 10): Database {
       try {
         await client.query("BEGIN");
         const result = await work({
-          query: async (text, params) => {
+          query: async <Row>(text: string, params?: unknown[]) => {
             statements += countsAsWork(text);
-            return (await client.query(prepared(text, params))).rows;
+            return (await client.query(prepared(text, params))).rows as Row[];
           },
         });
         await client.query("COMMIT");

@@ -11,7 +11,7 @@ import { withAdapterHooks } from "./adapter-hooks";
  * fail alike.
  */
 export function createPGliteAdapter(db: PGlite, onStatement?: (sql: string) => void): SqlDriverAdapterFactory {
-  return withAdapterHooks(new PrismaPGlite(db) as SqlDriverAdapterFactory, { onStatement, mapError: translate });
+  return withAdapterHooks(new PrismaPGlite(db), { onStatement, mapError: translate });
 }
 
 type RawPostgresError = { kind: "postgres"; code: string; message: string; detail?: string; column?: string };

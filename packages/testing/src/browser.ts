@@ -6,7 +6,7 @@ const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/
 
 // playwright-core gives every launch a fresh, temporary profile of its own.
 
-/** The Chromium to drive: CHROMIUM_PATH, or the system's (shared/TOOLCHAIN.md). */
+/** The Chromium to drive: CHROMIUM_PATH, or the system's (docs/toolchain.md). */
 export function findChromium(): string | undefined {
   const configured = process.env.CHROMIUM_PATH;
   if (configured) return configured;

@@ -50,7 +50,8 @@ export async function startHost(
   if (process.env.TEST_DATABASE_URL && !options.databaseUrl) database = await createTestDatabase();
 
   // The host's own start script, exec'd so that the child is the host process itself.
-  const startScript = (JSON.parse(fs.readFileSync(path.join(hostDir, "package.json"), "utf8")).scripts.start as string).replace(
+  const hostPackage = JSON.parse(fs.readFileSync(path.join(hostDir, "package.json"), "utf8")) as { scripts: { start: string } };
+  const startScript = hostPackage.scripts.start.replace(
     /^node /,
     `node ${(options.nodeFlags ?? []).join(" ")} `,
   );
@@ -71,8 +72,8 @@ export async function startHost(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
 
   const url = `http://127.0.0.1:${port}`;
   let stopped: Promise<number | null> | undefined;

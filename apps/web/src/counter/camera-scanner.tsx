@@ -61,7 +61,7 @@ export default function CameraScanner({ onCode }: { onCode: (code: string) => vo
     let timer: ReturnType<typeof setTimeout> | undefined;
     let last = { code: "", at: 0 };
 
-    (async () => {
+    void (async () => {
       try {
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
         const video = videoRef.current;
@@ -79,7 +79,7 @@ export default function CameraScanner({ onCode }: { onCode: (code: string) => vo
             onCodeRef.current(code);
           }
           if (code) last = { code, at: Date.now() };
-          timer = setTimeout(tick, FRAME_MS);
+          timer = setTimeout(() => void tick(), FRAME_MS);
         };
         void tick();
       } catch (error) {

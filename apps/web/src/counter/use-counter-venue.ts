@@ -34,7 +34,7 @@ export function useCounterVenue() {
     shift: shift.data ?? null,
     isPending: venues.isPending || shift.isPending || (!isAdmin && employee.isPending),
     error: venues.error ?? shift.error ?? employee.error,
-    choose(venueId: string) {
+    choose: (venueId: string) => {
       localStorage.setItem(STORAGE_KEY, venueId);
       setChosen(venueId);
     },

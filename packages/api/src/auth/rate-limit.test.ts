@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiConfig, generateKeys } from "../config";
-import { createTestApi, refusal, STRONG_PASSWORD, type TestApi } from "../testing";
+import { createTestApi, refusal, refusalOf, STRONG_PASSWORD, type TestApi } from "../testing";
 
 let t: TestApi;
 beforeAll(async () => {
@@ -96,7 +96,7 @@ describe("sign-in guessing (counted in the database, shared by every host)", () 
     const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => login("parallel@example.com", STRONG_PASSWORD, "203.0.113.60")));
     for (const outcome of outcomes) {
       // More at once than the failure limit: the excess waits for the others to finish, a second.
-      if (outcome.status === "rejected") expect(await refusal(Promise.reject(outcome.reason))).toMatchObject({ code: "TOO_MANY_REQUESTS", retryAfterSeconds: 1 });
+      if (outcome.status === "rejected") expect(refusalOf(outcome.reason)).toMatchObject({ code: "TOO_MANY_REQUESTS", retryAfterSeconds: 1 });
     }
     expect(outcomes.filter((outcome) => outcome.status === "fulfilled").length).toBeGreaterThanOrEqual(3);
     const [pair] = await t.db.sql.query<{ hits: number; pending: number }>(

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "../testing";
 import { callAs, routerProcedures } from "./call";
 import { AUTHORIZATION_MATRIX } from "./matrix";
-import { buildWorld, CALLERS, type World } from "./world";
+import { buildWorld, CALLERS, type World } from "./testing";
 
 let t: TestApi;
 let world: World;

@@ -5,7 +5,7 @@ import { appRouter } from "../root";
 import { createTestApi, type TestApi, type TestClient } from "../testing";
 import { callAs, routerProcedures, WAITING } from "./call";
 import { AUTHORIZATION_MATRIX } from "./matrix";
-import { buildWorld, type CallerKind, type World } from "./world";
+import { buildWorld, type CallerKind, type World } from "./testing";
 
 // Generated inputs for every procedure, as an admin of A (who passes every role check, so
 // the input reaches the resolvers) and as an anonymous caller: whatever arrives is answered

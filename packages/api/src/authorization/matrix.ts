@@ -1,6 +1,6 @@
 import { STRONG_PASSWORD } from "../testing";
 import type { TestClient } from "../testing";
-import { uniqueEmail, type CallerKind, type World } from "./world";
+import { uniqueEmail, type CallerKind, type World } from "./testing";
 
 // Who may call what: one row per procedure of the app router, with a valid input that
 // targets organization A's data, and the outcome for each kind of caller. The test in

@@ -14,7 +14,7 @@ describe("the typed client's browser bundle", () => {
         minify: false,
       },
     })) as Rolldown.RolldownOutput[];
-    const chunk = output[0]!.output[0] as Rolldown.OutputChunk;
+    const chunk = output[0]!.output[0];
     const modules = Object.keys(chunk.modules);
     expect(modules.some((id) => id.includes("@trpc/client"))).toBe(true);
     for (const server of ["@prisma", "@node-rs/argon2", "/pg/", "pglite", "jose", "packages/db", "api/src/auth"]) {

@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCClient } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, isTRPCClientError, splitLink, type TRPCClient } from "@trpc/client";
 import superjson from "superjson";
 // Types only: nothing of the server (Prisma, argon2, pg) reaches a consumer's bundle.
 import type { AppRouter } from "../root";
@@ -14,6 +14,8 @@ export type QRcoatsClientOptions = {
   password: string;
   /** Refresh this long before the access token expires (default 60 s). */
   refreshMarginSeconds?: number;
+  /** What time it is, in milliseconds since the epoch (default `Date.now`); tests move it. */
+  now?: () => number;
   /** For runtimes without a global fetch, or to add tracing. */
   fetch?: typeof fetch;
   /**
@@ -52,6 +54,7 @@ export type QRcoatsClient = {
  */
 export function createQRcoatsClient(options: QRcoatsClientOptions): QRcoatsClient {
   const margin = (options.refreshMarginSeconds ?? 60) * 1000;
+  const now = options.now ?? Date.now;
   const transport = { url: options.url, transformer: superjson, fetch: options.fetch, maxItems: MAX_BATCH_SIZE };
   // Signing in and refreshing go through a client that sends no token.
   const auth = createTRPCClient<AppRouter>({ links: [httpBatchLink(transport)] });
@@ -64,14 +67,14 @@ export function createQRcoatsClient(options: QRcoatsClientOptions): QRcoatsClien
     try {
       return await auth.auth.refreshToken.mutate({ refreshToken: current.refreshToken });
     } catch (error) {
-      if (error instanceof TRPCClientError && error.data?.code === "UNAUTHORIZED") return signIn();
+      if (isTRPCClientError<AppRouter>(error) && error.data?.code === "UNAUTHORIZED") return signIn();
       throw error;
     }
   }
 
   /** One sign-in or refresh at a time, however many calls are waiting for it. */
   function freshTokens(): Promise<Tokens> {
-    if (tokens && tokens.accessTokenExpiresAt.getTime() - Date.now() > margin) return Promise.resolve(tokens);
+    if (tokens && tokens.accessTokenExpiresAt.getTime() - now() > margin) return Promise.resolve(tokens);
     pending ??= (tokens ? refresh(tokens) : signIn())
       .then((next) => (tokens = next))
       .finally(() => (pending = null));

@@ -90,7 +90,7 @@ describe("employee.deactivate", () => {
       other.api.employee.deactivate({ employeeId: org.employeeId }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined;
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     // The loser either lost the lock race (last admin) or its own access (deactivated first).
     expect(["CONFLICT", "UNAUTHORIZED"]).toContain(rejected?.reason.code);
     const active = await t.db.sql.query(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openVenue } from "../qr/test-fixtures";
+import { openVenue } from "../qr/testing";
 import { createTestApi, refusal, STRONG_PASSWORD, type TestApi } from "../testing";
 import { founder, invitationTokenFor } from "./testing";
 

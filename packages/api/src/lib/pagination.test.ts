@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { hireAttendant, openVenue } from "../qr/test-fixtures";
+import { hireAttendant, openVenue } from "../qr/testing";
 import { appRouter } from "../root";
 import { createTestApi, type Caller, type TestApi } from "../testing";
 

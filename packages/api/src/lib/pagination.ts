@@ -41,7 +41,7 @@ export function decodeCursor(cursor: string, count: number, tieBreaker: z.ZodTyp
     if (
       Array.isArray(values) &&
       values.length === count &&
-      values.every((value) => typeof value === "string" && unstorableText(value) === null) &&
+      values.every((value): value is string => typeof value === "string" && unstorableText(value) === null) &&
       tieBreaker.safeParse(values.at(-1)).success
     ) {
       return values;

@@ -59,11 +59,11 @@ export class LiveHub {
     };
     const set = this.subscribers.get(channel) ?? new Set();
     this.subscribers.set(channel, set);
-    set.add(subscriber as Subscriber<never>);
+    set.add(subscriber);
     const ready = this.ensureListening(channel);
     const leave = () => {
       signal.removeEventListener("abort", leave);
-      set.delete(subscriber as Subscriber<never>);
+      set.delete(subscriber);
       subscriber.end();
     };
     if (this.closed || signal.aborted) leave();
@@ -107,7 +107,7 @@ export class LiveHub {
     for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.end();
     this.subscribers.clear();
     const stops = await Promise.allSettled(this.listening.values());
-    await Promise.all(stops.map((stop) => (stop.status === "fulfilled" ? stop.value() : undefined)));
+    await Promise.all(stops.flatMap((stop) => (stop.status === "fulfilled" ? [stop.value()] : [])));
   }
 
   private ensureListening(channel: LiveChannel): Promise<unknown> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeFor, generatePublicId } from "../qr/codes";
-import { hireAttendant, openVenue } from "../qr/test-fixtures";
-import { createTestApi, refusal, type TestApi } from "../testing";
+import { hireAttendant, openVenue } from "../qr/testing";
+import { createTestApi, refusal, refusalOf, type TestApi } from "../testing";
 
 // Live streams hold memory and a connection each: every one must be let go when its request
 // ends, however it ends, none may be held beyond the host's limits, and a staff stream must
@@ -43,7 +43,7 @@ function record<T>(stream: AsyncIterable<T>) {
     async endedWith(ms: number) {
       await Promise.race([done, new Promise((resolve) => setTimeout(resolve, ms))]);
       if (!ended) return null;
-      return error === null ? "returned" : (await refusal(Promise.reject(error))).code;
+      return error === null ? "returned" : refusalOf(error).code;
     },
     async waitFor(count: number) {
       for (let i = 0; i < 250 && received.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 20));

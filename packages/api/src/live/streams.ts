@@ -42,21 +42,21 @@ export async function openLiveStream<C extends LiveChannel>(
   requestSignal?.addEventListener("abort", end, { once: true });
   if (requestSignal?.aborted) end();
   const notices = deps.live.stream(channel, ending.signal);
-  let refusal: unknown = null;
+  let refusal: { reason: unknown } | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const recheck = async () => {
     try {
       await checkAccess!();
     } catch (error) {
-      refusal = error;
+      refusal = { reason: error };
       end();
     }
-    if (!ending.signal.aborted) timer = setTimeout(recheck, deps.config.live.accessCheckIntervalMs);
+    if (!ending.signal.aborted) timer = setTimeout(() => void recheck(), deps.config.live.accessCheckIntervalMs);
   };
   const stream: LiveStream<C> = {
     notices,
     assertAllowed() {
-      if (refusal !== null) throw refusal;
+      if (refusal) throw refusal.reason;
     },
     close() {
       clearTimeout(timer);
@@ -65,7 +65,7 @@ export async function openLiveStream<C extends LiveChannel>(
       release();
     },
   };
-  if (checkAccess) timer = setTimeout(recheck, deps.config.live.accessCheckIntervalMs);
+  if (checkAccess) timer = setTimeout(() => void recheck(), deps.config.live.accessCheckIntervalMs);
   try {
     await deps.live.ready(channel);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { hireAttendant, openVenue, setClock } from "./test-fixtures";
+import { hireAttendant, openVenue, setClock } from "./testing";
 
 // One night at a Berlin venue (UTC+1 in January), seeded at known instants, and the
 // figures it must give for 21:00–05:00 local time (20:00Z–04:00Z). The test clock drifts

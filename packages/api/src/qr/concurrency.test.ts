@@ -1,9 +1,9 @@
 import { connectPostgres } from "@qrcoats/db";
 import { testDatabaseUrl } from "@qrcoats/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApi, refusal, type Refusal, type TestApi } from "../testing";
+import { createTestApi, refusalOf, type TestApi } from "../testing";
 import type { CounterResult } from "./counter";
-import { hireAttendant, openVenue } from "./test-fixtures";
+import { hireAttendant, openVenue } from "./testing";
 
 // Many attendants acting at once: on PostgreSQL these transactions really run in parallel
 // (READ COMMITTED); on the embedded database they queue. Both must end the same way.
@@ -34,7 +34,7 @@ async function issue(venueId: string, count: number) {
 
 /** Settles every call, describing each refusal as a client sees it. */
 async function settle<T>(calls: Promise<T>[]) {
-  return Promise.all(calls.map((call) => call.then((value) => ({ ok: true as const, value }), async (error: unknown) => ({ ok: false as const, refused: await refusal(Promise.reject(error)) as Refusal }))));
+  return Promise.all(calls.map((call) => call.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, refused: refusalOf(error) }))));
 }
 
 async function events(where: { ticketId?: { in: string[] } | string; action: string }) {

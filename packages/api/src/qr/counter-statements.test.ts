@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestApi, type TestApi } from "../testing";
-import { openVenue } from "./test-fixtures";
+import { openVenue } from "./testing";
 
 // The counter is the hot path: every statement is a round trip an attendant waits for in a
 // rush. These are the counts bench/RESULTS.md was measured with, the session lookup

@@ -5,9 +5,9 @@ import { generateKeys } from "../config";
 import { createContext } from "../context";
 import { appRouter } from "../root";
 import { lookupHash } from "../lib/field-crypto";
-import { createTestApi, refusal, TEST_ORIGIN, type Refusal, type TestApi } from "../testing";
+import { createTestApi, refusal, refusalOf, TEST_ORIGIN, type Refusal, type TestApi } from "../testing";
 import { candidateCode, codeFor } from "./codes";
-import { hireAttendant, openVenue, setClock, storedEventSelect } from "./test-fixtures";
+import { hireAttendant, openVenue, setClock, storedEventSelect } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
@@ -48,7 +48,7 @@ async function attempt<T>(call: () => Promise<T>) {
   try {
     result = await call();
   } catch (error) {
-    refused = await refusal(Promise.reject(error));
+    refused = refusalOf(error);
   }
   expect(await t.db.prisma.scanEvent.count(), "exactly one scan event per attempt").toBe(before + 1);
   const event = await t.db.prisma.scanEvent.findFirstOrThrow({ orderBy: { id: "desc" }, select: storedEventSelect });

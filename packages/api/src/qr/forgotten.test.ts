@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, TEST_ORIGIN, type TestApi } from "../testing";
 import { markForgottenTickets } from "./forgotten";
-import { openVenue, setClock } from "./test-fixtures";
+import { openVenue, setClock } from "./testing";
 
 let t: TestApi;
 let gotham: Awaited<ReturnType<typeof openVenue>>;
@@ -33,8 +33,8 @@ describe("markForgottenTickets", () => {
 
     expect(await run("2027-11-06T15:29:59Z")).toEqual({ forgotten: 0, notices: 0 });
     const [first, second] = await Promise.all([run("2027-11-06T15:30:00Z"), run("2027-11-06T15:30:00Z")]);
-    expect(first!.forgotten + second!.forgotten).toBe(1);
-    expect(first!.notices + second!.notices).toBe(1);
+    expect(first.forgotten + second.forgotten).toBe(1);
+    expect(first.notices + second.notices).toBe(1);
     const after = await states([coat.id, stillIssued.id]);
     expect(after[coat.id]).toMatchObject({ state: "FORGOTTEN", slotId: null, forgottenAt: new Date("2027-11-06T15:30:00Z") });
     expect(after[stillIssued.id]).toMatchObject({ state: "ISSUED" });

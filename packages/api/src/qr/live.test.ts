@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { hireAttendant, openVenue } from "./test-fixtures";
+import { hireAttendant, openVenue } from "./testing";
 
 let t: TestApi;
 beforeAll(async () => {

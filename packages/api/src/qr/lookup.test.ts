@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
 import { maskEmail, maskPhone } from "./lookup";
-import { hireAttendant, openVenue } from "./test-fixtures";
+import { hireAttendant, openVenue } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;

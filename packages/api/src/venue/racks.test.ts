@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hireAttendant } from "../qr/test-fixtures";
+import { hireAttendant } from "../qr/testing";
 import { createTestApi, refusal, type TestApi } from "../testing";
 
 let t: TestApi;

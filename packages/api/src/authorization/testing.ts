@@ -1,6 +1,6 @@
 import type { Role } from "@qrcoats/db";
 import { invitationTokenFor } from "../employee/testing";
-import { openVenue } from "../qr/test-fixtures";
+import { openVenue } from "../qr/testing";
 import { STRONG_PASSWORD, type TestApi, type TestClient } from "../testing";
 
 // The two tenants every authorization and fuzzing test runs against: organization A, whose
