@@ -45,6 +45,21 @@ export default tseslint.config(
     },
   },
   {
+    // One raw-SQL path: statements run through a SqlRunner (packages/db/src/sql.ts), which
+    // is the only place that may reach Prisma's raw methods.
+    ignores: ["packages/db/src/sql.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe"].map((property) => ({
+          property,
+          message: "Run raw SQL through a SqlRunner: db.sql, db.transaction, or prismaRunner(tx) inside a Prisma transaction.",
+        })),
+        { object: "Prisma", property: "sql", message: "Write the statement as text with $1, $2... and run it through a SqlRunner." },
+      ],
+    },
+  },
+  {
     files: ["apps/web/src/**/*.{ts,tsx}", "apps/admin/src/**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { "react-hooks": reactHooks },

@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "./database";
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "./testing";
+import { prismaRunner, type SqlRunner } from "./sql";
 
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(() => db.close());
+
+/** Sends a notification; as a row source, since Prisma cannot read pg_notify's void result. */
+async function notify(sql: SqlRunner, channel: string, payload: string) {
+  await sql.query(`SELECT 1 FROM pg_notify($1, $2)`, [channel, payload]);
+}
 
 /** Collects payloads on a channel and lets a test wait for them. */
 async function collect(target: TestDatabase, channel: string) {
@@ -23,13 +29,13 @@ describe(`NOTIFY on ${testDatabaseUrl() ? "PostgreSQL" : "embedded PGlite"}`, ()
   it("reaches listeners only when the transaction commits, and never after a rollback", async () => {
     const heard = await collect(db, "qrcoats_test");
     await db.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_notify('qrcoats_test', 'committed')`;
+      await notify(prismaRunner(tx), "qrcoats_test", "committed");
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(heard.payloads).toEqual([]);
     });
     await expect(
       db.prisma.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_notify('qrcoats_test', 'rolled back')`;
+        await notify(prismaRunner(tx), "qrcoats_test", "rolled back");
         throw new Error("abort");
       }),
     ).rejects.toThrow("abort");
@@ -70,7 +76,7 @@ describe.runIf(testDatabaseUrl())("NOTIFY across hosts (PostgreSQL)", () => {
   it("reaches a listener on another connection pool, and again after its connection is killed", async () => {
     const otherHost = await openDatabase({ url: db.url! });
     const heard = await collect(db, "qrcoats_cross");
-    await otherHost.prisma.$executeRaw`SELECT pg_notify('qrcoats_cross', 'from the other host')`;
+    await notify(otherHost.sql, "qrcoats_cross", "from the other host");
     expect(await heard.waitFor(1)).toEqual(["from the other host"]);
 
     await otherHost.sql.query(
@@ -79,7 +85,7 @@ describe.runIf(testDatabaseUrl())("NOTIFY across hosts (PostgreSQL)", () => {
     );
     // The listener reconnects and listens again; keep notifying until it hears one.
     for (let i = 0; i < 50 && heard.payloads.length < 2; i++) {
-      await otherHost.prisma.$executeRaw`SELECT pg_notify('qrcoats_cross', 'after the drop')`;
+      await notify(otherHost.sql, "qrcoats_cross", "after the drop");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(heard.payloads).toContain("after the drop");

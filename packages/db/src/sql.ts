@@ -3,7 +3,14 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 
-/** Runs parameterized SQL ($1, $2...) and returns the rows. */
+/**
+ * The one way this code base runs raw SQL: a parameterized statement ($1, $2...) and the
+ * type of its rows, written once, as the columns the statement selects (nested objects built
+ * with `json_build_object`, never reassembled from flat columns). A runner comes from
+ * `db.sql` (pooled; on PostgreSQL a named prepared statement per text), from
+ * `db.transaction`, or, for a statement that must join a Prisma interactive transaction,
+ * from `prismaRunner(tx)`.
+ */
 export type SqlRunner = {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
 };
@@ -47,11 +54,24 @@ export function pgliteSession(db: PGlite): SqlSession {
   };
 }
 
-/** Raw SQL inside a Prisma client or interactive transaction, for code shared with raw transactions. */
+/**
+ * A runner over Prisma, for raw statements inside a Prisma interactive transaction (and in
+ * helpers called both in and out of one): the same statements, without the named preparation.
+ */
 export function prismaRunner(db: {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
 }): SqlRunner {
   return { query: <Row>(text: string, params: unknown[] = []) => db.$queryRawUnsafe<Row[]>(text, ...params) };
+}
+
+/**
+ * The row a statement cannot fail to return (an aggregate; an UPDATE ... RETURNING of a row
+ * the transaction holds locked): its absence is a bug, not an answer.
+ */
+export function oneRow<Row>(rows: Row[]): Row {
+  const [row] = rows;
+  if (row === undefined) throw new Error(`Expected one row, got ${rows.length}.`);
+  return row;
 }
 
 /** SQLSTATE 23505 from either driver, or Prisma's P2002: a unique constraint said no. */

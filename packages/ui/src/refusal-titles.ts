@@ -1,8 +1,11 @@
+import type { RefusalReason } from "@qrcoats/api";
+
 /**
  * Why the counter refused, in a few words, the same at the counter and in the admin panel's
- * scan history; the API's own sentence says the rest.
+ * scan history; the API's own sentence says the rest. Every reason the API has needs a title
+ * here (a new one fails the typecheck); the lookup takes any string, as errors carry it.
  */
-export const REFUSAL_TITLES: Record<string, string> = {
+export const REFUSAL_TITLES: Readonly<Record<string, string>> = {
   UNKNOWN_CODE: "Not one of our tickets",
   WRONG_VENUE: "Wrong venue",
   VOIDED: "Voided ticket",
@@ -16,4 +19,4 @@ export const REFUSAL_TITLES: Record<string, string> = {
   SLOT_WRONG_KIND: "Wrong kind of slot",
   SLOT_TAKEN: "Slot taken",
   NO_FREE_SLOT: "No free slot",
-};
+} satisfies Record<RefusalReason, string>;

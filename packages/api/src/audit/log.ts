@@ -1,4 +1,4 @@
-import { Prisma } from "@qrcoats/db";
+import type { Prisma } from "@qrcoats/db";
 import { z } from "zod";
 import type { AuditEventType } from "../auth/audit";
 import type { Deps } from "../context";
@@ -22,9 +22,10 @@ export type AuditLogQuery = {
 };
 
 type AuditRow = {
-  id: bigint;
+  /** A bigserial, as text: every driver reads it alike and it is the cursor's tie-breaker. */
+  id: string;
   occurredAt: Date;
-  type: string;
+  type: AuditEventType;
   email: string | null;
   ipAddress: string | null;
   userAgent: string | null;
@@ -33,11 +34,9 @@ type AuditRow = {
   userName: string | null;
 };
 
-function toAuditItem({ id, userId, userName, type, ...event }: AuditRow) {
+function toAuditItem({ userId, userName, ...event }: AuditRow) {
   return {
     ...event,
-    id: id.toString(),
-    type: type as AuditEventType,
     user: userId === null ? null : { id: userId, name: userName },
   };
 }
@@ -48,31 +47,31 @@ export type AuditItem = ReturnType<typeof toAuditItem>;
 const eventNumber = z.string().regex(/^\d{1,18}$/);
 
 /** An organization's security events, newest first, in one statement whatever the page size. */
-export async function auditLog({ prisma }: Pick<Deps, "prisma">, { organizationId }: Member, query: AuditLogQuery): Promise<Page<AuditItem>> {
+export async function auditLog({ db }: Pick<Deps, "db">, { organizationId }: Member, query: AuditLogQuery): Promise<Page<AuditItem>> {
   const after = query.cursor ? decodeTimeCursor(query.cursor, eventNumber) : null;
-  const filters = [
-    query.type ? Prisma.sql`AND a.type = ${query.type}` : Prisma.empty,
-    query.userId ? Prisma.sql`AND a.user_id = ${query.userId}::uuid` : Prisma.empty,
-    query.from ? Prisma.sql`AND a.occurred_at >= ${query.from}::timestamptz` : Prisma.empty,
-    query.to ? Prisma.sql`AND a.occurred_at < ${query.to}::timestamptz` : Prisma.empty,
-    after
-      ? Prisma.sql`AND (a.occurred_at < ${after.at}::timestamptz OR (a.occurred_at = ${after.at}::timestamptz AND a.id < ${BigInt(after.id)}))`
-      : Prisma.empty,
-  ];
-  const rows = await prisma.$queryRaw<AuditRow[]>`
-    WITH members AS (
+  const params: unknown[] = [organizationId, query.limit + 1];
+  const filters: string[] = [];
+  if (query.type) filters.push(`AND a.type = $${params.push(query.type)}`);
+  if (query.userId) filters.push(`AND a.user_id = $${params.push(query.userId)}::uuid`);
+  if (query.from) filters.push(`AND a.occurred_at >= $${params.push(query.from)}::timestamptz`);
+  if (query.to) filters.push(`AND a.occurred_at < $${params.push(query.to)}::timestamptz`);
+  if (after) filters.push(`AND (a.occurred_at, a.id) < ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::int8)`);
+  const rows = await db.sql.query<AuditRow>(
+    `WITH members AS (
       SELECT u.id, u.email FROM auth.memberships m JOIN auth.users u ON u.id = m.user_id
-       WHERE m.organization_id = ${organizationId}::uuid
+       WHERE m.organization_id = $1::uuid
     )
-    SELECT a.id, a.occurred_at AS "occurredAt", a.type, a.email, a.ip_address AS "ipAddress",
+    SELECT a.id::text AS id, a.occurred_at AS "occurredAt", a.type, a.email, a.ip_address AS "ipAddress",
            a.user_agent AS "userAgent", a.detail, u.id AS "userId", u.name AS "userName"
       FROM auth.audit_events a
       LEFT JOIN auth.users u ON u.id = a.user_id
-     WHERE (a.organization_id = ${organizationId}::uuid
+     WHERE (a.organization_id = $1::uuid
             OR (a.organization_id IS NULL AND a.user_id IN (SELECT id FROM members))
             OR (a.organization_id IS NULL AND a.user_id IS NULL AND a.email IN (SELECT email FROM members)))
-           ${Prisma.join(filters, " ")}
+           ${filters.join(" ")}
      ORDER BY a.occurred_at DESC, a.id DESC
-     LIMIT ${query.limit + 1}`;
-  return toPage(rows, query.limit, (row) => [row.occurredAt.toISOString(), row.id.toString()], toAuditItem);
+     LIMIT $2`,
+    params,
+  );
+  return toPage(rows, query.limit, (row) => [row.occurredAt.toISOString(), row.id], toAuditItem);
 }

@@ -1,5 +1,5 @@
 import { setTimeout } from "node:timers/promises";
-import type { Prisma } from "@qrcoats/db";
+import { oneRow, type Prisma } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import type { Deps, Principal } from "../context";
 import { fieldError } from "../lib/errors";
@@ -41,7 +41,7 @@ export function toMe(account: Account) {
 export type Me = ReturnType<typeof toMe>;
 
 /** What signing in, signing up and choosing passwords use. */
-type AccountDeps = Pick<Deps, "prisma" | "clock" | "config" | "request">;
+type AccountDeps = Pick<Deps, "prisma" | "db" | "clock" | "config" | "request">;
 
 const WRONG_CREDENTIALS = "Email or password is incorrect.";
 
@@ -49,13 +49,17 @@ const WRONG_CREDENTIALS = "Email or password is incorrect.";
 const KNOWN_ADDRESS_DAYS = 30;
 
 /** Whether the account has signed in (or signed up) from this address lately. */
-async function isKnownAddress(deps: Pick<Deps, "prisma">, email: string, address: string, now: Date): Promise<boolean> {
+async function isKnownAddress(deps: Pick<Deps, "db">, email: string, address: string, now: Date): Promise<boolean> {
   const since = new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 24 * 60 * 60 * 1000);
-  const rows = await deps.prisma.$queryRaw<unknown[]>`
-    SELECT 1 FROM "auth"."sessions" s JOIN "auth"."users" u ON u.id = s.user_id
-     WHERE u.email = ${email} AND s.ip_address = ${address} AND s.created_at > ${since}
-     LIMIT 1`;
-  return rows.length > 0;
+  const { known } = oneRow(
+    await deps.db.sql.query<{ known: boolean }>(
+      `SELECT EXISTS (
+         SELECT 1 FROM "auth"."sessions" s JOIN "auth"."users" u ON u.id = s.user_id
+          WHERE u.email = $1 AND s.ip_address = $2 AND s.created_at > $3::timestamptz) AS known`,
+      [email, address, since],
+    ),
+  );
+  return known;
 }
 
 async function checkPassword(deps: Pick<Deps, "prisma">, email: string, password: string) {
@@ -91,7 +95,7 @@ export async function authenticate(deps: AccountDeps, { email, password }: { ema
     { key: `sign-in:success:account:${email}`, limit: limits.signInsPerAccount },
     { key: `sign-in:success:address:${address}`, limit: limits.signInsPerAddress },
   ];
-  const attempt = await reserve(deps.prisma, "Too many sign-in attempts.", [...failures, ...successes], now);
+  const attempt = await reserve(deps.db.sql, "Too many sign-in attempts.", [...failures, ...successes], now);
 
   const { user, passwordRight } = await checkPassword(deps, email, password).catch(async (error: unknown) => {
     await attempt.settle(() => false);
@@ -111,7 +115,7 @@ export async function authenticate(deps: AccountDeps, { email, password }: { ema
   }
   await attempt.settle((budget) => successes.includes(budget));
   // The owner's own slips on this address are forgiven; guesses from elsewhere are not.
-  await clear(deps.prisma, pair.key);
+  await clear(deps.db.sql, pair.key);
   const { passwordHash: _, ...account } = user;
   return account;
 }
@@ -139,7 +143,7 @@ export async function signIn(deps: AccountDeps, credentials: { email: string; pa
 /** A new account, signed in at once (session cookie). */
 export async function register(deps: AccountDeps, input: { email: string; name: string; password: string }): Promise<Me> {
   await enforce(
-    deps.prisma,
+    deps.db.sql,
     "Too many accounts created from this network.",
     [{ key: `register:address:${deps.request?.clientAddress ?? "in-process"}`, limit: deps.config.auth.limits.registrationsPerAddress }],
     deps.clock(),
@@ -180,7 +184,7 @@ export async function changePassword(
     select: { passwordHash: true, email: true, name: true },
   });
   const attempt = await reserve(
-    deps.prisma,
+    deps.db.sql,
     "Too many wrong passwords.",
     [{ key: `change-password:account:${principal.userId}`, limit: deps.config.auth.limits.signInFailuresPerAccountAddress }],
     now,
@@ -197,7 +201,7 @@ export async function changePassword(
     await voidResetLinks(tx, { id: principal.userId }, now);
     await audit(tx, { type: "PASSWORD_CHANGED", userId: principal.userId, organizationId: principal.membership?.organizationId }, deps.request, now);
   });
-  await clear(deps.prisma, `change-password:account:${principal.userId}`);
+  await clear(deps.db.sql, `change-password:account:${principal.userId}`);
 }
 
 export const RESET_REQUESTED_MESSAGE =
@@ -230,7 +234,7 @@ async function sendResetLink(deps: AccountDeps, email: string): Promise<void> {
   const now = deps.clock();
   const { limits } = deps.config.auth;
   await enforce(
-    deps.prisma,
+    deps.db.sql,
     "Too many reset requests.",
     [
       { key: `password-reset:address:${deps.request?.clientAddress ?? "in-process"}`, limit: limits.passwordResetsPerAddress },
@@ -296,5 +300,5 @@ export async function resetPassword(deps: AccountDeps, input: { token: string; p
     await audit(tx, { type: "PASSWORD_RESET", userId: reset.user.id, email: reset.user.email }, deps.request, now);
   });
   // Whoever reads the account's mail is its owner: guesses counted against it are forgiven.
-  await clear(deps.prisma, `sign-in:account:${reset.user.email}`);
+  await clear(deps.db.sql, `sign-in:account:${reset.user.email}`);
 }

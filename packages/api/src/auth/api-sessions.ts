@@ -10,7 +10,7 @@ import { issuePair, startApiSession, verifyAccessToken, type AccessTokenClaims, 
 // Sessions of programs: other TypeScript projects and services sign in with email and
 // password, then carry a short-lived JWT and swap a one-use refresh token for new ones.
 
-type TokenDeps = Pick<Deps, "prisma" | "clock" | "config" | "request">;
+type TokenDeps = Pick<Deps, "prisma" | "db" | "clock" | "config" | "request">;
 
 function subjectOf(account: { id: string; membership: { status: string; role: "ADMIN" | "EMPLOYEE"; organization: { id: string } } | null }) {
   const membership = account.membership?.status === "ACTIVE" ? account.membership : null;

@@ -22,31 +22,16 @@ export const sessionPrincipalSelect = {
 
 export type SessionWithPrincipal = Prisma.SessionGetPayload<{ select: typeof sessionPrincipalSelect }>;
 
-type FlatSession = {
-  id: string;
-  kind: SessionWithPrincipal["kind"];
-  expiresAt: Date;
-  revokedAt: Date | null;
-  userId: string;
-  email: string;
-  name: string;
-  membershipId: string | null;
-  organizationId: string | null;
-  role: "ADMIN" | "EMPLOYEE" | null;
-  status: "INVITED" | "ACTIVE" | "DEACTIVATED" | null;
-  employeeId: string | null;
-};
-
 /**
  * The same as reading `sessionPrincipalSelect`, in one SQL statement: it runs on every
  * request, where Prisma's per-query compilation would cost more than the query itself.
  */
 async function readSession(sql: SqlRunner, where: { id: string } | { tokenHash: string }): Promise<SessionWithPrincipal | null> {
-  const [row] = await sql.query<FlatSession>(
+  const [session] = await sql.query<SessionWithPrincipal>(
     `SELECT s.id, s.kind::text AS kind, s.expires_at AS "expiresAt", s.revoked_at AS "revokedAt",
-            u.id AS "userId", u.email, u.name,
-            m.id AS "membershipId", m.organization_id AS "organizationId", m.role::text AS role,
-            m.status::text AS status, e.id AS "employeeId"
+            json_build_object('id', u.id, 'email', u.email, 'name', u.name, 'membership',
+              CASE WHEN m.id IS NOT NULL THEN json_build_object('id', m.id, 'organizationId', m.organization_id, 'role', m.role,
+                'status', m.status, 'employee', CASE WHEN e.id IS NOT NULL THEN json_build_object('id', e.id) END) END) AS "user"
        FROM auth.sessions s
        JOIN auth.users u ON u.id = s.user_id
        LEFT JOIN auth.memberships m ON m.user_id = u.id
@@ -54,21 +39,7 @@ async function readSession(sql: SqlRunner, where: { id: string } | { tokenHash: 
       WHERE ${"id" in where ? "s.id = $1::uuid" : "s.token_hash = $1"}`,
     ["id" in where ? where.id : where.tokenHash],
   );
-  if (!row) return null;
-  return {
-    id: row.id,
-    kind: row.kind,
-    expiresAt: row.expiresAt,
-    revokedAt: row.revokedAt,
-    user: {
-      id: row.userId,
-      email: row.email,
-      name: row.name,
-      membership: row.membershipId
-        ? { id: row.membershipId, organizationId: row.organizationId!, role: row.role!, status: row.status!, employee: row.employeeId ? { id: row.employeeId } : null }
-        : null,
-    },
-  };
+  return session ?? null;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@qrcoats/db";
+import { oneRow, type SqlRunner } from "@qrcoats/db";
 import type { Deps } from "../context";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -19,20 +19,23 @@ export const RETENTION_DAYS = {
 const BATCH = 5_000;
 
 /**
- * Deletes one batch after another until none is left. Rows are claimed with SKIP LOCKED, so
- * hosts running this at once share the work and never wait on each other or on sign-ins.
+ * Runs a DELETE of at most BATCH rows (its last parameter) again and again until none is
+ * left. Rows are claimed with SKIP LOCKED, so hosts running this at once share the work and
+ * never wait on each other or on sign-ins.
  */
-async function deleteInBatches(prisma: PrismaClient, statement: () => Promise<number>): Promise<number> {
+async function deleteInBatches(sql: SqlRunner, deletion: string, params: unknown[]): Promise<number> {
   let total = 0;
   for (;;) {
-    const deleted = await statement();
+    const { deleted } = oneRow(
+      await sql.query<{ deleted: number }>(`WITH deleted AS (${deletion} RETURNING 1) SELECT count(*)::int AS deleted FROM deleted`, [...params, BATCH]),
+    );
     total += deleted;
     if (deleted < BATCH) return total;
   }
 }
 
 /** Deletes the sign-in records that have outlived their use. Idempotent. */
-export async function deleteExpiredAuthRecords({ prisma, clock, config }: Pick<Deps, "prisma" | "clock" | "config">) {
+export async function deleteExpiredAuthRecords({ db, clock, config }: Pick<Deps, "db" | "clock" | "config">) {
   const now = clock();
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const auditCutoff = before(RETENTION_DAYS.auditEvents);
@@ -43,27 +46,27 @@ export async function deleteExpiredAuthRecords({ prisma, clock, config }: Pick<D
   const longestWindowMs = Math.max(...Object.values(config.auth.limits).map((limit) => limit.windowSeconds * 1000));
   const bucketCutoff = new Date(now.getTime() - longestWindowMs);
 
-  const auditEvents = await deleteInBatches(prisma, () => prisma.$executeRaw`
+  const auditEvents = await deleteInBatches(db.sql, `
     DELETE FROM "auth"."audit_events" WHERE id IN (
-      SELECT id FROM "auth"."audit_events" WHERE occurred_at < ${auditCutoff} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`);
-  const refreshTokens = await deleteInBatches(prisma, () => prisma.$executeRaw`
+      SELECT id FROM "auth"."audit_events" WHERE occurred_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`, [auditCutoff]);
+  const refreshTokens = await deleteInBatches(db.sql, `
     DELETE FROM "auth"."refresh_tokens" WHERE id IN (
       SELECT r.id FROM "auth"."refresh_tokens" r JOIN "auth"."sessions" s ON s.id = r.session_id
-       WHERE s.expires_at < ${sessionCutoff} OR s.revoked_at < ${sessionCutoff} OR r.used_at < ${refreshCutoff}
-       LIMIT ${BATCH} FOR UPDATE OF r SKIP LOCKED)`);
+       WHERE s.expires_at < $1 OR s.revoked_at < $1 OR r.used_at < $2
+       LIMIT $3 FOR UPDATE OF r SKIP LOCKED)`, [sessionCutoff, refreshCutoff]);
   // A session is deleted only once its refresh tokens are: those refer to it.
-  const sessions = await deleteInBatches(prisma, () => prisma.$executeRaw`
+  const sessions = await deleteInBatches(db.sql, `
     DELETE FROM "auth"."sessions" WHERE id IN (
       SELECT s.id FROM "auth"."sessions" s
-       WHERE (s.expires_at < ${sessionCutoff} OR s.revoked_at < ${sessionCutoff})
+       WHERE (s.expires_at < $1 OR s.revoked_at < $1)
          AND NOT EXISTS (SELECT 1 FROM "auth"."refresh_tokens" r WHERE r.session_id = s.id)
-       LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`);
-  const resetTokens = await deleteInBatches(prisma, () => prisma.$executeRaw`
+       LIMIT $2 FOR UPDATE SKIP LOCKED)`, [sessionCutoff]);
+  const resetTokens = await deleteInBatches(db.sql, `
     DELETE FROM "auth"."password_reset_tokens" WHERE id IN (
-      SELECT id FROM "auth"."password_reset_tokens" WHERE used_at < ${resetCutoff} OR expires_at < ${resetCutoff}
-       LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`);
-  const rateLimitBuckets = await deleteInBatches(prisma, () => prisma.$executeRaw`
+      SELECT id FROM "auth"."password_reset_tokens" WHERE used_at < $1 OR expires_at < $1
+       LIMIT $2 FOR UPDATE SKIP LOCKED)`, [resetCutoff]);
+  const rateLimitBuckets = await deleteInBatches(db.sql, `
     DELETE FROM "auth"."rate_limit_buckets" WHERE key IN (
-      SELECT key FROM "auth"."rate_limit_buckets" WHERE window_start < ${bucketCutoff} LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`);
+      SELECT key FROM "auth"."rate_limit_buckets" WHERE window_start < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`, [bucketCutoff]);
   return { auditEvents, sessions, refreshTokens, resetTokens, rateLimitBuckets };
 }

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@qrcoats/db";
+import { prismaRunner, type Prisma, type PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import type { Member } from "../venue/access";
 
@@ -39,7 +39,7 @@ export function assertSelfOrAdmin(actor: Member, employeeId: string): void {
  * deactivating each other at once would otherwise each see the other still in charge.
  */
 export async function lockOrganization(tx: Prisma.TransactionClient, organizationId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM auth.organizations WHERE id = ${organizationId}::uuid FOR UPDATE`;
+  await prismaRunner(tx).query<{ id: string }>(`SELECT id FROM auth.organizations WHERE id = $1::uuid FOR UPDATE`, [organizationId]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Prisma, Role } from "@qrcoats/db";
+import { prismaRunner, type Prisma, type Role } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { accountSelect, assertStrongPassword, toMe, type Me } from "../auth/accounts";
 import { audit } from "../auth/audit";
@@ -49,7 +49,7 @@ const ALREADY_A_MEMBER =
 async function limitInvitations(deps: Pick<Deps, "clock" | "config">, tx: Prisma.TransactionClient, organizationId: string, email: string): Promise<void> {
   const limits = deps.config.invitationLimits;
   await enforce(
-    tx,
+    prismaRunner(tx),
     "Too many invitations sent.",
     [
       { key: `invitations:organization:${organizationId}`, limit: limits.perOrganization },

@@ -1,15 +1,12 @@
-import type { Prisma, PrismaClient } from "@qrcoats/db";
+import type { MembershipStatus, Prisma, PrismaClient } from "@qrcoats/db";
 import type { ApiKeys } from "../config";
 import type { Deps } from "../context";
 import { decryptField, encryptField, lookupHash, phoneLastDigits } from "../lib/field-crypto";
-import { decodeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 import { assertEmployeeOfOrganization, assertSelfOrAdmin } from "./access";
 
 type Db = PrismaClient | Prisma.TransactionClient;
-
-export const EMPLOYEE_STATUSES = ["INVITED", "ACTIVE", "DEACTIVATED"] as const;
-export type EmployeeStatus = (typeof EMPLOYEE_STATUSES)[number];
 
 /**
  * What an employee record is made from. It reads the sealed phone only for `toEmployee` to
@@ -33,7 +30,7 @@ type EmployeeRow = Prisma.EmployeeGetPayload<{ select: typeof employeeRecordSele
 
 export type EmployeeRecord = ReturnType<typeof toEmployee>;
 
-const statusWhere = (status: EmployeeStatus): Prisma.EmployeeWhereInput => ({ membership: { status } });
+const statusWhere = (status: MembershipStatus): Prisma.EmployeeWhereInput => ({ membership: { status } });
 
 function toEmployee(row: EmployeeRow, keys: ApiKeys, viewer: Member) {
   // Contact details are for the organization's admins and the person themself.
@@ -83,7 +80,7 @@ export async function ownEmployeeRecord(deps: Pick<Deps, "prisma" | "config">, m
 export type EmployeeListInput = {
   search?: string;
   venueId?: string;
-  status?: EmployeeStatus;
+  status?: MembershipStatus;
   cursor?: string;
   limit: number;
 };
@@ -109,9 +106,7 @@ export async function listEmployees(deps: Pick<Deps, "prisma" | "config">, admin
   }
   if (input.cursor) {
     const [name, id] = decodeCursor(input.cursor, 2) as [string, string];
-    filters.push({
-      OR: [{ name: { gt: name } }, { name, id: { gt: id } }],
-    });
+    filters.push(keysetAfter("name", "asc", name, id));
   }
   const rows = await deps.prisma.employee.findMany({
     where: {

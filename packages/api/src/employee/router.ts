@@ -1,3 +1,4 @@
+import { MembershipStatus, Role } from "@qrcoats/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { passwordShape } from "../auth/passwords";
@@ -7,7 +8,7 @@ import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, publicProcedure } from "../trpc";
 import { acceptInvitation, describeInvitation, inviteEmployee, resendInvitation } from "./invitations";
 import { deactivateEmployee, reactivateEmployee, updateEmployee } from "./lifecycle";
-import { EMPLOYEE_STATUSES, getEmployee, listEmployees, ownEmployeeRecord } from "./records";
+import { getEmployee, listEmployees, ownEmployeeRecord } from "./records";
 
 const nameInput = z.string().trim().min(1, "Enter a name.").max(100, "Use at most 100 characters.");
 const positionInput = z.string().trim().min(1, "Enter a position, or leave it out.").max(100, "Use at most 100 characters.");
@@ -20,7 +21,7 @@ const phoneInput = z
     const digits = normalize.phoneDigits(phone).length;
     return digits >= 6 && digits <= 15;
   }, "A phone number has 6 to 15 digits.");
-const roleInput = z.enum(["EMPLOYEE", "ADMIN"], "The role is EMPLOYEE or ADMIN.");
+const roleInput = z.enum(Role, "The role is EMPLOYEE or ADMIN.");
 const venueIdsInput = z.array(venueIdInput).max(100, "Assign at most 100 venues.");
 const invitationToken = z.string().trim().min(1, "The link has no token.").max(200, "This invitation link is not valid.");
 
@@ -86,7 +87,7 @@ export const employeeRouter = {
       z.object({
         search: z.string().trim().min(1, "Enter something to search for.").max(100, "Use at most 100 characters.").optional(),
         venueId: venueIdInput.optional(),
-        status: z.enum(EMPLOYEE_STATUSES, "The status is INVITED, ACTIVE or DEACTIVATED.").optional(),
+        status: z.enum(MembershipStatus, "The status is INVITED, ACTIVE or DEACTIVATED.").optional(),
         ...pageInput,
       }),
     )

@@ -15,17 +15,17 @@ const LARGE_PAGE = 20;
 
 type Fixture = { admin: Caller; attendant: Caller; guest: Caller; venueId: string; attendantEmployeeId: string };
 
-/** How to fill a page of each list: who asks, and with what besides `limit`. */
-const listCalls: Record<string, (f: Fixture, limit: number) => Promise<{ items: unknown[] }>> = {
-  "venue.list": (f, limit) => f.admin.venue.list({ limit }),
-  "employee.list": (f, limit) => f.admin.employee.list({ limit }),
-  "task.list": (f, limit) => f.admin.task.list({ limit }),
-  "shift.list": (f, limit) => f.admin.shift.list({ employeeId: f.attendantEmployeeId, limit }),
-  "qr.mine": (f, limit) => f.guest.qr.mine({ limit }),
-  "qr.lookup": (f, limit) => f.attendant.qr.lookup({ venueId: f.venueId, query: "Lola Lost", limit }),
-  "qr.history": (f, limit) => f.admin.qr.history({ venueId: f.venueId, limit }),
-  "qr.list": (f, limit) => f.admin.qr.list({ venueId: f.venueId, limit }),
-  "audit.list": (f, limit) => f.admin.audit.list({ limit }),
+/** How to fill a page of each list: who asks, and with what besides `limit` and `cursor`. */
+const listCalls: Record<string, (f: Fixture, page: { limit: number; cursor?: string }) => Promise<{ items: unknown[]; nextCursor: string | null }>> = {
+  "venue.list": (f, page) => f.admin.venue.list(page),
+  "employee.list": (f, page) => f.admin.employee.list(page),
+  "task.list": (f, page) => f.admin.task.list(page),
+  "shift.list": (f, page) => f.admin.shift.list({ employeeId: f.attendantEmployeeId, ...page }),
+  "qr.mine": (f, page) => f.guest.qr.mine(page),
+  "qr.lookup": (f, page) => f.attendant.qr.lookup({ venueId: f.venueId, query: "Lola Lost", ...page }),
+  "qr.history": (f, page) => f.admin.qr.history({ venueId: f.venueId, ...page }),
+  "qr.list": (f, page) => f.admin.qr.list({ venueId: f.venueId, ...page }),
+  "audit.list": (f, page) => f.admin.audit.list(page),
 };
 
 function takesLimit(input: unknown): boolean {
@@ -72,7 +72,7 @@ describe("list procedures", () => {
     const call = listCalls[path]!;
     const statementsFor = async (limit: number) => {
       const before = t.db.statementCount();
-      const page = await call(fixture, limit);
+      const page = await call(fixture, { limit });
       return { statements: t.db.statementCount() - before, rows: page.items.length };
     };
     const small = await statementsFor(SMALL_PAGE);
@@ -80,5 +80,20 @@ describe("list procedures", () => {
     // Full pages both times, or the comparison would prove nothing.
     expect([small.rows, large.rows]).toEqual([SMALL_PAGE, LARGE_PAGE]);
     expect(large.statements).toBe(small.statements);
+  });
+
+  it.each(Object.keys(listCalls))("%s pages through every row once, in the order of one long page", async (path) => {
+    const call = listCalls[path]!;
+    const whole = await call(fixture, { limit: 100 });
+    const walked: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call(fixture, { limit: 7, cursor });
+      walked.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(whole.nextCursor).toBeNull();
+    expect(walked.length).toBeGreaterThan(7);
+    expect(walked).toEqual(whole.items);
   });
 });

@@ -66,6 +66,24 @@ export function decodeTimeCursor(cursor: string, tieBreaker?: z.ZodType<string>)
   return { at: date, id };
 }
 
+type Beyond<T> = { lt: T } | { gt: T };
+
+/**
+ * Prisma's `where` for the rows after a cursor's in a list ordered by `column`, then `id`,
+ * both in `direction`: beyond its value, or on it with an id beyond its id.
+ */
+export function keysetAfter<Column extends string, Value, Id>(
+  column: Column,
+  direction: "asc" | "desc",
+  value: Value,
+  id: Id,
+): { OR: [Record<Column, Beyond<Value>>, Record<Column, Value> & { id: Beyond<Id> }] } {
+  const beyond = <T>(bound: T): Beyond<T> => (direction === "desc" ? { lt: bound } : { gt: bound });
+  return {
+    OR: [{ [column]: beyond(value) } as Record<Column, Beyond<Value>>, { [column]: value, id: beyond(id) } as Record<Column, Value> & { id: Beyond<Id> }],
+  };
+}
+
 /** Turns `limit + 1` fetched rows into a page: the extra row only says there is more. */
 export function toPage<Row, Item>(rows: Row[], limit: number, cursorOf: (row: Row) => string[], shape: (row: Row) => Item): Page<Item> {
   const items = rows.slice(0, limit);

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from "@qrcoats/db";
+import { prismaRunner, type Prisma, type PrismaClient } from "@qrcoats/db";
 import type { Deps } from "../context";
 
 export type OutgoingMessage = {
@@ -44,14 +44,16 @@ export async function deliverPending(
   const failedIds: string[] = [];
   for (let i = 0; i < batchSize; i++) {
     const outcome = await prisma.$transaction(async (tx) => {
-      const [message] = await tx.$queryRaw<(DeliveredMessage & { attempts: number })[]>`
-        SELECT id, channel, recipient, template, subject, body, created_at AS "createdAt", attempts
-          FROM "auth"."notification_outbox"
-         WHERE delivered_at IS NULL AND attempts < ${MAX_ATTEMPTS}
-           AND NOT (id = ANY(${failedIds}::uuid[]))
-         ORDER BY created_at
-         LIMIT 1
-         FOR UPDATE SKIP LOCKED`;
+      const [message] = await prismaRunner(tx).query<DeliveredMessage>(
+        `SELECT id, channel, recipient, template, subject, body, created_at AS "createdAt"
+           FROM "auth"."notification_outbox"
+          WHERE delivered_at IS NULL AND attempts < $1
+            AND NOT (id = ANY($2::uuid[]))
+          ORDER BY created_at
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED`,
+        [MAX_ATTEMPTS, failedIds],
+      );
       if (!message) return "empty" as const;
       try {
         await sink.deliver(message);

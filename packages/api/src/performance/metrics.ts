@@ -1,4 +1,4 @@
-import { Prisma } from "@qrcoats/db";
+import { oneRow } from "@qrcoats/db";
 import type { Deps } from "../context";
 import { assertEmployeeOfOrganization, assertSelfOrAdmin } from "../employee/access";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
@@ -46,23 +46,25 @@ type Totals = {
 
 type Scope = { organizationId: string; employeeId?: string; venueId?: string; leaderboard: boolean };
 
-async function measure(deps: Pick<Deps, "prisma" | "clock">, scope: Scope, { from, to }: Period): Promise<Totals[]> {
+async function measure(deps: Pick<Deps, "db" | "clock">, scope: Scope, { from, to }: Period): Promise<Totals[]> {
   const now = deps.clock();
-  const org = Prisma.sql`${scope.organizationId}::uuid`;
-  const atVenue = scope.venueId ? Prisma.sql`AND venue_id = ${scope.venueId}::uuid` : Prisma.empty;
-  const ofEmployee = (column: Prisma.Sql) => (scope.employeeId ? Prisma.sql`AND ${column} = ${scope.employeeId}::uuid` : Prisma.empty);
+  const params: unknown[] = [scope.organizationId, from, to, now];
+  const venue = scope.venueId ? `$${params.push(scope.venueId)}::uuid` : null;
+  const employee = scope.employeeId ? `$${params.push(scope.employeeId)}::uuid` : null;
+  const atVenue = venue ? `AND venue_id = ${venue}` : "";
+  const ofEmployee = (column: string) => (employee ? `AND ${column} = ${employee}` : "");
   // The leaderboard lists the staff who could have worked (joined, active, and at the venue
   // when one is asked for) and everyone who did work there, deactivated since or not.
   const listed = !scope.leaderboard
-    ? Prisma.empty
-    : Prisma.sql`AND (
+    ? ""
+    : `AND (
         sc.employee_id IS NOT NULL OR sh.employee_id IS NOT NULL
-        ${scope.venueId ? Prisma.empty : Prisma.sql`OR tk.employee_id IS NOT NULL`}
+        ${venue ? "" : "OR tk.employee_id IS NOT NULL"}
         OR (m.status = 'ACTIVE'
-            ${scope.venueId ? Prisma.sql`AND EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.employee_id = e.id AND ev.venue_id = ${scope.venueId}::uuid)` : Prisma.empty}))`;
+            ${venue ? `AND EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.employee_id = e.id AND ev.venue_id = ${venue})` : ""}))`;
 
-  return deps.prisma.$queryRaw<Totals[]>`
-    WITH scans AS (
+  return deps.db.sql.query<Totals>(
+    `WITH scans AS (
       SELECT employee_id,
              count(*) FILTER (WHERE action = 'CHECK_IN' AND result = 'OK')::int AS check_ins,
              count(*) FILTER (WHERE action = 'CHECK_OUT' AND result = 'OK')::int AS check_outs,
@@ -70,27 +72,27 @@ async function measure(deps: Pick<Deps, "prisma" | "clock">, scope: Scope, { fro
              count(*) FILTER (WHERE result = 'REFUSED')::int AS refused,
              count(*)::int AS scan_events
         FROM qr.scan_events
-       WHERE organization_id = ${org} AND employee_id IS NOT NULL
-         AND occurred_at >= ${from}::timestamptz AND occurred_at < ${to}::timestamptz
-         ${atVenue} ${ofEmployee(Prisma.sql`employee_id`)}
+       WHERE organization_id = $1::uuid AND employee_id IS NOT NULL
+         AND occurred_at >= $2::timestamptz AND occurred_at < $3::timestamptz
+         ${atVenue} ${ofEmployee("employee_id")}
        GROUP BY employee_id
     ), shifts AS (
       SELECT employee_id,
-             sum(extract(epoch FROM least(coalesce(ended_at, ${now}::timestamptz), ${to}::timestamptz)
-                                  - greatest(started_at, ${from}::timestamptz)))::float8 AS seconds
+             sum(extract(epoch FROM least(coalesce(ended_at, $4::timestamptz), $3::timestamptz)
+                                  - greatest(started_at, $2::timestamptz)))::float8 AS seconds
         FROM employees.shifts
-       WHERE organization_id = ${org}
-         AND started_at < ${to}::timestamptz AND coalesce(ended_at, ${now}::timestamptz) > ${from}::timestamptz
-         ${atVenue} ${ofEmployee(Prisma.sql`employee_id`)}
+       WHERE organization_id = $1::uuid
+         AND started_at < $3::timestamptz AND coalesce(ended_at, $4::timestamptz) > $2::timestamptz
+         ${atVenue} ${ofEmployee("employee_id")}
        GROUP BY employee_id
     ), tasks AS (
       SELECT assignee_id AS employee_id,
              count(*)::int AS done,
              count(*) FILTER (WHERE due_at IS NULL OR completed_at <= due_at)::int AS on_time
         FROM employees.tasks
-       WHERE organization_id = ${org} AND status = 'DONE' AND assignee_id IS NOT NULL
-         AND completed_at >= ${from}::timestamptz AND completed_at < ${to}::timestamptz
-         ${ofEmployee(Prisma.sql`assignee_id`)}
+       WHERE organization_id = $1::uuid AND status = 'DONE' AND assignee_id IS NOT NULL
+         AND completed_at >= $2::timestamptz AND completed_at < $3::timestamptz
+         ${ofEmployee("assignee_id")}
        GROUP BY assignee_id
     )
     SELECT e.id AS "employeeId", e.name,
@@ -103,7 +105,9 @@ async function measure(deps: Pick<Deps, "prisma" | "clock">, scope: Scope, { fro
       LEFT JOIN scans sc ON sc.employee_id = e.id
       LEFT JOIN shifts sh ON sh.employee_id = e.id
       LEFT JOIN tasks tk ON tk.employee_id = e.id
-     WHERE e.organization_id = ${org} ${ofEmployee(Prisma.sql`e.id`)} ${listed}`;
+     WHERE e.organization_id = $1::uuid ${ofEmployee("e.id")} ${listed}`,
+    params,
+  );
 }
 
 const round = (value: number, decimals: number) => Number(value.toFixed(decimals));
@@ -127,11 +131,11 @@ function toMetrics(totals: Totals): PerformanceMetrics {
   };
 }
 
-export async function employeePerformance(deps: Pick<Deps, "prisma" | "clock">, viewer: Member, { employeeId, from, to }: Period & { employeeId: string }) {
+export async function employeePerformance(deps: Pick<Deps, "prisma" | "db" | "clock">, viewer: Member, { employeeId, from, to }: Period & { employeeId: string }) {
   await assertEmployeeOfOrganization(deps.prisma, viewer.organizationId, employeeId);
   assertSelfOrAdmin(viewer, employeeId);
-  const [totals] = await measure(deps, { organizationId: viewer.organizationId, employeeId, leaderboard: false }, { from, to });
-  return { from, to, ...toMetrics(totals!) };
+  const totals = oneRow(await measure(deps, { organizationId: viewer.organizationId, employeeId, leaderboard: false }, { from, to }));
+  return { from, to, ...toMetrics(totals) };
 }
 
 export type LeaderboardEntry = PerformanceMetrics & { rank: number };
@@ -140,7 +144,7 @@ export type LeaderboardEntry = PerformanceMetrics & { rank: number };
  * Ranked by coats handled (check-ins plus check-outs), then scans, then tasks done; ties
  * by name, so the order is stable from one request to the next.
  */
-export async function leaderboard(deps: Pick<Deps, "prisma" | "clock">, admin: Member, { venueId, from, to }: Period & { venueId?: string }): Promise<LeaderboardEntry[]> {
+export async function leaderboard(deps: Pick<Deps, "prisma" | "db" | "clock">, admin: Member, { venueId, from, to }: Period & { venueId?: string }): Promise<LeaderboardEntry[]> {
   if (venueId) await assertVenuesOfOrganization(deps.prisma, admin.organizationId, [venueId]);
   const rows = (await measure(deps, { organizationId: admin.organizationId, venueId, leaderboard: true }, { from, to })).map(toMetrics);
   rows.sort(

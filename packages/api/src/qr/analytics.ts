@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from "@qrcoats/db";
+import { oneRow, type SqlRunner } from "@qrcoats/db";
 import { stringify } from "csv-stringify/sync";
 import type { Deps } from "../context";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
@@ -13,141 +13,158 @@ export const MAX_ANALYTICS_DAYS = 31;
 
 type Period = { venueId: string; from: Date; to: Date };
 
-/** The events that open (+1) or close (-1) a stay, up to the end of the period. */
-function stayMarks({ venueId, to }: Period) {
-  return Prisma.sql`
+/**
+ * The events that open (+1) or close (-1) a stay, up to the end of the period: a common
+ * table for statements whose parameters start with the venue and the period, $1 to $3.
+ */
+const STAY_MARKS = `
     SELECT ticket_id, id, occurred_at, action, CASE WHEN action = 'CHECK_IN' THEN 1 ELSE -1 END AS delta
       FROM qr.scan_events
-     WHERE venue_id = ${venueId}::uuid AND result = 'OK' AND ticket_id IS NOT NULL AND occurred_at < ${to}::timestamptz
+     WHERE venue_id = $1::uuid AND result = 'OK' AND ticket_id IS NOT NULL AND occurred_at < $3::timestamptz
        AND (action = 'CHECK_IN' OR (from_state = 'CHECKED_IN' AND to_state IS NOT NULL AND to_state <> 'CHECKED_IN'))`;
-}
+
+const periodParams = ({ venueId, from, to }: Period) => [venueId, from, to];
 
 type HourRow = { hourStart: Date; localHour: string; checkIns: number; checkOuts: number; occupancy: number };
 
-async function hourly(prisma: PrismaClient, period: Period, timezone: string): Promise<HourRow[]> {
-  const { venueId, from, to } = period;
-  return prisma.$queryRaw<HourRow[]>`
-    WITH hours AS (
+async function hourly(sql: SqlRunner, period: Period, timezone: string): Promise<HourRow[]> {
+  return sql.query<HourRow>(
+    `WITH hours AS (
       SELECT start FROM generate_series(
-        date_trunc('hour', ${from}::timestamptz, ${timezone}),
-        ${to}::timestamptz - interval '1 millisecond',
+        date_trunc('hour', $2::timestamptz, $4::text),
+        $3::timestamptz - interval '1 millisecond',
         interval '1 hour') AS start
     ),
     counted AS (
-      SELECT date_trunc('hour', occurred_at, ${timezone}) AS start,
+      SELECT date_trunc('hour', occurred_at, $4::text) AS start,
              count(*) FILTER (WHERE action = 'CHECK_IN') AS check_ins,
              count(*) FILTER (WHERE action = 'CHECK_OUT') AS check_outs
         FROM qr.scan_events
-       WHERE venue_id = ${venueId}::uuid AND result = 'OK'
-         AND occurred_at >= ${from}::timestamptz AND occurred_at < ${to}::timestamptz
+       WHERE venue_id = $1::uuid AND result = 'OK'
+         AND occurred_at >= $2::timestamptz AND occurred_at < $3::timestamptz
        GROUP BY 1
     ),
-    marks AS (${stayMarks(period)}),
+    marks AS (${STAY_MARKS}),
     changes AS (
-      SELECT date_trunc('hour', occurred_at, ${timezone}) AS start, sum(delta) AS delta
-        FROM marks WHERE occurred_at >= ${from}::timestamptz GROUP BY 1
+      SELECT date_trunc('hour', occurred_at, $4::text) AS start, sum(delta) AS delta
+        FROM marks WHERE occurred_at >= $2::timestamptz GROUP BY 1
     ),
-    baseline AS (SELECT coalesce(sum(delta), 0) AS n FROM marks WHERE occurred_at < ${from}::timestamptz)
+    baseline AS (SELECT coalesce(sum(delta), 0) AS n FROM marks WHERE occurred_at < $2::timestamptz)
     SELECT h.start AS "hourStart",
-           to_char(h.start AT TIME ZONE ${timezone}, 'YYYY-MM-DD HH24:MI') AS "localHour",
+           to_char(h.start AT TIME ZONE $4::text, 'YYYY-MM-DD HH24:MI') AS "localHour",
            coalesce(c.check_ins, 0)::int AS "checkIns",
            coalesce(c.check_outs, 0)::int AS "checkOuts",
            ((SELECT n FROM baseline) + coalesce(sum(ch.delta) OVER (ORDER BY h.start), 0))::int AS occupancy
       FROM hours h
       LEFT JOIN counted c ON c.start = h.start
       LEFT JOIN changes ch ON ch.start = h.start
-     ORDER BY h.start`;
+     ORDER BY h.start`,
+    [...periodParams(period), timezone],
+  );
 }
 
 /** The most coats on the racks at once during the period, and when that was first reached. */
-async function peak(prisma: PrismaClient, period: Period): Promise<{ count: number; at: Date }> {
-  const [row] = await prisma.$queryRaw<{ count: number; at: Date }[]>`
-    WITH marks AS (${stayMarks(period)}),
-    baseline AS (SELECT coalesce(sum(delta), 0) AS n FROM marks WHERE occurred_at < ${period.from}::timestamptz),
-    running AS (
-      SELECT occurred_at AS at, (SELECT n FROM baseline) + sum(delta) OVER (ORDER BY occurred_at, id) AS n
-        FROM marks WHERE occurred_at >= ${period.from}::timestamptz
-    )
-    SELECT n::int AS count, at FROM running
-    UNION ALL SELECT n::int, ${period.from}::timestamptz FROM baseline
-    ORDER BY count DESC, at ASC
-    LIMIT 1`;
-  return row!;
+async function peak(sql: SqlRunner, period: Period) {
+  return oneRow(
+    await sql.query<{ count: number; at: Date }>(
+      `WITH marks AS (${STAY_MARKS}),
+      baseline AS (SELECT coalesce(sum(delta), 0) AS n FROM marks WHERE occurred_at < $2::timestamptz),
+      running AS (
+        SELECT occurred_at AS at, (SELECT n FROM baseline) + sum(delta) OVER (ORDER BY occurred_at, id) AS n
+          FROM marks WHERE occurred_at >= $2::timestamptz
+      )
+      SELECT n::int AS count, at FROM running
+      UNION ALL SELECT n::int, $2::timestamptz FROM baseline
+      ORDER BY count DESC, at ASC
+      LIMIT 1`,
+      periodParams(period),
+    ),
+  );
 }
 
 /** How long coats stayed, over the stays that ended with a check-out during the period. */
-async function stays(prisma: PrismaClient, period: Period) {
-  const [row] = await prisma.$queryRaw<{ count: number; meanMinutes: number | null; medianMinutes: number | null }[]>`
-    WITH marks AS (${stayMarks(period)}),
-    paired AS (
-      SELECT action, occurred_at AS started,
-             lead(occurred_at) OVER w AS ended, lead(action) OVER w AS ended_by
-        FROM marks
-      WINDOW w AS (PARTITION BY ticket_id ORDER BY occurred_at, id)
+async function stays(sql: SqlRunner, period: Period) {
+  return oneRow(
+    await sql.query<{ count: number; meanMinutes: number | null; medianMinutes: number | null }>(
+      `WITH marks AS (${STAY_MARKS}),
+      paired AS (
+        SELECT action, occurred_at AS started,
+               lead(occurred_at) OVER w AS ended, lead(action) OVER w AS ended_by
+          FROM marks
+        WINDOW w AS (PARTITION BY ticket_id ORDER BY occurred_at, id)
+      ),
+      minutes AS (
+        SELECT extract(epoch FROM ended - started) / 60 AS m FROM paired
+         WHERE action = 'CHECK_IN' AND ended_by = 'CHECK_OUT'
+           AND ended >= $2::timestamptz AND ended < $3::timestamptz
+      )
+      SELECT count(*)::int AS count,
+             round(avg(m)::numeric, 1)::float8 AS "meanMinutes",
+             round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m)::numeric, 1)::float8 AS "medianMinutes"
+        FROM minutes`,
+      periodParams(period),
     ),
-    minutes AS (
-      SELECT extract(epoch FROM ended - started) / 60 AS m FROM paired
-       WHERE action = 'CHECK_IN' AND ended_by = 'CHECK_OUT'
-         AND ended >= ${period.from}::timestamptz AND ended < ${period.to}::timestamptz
-    )
-    SELECT count(*)::int AS count,
-           round(avg(m)::numeric, 1)::float8 AS "meanMinutes",
-           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m)::numeric, 1)::float8 AS "medianMinutes"
-      FROM minutes`;
-  return row!;
+  );
 }
 
-async function refusals(prisma: PrismaClient, { venueId, from, to }: Period) {
-  return prisma.$queryRaw<{ reason: string; count: number }[]>`
-    SELECT reason, count(*)::int AS count
-      FROM qr.scan_events
-     WHERE venue_id = ${venueId}::uuid AND result = 'REFUSED'
-       AND occurred_at >= ${from}::timestamptz AND occurred_at < ${to}::timestamptz
-     GROUP BY reason
-     ORDER BY count DESC, reason`;
+async function refusals(sql: SqlRunner, period: Period) {
+  return sql.query<{ reason: string; count: number }>(
+    `SELECT reason, count(*)::int AS count
+       FROM qr.scan_events
+      WHERE venue_id = $1::uuid AND result = 'REFUSED'
+        AND occurred_at >= $2::timestamptz AND occurred_at < $3::timestamptz
+      GROUP BY reason
+      ORDER BY count DESC, reason`,
+    periodParams(period),
+  );
 }
 
 /** Payments recorded during the period, whatever became of the ticket afterwards. */
-async function revenue(prisma: PrismaClient, { venueId, from, to }: Period) {
-  const rows = await prisma.$queryRaw<{ paymentStatus: string; tickets: number; amountCents: bigint }[]>`
-    SELECT payment_status::text AS "paymentStatus", count(*)::int AS tickets, coalesce(sum(amount_cents), 0)::int8 AS "amountCents"
-      FROM qr.tickets
-     WHERE venue_id = ${venueId}::uuid AND payment_status <> 'UNPAID'
-       AND paid_at >= ${from}::timestamptz AND paid_at < ${to}::timestamptz
-     GROUP BY payment_status
-     ORDER BY payment_status`;
-  return rows.map((row) => ({ ...row, amountCents: Number(row.amountCents) }));
+async function revenue(sql: SqlRunner, period: Period) {
+  // A sum of cents is exact in a float8 up to 2^53, and a number to every driver.
+  return sql.query<{ paymentStatus: string; tickets: number; amountCents: number }>(
+    `SELECT payment_status::text AS "paymentStatus", count(*)::int AS tickets, coalesce(sum(amount_cents), 0)::float8 AS "amountCents"
+       FROM qr.tickets
+      WHERE venue_id = $1::uuid AND payment_status <> 'UNPAID'
+        AND paid_at >= $2::timestamptz AND paid_at < $3::timestamptz
+      GROUP BY payment_status
+      ORDER BY payment_status`,
+    periodParams(period),
+  );
 }
 
 /** What each attendant did at this venue during the period, busiest first. */
-async function attendants(prisma: PrismaClient, { venueId, from, to }: Period) {
-  return prisma.$queryRaw<{ employeeId: string; name: string; checkIns: number; checkOuts: number; scans: number; refusals: number }[]>`
-    SELECT e.employee_id AS "employeeId", em.name,
-           count(*) FILTER (WHERE e.action = 'CHECK_IN' AND e.result = 'OK')::int AS "checkIns",
-           count(*) FILTER (WHERE e.action = 'CHECK_OUT' AND e.result = 'OK')::int AS "checkOuts",
-           count(*) FILTER (WHERE e.action = 'SCAN')::int AS scans,
-           count(*) FILTER (WHERE e.result = 'REFUSED')::int AS refusals
-      FROM qr.scan_events e
-      JOIN employees.employees em ON em.id = e.employee_id
-     WHERE e.venue_id = ${venueId}::uuid
-       AND e.occurred_at >= ${from}::timestamptz AND e.occurred_at < ${to}::timestamptz
-     GROUP BY e.employee_id, em.name
-     ORDER BY count(*) FILTER (WHERE e.result = 'OK' AND e.action IN ('CHECK_IN', 'CHECK_OUT')) DESC, em.name, e.employee_id`;
+async function attendants(sql: SqlRunner, period: Period) {
+  return sql.query<{ employeeId: string; name: string; checkIns: number; checkOuts: number; scans: number; refusals: number }>(
+    `SELECT e.employee_id AS "employeeId", em.name,
+            count(*) FILTER (WHERE e.action = 'CHECK_IN' AND e.result = 'OK')::int AS "checkIns",
+            count(*) FILTER (WHERE e.action = 'CHECK_OUT' AND e.result = 'OK')::int AS "checkOuts",
+            count(*) FILTER (WHERE e.action = 'SCAN')::int AS scans,
+            count(*) FILTER (WHERE e.result = 'REFUSED')::int AS refusals
+       FROM qr.scan_events e
+       JOIN employees.employees em ON em.id = e.employee_id
+      WHERE e.venue_id = $1::uuid
+        AND e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz
+      GROUP BY e.employee_id, em.name
+      ORDER BY count(*) FILTER (WHERE e.result = 'OK' AND e.action IN ('CHECK_IN', 'CHECK_OUT')) DESC, em.name, e.employee_id`,
+    periodParams(period),
+  );
 }
 
-export async function venueAnalytics({ prisma }: Pick<Deps, "prisma">, { organizationId }: Member, period: Period) {
+export async function venueAnalytics({ prisma, db }: Pick<Deps, "prisma" | "db">, { organizationId }: Member, period: Period) {
   await assertVenuesOfOrganization(prisma, organizationId, [period.venueId]);
   const venue = await prisma.venue.findUniqueOrThrow({
     where: { id: period.venueId },
     select: { id: true, name: true, timezone: true, currency: true },
   });
+  const { sql } = db;
   // One after the other: a report may wait, the counters sharing the pool may not.
-  const hours = await hourly(prisma, period, venue.timezone);
-  const peakOccupancy = await peak(prisma, period);
-  const stay = await stays(prisma, period);
-  const refused = await refusals(prisma, period);
-  const paid = await revenue(prisma, period);
-  const staff = await attendants(prisma, period);
+  const hours = await hourly(sql, period, venue.timezone);
+  const peakOccupancy = await peak(sql, period);
+  const stay = await stays(sql, period);
+  const refused = await refusals(sql, period);
+  const paid = await revenue(sql, period);
+  const staff = await attendants(sql, period);
   return {
     venue,
     from: period.from,

@@ -1,4 +1,4 @@
-import type { PaymentStatus, SlotKind, SqlRunner, TicketState } from "@qrcoats/db";
+import { oneRow, type PaymentStatus, type SlotKind, type SqlRunner, type TicketState } from "@qrcoats/db";
 import type { ApiConfig } from "../config";
 import type { Deps } from "../context";
 import { isUniqueViolation } from "../lib/errors";
@@ -54,15 +54,13 @@ type CounterTicketRow = {
   slot: SlotView | null;
 };
 
-type FlatTicketRow = Omit<CounterTicketRow, "slot"> & { slotId: string | null; slotNumber: number | null; slotKind: SlotKind | null; rackName: string | null };
-
 const TICKET_COLUMNS = `
   SELECT t.id, t.organization_id AS "organizationId", t.venue_id AS "venueId", v.name AS "venueName",
          t.number, t.state::text AS state, t.in_outs_used AS "inOutsUsed", t.payment_status::text AS "paymentStatus",
          t.amount_cents AS "amountCents", t.void_reason AS "voidReason", t.issued_at AS "issuedAt",
          t.checked_in_at AS "checkedInAt", t.returned_at AS "returnedAt", t.contact_name_encrypted AS "contactNameEncrypted",
          g.name AS "guestName", v.timezone, v.in_out_allowance AS "inOutAllowance", v.price_cents AS "priceCents",
-         s.id AS "slotId", s.number AS "slotNumber", s.kind::text AS "slotKind", r.name AS "rackName"`;
+         CASE WHEN s.id IS NOT NULL THEN json_build_object('id', s.id, 'number', s.number, 'kind', s.kind, 'rackName', r.name) END AS slot`;
 
 /** The joins that complete a ticket row `t` with its venue, slot and guest. */
 const TICKET_JOINS = `
@@ -71,16 +69,12 @@ const TICKET_JOINS = `
     LEFT JOIN qr.racks r ON r.id = s.rack_id
     LEFT JOIN auth.users g ON g.id = t.guest_id`;
 
-function unflatten({ slotId, slotNumber, slotKind, rackName, ...row }: FlatTicketRow): CounterTicketRow {
-  return { ...row, slot: slotId ? { id: slotId, number: slotNumber!, kind: slotKind!, rackName: rackName! } : null };
-}
-
 async function readTicket(sql: SqlRunner, where: { id: string } | { publicId: string }, lock = false): Promise<CounterTicketRow | null> {
-  const [flat] = await sql.query<FlatTicketRow>(
+  const [row] = await sql.query<CounterTicketRow>(
     `${TICKET_COLUMNS} FROM qr.tickets t ${TICKET_JOINS} WHERE ${"id" in where ? "t.id = $1::uuid" : "t.public_id = $1"}${lock ? " FOR UPDATE OF t" : ""}`,
     ["id" in where ? where.id : where.publicId],
   );
-  return flat ? unflatten(flat) : null;
+  return row ?? null;
 }
 
 function factsOf(row: CounterTicketRow): TicketFacts {
@@ -287,12 +281,13 @@ async function updateTicket(sql: SqlRunner, ticketId: string, state: TicketState
     params.push(change[field]);
     sets.push(assignment.replace("$n", `$${params.length}`));
   }
-  const [flat] = await sql.query<FlatTicketRow>(
-    `WITH t AS (UPDATE qr.tickets SET ${sets.join(", ")} WHERE id = $1::uuid RETURNING *)
-     ${TICKET_COLUMNS} FROM t ${TICKET_JOINS}`,
-    params,
+  return oneRow(
+    await sql.query<CounterTicketRow>(
+      `WITH t AS (UPDATE qr.tickets SET ${sets.join(", ")} WHERE id = $1::uuid RETURNING *)
+       ${TICKET_COLUMNS} FROM t ${TICKET_JOINS}`,
+      params,
+    ),
   );
-  return unflatten(flat!);
 }
 
 type Plan = {

@@ -1,3 +1,4 @@
+import { prismaRunner } from "@qrcoats/db";
 import type { ApiConfig } from "../config";
 import type { Deps } from "../context";
 import { decryptField } from "../lib/field-crypto";
@@ -38,15 +39,15 @@ export async function markForgottenTickets({ prisma, clock, config }: Pick<Deps,
   const now = clock();
   return prisma.$transaction(
     async (tx) => {
-      const forgotten = await tx.$queryRaw<Candidate[]>`
-        WITH closing AS (
+      const forgotten = await prismaRunner(tx).query<Candidate>(
+        `WITH closing AS (
           SELECT v.id, v.name, v.organization_id,
                  CASE WHEN (day.local + v.closes_at::time) AT TIME ZONE v.timezone <= due.at
                       THEN (day.local + v.closes_at::time) AT TIME ZONE v.timezone
                       ELSE ((day.local - 1) + v.closes_at::time) AT TIME ZONE v.timezone
                  END AS closed_at
             FROM qr.venues v
-           CROSS JOIN LATERAL (SELECT ${now}::timestamptz - make_interval(mins => v.forgotten_delay_minutes) AS at) due
+           CROSS JOIN LATERAL (SELECT $1::timestamptz - make_interval(mins => v.forgotten_delay_minutes) AS at) due
            CROSS JOIN LATERAL (SELECT (due.at AT TIME ZONE v.timezone)::date AS local) day
         )
         SELECT t.id, t.number, t.slot_id AS "slotId", c.organization_id AS "organizationId", c.id AS "venueId",
@@ -56,9 +57,11 @@ export async function markForgottenTickets({ prisma, clock, config }: Pick<Deps,
           FROM qr.tickets t
           JOIN closing c ON c.id = t.venue_id
           LEFT JOIN auth.users u ON u.id = t.guest_id
-         WHERE t.state = ${forget.from}::qr."TicketState" AND t.checked_in_at < c.closed_at
+         WHERE t.state = $2::qr."TicketState" AND t.checked_in_at < c.closed_at
          ORDER BY t.venue_id, t.number
-           FOR UPDATE OF t SKIP LOCKED`;
+           FOR UPDATE OF t SKIP LOCKED`,
+        [now, forget.from],
+      );
       if (forgotten.length === 0) return { forgotten: 0, notices: 0 };
 
       await tx.ticket.updateMany({

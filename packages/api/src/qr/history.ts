@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Deps } from "../context";
 import { assertEmployeeOfOrganization } from "../employee/access";
-import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
 const historySelect = {
@@ -82,9 +82,7 @@ export async function scanHistory({ prisma }: Pick<Deps, "prisma">, member: Memb
   const rows = await prisma.scanEvent.findMany({
     where: {
       ...where,
-      ...(after
-        ? { OR: [{ occurredAt: { lt: after.at } }, { occurredAt: after.at, id: { lt: BigInt(after.id) } }] }
-        : {}),
+      ...(after ? keysetAfter("occurredAt", "desc", after.at, BigInt(after.id)) : {}),
     },
     orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,

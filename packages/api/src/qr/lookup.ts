@@ -2,7 +2,7 @@ import type { Prisma } from "@qrcoats/db";
 import type { ApiConfig } from "../config";
 import type { Deps } from "../context";
 import { decryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
-import { decodeTimeCursor, toPage } from "../lib/pagination";
+import { decodeTimeCursor, keysetAfter, toPage } from "../lib/pagination";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 
 // Lost tickets: staff find a ticket by what the guest can tell them. Walk-ins' contacts are
@@ -111,7 +111,7 @@ export async function lookupTickets(
       ...venueScope,
       AND: [
         { OR: matches },
-        ...(after ? [{ OR: [{ issuedAt: { lt: after.at } }, { issuedAt: after.at, id: { lt: after.id } }] }] : []),
+        ...(after ? [keysetAfter("issuedAt", "desc", after.at, after.id)] : []),
       ],
     },
     orderBy: [{ issuedAt: "desc" }, { id: "desc" }],

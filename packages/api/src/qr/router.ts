@@ -1,3 +1,4 @@
+import { PaymentStatus, SlotKind, TicketState } from "@qrcoats/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { checkPeriod, idInput, optionalPeriodFields, periodFields, venueIdInput } from "../lib/inputs";
@@ -14,11 +15,11 @@ import { getTicket, issueWalkIn, myTickets, publicTicketImage, publicTicketView,
 
 const ticketIdInput = idInput("ticket");
 const codeInput = z.string().trim().min(1, "Scan or type the ticket's code.").max(MAX_SCANNED_INPUT, "That is too long to be a ticket code.");
-const slotKindInput = z.enum(["HANGER", "SHELF"], "Choose HANGER or SHELF.");
+const slotKindInput = z.enum(SlotKind, "Choose HANGER or SHELF.");
 const slotIdInput = idInput("slot");
 
 const paymentInput = z.object({
-  status: z.enum(["PAID_CASH", "PAID_CARD", "PREPAID"], "Choose PAID_CASH, PAID_CARD or PREPAID."),
+  status: z.enum(PaymentStatus).exclude(["UNPAID"], "Choose PAID_CASH, PAID_CARD or PREPAID."),
   amountCents: z.number().int("Give the amount in whole cents.").min(0, "The amount cannot be negative.").max(100_000, "The amount is at most 100000 cents.").optional(),
 });
 
@@ -118,7 +119,7 @@ export const qrRouter = {
       z
         .object({
           venueId: venueIdInput.optional(),
-          state: z.enum(["ISSUED", "CHECKED_IN", "RETURNED", "VOIDED", "FORGOTTEN"], "Choose ISSUED, CHECKED_IN, RETURNED, VOIDED or FORGOTTEN.").optional(),
+          state: z.enum(TicketState, "Choose ISSUED, CHECKED_IN, RETURNED, VOIDED or FORGOTTEN.").optional(),
           number: z.number("Type a ticket number.").int("A ticket number is a whole number.").min(1, "Ticket numbers start at 1.").max(2_147_483_647, "No ticket has a number that high.").optional(),
           ...optionalPeriodFields,
           ...pageInput,

@@ -1,6 +1,6 @@
 import type { Prisma, TicketState } from "@qrcoats/db";
 import type { Deps } from "../context";
-import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
 // The admin's table of tickets. Rows and their venue, slot, guest and issuer come back in
@@ -61,7 +61,7 @@ export async function listTickets({ prisma }: Pick<Deps, "prisma">, { organizati
       state: query.state,
       number: query.number,
       issuedAt: query.from || query.to ? { gte: query.from, lt: query.to } : undefined,
-      ...(after ? { OR: [{ issuedAt: { lt: after.at } }, { issuedAt: after.at, id: { lt: after.id } }] } : {}),
+      ...(after ? keysetAfter("issuedAt", "desc", after.at, after.id) : {}),
     },
     orderBy: [{ issuedAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,

@@ -5,7 +5,7 @@ import type { ApiConfig } from "../config";
 import type { Deps, Principal } from "../context";
 import { encryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
 import { emailInput } from "../lib/inputs";
-import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, codeFor, generatePublicId, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
 import { recordScanEvent } from "./scan-events";
@@ -47,10 +47,12 @@ async function withSvg(config: ApiConfig, row: GuestTicketRow) {
 
 /** The venue's next ticket number. The row lock it takes lasts until the transaction ends. */
 async function takeTicketNumber(tx: Prisma.TransactionClient, venueId: string): Promise<number> {
-  const [row] = await tx.$queryRaw<{ number: number }[]>`
-    UPDATE qr.venues SET next_ticket_number = next_ticket_number + 1
-     WHERE id = ${venueId}::uuid
-    RETURNING next_ticket_number - 1 AS number`;
+  const [row] = await prismaRunner(tx).query<{ number: number }>(
+    `UPDATE qr.venues SET next_ticket_number = next_ticket_number + 1
+      WHERE id = $1::uuid
+     RETURNING next_ticket_number - 1 AS number`,
+    [venueId],
+  );
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
   return row.number;
 }
@@ -178,9 +180,7 @@ export async function myTickets(
   const rows = await deps.prisma.ticket.findMany({
     where: {
       guestId,
-      ...(after
-        ? { OR: [{ issuedAt: { lt: after.at } }, { issuedAt: after.at, id: { lt: after.id } }] }
-        : {}),
+      ...(after ? keysetAfter("issuedAt", "desc", after.at, after.id) : {}),
     },
     orderBy: [{ issuedAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,

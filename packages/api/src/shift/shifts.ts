@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import type { Deps } from "../context";
 import { assertEmployeeOfOrganization } from "../employee/access";
 import { isUniqueViolation } from "../lib/errors";
-import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, assertWorksAtVenue, type Member } from "../venue/access";
 
 const shiftSelect = {
@@ -88,7 +88,7 @@ export async function listShifts(deps: Pick<Deps, "prisma">, actor: Member, inpu
   if (input.from) filters.push({ OR: [{ endedAt: null }, { endedAt: { gt: input.from } }] });
   if (input.cursor) {
     const after = decodeTimeCursor(input.cursor);
-    filters.push({ OR: [{ startedAt: { lt: after.at } }, { startedAt: after.at, id: { lt: after.id } }] });
+    filters.push(keysetAfter("startedAt", "desc", after.at, after.id));
   }
   const rows = await deps.prisma.shift.findMany({
     where: {

@@ -1,14 +1,15 @@
+import { TaskPriority, TaskStatus } from "@qrcoats/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { dateInput, idInput, venueIdInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure } from "../trpc";
-import { createTask, listTasks, TASK_PRIORITIES, TASK_STATUSES, updateTask } from "./tasks";
+import { createTask, listTasks, updateTask } from "./tasks";
 
 const titleInput = z.string().trim().min(1, "Enter a title.").max(200, "Use at most 200 characters.");
 const descriptionInput = z.string().trim().max(5000, "Use at most 5000 characters.");
-const priorityInput = z.enum(TASK_PRIORITIES, "The priority is LOW, NORMAL, HIGH or URGENT.");
-const statusInput = z.enum(TASK_STATUSES, "The status is TODO, IN_PROGRESS, DONE or CANCELLED.");
+const priorityInput = z.enum(TaskPriority, "The priority is LOW, NORMAL, HIGH or URGENT.");
+const statusInput = z.enum(TaskStatus, "The status is TODO, IN_PROGRESS, DONE or CANCELLED.");
 const dueAtInput = dateInput("Enter a date and time.");
 
 export const taskRouter = {

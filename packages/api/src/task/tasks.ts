@@ -2,11 +2,8 @@ import type { Prisma, TaskPriority, TaskStatus } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import type { Deps } from "../context";
 import { assertEmployeeOfOrganization } from "../employee/access";
-import { decodeTimeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
-
-export const TASK_STATUSES = ["TODO", "IN_PROGRESS", "DONE", "CANCELLED"] as const satisfies readonly TaskStatus[];
-export const TASK_PRIORITIES = ["LOW", "NORMAL", "HIGH", "URGENT"] as const satisfies readonly TaskPriority[];
 
 /** Where a task may go from each status. DONE and CANCELLED are final. */
 const MOVES: Record<TaskStatus, readonly TaskStatus[]> = {
@@ -182,7 +179,7 @@ export async function listTasks(deps: Pick<Deps, "prisma" | "clock">, actor: Mem
   if (input.overdue === false) filters.push({ OR: [{ dueAt: null }, { dueAt: { gte: now } }, { status: { notIn: OPEN } }] });
   if (input.cursor) {
     const after = decodeTimeCursor(input.cursor);
-    filters.push({ OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] });
+    filters.push(keysetAfter("createdAt", "desc", after.at, after.id));
   }
   const rows = await deps.prisma.task.findMany({
     where: {

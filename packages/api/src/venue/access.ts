@@ -1,4 +1,4 @@
-import { prismaRunner, type Prisma, type PrismaClient, type SqlRunner } from "@qrcoats/db";
+import { oneRow, prismaRunner, type Prisma, type PrismaClient, type SqlRunner } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -40,7 +40,7 @@ export async function assertWorksAtVenue(db: Db | SqlRunner, member: Member, ven
     [venueId, member.employeeId],
   );
   assertOwned(venues, 1, member.organizationId);
-  if (member.role !== "ADMIN" && !venues[0]!.assigned) {
+  if (member.role !== "ADMIN" && !oneRow(venues).assigned) {
     throw new TRPCError({ code: "FORBIDDEN", message: "You are not assigned to this venue." });
   }
 }

@@ -1,4 +1,4 @@
-import type { Prisma, SlotKind } from "@qrcoats/db";
+import { oneRow, prismaRunner, type Prisma, type SlotKind } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import type { Deps } from "../context";
 import { assertVenuesOfOrganization, type Member } from "./access";
@@ -45,19 +45,24 @@ export async function createRack(
   return prisma.$transaction(async (tx) => {
     // Racks added at once to one venue take their slot numbers one after the other; the
     // highest number is read after the lock, so it includes what the other one committed.
-    await tx.$queryRaw`SELECT id FROM qr.venues WHERE id = ${input.venueId}::uuid FOR UPDATE`;
-    const [existing] = await tx.$queryRaw<{ highest: number; count: number; sameName: boolean }[]>`
-      SELECT coalesce(max(number), 0)::int AS highest,
-             count(*)::int AS count,
-             EXISTS (SELECT 1 FROM qr.racks WHERE venue_id = ${input.venueId}::uuid AND name = ${input.name}) AS "sameName"
-        FROM qr.slots WHERE venue_id = ${input.venueId}::uuid`;
-    if (existing!.sameName) {
+    const sql = prismaRunner(tx);
+    await sql.query<{ id: string }>(`SELECT id FROM qr.venues WHERE id = $1::uuid FOR UPDATE`, [input.venueId]);
+    const existing = oneRow(
+      await sql.query<{ highest: number; count: number; sameName: boolean }>(
+        `SELECT coalesce(max(number), 0)::int AS highest,
+                count(*)::int AS count,
+                EXISTS (SELECT 1 FROM qr.racks WHERE venue_id = $1::uuid AND name = $2) AS "sameName"
+           FROM qr.slots WHERE venue_id = $1::uuid`,
+        [input.venueId, input.name],
+      ),
+    );
+    if (existing.sameName) {
       throw new TRPCError({ code: "CONFLICT", message: `This venue already has a rack called ${input.name}.` });
     }
-    if (existing!.count + input.slotCount > MAX_SLOTS_PER_VENUE) {
+    if (existing.count + input.slotCount > MAX_SLOTS_PER_VENUE) {
       throw new TRPCError({
         code: "CONFLICT",
-        message: `A venue has at most ${MAX_SLOTS_PER_VENUE} slots; this one has ${existing!.count}.`,
+        message: `A venue has at most ${MAX_SLOTS_PER_VENUE} slots; this one has ${existing.count}.`,
       });
     }
     const rack = await tx.rack.create({ data: { venueId: input.venueId, name: input.name, createdAt: now }, select: { id: true } });
@@ -65,7 +70,7 @@ export async function createRack(
       data: Array.from({ length: input.slotCount }, (_, i) => ({
         venueId: input.venueId,
         rackId: rack.id,
-        number: existing!.highest + 1 + i,
+        number: existing.highest + 1 + i,
         kind: input.kind,
         createdAt: now,
       })),

@@ -1,3 +1,4 @@
+import { SlotKind } from "@qrcoats/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { idInput, venueIdInput } from "../lib/inputs";
@@ -69,7 +70,7 @@ export const rackRouter = {
         venueId: venueIdInput,
         name: z.string().trim().min(1, "Enter the rack's name.").max(50, "Use at most 50 characters."),
         slotCount: z.number().int("Use a whole number.").min(1, "A rack has at least 1 slot.").max(500, "A rack has at most 500 slots."),
-        kind: z.enum(["HANGER", "SHELF"], "Choose HANGER or SHELF.").default("HANGER"),
+        kind: z.enum(SlotKind, "Choose HANGER or SHELF.").default("HANGER"),
       }),
     )
     .mutation(({ ctx, input }) => createRack(ctx, ctx.member, input)),

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Deps, Principal } from "../context";
 import { fieldError } from "../lib/errors";
-import { decodeCursor, toPage, type Page } from "../lib/pagination";
+import { decodeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertVenuesOfOrganization, type Member } from "./access";
 
 /** What anyone may know of a venue, to find it and ask for a ticket there. */
@@ -153,7 +153,7 @@ export async function listVenues(
   const where: Prisma.VenueWhereInput = {
     ...(audience === "public" ? { publiclyListed: true } : { organizationId: audience.organizationId }),
     ...(query.search ? { name: { contains: query.search, mode: "insensitive" } } : {}),
-    ...(after ? { OR: [{ name: { gt: after[0] } }, { name: after[0], id: { gt: after[1] } }] } : {}),
+    ...(after ? keysetAfter("name", "asc", after[0], after[1]) : {}),
   };
   const orderBy: Prisma.VenueOrderByWithRelationInput[] = [{ name: "asc" }, { id: "asc" }];
   const take = query.limit + 1;
