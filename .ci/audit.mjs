@@ -26,7 +26,8 @@ const serious = Object.values(parsed.vulnerabilities).filter((v) => v.severity =
 const excused = serious.filter((v) => exceptions[v.name]);
 const unexcused = serious.filter((v) => !exceptions[v.name]);
 for (const v of excused) console.log(`npm audit: ${v.severity} in ${v.name}, excused: ${exceptions[v.name]}`);
-for (const v of unexcused) console.log(`npm audit: ${v.severity} in ${v.name} (${[v.range].join()}): fix it or excuse it in .ci/audit-exceptions.json`);
+for (const v of unexcused)
+  console.log(`npm audit: ${v.severity} in ${v.name} (${[v.range].join()}): fix it or excuse it in .ci/audit-exceptions.json`);
 const counts = parsed.metadata?.vulnerabilities ?? {};
 console.log(`npm audit: ${JSON.stringify(counts)}; ${unexcused.length} high or critical not excused.`);
 process.exit(unexcused.length > 0 ? 1 : 0);

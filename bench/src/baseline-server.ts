@@ -27,7 +27,11 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
-export function startBaselineServer({ databaseUrl, ticketSigningKey, poolSize }: Options): Promise<{ url: string; close(): Promise<void> }> {
+export function startBaselineServer({
+  databaseUrl,
+  ticketSigningKey,
+  poolSize,
+}: Options): Promise<{ url: string; close(): Promise<void> }> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
 
   function publicIdOf(code: string): string | null {
@@ -67,13 +71,16 @@ export function startBaselineServer({ databaseUrl, ticketSigningKey, poolSize }:
         state: string;
         slot_id: string | null;
       };
-      const slot = current.state === "ISSUED"
-        ? (await pool.query(
-            `SELECT s.id, s.number FROM qr.slots s WHERE s.venue_id = $1 AND s.kind = 'HANGER'
+      const slot =
+        current.state === "ISSUED"
+          ? ((
+              await pool.query(
+                `SELECT s.id, s.number FROM qr.slots s WHERE s.venue_id = $1 AND s.kind = 'HANGER'
                AND NOT EXISTS (SELECT 1 FROM qr.tickets t WHERE t.slot_id = s.id) ORDER BY s.number LIMIT 1`,
-            [body.venueId],
-          )).rows[0] as { id: string; number: number } | undefined
-        : null;
+                [body.venueId],
+              )
+            ).rows[0] as { id: string; number: number } | undefined)
+          : null;
       await pool.query(
         `INSERT INTO qr.scan_events (organization_id, venue_id, employee_id, ticket_id, action, result, from_state)
          VALUES ($1, $2, $3, $4, 'SCAN', 'OK', $5)`,
@@ -100,10 +107,16 @@ export function startBaselineServer({ databaseUrl, ticketSigningKey, poolSize }:
           [body.venueId],
         );
         slotId = (slot.rows[0] as { id: string }).id;
-        await client.query(`UPDATE qr.tickets SET state = 'CHECKED_IN', slot_id = $2, checked_in_at = now(), updated_at = now() WHERE id = $1`, [ticket.id, slotId]);
+        await client.query(
+          `UPDATE qr.tickets SET state = 'CHECKED_IN', slot_id = $2, checked_in_at = now(), updated_at = now() WHERE id = $1`,
+          [ticket.id, slotId],
+        );
       } else {
         if (from !== "CHECKED_IN") throw new Error("state");
-        await client.query(`UPDATE qr.tickets SET state = 'RETURNED', slot_id = NULL, returned_at = now(), updated_at = now() WHERE id = $1`, [ticket.id]);
+        await client.query(
+          `UPDATE qr.tickets SET state = 'RETURNED', slot_id = NULL, returned_at = now(), updated_at = now() WHERE id = $1`,
+          [ticket.id],
+        );
       }
       const to = path === "/check-in" ? "CHECKED_IN" : "RETURNED";
       await client.query(

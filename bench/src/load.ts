@@ -70,8 +70,18 @@ export async function runCycles(options: {
 }
 
 /** A plain GET at a concurrency for a while (QR images). */
-export async function runGets(options: { url: string; headers: Record<string, string>; connections: number; seconds: number }): Promise<LoadResult> {
-  const result = await autocannon({ url: options.url, headers: options.headers, connections: options.connections, duration: options.seconds });
+export async function runGets(options: {
+  url: string;
+  headers: Record<string, string>;
+  connections: number;
+  seconds: number;
+}): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    headers: options.headers,
+    connections: options.connections,
+    duration: options.seconds,
+  });
   return summarize(options.connections, result);
 }
 

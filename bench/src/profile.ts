@@ -50,7 +50,8 @@ for (const node of profile.nodes) {
   const where = url.replace(/^file:\/\//, "").replace(/^.*node_modules\//, "");
   const key = `${functionName || "(anonymous)"} ${where}:${lineNumber + 1}`;
   selfTime.set(key, (selfTime.get(key) ?? 0) + node.hitCount);
-  const owner = url === "" ? functionName : /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith("node:") ? "node" : "qrcoats");
+  const owner =
+    url === "" ? functionName : (/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith("node:") ? "node" : "qrcoats"));
   byPackage.set(owner, (byPackage.get(owner) ?? 0) + node.hitCount);
 }
 const share = (hits: number) => `${((hits / totalHits) * 100).toFixed(1).padStart(5)} %`;

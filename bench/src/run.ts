@@ -34,14 +34,23 @@ async function scanCycleOnPostgres() {
     // A host serves all night: both servers first run long enough for V8 to have optimised
     // their hot code, which takes QRcoats (more code per request) longer than the baseline.
     await runCycles({ url: host.url, steps: qrcoatsCycle(counter.venueId), headers, connections: 16, seconds: WARM_UP_SECONDS, codes });
-    await runCycles({ url: baseline.url, steps: baselineCycle(counter.venueId), headers, connections: 16, seconds: WARM_UP_SECONDS, codes });
+    await runCycles({
+      url: baseline.url,
+      steps: baselineCycle(counter.venueId),
+      headers,
+      connections: 16,
+      seconds: WARM_UP_SECONDS,
+      codes,
+    });
     for (const connections of CONCURRENCY) {
       // Side by side: each server in turn at the same concurrency, warmed up first.
       await runCycles({ url: host.url, steps: qrcoatsCycle(counter.venueId), headers, connections, seconds: 2, codes });
       const qrcoats = await runCycles({ url: host.url, steps: qrcoatsCycle(counter.venueId), headers, connections, seconds, codes });
       await runCycles({ url: baseline.url, steps: baselineCycle(counter.venueId), headers, connections, seconds: 2, codes });
       const base = await runCycles({ url: baseline.url, steps: baselineCycle(counter.venueId), headers, connections, seconds, codes });
-      log(`PostgreSQL c=${connections}: QRcoats ${qrcoats.requestsPerSecond.toFixed(0)} req/s p99 ${qrcoats.p99} ms; baseline ${base.requestsPerSecond.toFixed(0)} req/s p99 ${base.p99} ms`);
+      log(
+        `PostgreSQL c=${connections}: QRcoats ${qrcoats.requestsPerSecond.toFixed(0)} req/s p99 ${qrcoats.p99} ms; baseline ${base.requestsPerSecond.toFixed(0)} req/s p99 ${base.p99} ms`,
+      );
       rows.push({ connections, qrcoats, baseline: base });
     }
     return rows;
@@ -100,7 +109,9 @@ async function qrRendering() {
       });
     const svgApi = await through("svg");
     const pngApi = await through("png");
-    log(`QR: svg ${svgDirect.toFixed(0)}/s direct, ${svgApi.requestsPerSecond.toFixed(0)}/s through the API; png ${pngDirect.toFixed(0)}/s direct, ${pngApi.requestsPerSecond.toFixed(0)}/s`);
+    log(
+      `QR: svg ${svgDirect.toFixed(0)}/s direct, ${svgApi.requestsPerSecond.toFixed(0)}/s through the API; png ${pngDirect.toFixed(0)}/s direct, ${pngApi.requestsPerSecond.toFixed(0)}/s`,
+    );
     return { svgDirect, pngDirect, svgApi, pngApi };
   } finally {
     await host.stop();
@@ -121,8 +132,12 @@ async function argon2() {
 }
 
 function bundles(): [web: BundleReport, admin: BundleReport] {
-  execFileSync("npx", ["turbo", "run", "build", "--filter=@qrcoats/web", "--filter=@qrcoats/admin", "--output-logs=errors-only"], { cwd: root, stdio: "inherit" });
-  const report = (app: string) => JSON.parse(fs.readFileSync(path.join(root, "apps", app, "dist", "bundle-report.json"), "utf8")) as BundleReport;
+  execFileSync("npx", ["turbo", "run", "build", "--filter=@qrcoats/web", "--filter=@qrcoats/admin", "--output-logs=errors-only"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  const report = (app: string) =>
+    JSON.parse(fs.readFileSync(path.join(root, "apps", app, "dist", "bundle-report.json"), "utf8")) as BundleReport;
   return [report("web"), report("admin")];
 }
 
@@ -163,8 +178,9 @@ ${seconds} s, each after a 2 s warm-up.
 | connections | QRcoats req/s | p50 ms | p99 ms | baseline req/s | p50 ms | p99 ms | QRcoats / baseline |
 |---:|---:|---:|---:|---:|---:|---:|---:|
 ${postgres
-  .map(({ connections, qrcoats, baseline }) =>
-    `| ${connections} | ${fmt(qrcoats.requestsPerSecond)} | ${qrcoats.p50} | ${qrcoats.p99} | ${fmt(baseline.requestsPerSecond)} | ${baseline.p50} | ${baseline.p99} | ${fmt(qrcoats.requestsPerSecond / baseline.requestsPerSecond, 2)} |`,
+  .map(
+    ({ connections, qrcoats, baseline }) =>
+      `| ${connections} | ${fmt(qrcoats.requestsPerSecond)} | ${qrcoats.p50} | ${qrcoats.p99} | ${fmt(baseline.requestsPerSecond)} | ${baseline.p50} | ${baseline.p99} | ${fmt(qrcoats.requestsPerSecond / baseline.requestsPerSecond, 2)} |`,
   )
   .join("\n")}
 
@@ -210,7 +226,10 @@ per-account and per-address limits keep online guessing from spending this budge
 | app | initial JS | budget | CSS | budget | lazily loaded JS |
 |---|---:|---:|---:|---:|---:|
 ${[web, admin]
-  .map((b) => `| ${b.app} | ${kb(b.initialJsGzipBytes)} | ${b.budget.initialJsGzipKb} KB | ${kb(b.cssGzipBytes)} | ${b.budget.cssGzipKb} KB | ${kb(b.lazyJsGzipBytes)} |`)
+  .map(
+    (b) =>
+      `| ${b.app} | ${kb(b.initialJsGzipBytes)} | ${b.budget.initialJsGzipKb} KB | ${kb(b.cssGzipBytes)} | ${b.budget.cssGzipKb} KB | ${kb(b.lazyJsGzipBytes)} |`,
+  )
   .join("\n")}
 
 The apps' builds fail over budget (\`packages/ui/build/bundle-budget.ts\`).

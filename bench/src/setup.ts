@@ -33,7 +33,12 @@ export async function openCounter(base: string) {
   const admin = browserSession(base);
   await admin.mutate("auth.register", { email: "bench-admin@example.com", name: "Bench Admin", password: PASSWORD });
   const { organization } = await admin.mutate<{ organization: { id: string } }>("org.create", { name: "Bench Ltd" });
-  const venue = await admin.mutate<{ id: string }>("venue.create", { name: "Bench Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+  const venue = await admin.mutate<{ id: string }>("venue.create", {
+    name: "Bench Club",
+    timezone: "Europe/Berlin",
+    opensAt: "22:00",
+    closesAt: "05:00",
+  });
   await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 300, kind: "HANGER" });
   return { admin, organizationId: organization.id, venueId: venue.id };
 }

@@ -40,7 +40,9 @@ describe.runIf(browserAvailable())("admin app: the demo organization", () => {
     await open("Venues", "Venues");
     await page.getByRole("link", { name: "Velvet Room" }).click();
     await page.getByRole("heading", { level: 1, name: "Velvet Room" }).waitFor();
-    await expect.poll(() => page.getByTestId("occupancy-totals").textContent()).toMatch(/Hangers: \d+ of 60 taken · Shelves: \d+ of 10 taken/);
+    await expect
+      .poll(() => page.getByTestId("occupancy-totals").textContent())
+      .toMatch(/Hangers: \d+ of 60 taken · Shelves: \d+ of 10 taken/);
     await expect.poll(() => page.getByTestId("live-status").textContent()).toBe("● Live");
     await noErrors();
     await saveScreenshot(page, "admin/demo-02-venue");
@@ -52,7 +54,11 @@ describe.runIf(browserAvailable())("admin app: the demo organization", () => {
     await saveScreenshot(page, "admin/demo-03-employees");
 
     await open("Tasks", "Tasks");
-    await page.getByTestId("tasks-table").getByRole("row", { name: /Count the cash float/ }).getByText("Overdue").waitFor();
+    await page
+      .getByTestId("tasks-table")
+      .getByRole("row", { name: /Count the cash float/ })
+      .getByText("Overdue")
+      .waitFor();
     await noErrors();
     await saveScreenshot(page, "admin/demo-04-tasks");
 
@@ -71,14 +77,20 @@ describe.runIf(browserAvailable())("admin app: the demo organization", () => {
     await saveScreenshot(page, "admin/demo-06-tickets");
 
     await open("Scans", "Scan history");
-    await page.getByTestId("scan-table").getByText(/Refused:/).first().waitFor();
+    await page
+      .getByTestId("scan-table")
+      .getByText(/Refused:/)
+      .first()
+      .waitFor();
     await saveScreenshot(page, "admin/demo-07-scans");
 
     await open("Analytics", "Analytics");
     await page.getByTestId("analytics-report").waitFor();
     await page.getByLabel("Venue").selectOption({ label: "Velvet Room" });
     // Tonight's six check-ins happened within the last hour, inside the default 24 hours.
-    await expect.poll(async () => Number(await page.getByTestId("analytics-report").getByRole("definition").first().textContent())).toBeGreaterThanOrEqual(6);
+    await expect
+      .poll(async () => Number(await page.getByTestId("analytics-report").getByRole("definition").first().textContent()))
+      .toBeGreaterThanOrEqual(6);
     await page.getByTestId("analytics-report").getByRole("img", { name: "Check-ins and check-outs per hour" }).locator("canvas").waitFor();
     await noErrors();
     await saveScreenshot(page, "admin/demo-08-analytics");

@@ -29,7 +29,8 @@ describe.runIf(browserAvailable())("admin app: filters kept in the URL", () => {
 
   /** The first cell of each body row: whom or what the list shows. */
   const rowsOf = (table: Locator) => table.locator("tbody tr td:first-child").allTextContents();
-  const chosen = (label: string) => page.getByLabel(label, { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]!.text);
+  const chosen = (label: string) =>
+    page.getByLabel(label, { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]!.text);
 
   it("filters set on the employees list survive a reload, with the same rows; typing does not pile up history", async () => {
     await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Employees", exact: true }).click();

@@ -119,7 +119,14 @@ describe.runIf(browserAvailable())("admin app: running an organization", () => {
     await phone.close();
 
     await admin.reload();
-    await expect.poll(() => admin.getByTestId("employees-table").getByRole("row", { name: /Ben Attendant/ }).textContent()).toContain("Active");
+    await expect
+      .poll(() =>
+        admin
+          .getByTestId("employees-table")
+          .getByRole("row", { name: /Ben Attendant/ })
+          .textContent(),
+      )
+      .toContain("Active");
     await admin.getByLabel("Search").fill("nobody-like-this");
     await admin.getByText("Nobody matches these filters.").waitFor();
     await admin.getByLabel("Search").fill("ben");
@@ -145,7 +152,8 @@ describe.runIf(browserAvailable())("admin app: running an organization", () => {
     expect(await overdueRow.getAttribute("class")).toContain("bg-red-50");
 
     const restock = table.getByRole("row", { name: /Restock hangers/ });
-    const assigneeOf = (title: string) => admin.getByLabel(`Assignee of ${title}`).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]!.text);
+    const assigneeOf = (title: string) =>
+      admin.getByLabel(`Assignee of ${title}`).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]!.text);
     expect(await assigneeOf("Restock hangers")).toBe("Ben Attendant");
     expect(await assigneeOf("Count the tickets")).toBe("Unassigned");
     await admin.getByLabel("Assignee of Count the tickets").selectOption({ label: "Ben Attendant" });
@@ -225,7 +233,10 @@ describe.runIf(browserAvailable())("admin app: running an organization", () => {
     await leaderboard.getByRole("button", { name: "Ben Attendant" }).click();
     await admin.getByRole("heading", { name: "Ben Attendant in this period" }).waitFor();
     await expect.poll(() => admin.getByTestId("employee-metrics").textContent()).toContain("Check-ins1");
-    const [leaderboardCsv] = await Promise.all([admin.waitForEvent("download"), admin.getByRole("button", { name: "Download CSV" }).first().click()]);
+    const [leaderboardCsv] = await Promise.all([
+      admin.waitForEvent("download"),
+      admin.getByRole("button", { name: "Download CSV" }).first().click(),
+    ]);
     expect(await textOf(leaderboardCsv)).toMatch(/^rank,employee_id,name/);
     await saveScreenshot(admin, "admin/panel-11-performance");
   });
@@ -243,7 +254,14 @@ describe.runIf(browserAvailable())("admin app: running an organization", () => {
 
     await section("Audit log");
     const audit = admin.getByTestId("audit-table");
-    for (const event of ["Employee reactivated", "Employee deactivated", "API token issued", "Invitation accepted", "Employee invited", "Organization created"]) {
+    for (const event of [
+      "Employee reactivated",
+      "Employee deactivated",
+      "API token issued",
+      "Invitation accepted",
+      "Employee invited",
+      "Organization created",
+    ]) {
       await audit.getByRole("cell", { name: event, exact: true }).first().waitFor();
     }
     await admin.getByLabel("Event").selectOption({ label: "Employee invited" });

@@ -8,7 +8,8 @@ import { Layout } from "./layout";
 
 // Sign-in and the dashboard come first; each section (tables, forms, and the chart library
 // for analytics) arrives when an admin opens it.
-const named = <T extends Record<string, ComponentType>>(load: () => Promise<T>, name: keyof T) => lazy(() => load().then((module) => ({ default: module[name]! })));
+const named = <T extends Record<string, ComponentType>>(load: () => Promise<T>, name: keyof T) =>
+  lazy(() => load().then((module) => ({ default: module[name]! })));
 const VenuesPage = named(() => import("./venues/venues-page"), "VenuesPage");
 const VenuePage = named(() => import("./venues/venue-page"), "VenuePage");
 const LabelsPage = named(() => import("./venues/labels-page"), "LabelsPage");

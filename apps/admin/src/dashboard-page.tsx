@@ -20,7 +20,10 @@ export function DashboardPage() {
       <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {NAVIGATION.map((item) => (
           <li key={item.href}>
-            <Link href={item.href} className="flex h-full flex-col gap-1 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 hover:ring-indigo-400">
+            <Link
+              href={item.href}
+              className="flex h-full flex-col gap-1 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 hover:ring-indigo-400"
+            >
               <span className="font-semibold text-indigo-700">{item.label}</span>
               <span className="text-sm text-slate-700">{item.description}</span>
             </Link>

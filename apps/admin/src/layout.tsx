@@ -53,7 +53,10 @@ function Navigation() {
               <Link
                 href={item.href}
                 aria-current={current ? "page" : undefined}
-                className={clsx("block rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap", current ? "bg-white text-slate-900" : "text-slate-200 hover:bg-slate-800")}
+                className={clsx(
+                  "block rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap",
+                  current ? "bg-white text-slate-900" : "text-slate-200 hover:bg-slate-800",
+                )}
               >
                 {item.label}
               </Link>

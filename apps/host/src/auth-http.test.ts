@@ -12,7 +12,12 @@ const PASSWORD = "correct horse battery staple 42";
 
 type TrpcBody = {
   result?: { data: { json: { user: { email: string } } } };
-  error?: { json: { message: string; data: { code: string; retryAfterSeconds: number | null; zodError: { fieldErrors: Record<string, string[]> } | null } } };
+  error?: {
+    json: {
+      message: string;
+      data: { code: string; retryAfterSeconds: number | null; zodError: { fieldErrors: Record<string, string[]> } | null };
+    };
+  };
 };
 const body = async (response: Response) => (await response.json()) as TrpcBody;
 

@@ -44,7 +44,9 @@ async function restore(config: Config, archive: string): Promise<string> {
     report = await restoreBackup(archive, dataDir);
   } catch (error) {
     if (error instanceof DataDirInUseError) {
-      throw new Refusal(`A QRcoats host (process ${error.holder}) holds the embedded database in ${dataDir}: stop it, then restore. Nothing was changed.`);
+      throw new Refusal(
+        `A QRcoats host (process ${error.holder}) holds the embedded database in ${dataDir}: stop it, then restore. Nothing was changed.`,
+      );
     }
     if (error instanceof BackupError) throw new Refusal(`${error.message} Nothing was changed.`);
     throw error;

@@ -60,14 +60,22 @@ describe("backing up and restoring the embedded database", { timeout: 240_000 },
     const admin = browserSession(tonight.url);
     await admin.mutate("auth.register", { email: "backup-admin@example.com", name: "Backup Admin", password: PASSWORD });
     await admin.mutate("org.create", { name: "Backup Ltd" });
-    const { id: venueId } = await admin.mutate<{ id: string }>("venue.create", { name: "Backup Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+    const { id: venueId } = await admin.mutate<{ id: string }>("venue.create", {
+      name: "Backup Club",
+      timezone: "Europe/Berlin",
+      opensAt: "22:00",
+      closesAt: "05:00",
+    });
     await admin.mutate("rack.create", { venueId, name: "A", slotCount: 8, kind: "HANGER" });
     const tickets = [];
     for (let i = 0; i < 6; i++) tickets.push(await admin.mutate<{ code: string; number: number }>("qr.issueWalkIn", { venueId }));
     for (const ticket of tickets.slice(0, 5)) await admin.mutate("qr.checkIn", { venueId, code: ticket.code });
     for (const ticket of tickets.slice(0, 2)) await admin.mutate("qr.checkOut", { venueId, code: ticket.code });
     // A refused scan is part of the night too: the last ticket was never checked in.
-    expect(await admin.answer("qr.checkOut", { venueId, code: tickets[5]!.code })).toMatchObject({ answered: true, code: expect.any(String) });
+    expect(await admin.answer("qr.checkOut", { venueId, code: tickets[5]!.code })).toMatchObject({
+      answered: true,
+      code: expect.any(String),
+    });
     const atBackup = await theNight(admin, venueId, tonight.url);
     expect(atBackup.tickets.items).toHaveLength(6);
     expect(atBackup.racks.racks[0]!.slots).toHaveLength(8);
@@ -81,7 +89,9 @@ describe("backing up and restoring the embedded database", { timeout: 240_000 },
 
     const refused = await npmRun("db:restore", [file], { DATA_DIR: nightDir });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/A QRcoats host \(process \d+\) holds the embedded database in .*: stop it, then restore\. Nothing was changed\./);
+    expect(refused.stderr).toMatch(
+      /A QRcoats host \(process \d+\) holds the embedded database in .*: stop it, then restore\. Nothing was changed\./,
+    );
     // The night goes on after the backup: this check-in is not in it.
     await admin.mutate("qr.checkIn", { venueId, code: tickets[5]!.code });
     await tonight.stop();
@@ -96,7 +106,9 @@ describe("backing up and restoring the embedded database", { timeout: 240_000 },
     hosts.push(restored);
     expect(await theNight(admin, venueId, restored.url)).toEqual(atBackup);
     // Restored with its keys, yesterday's tickets still scan.
-    expect(await admin.mutate("qr.checkOut", { venueId, code: tickets[2]!.code }, restored.url)).toMatchObject({ ticket: { number: tickets[2]!.number } });
+    expect(await admin.mutate("qr.checkOut", { venueId, code: tickets[2]!.code }, restored.url)).toMatchObject({
+      ticket: { number: tickets[2]!.number },
+    });
   });
 
   it("refuses a damaged backup and PostgreSQL, saying what to do instead", async () => {

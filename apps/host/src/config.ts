@@ -13,20 +13,23 @@ const base64Key = z
   .refine((key) => key.byteLength >= 32, "must be base64 of at least 32 random bytes (openssl rand -base64 32)");
 
 /** "k2:<base64>,k1:<base64>": the first encrypts, all decrypt, so keys can rotate. */
-const encryptionKeys = z
-  .string()
-  .transform((text, ctx) =>
-    text.split(",").map((entry) => {
-      const [id, key] = entry.trim().split(":");
-      const bytes = new Uint8Array(Buffer.from(key ?? "", "base64"));
-      if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || bytes.byteLength !== 32) {
-        ctx.addIssue({ code: "custom", message: 'must be "<id>:<base64 of 32 bytes>", comma-separated, newest first' });
-      }
-      return { id: id ?? "", key: bytes };
-    }),
-  );
+const encryptionKeys = z.string().transform((text, ctx) =>
+  text.split(",").map((entry) => {
+    const [id, key] = entry.trim().split(":");
+    const bytes = new Uint8Array(Buffer.from(key ?? "", "base64"));
+    if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || bytes.byteLength !== 32) {
+      ctx.addIssue({ code: "custom", message: 'must be "<id>:<base64 of 32 bytes>", comma-separated, newest first' });
+    }
+    return { id: id ?? "", key: bytes };
+  }),
+);
 
-const commaList = z.string().transform((text) => text.split(",").map((item) => item.trim()).filter(Boolean));
+const commaList = z.string().transform((text) =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -73,7 +76,10 @@ const envSchema = z.object({
       try {
         return parseTrustProxy(text);
       } catch (error) {
-        ctx.addIssue({ code: "custom", message: `${(error as Error).message}: use "true", a number of hops, or addresses/CIDRs, comma-separated` });
+        ctx.addIssue({
+          code: "custom",
+          message: `${(error as Error).message}: use "true", a number of hops, or addresses/CIDRs, comma-separated`,
+        });
         return z.NEVER;
       }
     }),

@@ -98,7 +98,11 @@ describe.runIf(testDatabaseUrl() && caddyAvailable)("deployment rehearsal: Caddy
     });
 
   it("terminates TLS at the edge, and the hosts see HTTPS: Secure host-only cookies, HSTS", async () => {
-    const signUp = await mutate(edge, "auth.register", { email: "edge@example.com", name: "Edge", password: "correct horse battery staple 42" });
+    const signUp = await mutate(edge, "auth.register", {
+      email: "edge@example.com",
+      name: "Edge",
+      password: "correct horse battery staple 42",
+    });
     expect(signUp.status).toBe(200);
     expect((signUp.headers["set-cookie"] as string[])[0]).toMatch(/^__Host-qrcoats_session=\w+; .*Secure; SameSite=Lax$/);
     expect(signUp.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
@@ -108,7 +112,9 @@ describe.runIf(testDatabaseUrl() && caddyAvailable)("deployment rehearsal: Caddy
     const signUp = await request(`${edge}/trpc/auth.register`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: edge, "x-forwarded-for": "198.51.100.77" },
-      body: JSON.stringify(superjson.serialize({ email: "forger@example.com", name: "Forger", password: "correct horse battery staple 42" })),
+      body: JSON.stringify(
+        superjson.serialize({ email: "forger@example.com", name: "Forger", password: "correct horse battery staple 42" }),
+      ),
     });
     const cookie = (signUp.headers["set-cookie"] as string[])[0]!.split(";")[0]!;
     await mutate(edge, "org.create", { name: "Forger Ltd" }, cookie);
@@ -133,16 +139,27 @@ describe.runIf(testDatabaseUrl() && caddyAvailable)("deployment rehearsal: Caddy
   });
 
   it("passes live updates through as they happen", async () => {
-    const signUp = await mutate(edge, "auth.register", { email: "live-edge@example.com", name: "Live", password: "correct horse battery staple 42" });
+    const signUp = await mutate(edge, "auth.register", {
+      email: "live-edge@example.com",
+      name: "Live",
+      password: "correct horse battery staple 42",
+    });
     const cookie = (signUp.headers["set-cookie"] as string[])[0]!.split(";")[0]!;
     await mutate(edge, "org.create", { name: "Edge Ltd" }, cookie);
     const venue = superjson.deserialize<{ id: string }>(
-      JSON.parse((await mutate(edge, "venue.create", { name: "Edge Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" }, cookie)).body).result.data,
+      JSON.parse(
+        (await mutate(edge, "venue.create", { name: "Edge Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" }, cookie))
+          .body,
+      ).result.data,
     );
     await mutate(edge, "rack.create", { venueId: venue.id, name: "A", slotCount: 5, kind: "HANGER" }, cookie);
-    const ticket = superjson.deserialize<{ code: string }>(JSON.parse((await mutate(edge, "qr.issueWalkIn", { venueId: venue.id }, cookie)).body).result.data);
+    const ticket = superjson.deserialize<{ code: string }>(
+      JSON.parse((await mutate(edge, "qr.issueWalkIn", { venueId: venue.id }, cookie)).body).result.data,
+    );
 
-    const page = await openEventStream(`${plain}/trpc/qr.watch?input=${encodeURIComponent(JSON.stringify(superjson.serialize({ code: ticket.code })))}`);
+    const page = await openEventStream(
+      `${plain}/trpc/qr.watch?input=${encodeURIComponent(JSON.stringify(superjson.serialize({ code: ticket.code })))}`,
+    );
     expect(await page.waitFor((event) => event.data.includes('"state":"ISSUED"'))).toBeDefined();
     await mutate(edge, "qr.checkIn", { venueId: venue.id, code: ticket.code }, cookie);
     expect(await page.waitFor((event) => event.data.includes('"state":"CHECKED_IN"'))).toBeDefined();

@@ -17,11 +17,29 @@ import { buildServer } from "./server";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-tls-"));
 const certFile = path.join(dir, "cert.pem");
 const keyFile = path.join(dir, "key.pem");
-execFileSync("openssl", [
-  "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-  "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-  "-keyout", keyFile, "-out", certFile,
-], { stdio: "ignore" });
+execFileSync(
+  "openssl",
+  [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
+  ],
+  { stdio: "ignore" },
+);
 const cert = fs.readFileSync(certFile);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -45,7 +63,13 @@ describe("the host over HTTPS", () => {
     db = await createTestDatabase();
     const { jwtSecret, ...keys } = generateKeys();
     server = await buildServer({
-      services: { db, version: "tls", config: createApiConfig({ publicUrl: "https://localhost", jwtSecret, keys }), clock: () => new Date(), live: new LiveHub(db) },
+      services: {
+        db,
+        version: "tls",
+        config: createApiConfig({ publicUrl: "https://localhost", jwtSecret, keys }),
+        clock: () => new Date(),
+        live: new LiveHub(db),
+      },
       logger: pino({ level: "silent" }),
       apps: [],
       tls: { cert, key: fs.readFileSync(keyFile) },

@@ -38,7 +38,9 @@ describe("npm run job", () => {
       const unknown = await job("nope", { DATABASE_URL: db?.url ?? "", DATA_DIR: dataDir, LOG_LEVEL: "silent" });
       expect(unknown.code).toBe(2);
       // The embedded database's nightly backup is a job too; PostgreSQL's is pg_dump's.
-      expect(unknown.stderr).toContain(`usage: npm run job -- <notifications | forgotten-tickets | stale-shifts | retention${db ? "" : " | backup"}>`);
+      expect(unknown.stderr).toContain(
+        `usage: npm run job -- <notifications | forgotten-tickets | stale-shifts | retention${db ? "" : " | backup"}>`,
+      );
     } finally {
       await db?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

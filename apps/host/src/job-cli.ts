@@ -13,9 +13,7 @@ try {
   const config = loadConfig();
   const { keys } = resolveKeys(config);
   const logger = pino({ level: config.LOG_LEVEL });
-  const db = await openDatabase(
-    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: path.join(config.DATA_DIR, "pglite") },
-  );
+  const db = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: path.join(config.DATA_DIR, "pglite") });
   try {
     await db.migrate();
     const jobs = hostJobs(createServices(config, db, keys, "cli"), logSink(logger), jobSettings(config));

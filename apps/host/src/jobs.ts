@@ -1,4 +1,11 @@
-import { closeStaleShifts, deleteExpiredAuthRecords, deliverPending, markForgottenTickets, type ApiServices, type NotificationSink } from "@qrcoats/api";
+import {
+  closeStaleShifts,
+  deleteExpiredAuthRecords,
+  deliverPending,
+  markForgottenTickets,
+  type ApiServices,
+  type NotificationSink,
+} from "@qrcoats/api";
 import { takeNightlyBackup } from "@qrcoats/db";
 import type { Logger } from "pino";
 import { nightlyBackups } from "./backups";

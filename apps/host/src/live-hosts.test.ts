@@ -11,7 +11,12 @@ const PASSWORD = "correct horse battery staple 42";
 async function openCounter(admin: BrowserSession) {
   await admin.mutate("auth.register", { email: "live-admin@example.com", name: "Live Admin", password: PASSWORD });
   await admin.mutate("org.create", { name: "Live Ltd" });
-  const venue = await admin.mutate<{ id: string }>("venue.create", { name: "Live Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+  const venue = await admin.mutate<{ id: string }>("venue.create", {
+    name: "Live Club",
+    timezone: "Europe/Berlin",
+    opensAt: "22:00",
+    closesAt: "05:00",
+  });
   await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 10, kind: "HANGER" });
   return venue.id;
 }

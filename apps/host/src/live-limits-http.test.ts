@@ -22,7 +22,10 @@ describe("live streams over HTTP", () => {
     live = new LiveHub(db);
     const { jwtSecret, ...keys } = generateKeys();
     const config = createApiConfig({ publicUrl: "http://localhost", jwtSecret, keys }, { live: { maxStreamsPerAddress: MAX_PER_ADDRESS } });
-    server = await buildServer({ services: { db, version: "test", config, clock: () => new Date(), live }, logger: pino({ level: "silent" }) });
+    server = await buildServer({
+      services: { db, version: "test", config, clock: () => new Date(), live },
+      logger: pino({ level: "silent" }),
+    });
     base = await server.listen({ host: "127.0.0.1", port: 0 });
   });
   afterAll(async () => {
@@ -36,7 +39,9 @@ describe("live streams over HTTP", () => {
   it("leaves no subscriber behind for refused qr.watch calls, nor for streams their clients closed", async () => {
     for (let batch = 0; batch < 10; batch++) {
       const bodies = await Promise.all(
-        Array.from({ length: 50 }, async (_, i) => (await fetch(watchUrl(`no-ticket-${batch}-${i}`), { headers: { accept: "text/event-stream" } })).text()),
+        Array.from({ length: 50 }, async (_, i) =>
+          (await fetch(watchUrl(`no-ticket-${batch}-${i}`), { headers: { accept: "text/event-stream" } })).text(),
+        ),
       );
       for (const body of bodies) expect(body).toContain("NOT_FOUND");
     }
@@ -45,7 +50,12 @@ describe("live streams over HTTP", () => {
     const admin = browserSession(base);
     await admin.mutate("auth.register", { email: "http-live@example.com", name: "HTTP Live", password: "correct horse battery staple 42" });
     await admin.mutate("org.create", { name: "HTTP Live Ltd" });
-    const venue = await admin.mutate<{ id: string }>("venue.create", { name: "HTTP Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+    const venue = await admin.mutate<{ id: string }>("venue.create", {
+      name: "HTTP Club",
+      timezone: "Europe/Berlin",
+      opensAt: "22:00",
+      closesAt: "05:00",
+    });
     const ticket = await admin.mutate<{ code: string }>("qr.issueWalkIn", { venueId: venue.id });
     const phones = await Promise.all(Array.from({ length: MAX_PER_ADDRESS }, () => admin.subscribe("qr.watch", { code: ticket.code })));
     for (const phone of phones) expect(await phone.waitFor((event) => event.data.includes("ISSUED"))).toBeDefined();

@@ -57,7 +57,10 @@ const jobs = startJobs(hostJobs(services, logSink(logger), jobSettings(config)),
 const backups =
   db.kind === "embedded"
     ? await serveBackups(db, config.DATA_DIR, services.clock, logger).catch((error: unknown) => {
-        logger.warn({ err: error }, `npm run db:backup cannot reach this host at ${backupSocket(config.DATA_DIR)}, so it refuses while the host runs`);
+        logger.warn(
+          { err: error },
+          `npm run db:backup cannot reach this host at ${backupSocket(config.DATA_DIR)}, so it refuses while the host runs`,
+        );
         return null;
       })
     : null;
@@ -66,15 +69,17 @@ const app = await buildServer({
   logger,
   trustProxy: config.TRUST_PROXY,
   metrics: metrics && config.METRICS_TOKEN ? { registry: metrics.registry, token: config.METRICS_TOKEN } : undefined,
-  tls: config.TLS_CERT_FILE && config.TLS_KEY_FILE
-    ? { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) }
-    : undefined,
+  tls:
+    config.TLS_CERT_FILE && config.TLS_KEY_FILE
+      ? { cert: fs.readFileSync(config.TLS_CERT_FILE), key: fs.readFileSync(config.TLS_KEY_FILE) }
+      : undefined,
 });
 await app.listen({ host: config.HOST, port: config.PORT });
 logger.info(`QRcoats ${version} serving ${config.PUBLIC_URL} (web) and ${config.PUBLIC_URL}/admin/ (admin)`);
 const signIns = demo ? await demoSignIns(services, config.PUBLIC_URL) : null;
 // Plain text on purpose: the first thing a newcomer reads, not a log line to parse.
-if (signIns) process.stdout.write(`\nQRcoats is running at ${config.PUBLIC_URL}/ (admin panel: ${config.PUBLIC_URL}/admin/)\n${signIns}\n\n`);
+if (signIns)
+  process.stdout.write(`\nQRcoats is running at ${config.PUBLIC_URL}/ (admin panel: ${config.PUBLIC_URL}/admin/)\n${signIns}\n\n`);
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals) {

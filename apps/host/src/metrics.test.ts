@@ -47,7 +47,12 @@ describe(`GET /metrics on ${testDatabaseUrl() ? "PostgreSQL" : "embedded PGlite"
     const admin = browserSession(host.url);
     await admin.mutate("auth.register", { email: "metrics-admin@example.com", name: "Metrics Admin", password: PASSWORD });
     await admin.mutate("org.create", { name: "Metrics Ltd" });
-    const venue = await admin.mutate<{ id: string }>("venue.create", { name: "Metrics Club", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+    const venue = await admin.mutate<{ id: string }>("venue.create", {
+      name: "Metrics Club",
+      timezone: "Europe/Berlin",
+      opensAt: "22:00",
+      closesAt: "05:00",
+    });
     await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 5, kind: "HANGER" });
     const ticket = await admin.mutate<{ code: string }>("qr.issueWalkIn", { venueId: venue.id });
     await admin.mutate("qr.checkIn", { venueId: venue.id, code: ticket.code });
@@ -80,7 +85,9 @@ describe(`GET /metrics on ${testDatabaseUrl() ? "PostgreSQL" : "embedded PGlite"
     expect(sample(exposition, "qrcoats_job_runs_total", { job: "notifications", result: "ok" })).toBeGreaterThan(0);
     // Every job has its series from the start, so that its first failure counts as an increase.
     expect(sample(exposition, "qrcoats_job_runs_total", { job: "retention", result: "failed" })).toBe(0);
-    expect(sample(exposition, "qrcoats_job_last_success_timestamp_seconds", { job: "notifications" })).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(sample(exposition, "qrcoats_job_last_success_timestamp_seconds", { job: "notifications" })).toBeGreaterThan(
+      Date.now() / 1000 - 60,
+    );
     expect(sample(exposition, "qrcoats_build_info", { database: testDatabaseUrl() ? "postgres" : "embedded" })).toBe(1);
     expect(sample(exposition, "process_cpu_seconds_total")).toBeGreaterThan(0);
     // Only ids would make these unbounded; none are labels.
@@ -101,7 +108,11 @@ describe("GET /metrics without METRICS_TOKEN", () => {
     const { jwtSecret, ...keys } = generateKeys();
     const live = new LiveHub(db);
     const config = createApiConfig({ publicUrl: "http://localhost", jwtSecret, keys });
-    const server = await buildServer({ services: { db, version: "test", config, clock: () => new Date(), live }, logger: pino({ level: "silent" }), apps: [] });
+    const server = await buildServer({
+      services: { db, version: "test", config, clock: () => new Date(), live },
+      logger: pino({ level: "silent" }),
+      apps: [],
+    });
     try {
       const base = await server.listen({ host: "127.0.0.1", port: 0 });
       const response = await fetch(`${base}/metrics`);

@@ -122,7 +122,11 @@ export class HostMetrics {
     poolGauge("qrcoats_db_pool_max_connections", "Connections the PostgreSQL pool may open (DATABASE_POOL_SIZE).", (use) => use.max);
     poolGauge("qrcoats_db_pool_open_connections", "Connections the PostgreSQL pool has open, busy or idle.", (use) => use.open);
     poolGauge("qrcoats_db_pool_idle_connections", "Open PostgreSQL connections not in use.", (use) => use.idle);
-    poolGauge("qrcoats_db_pool_waiting_queries", "Queries waiting for a PostgreSQL connection: above zero for long, the pool is too small.", (use) => use.waiting);
+    poolGauge(
+      "qrcoats_db_pool_waiting_queries",
+      "Queries waiting for a PostgreSQL connection: above zero for long, the pool is too small.",
+      (use) => use.waiting,
+    );
   }
 }
 

@@ -32,7 +32,9 @@ export function securityHeaders(app: FastifyInstance) {
     crossOriginEmbedderPolicy: false,
     strictTransportSecurity: false,
   });
-  app.addHook("onRequest", (request, reply, done) => applyHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)));
+  app.addHook("onRequest", (request, reply, done) =>
+    applyHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  );
   app.addHook("onSend", async (request, reply) => {
     // The camera is for the counter's scanner; nothing else is asked for.
     reply.header("permissions-policy", "camera=(self), microphone=(), geolocation=(), payment=()");

@@ -190,7 +190,12 @@ describe("security headers", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    server = await buildServer({ services: servicesFor(db), logger: pino({ level: "silent" }), apps: builtApps(appsRoot), trustProxy: parseTrustProxy("127.0.0.1") });
+    server = await buildServer({
+      services: servicesFor(db),
+      logger: pino({ level: "silent" }),
+      apps: builtApps(appsRoot),
+      trustProxy: parseTrustProxy("127.0.0.1"),
+    });
     base = await server.listen({ host: "127.0.0.1", port: 0 });
   });
   afterAll(async () => {

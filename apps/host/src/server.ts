@@ -41,7 +41,11 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     https: tls ?? null,
     // Made here rather than by Fastify only to set how often timeouts are checked.
     serverFactory: (handler) => {
-      const options = { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS, keepAliveTimeout: 72_000 };
+      const options = {
+        requestTimeout: requestTimeoutMs,
+        connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+        keepAliveTimeout: 72_000,
+      };
       return (tls ? https.createServer({ ...options, ...tls }, handler) : http.createServer(options, handler)) as https.Server;
     },
     loggerInstance: logger,

@@ -27,7 +27,11 @@ function client(base: string, forwardedFor: () => string, extraHeaders: Record<s
     const setCookie = response.headers.getSetCookie();
     if (setCookie[0]) cookie = setCookie[0].split(";")[0]!;
     const body = (await response.json()) as Trpc;
-    return { status: response.status, setCookie, data: body.result ? superjson.deserialize<Record<string, unknown>>(body.result.data) : undefined };
+    return {
+      status: response.status,
+      setCookie,
+      data: body.result ? superjson.deserialize<Record<string, unknown>>(body.result.data) : undefined,
+    };
   }
   return { call };
 }

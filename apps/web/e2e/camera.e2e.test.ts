@@ -30,7 +30,12 @@ describe.runIf(browserAvailable())("web app: scanning with the camera", () => {
     });
     admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
     await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({ name: "Velvet Room", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+    const venue = await admin.api.venue.create.mutate({
+      name: "Velvet Room",
+      timezone: "Europe/Berlin",
+      opensAt: "22:00",
+      closesAt: "05:00",
+    });
     await admin.api.rack.create.mutate({ venueId: venue.id, name: "Rack A", slotCount: 10 });
     ticket = await admin.api.qr.issueWalkIn.mutate({ venueId: venue.id });
   });
@@ -44,7 +49,11 @@ describe.runIf(browserAvailable())("web app: scanning with the camera", () => {
   it("an attendant points the camera at a ticket and gets its slot", async () => {
     const video = path.join(videoDir, "ticket.y4m");
     fs.writeFileSync(video, await filmOf(ticket.svg));
-    browser = await launchBrowser(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+    browser = await launchBrowser([
+      "--use-fake-ui-for-media-stream",
+      "--use-fake-device-for-media-stream",
+      `--use-file-for-fake-video-capture=${video}`,
+    ]);
     const context = await newPhoneContext(browser, host.url);
     await context.grantPermissions(["camera"], { origin: host.url });
     const page = await context.newPage();
@@ -85,7 +94,9 @@ describe.runIf(browserAvailable())("web app: scanning with the camera", () => {
           const side = Math.round(height * 0.8);
           context.drawImage(image, (width - side) / 2, (height - side) / 2, side, side);
           const { data } = context.getImageData(0, 0, width, height);
-          return Array.from({ length: width * height }, (_, i) => Math.round(0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!));
+          return Array.from({ length: width * height }, (_, i) =>
+            Math.round(0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!),
+          );
         },
         { svg, width: WIDTH, height: HEIGHT },
       );

@@ -1,5 +1,13 @@
 import { createQRcoatsClient, type QRcoatsClient } from "@qrcoats/api/client";
-import { browserAvailable, launchBrowser, newPhoneContext, recordCspViolations, saveScreenshot, startHost, type RunningHost } from "@qrcoats/testing";
+import {
+  browserAvailable,
+  launchBrowser,
+  newPhoneContext,
+  recordCspViolations,
+  saveScreenshot,
+  startHost,
+  type RunningHost,
+} from "@qrcoats/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -33,7 +41,14 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     expect(registered.status).toBe(200);
     admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
     await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({ name: "Velvet Room", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00", priceCents: 250, publiclyListed: true });
+    const venue = await admin.api.venue.create.mutate({
+      name: "Velvet Room",
+      timezone: "Europe/Berlin",
+      opensAt: "22:00",
+      closesAt: "05:00",
+      priceCents: 250,
+      publiclyListed: true,
+    });
     venueId = venue.id;
     await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 40 });
     await admin.api.venue.create.mutate({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });
@@ -89,7 +104,11 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
   });
 
   it("an invited attendant accepts the emailed invitation and lands on the counter", async () => {
-    const { employee } = await admin.api.employee.create.mutate({ email: "ben@velvet.example", name: "Ben Attendant", venueIds: [venueId] });
+    const { employee } = await admin.api.employee.create.mutate({
+      email: "ben@velvet.example",
+      name: "Ben Attendant",
+      venueIds: [venueId],
+    });
     expect(employee.status).toBe("INVITED");
     const pattern = /\/accept-invitation\?token=[a-z2-7]+/;
     await expect.poll(() => host.output().match(pattern)?.[0], { timeout: 10_000 }).toBeTruthy();
@@ -147,7 +166,9 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     await counter.keyboard.press("Enter");
     const alert = counter.getByRole("alert");
     await alert.waitFor();
-    expect(await alert.textContent()).toBe("Not one of our ticketsThis is not one of our tickets. Ask for the ticket number or the guest's name.");
+    expect(await alert.textContent()).toBe(
+      "Not one of our ticketsThis is not one of our tickets. Ask for the ticket number or the guest's name.",
+    );
     expect(await scanFieldHasFocus()).toBe(true);
     await saveScreenshot(counter, "web/coat-check-7-refused");
 
@@ -172,7 +193,9 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     expect(await guest.getByRole("heading", { name: /Ticket/ }).textContent()).toBe("Ticket 1");
     const qr = guest.getByRole("img", { name: "QR code of ticket 1 at Velvet Room" });
     await expect.poll(() => qr.evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0)).toBe(true);
-    expect(await guest.getByTestId("ticket-connection").textContent()).toMatch(/^Offline — showing your saved ticketLast updated \d\d:\d\d$/);
+    expect(await guest.getByTestId("ticket-connection").textContent()).toMatch(
+      /^Offline — showing your saved ticketLast updated \d\d:\d\d$/,
+    );
     await saveScreenshot(guest, "web/coat-check-8-guest-offline");
 
     // My tickets, offline too, from the device.
@@ -221,7 +244,13 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
 
   it("the attendant works through a task the admin gave them", async () => {
     const me = await admin.api.employee.list.query({ search: "ben@velvet.example" });
-    await admin.api.task.create.mutate({ title: "Restock the hangers", assigneeId: me.items[0]!.id, venueId, priority: "HIGH", dueAt: new Date(Date.now() - 60_000) });
+    await admin.api.task.create.mutate({
+      title: "Restock the hangers",
+      assigneeId: me.items[0]!.id,
+      venueId,
+      priority: "HIGH",
+      dueAt: new Date(Date.now() - 60_000),
+    });
     await counter.getByRole("link", { name: "Tasks" }).click();
     await counter.getByRole("heading", { name: "Restock the hangers" }).waitFor();
     expect(await counter.getByText("Overdue").isVisible()).toBe(true);

@@ -1,4 +1,12 @@
-import { browserAvailable, launchBrowser, newPhoneContext, recordCspViolations, saveScreenshot, startHost, type RunningHost } from "@qrcoats/testing";
+import {
+  browserAvailable,
+  launchBrowser,
+  newPhoneContext,
+  recordCspViolations,
+  saveScreenshot,
+  startHost,
+  type RunningHost,
+} from "@qrcoats/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

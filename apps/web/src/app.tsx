@@ -11,7 +11,8 @@ import { TicketPage } from "./tickets/ticket-page";
 
 // A guest's first visit downloads the guest side only; the counter, tasks and rarer pages
 // come when someone opens them (and the service worker keeps them all for offline use).
-const named = <T extends Record<string, ComponentType>>(load: () => Promise<T>, name: keyof T) => lazy(() => load().then((module) => ({ default: module[name]! })));
+const named = <T extends Record<string, ComponentType>>(load: () => Promise<T>, name: keyof T) =>
+  lazy(() => load().then((module) => ({ default: module[name]! })));
 const CounterPage = named(() => import("./counter/counter-page"), "CounterPage");
 const WalkInPage = named(() => import("./counter/walk-in-page"), "WalkInPage");
 const LookupPage = named(() => import("./counter/lookup-page"), "LookupPage");
@@ -69,6 +70,7 @@ function StaffOnly({ children }: { children: ReactNode }) {
   const [location] = useLocation();
   if (isPending) return <p role="status">Loading…</p>;
   if (!me) return <Redirect to={`/signin?next=${encodeURIComponent(location)}`} />;
-  if (!me.membership) return <p className="text-slate-800">This part of QRcoats is for coat-check staff. Your manager sends you an invitation to join.</p>;
+  if (!me.membership)
+    return <p className="text-slate-800">This part of QRcoats is for coat-check staff. Your manager sends you an invitation to join.</p>;
   return children;
 }

@@ -23,7 +23,9 @@ export function HomePage() {
     <section className="flex flex-col gap-6">
       <div>
         <PageTitle>Your coat check ticket, on your phone</PageTitle>
-        <p className="text-slate-700">Get a ticket when you arrive, show its QR code at the counter, and pick your coat up with the same code.</p>
+        <p className="text-slate-700">
+          Get a ticket when you arrive, show its QR code at the counter, and pick your coat up with the same code.
+        </p>
       </div>
       {saved.length > 0 && (
         <div className="flex flex-col gap-2">
@@ -32,13 +34,22 @@ export function HomePage() {
         </div>
       )}
       <div className="flex flex-col gap-3">
-        <Link href="/signup" className="inline-flex min-h-14 items-center justify-center rounded-lg bg-indigo-600 px-6 text-lg font-semibold text-white hover:bg-indigo-700">
+        <Link
+          href="/signup"
+          className="inline-flex min-h-14 items-center justify-center rounded-lg bg-indigo-600 px-6 text-lg font-semibold text-white hover:bg-indigo-700"
+        >
           Create an account
         </Link>
-        <Link href="/signin" className="inline-flex min-h-14 items-center justify-center rounded-lg bg-white px-6 text-lg font-semibold text-slate-900 ring-1 ring-slate-300 ring-inset hover:bg-slate-50">
+        <Link
+          href="/signin"
+          className="inline-flex min-h-14 items-center justify-center rounded-lg bg-white px-6 text-lg font-semibold text-slate-900 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
+        >
           Sign in
         </Link>
-        <Link href="/venues" className="inline-flex min-h-11 items-center justify-center font-semibold text-indigo-700 underline-offset-4 hover:underline">
+        <Link
+          href="/venues"
+          className="inline-flex min-h-11 items-center justify-center font-semibold text-indigo-700 underline-offset-4 hover:underline"
+        >
           See the venues
         </Link>
       </div>

@@ -26,7 +26,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const wide = location.startsWith("/counter");
   return (
     <div className="flex min-h-dvh flex-col">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-slate-900">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-slate-900"
+      >
         Skip to content
       </a>
       <header className="bg-slate-900 text-white">
@@ -34,7 +37,14 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link href="/" className="flex min-h-11 items-center text-lg font-bold tracking-tight">
             QRcoats
           </Link>
-          {nav.length > 0 && <NavLinks items={nav} location={location} className="hidden flex-1 justify-center gap-1 md:flex" linkClass="rounded-lg px-3 text-sm" />}
+          {nav.length > 0 && (
+            <NavLinks
+              items={nav}
+              location={location}
+              className="hidden flex-1 justify-center gap-1 md:flex"
+              linkClass="rounded-lg px-3 text-sm"
+            />
+          )}
           {me ? (
             <div className="flex items-center gap-2">
               <span className="max-w-40 truncate text-sm text-slate-200" data-testid="signed-in-as">
@@ -64,7 +74,10 @@ export function Layout({ children }: { children: ReactNode }) {
           )}
         </div>
       </header>
-      <main id="main" className={clsx("mx-auto w-full flex-1 px-4 py-5", wide ? "max-w-5xl" : "max-w-xl", nav.length > 0 && "pb-28 md:pb-6")}>
+      <main
+        id="main"
+        className={clsx("mx-auto w-full flex-1 px-4 py-5", wide ? "max-w-5xl" : "max-w-xl", nav.length > 0 && "pb-28 md:pb-6")}
+      >
         {children}
       </main>
       {nav.length > 0 && (
@@ -81,7 +94,19 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-function NavLinks({ items, location, className, linkClass, light = false }: { items: NavItem[]; location: string; className: string; linkClass: string; light?: boolean }) {
+function NavLinks({
+  items,
+  location,
+  className,
+  linkClass,
+  light = false,
+}: {
+  items: NavItem[];
+  location: string;
+  className: string;
+  linkClass: string;
+  light?: boolean;
+}) {
   return (
     <nav aria-label="Main" className={className}>
       {items.map((item) => {
@@ -94,7 +119,12 @@ function NavLinks({ items, location, className, linkClass, light = false }: { it
             ? "bg-slate-700 font-semibold text-white"
             : "text-slate-200 hover:bg-slate-800";
         return (
-          <Link key={item.href} href={item.href} aria-current={current ? "page" : undefined} className={clsx("flex min-h-11 items-center justify-center", linkClass, tone)}>
+          <Link
+            key={item.href}
+            href={item.href}
+            aria-current={current ? "page" : undefined}
+            className={clsx("flex min-h-11 items-center justify-center", linkClass, tone)}
+          >
             {item.label}
           </Link>
         );

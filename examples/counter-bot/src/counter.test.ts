@@ -20,7 +20,10 @@ describe("the counter bot, against a running host", () => {
     });
     expect(lines[0]).toBe("signed in as Cleo Chen (EMPLOYEE of Demo Nightclub)");
     expect(lines[1]).toBe("venues: Rooftop Bar, Velvet Room");
-    const [taken, of] = lines[2]!.match(/^live: (\d+) of (\d+) hangers taken$/)!.slice(1).map(Number);
+    const [taken, of] = lines[2]!
+      .match(/^live: (\d+) of (\d+) hangers taken$/)!
+      .slice(1)
+      .map(Number);
     expect(lines[4]).toMatch(/^scanned: ISSUED, can CHECK_IN \/ VOID \/ PAY, proposed slot \d+$/);
     // The check-in reached the bot over its live feed, authenticated by its JWT.
     expect(lines[6]).toBe(`live: ${taken! + 1} of ${of} hangers taken`);

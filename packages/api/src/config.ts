@@ -119,7 +119,14 @@ export function createApiConfig(
     perRecipient: { max: 3, windowSeconds: 24 * 60 * 60 },
     ...overrides.invitationLimits,
   };
-  return { publicUrl: required.publicUrl.replace(/\/$/, ""), keys, trustedOrigins: overrides.trustedOrigins ?? [], auth, live, invitationLimits };
+  return {
+    publicUrl: required.publicUrl.replace(/\/$/, ""),
+    keys,
+    trustedOrigins: overrides.trustedOrigins ?? [],
+    auth,
+    live,
+    invitationLimits,
+  };
 }
 
 /** Fresh random keys: for tests, and for the embedded default's first start. */

@@ -56,10 +56,7 @@ export type Principal = {
  * The context that needs no HTTP request: what tests build directly and pass to
  * `createCallerFactory(appRouter)`.
  */
-export function createInnerContext(
-  services: ApiServices,
-  caller: { principal?: Principal | null; request?: RequestInfo } = {},
-) {
+export function createInnerContext(services: ApiServices, caller: { principal?: Principal | null; request?: RequestInfo } = {}) {
   return {
     ...services,
     prisma: services.db.prisma,

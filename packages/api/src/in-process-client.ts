@@ -38,18 +38,21 @@ export function createInProcessClient(
   const headers = new Headers({ host: new URL(appOrigin).host, "user-agent": options.userAgent ?? "qrcoats-in-process" });
   const origin = options.origin === undefined ? appOrigin : options.origin;
   if (origin !== null) headers.set("origin", origin);
-  const api = createCaller(async () => {
-    const requestHeaders = new Headers(headers);
-    const jar = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    if (jar) requestHeaders.set("cookie", jar);
-    const request: RequestInfo = {
-      headers: requestHeaders,
-      clientAddress: options.address ?? "127.0.0.1",
-      secure: options.secure ?? false,
-      responseHeaders: cookieJarHeaders(cookies, setCookieHeaders),
-    };
-    return createContext(services, request);
-  }, { signal: options.signal });
+  const api = createCaller(
+    async () => {
+      const requestHeaders = new Headers(headers);
+      const jar = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+      if (jar) requestHeaders.set("cookie", jar);
+      const request: RequestInfo = {
+        headers: requestHeaders,
+        clientAddress: options.address ?? "127.0.0.1",
+        secure: options.secure ?? false,
+        responseHeaders: cookieJarHeaders(cookies, setCookieHeaders),
+      };
+      return createContext(services, request);
+    },
+    { signal: options.signal },
+  );
   return { api, cookies, setCookieHeaders, headers };
 }
 
@@ -63,9 +66,7 @@ function cookieJarHeaders(jar: Map<string, string>, log: string[]): Headers {
     log.push(value);
     const [pair, ...attributes] = value.split(";").map((part) => part.trim());
     const [cookieName, cookieValue] = pair!.split("=") as [string, string];
-    const expired = attributes.some(
-      (a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && new Date(a.slice(8)) <= new Date()),
-    );
+    const expired = attributes.some((a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && new Date(a.slice(8)) <= new Date()));
     if (expired || cookieValue === "") jar.delete(cookieName);
     else jar.set(cookieName, cookieValue);
   };

@@ -28,7 +28,10 @@ describe("the safety net under every procedure", () => {
   });
 
   it("leaves a deliberate refusal its own code and words, whatever its cause", async () => {
-    await expect(caller.refusesDeliberately()).rejects.toMatchObject({ code: "CONFLICT", message: "This address is already on your staff list." });
+    await expect(caller.refusesDeliberately()).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "This address is already on your staff list.",
+    });
   });
 });
 

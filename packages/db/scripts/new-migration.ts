@@ -9,7 +9,10 @@ import { MIGRATIONS_DIR, readLocalMigrations } from "../src/migrations/applier";
 //   npm run db:new-migration -- <name>
 // The "before" side is the schema that the committed migrations build, introspected from an
 // in-memory PGlite (prisma.config.ts applies them); the "after" side is schema.prisma.
-const name = process.argv[2]?.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+const name = process.argv[2]
+  ?.toLowerCase()
+  .replace(/[^a-z0-9]+/g, "_")
+  .replace(/^_|_$/g, "");
 if (!name) {
   console.error("usage: npm run db:new-migration -- <name>");
   process.exit(2);

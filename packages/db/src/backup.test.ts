@@ -48,7 +48,9 @@ describe("a backup of the embedded database", { timeout: 120_000 }, () => {
     const db = await openMigrated(path.join(root, "live"));
     await db.prisma.user.create({ data: { email: "before@example.com", name: "Before" } });
     const backup = await db.transaction(async (tx) => {
-      await tx.query(`INSERT INTO auth.users (id, email, name, updated_at) VALUES (gen_random_uuid(), 'during@example.com', 'During', now())`);
+      await tx.query(
+        `INSERT INTO auth.users (id, email, name, updated_at) VALUES (gen_random_uuid(), 'during@example.com', 'During', now())`,
+      );
       return takeBackup(db, { dir: path.join(root, "backups"), kind: "manual", now: new Date("2026-11-29T23:45:12.345Z") });
     });
     await db.prisma.user.create({ data: { email: "after@example.com", name: "After" } });
@@ -145,7 +147,10 @@ describe("nightly backups", { timeout: 120_000 }, () => {
     await db.close();
 
     expect(sameDay).toEqual({ taken: null, removed: [] });
-    expect(nextDay).toEqual({ taken: path.join(dir, "qrcoats-nightly-20261106T020000Z.tar.gz"), removed: ["qrcoats-nightly-20261103T020000Z.tar.gz"] });
+    expect(nextDay).toEqual({
+      taken: path.join(dir, "qrcoats-nightly-20261106T020000Z.tar.gz"),
+      removed: ["qrcoats-nightly-20261103T020000Z.tar.gz"],
+    });
     expect(listBackups(dir, "nightly")).toEqual([
       "qrcoats-nightly-20261104T020000Z.tar.gz",
       "qrcoats-nightly-20261105T020000Z.tar.gz",

@@ -31,7 +31,8 @@ export function backupFileName(kind: BackupKind, at: Date): string {
 
 /** Writes a backup of an open embedded database into `dir` (made owner-only) and returns its path. */
 export async function takeBackup(db: Database, options: { dir: string; kind: BackupKind; now: Date }): Promise<string> {
-  if (!db.snapshot) throw new BackupError("Only the embedded database is backed up this way: back PostgreSQL up with pg_dump (docs/deploy.md).");
+  if (!db.snapshot)
+    throw new BackupError("Only the embedded database is backed up this way: back PostgreSQL up with pg_dump (docs/deploy.md).");
   const archive = Buffer.from(await (await db.snapshot()).arrayBuffer());
   fs.mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   fs.chmodSync(options.dir, 0o700);

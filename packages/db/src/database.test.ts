@@ -21,9 +21,9 @@ describe(`constraint violations on ${testDatabaseUrl() ? "PostgreSQL" : "embedde
   it("come back as Prisma's known errors, inside transactions and out", async () => {
     await db.prisma.user.create({ data: { email: "once@example.com", name: "Once" } });
     expect(await knownError(db.prisma.user.create({ data: { email: "once@example.com", name: "Twice" } }))).toBe("P2002");
-    expect(
-      await knownError(db.prisma.$transaction((tx) => tx.user.create({ data: { email: "once@example.com", name: "Again" } }))),
-    ).toBe("P2002");
+    expect(await knownError(db.prisma.$transaction((tx) => tx.user.create({ data: { email: "once@example.com", name: "Again" } })))).toBe(
+      "P2002",
+    );
     expect(
       await knownError(
         db.prisma.membership.create({

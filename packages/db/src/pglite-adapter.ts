@@ -20,7 +20,10 @@ function translate(error: unknown): unknown {
   if (!(error instanceof DriverAdapterError)) return error;
   const cause = error.cause as unknown as RawPostgresError;
   if (cause.kind !== "postgres") return error;
-  const fields = cause.detail?.match(/Key \(([^)]+)\)/)?.at(1)?.split(", ");
+  const fields = cause.detail
+    ?.match(/Key \(([^)]+)\)/)
+    ?.at(1)
+    ?.split(", ");
   const constraint = fields ? { fields } : undefined;
   const original = { originalCode: cause.code, originalMessage: cause.message };
   switch (cause.code) {

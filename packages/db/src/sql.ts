@@ -58,9 +58,7 @@ export function pgliteSession(db: PGlite): SqlSession {
  * A runner over Prisma, for raw statements inside a Prisma interactive transaction (and in
  * helpers called both in and out of one): the same statements, without the named preparation.
  */
-export function prismaRunner(db: {
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
-}): SqlRunner {
+export function prismaRunner(db: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> }): SqlRunner {
   return { query: <Row>(text: string, params: unknown[] = []) => db.$queryRawUnsafe<Row[]>(text, ...params) };
 }
 

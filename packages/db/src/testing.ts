@@ -1,14 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import {
-  applyMigrations,
-  connectPostgres,
-  openDatabase,
-  readLocalMigrations,
-  type Database,
-  type SqlSession,
-} from "./index";
+import { applyMigrations, connectPostgres, openDatabase, readLocalMigrations, type Database, type SqlSession } from "./index";
 
 export type TestDatabase = Database & { url?: string };
 
@@ -85,9 +78,7 @@ async function openScratchPostgres(serverUrl: string, name: string): Promise<Tes
 
 async function createEmptyPostgresDatabase(serverUrl: string, template?: string): Promise<string> {
   const name = `qrcoats_test_${randomBytes(6).toString("hex")}`;
-  await withAdmin(serverUrl, (admin) =>
-    admin.exec(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`),
-  );
+  await withAdmin(serverUrl, (admin) => admin.exec(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`));
   return name;
 }
 

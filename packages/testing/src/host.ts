@@ -51,10 +51,7 @@ export async function startHost(
 
   // The host's own start script, exec'd so that the child is the host process itself.
   const hostPackage = JSON.parse(fs.readFileSync(path.join(hostDir, "package.json"), "utf8")) as { scripts: { start: string } };
-  const startScript = hostPackage.scripts.start.replace(
-    /^node /,
-    `node ${(options.nodeFlags ?? []).join(" ")} `,
-  );
+  const startScript = hostPackage.scripts.start.replace(/^node /, `node ${(options.nodeFlags ?? []).join(" ")} `);
   const child = spawn("sh", ["-c", `exec ${startScript}`], {
     cwd: hostDir,
     env: {

@@ -53,7 +53,8 @@ export function browserSession(base: string) {
     const setCookie = response.headers.getSetCookie()[0];
     if (setCookie) cookie = setCookie.split(";")[0]!;
     const body = (await response.json()) as TrpcAnswer;
-    if (body.result) return { answered: true, status: response.status, data: superjson.deserialize<Record<string, unknown>>(body.result.data) };
+    if (body.result)
+      return { answered: true, status: response.status, data: superjson.deserialize<Record<string, unknown>>(body.result.data) };
     return { answered: true, status: response.status, code: body.error?.json.data.code ?? "UNREADABLE" };
   }
 

@@ -38,7 +38,11 @@ export function bundleBudget(app: string, budget: BundleBudget): Plugin {
         .filter((item) => /\.(js|css)$/.test(item.fileName))
         .map((item) => {
           const source = item.type === "chunk" ? item.code : item.source;
-          return { file: item.fileName, gzipBytes: gzipSync(source).byteLength, initial: initial.has(item.fileName) || item.fileName.endsWith(".css") };
+          return {
+            file: item.fileName,
+            gzipBytes: gzipSync(source).byteLength,
+            initial: initial.has(item.fileName) || item.fileName.endsWith(".css"),
+          };
         });
       const sum = (list: typeof files) => list.reduce((total, file) => total + file.gzipBytes, 0);
       const report: BundleReport = {
@@ -58,10 +62,12 @@ export function bundleBudget(app: string, budget: BundleBudget): Plugin {
       fs.mkdirSync(outDir, { recursive: true });
       fs.writeFileSync(path.join(outDir, "bundle-report.json"), `${JSON.stringify(report, null, 2)}\n`);
       const over = [
-        report.initialJsGzipBytes > budget.initialJsGzipKb * 1024 && `initial JS ${kb(report.initialJsGzipBytes)} > ${budget.initialJsGzipKb} KB`,
+        report.initialJsGzipBytes > budget.initialJsGzipKb * 1024 &&
+          `initial JS ${kb(report.initialJsGzipBytes)} > ${budget.initialJsGzipKb} KB`,
         report.cssGzipBytes > budget.cssGzipKb * 1024 && `CSS ${kb(report.cssGzipBytes)} > ${budget.cssGzipKb} KB`,
       ].filter(Boolean);
-      if (over.length > 0) this.error(`${app} is over its bundle budget: ${over.join(", ")}. Lazy-load what the first screen does not need.`);
+      if (over.length > 0)
+        this.error(`${app} is over its bundle budget: ${over.join(", ")}. Lazy-load what the first screen does not need.`);
     },
   };
 }

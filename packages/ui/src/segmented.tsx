@@ -22,7 +22,14 @@ export function Segmented<T extends string>({
       <div className="flex gap-1 rounded-xl bg-slate-100 p-1">
         {options.map((option) => (
           <label key={option.value} className="flex-1">
-            <input type="radio" className="peer sr-only" name={legend} value={option.value} checked={value === option.value} onChange={() => onChange(option.value)} />
+            <input
+              type="radio"
+              className="peer sr-only"
+              name={legend}
+              value={option.value}
+              checked={value === option.value}
+              onChange={() => onChange(option.value)}
+            />
             <span className="flex min-h-11 cursor-pointer items-center justify-center rounded-lg px-2 text-center text-base font-semibold text-slate-800 peer-checked:bg-slate-900 peer-checked:text-white peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600">
               {option.label}
             </span>

@@ -32,7 +32,16 @@ const ICON_PATHS: Record<TicketState, string> = {
 
 export function TicketStateIcon({ state, className = "size-4" }: { state: TicketState; className?: string }) {
   return (
-    <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2.5} strokeLinecap="round" strokeLinejoin="round" className={className}>
+    <svg
+      aria-hidden
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={2.5}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      className={className}
+    >
       <path d={ICON_PATHS[state]} />
     </svg>
   );
@@ -40,7 +49,12 @@ export function TicketStateIcon({ state, className = "size-4" }: { state: Ticket
 
 export function TicketStateBadge({ state }: { state: TicketState }) {
   return (
-    <span className={clsx("inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-sm font-semibold whitespace-nowrap ring-1 ring-inset", TICKET_STATE_TONES[state])}>
+    <span
+      className={clsx(
+        "inline-flex items-center gap-1 rounded-full px-2.5 py-0.5 text-sm font-semibold whitespace-nowrap ring-1 ring-inset",
+        TICKET_STATE_TONES[state],
+      )}
+    >
       <TicketStateIcon state={state} />
       {TICKET_STATE_LABELS[state]}
     </span>

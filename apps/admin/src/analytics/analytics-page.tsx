@@ -27,7 +27,12 @@ export function AnalyticsPage() {
       <PageTitle>Analytics</PageTitle>
       <Panel
         title="Venue and period"
-        actions={<CsvDownload fileName="analytics.csv" fetchCsv={input && (() => queryClient.fetchQuery(trpc.qr.analyticsCsv.queryOptions(input)))} />}
+        actions={
+          <CsvDownload
+            fileName="analytics.csv"
+            fetchCsv={input && (() => queryClient.fetchQuery(trpc.qr.analyticsCsv.queryOptions(input)))}
+          />
+        }
       >
         <div className="grid gap-3 sm:grid-cols-3">
           <VenueSelect value={venueId} onChange={(venue) => setFilters({ venue })} anyLabel={null} />
@@ -59,7 +64,10 @@ function ReportView({ report }: { report: Report }) {
     ],
     [report],
   );
-  const occupancy = useMemo<TimeSeries[]>(() => [{ label: "Coats on the racks", values: report.hourly.map((hour) => hour.occupancy), color: "#d97706", style: "line" }], [report]);
+  const occupancy = useMemo<TimeSeries[]>(
+    () => [{ label: "Coats on the racks", values: report.hourly.map((hour) => hour.occupancy), color: "#d97706", style: "line" }],
+    [report],
+  );
   const figures: [string, string][] = [
     ["Check-ins", report.totals.checkIns.toLocaleString()],
     ["Check-outs", report.totals.checkOuts.toLocaleString()],
@@ -83,7 +91,12 @@ function ReportView({ report }: { report: Report }) {
         <TimeChart title="Check-ins and check-outs per hour" times={times} series={flow} timezone={report.venue.timezone} />
       </Panel>
       <Panel title="Occupancy over time">
-        <TimeChart title="Coats on the racks at the end of each hour" times={hourEnds} series={occupancy} timezone={report.venue.timezone} />
+        <TimeChart
+          title="Coats on the racks at the end of each hour"
+          times={hourEnds}
+          series={occupancy}
+          timezone={report.venue.timezone}
+        />
         <details>
           <summary className="cursor-pointer text-sm font-semibold text-indigo-700">The figures per hour</summary>
           <table className="mt-2 w-full text-left text-sm">
@@ -113,7 +126,10 @@ function ReportView({ report }: { report: Report }) {
           {report.refusalsByReason.length === 0 ? (
             <p className="text-slate-700">No scan was refused.</p>
           ) : (
-            <BarList title="By reason" rows={report.refusalsByReason.map((row) => ({ label: refusalWords(row.reason), value: row.count }))} />
+            <BarList
+              title="By reason"
+              rows={report.refusalsByReason.map((row) => ({ label: refusalWords(row.reason), value: row.count }))}
+            />
           )}
         </Panel>
         <Panel title="Revenue">
@@ -122,7 +138,10 @@ function ReportView({ report }: { report: Report }) {
           ) : (
             <BarList
               title={`By payment, ${currency}`}
-              rows={report.revenue.byPaymentStatus.map((row) => ({ label: `${PAYMENT_WORDS[row.paymentStatus] ?? row.paymentStatus} (${row.tickets})`, value: row.amountCents }))}
+              rows={report.revenue.byPaymentStatus.map((row) => ({
+                label: `${PAYMENT_WORDS[row.paymentStatus] ?? row.paymentStatus} (${row.tickets})`,
+                value: row.amountCents,
+              }))}
               format={(cents) => money(cents, currency)}
             />
           )}
@@ -132,7 +151,10 @@ function ReportView({ report }: { report: Report }) {
         {report.attendants.length === 0 ? (
           <p className="text-slate-700">Nobody scanned here in this period.</p>
         ) : (
-          <BarList title="Check-ins and check-outs" rows={report.attendants.map((person) => ({ label: person.name, value: person.checkIns + person.checkOuts }))} />
+          <BarList
+            title="Check-ins and check-outs"
+            rows={report.attendants.map((person) => ({ label: person.name, value: person.checkIns + person.checkOuts }))}
+          />
         )}
       </Panel>
     </div>

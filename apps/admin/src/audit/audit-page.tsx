@@ -44,12 +44,19 @@ const columns = column.columns([
   column.accessor("occurredAt", { header: "When", cell: (info) => <span className="whitespace-nowrap">{dayTime(info.getValue())}</span> }),
   column.accessor("type", {
     header: "Event",
-    cell: (info) => <span className={ALARMING.has(info.getValue()) ? "font-semibold text-red-800" : ""}>{TYPE_WORDS[info.getValue()] ?? info.getValue()}</span>,
+    cell: (info) => (
+      <span className={ALARMING.has(info.getValue()) ? "font-semibold text-red-800" : ""}>
+        {TYPE_WORDS[info.getValue()] ?? info.getValue()}
+      </span>
+    ),
   }),
   column.accessor((event) => event.user?.name ?? "—", { id: "user", header: "Person" }),
   column.accessor("email", { header: "Email", cell: (info) => info.getValue() ?? "—" }),
   column.accessor("ipAddress", { header: "Address", cell: (info) => info.getValue() ?? "—" }),
-  column.accessor("userAgent", { header: "Device", cell: (info) => <span className="line-clamp-1 max-w-64 break-all text-slate-700">{info.getValue() ?? "—"}</span> }),
+  column.accessor("userAgent", {
+    header: "Device",
+    cell: (info) => <span className="line-clamp-1 max-w-64 break-all text-slate-700">{info.getValue() ?? "—"}</span>,
+  }),
 ]);
 
 export function AuditPage() {
@@ -57,7 +64,10 @@ export function AuditPage() {
   const type = isOneOf(filters.type, TYPE_WORDS) ? filters.type : "";
   const { inputs, period } = usePeriod(null);
   const events = useInfiniteQuery(
-    trpc.audit.list.infiniteQueryOptions({ type: type || undefined, from: period.from, to: period.to, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    trpc.audit.list.infiniteQueryOptions(
+      { type: type || undefined, from: period.from, to: period.to, limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
   );
   return (
     <section className="flex flex-col gap-6">
@@ -74,7 +84,12 @@ export function AuditPage() {
           </SelectField>
           <PeriodFields inputs={inputs} errors={fieldErrors(events.error)} />
         </div>
-        <QueryState query={events} what="the audit log" isEmpty={(data) => data.pages[0]!.items.length === 0} empty="No events in this period.">
+        <QueryState
+          query={events}
+          what="the audit log"
+          isEmpty={(data) => data.pages[0]!.items.length === 0}
+          empty="No events in this period."
+        >
           {(data) => (
             <DataTable
               columns={columns}

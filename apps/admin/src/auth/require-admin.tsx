@@ -26,13 +26,20 @@ function NotForYou({ hasOrganization }: { hasOrganization: boolean }) {
       </Alert>
       <div className="flex flex-wrap gap-3">
         {hasOrganization ? (
-          <a href="/" className="inline-flex min-h-11 items-center rounded-lg bg-indigo-600 px-4 font-semibold text-white hover:bg-indigo-700">
+          <a
+            href="/"
+            className="inline-flex min-h-11 items-center rounded-lg bg-indigo-600 px-4 font-semibold text-white hover:bg-indigo-700"
+          >
             Open the QRcoats app
           </a>
         ) : (
           <Button onClick={() => navigate("/signup")}>Start an organization</Button>
         )}
-        <Button variant="secondary" busy={signOut.isPending} onClick={() => signOut.mutate(undefined, { onSettled: () => navigate("/signin") })}>
+        <Button
+          variant="secondary"
+          busy={signOut.isPending}
+          onClick={() => signOut.mutate(undefined, { onSettled: () => navigate("/signin") })}
+        >
           Sign out
         </Button>
       </div>

@@ -57,7 +57,12 @@ export function StartOrganizationPage() {
           />
           {needsAccount && (
             <>
-              <TextField label="Your name" autoComplete="name" error={errors.name?.message} {...form.register("name", { required: "Enter your name." })} />
+              <TextField
+                label="Your name"
+                autoComplete="name"
+                error={errors.name?.message}
+                {...form.register("name", { required: "Enter your name." })}
+              />
               <EmailField form={form} name="email" />
               <NewPasswordField form={form} name="password" />
             </>
@@ -66,7 +71,10 @@ export function StartOrganizationPage() {
             Create organization
           </Button>
           <p className="text-sm text-slate-700">
-            Already have an account? <Link href="/signin" className="font-semibold text-indigo-700">Sign in</Link>
+            Already have an account?{" "}
+            <Link href="/signin" className="font-semibold text-indigo-700">
+              Sign in
+            </Link>
           </p>
         </form>
       )}

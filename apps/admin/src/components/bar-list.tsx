@@ -2,7 +2,15 @@
  * Categories compared side by side (attendants, refusal reasons): labelled bars in plain
  * HTML, so screen readers read the numbers and no chart library is needed for them.
  */
-export function BarList({ title, rows, format = String }: { title: string; rows: { label: string; value: number }[]; format?: (value: number) => string }) {
+export function BarList({
+  title,
+  rows,
+  format = String,
+}: {
+  title: string;
+  rows: { label: string; value: number }[];
+  format?: (value: number) => string;
+}) {
   const max = Math.max(1, ...rows.map((row) => row.value));
   return (
     <figure className="flex flex-col gap-2">

@@ -21,7 +21,13 @@ export function CsvDownload({ fetchCsv, fileName }: { fetchCsv: (() => Promise<s
   const download = useMutation({ mutationFn: (fetch: () => Promise<string>) => fetch(), onSuccess: (csv) => saveCsv(csv, fileName) });
   return (
     <div className="flex flex-col items-end gap-2">
-      <Button variant="secondary" size="sm" disabled={!fetchCsv} busy={download.isPending} onClick={() => fetchCsv && download.mutate(fetchCsv)}>
+      <Button
+        variant="secondary"
+        size="sm"
+        disabled={!fetchCsv}
+        busy={download.isPending}
+        onClick={() => fetchCsv && download.mutate(fetchCsv)}
+      >
         Download CSV
       </Button>
       {download.isError && <Alert tone="error">{errorMessage(download.error)}</Alert>}

@@ -5,7 +5,14 @@ import type { SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 const CONTROL =
   "min-h-11 rounded-lg border border-slate-300 bg-white px-3 text-base text-slate-900 shadow-sm focus:border-indigo-600 focus:ring-2 focus:ring-indigo-600/30 focus:outline-none aria-invalid:border-red-500";
 
-export function SelectField({ label, error, hint, className, children, ...select }: FieldFrameProps & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  className,
+  children,
+  ...select
+}: FieldFrameProps & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <FieldFrame label={label} error={error} hint={hint} className={className}>
       {({ id, describedBy }) => (
@@ -17,11 +24,24 @@ export function SelectField({ label, error, hint, className, children, ...select
   );
 }
 
-export function TextAreaField({ label, error, hint, className, ...textarea }: FieldFrameProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({
+  label,
+  error,
+  hint,
+  className,
+  ...textarea
+}: FieldFrameProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
     <FieldFrame label={label} error={error} hint={hint} className={className}>
       {({ id, describedBy }) => (
-        <textarea id={id} rows={3} aria-invalid={error ? true : undefined} aria-describedby={describedBy} className={clsx(CONTROL, "py-2")} {...textarea} />
+        <textarea
+          id={id}
+          rows={3}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy}
+          className={clsx(CONTROL, "py-2")}
+          {...textarea}
+        />
       )}
     </FieldFrame>
   );

@@ -1,5 +1,12 @@
 // Admins read reports across nights: dates with the day, 24-hour clocks, in their own zone.
-const dayAndClock = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const dayAndClock = new Intl.DateTimeFormat(undefined, {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
 
 export function dayTime(at: Date | number): string {
   return dayAndClock.format(at);

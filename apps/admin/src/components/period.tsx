@@ -24,7 +24,15 @@ export function usePeriod(initial: Period | null) {
   const [defaults] = useState(() => ({ from: initial ? toLocalInput(initial.from) : "", to: initial ? toLocalInput(initial.to) : "" }));
   const [{ from, to }, setInputs] = useUrlFilters(defaults);
   const period = { from: fromLocalInput(from), to: fromLocalInput(to) };
-  return { inputs: { from, to, setFrom: (value: string) => setInputs({ from: value, to }), setTo: (value: string) => setInputs({ from, to: value }) }, period };
+  return {
+    inputs: {
+      from,
+      to,
+      setFrom: (value: string) => setInputs({ from: value, to }),
+      setTo: (value: string) => setInputs({ from, to: value }),
+    },
+    period,
+  };
 }
 
 export function PeriodFields({
@@ -36,8 +44,20 @@ export function PeriodFields({
 }) {
   return (
     <>
-      <TextField label="From" type="datetime-local" value={inputs.from} onChange={(event) => inputs.setFrom(event.target.value)} error={errors.from?.[0]} />
-      <TextField label="To" type="datetime-local" value={inputs.to} onChange={(event) => inputs.setTo(event.target.value)} error={errors.to?.[0]} />
+      <TextField
+        label="From"
+        type="datetime-local"
+        value={inputs.from}
+        onChange={(event) => inputs.setFrom(event.target.value)}
+        error={errors.from?.[0]}
+      />
+      <TextField
+        label="To"
+        type="datetime-local"
+        value={inputs.to}
+        onChange={(event) => inputs.setTo(event.target.value)}
+        error={errors.to?.[0]}
+      />
     </>
   );
 }

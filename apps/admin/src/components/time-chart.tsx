@@ -8,7 +8,19 @@ export type TimeSeries = { label: string; values: number[]; color: string; style
  * Figures over time, drawn by uPlot (small, fast canvas charts) in the venue's time zone.
  * Canvas says nothing to a screen reader: pages show the same figures as a table too.
  */
-export function TimeChart({ title, times, series, timezone, height = 240 }: { title: string; times: Date[]; series: TimeSeries[]; timezone: string; height?: number }) {
+export function TimeChart({
+  title,
+  times,
+  series,
+  timezone,
+  height = 240,
+}: {
+  title: string;
+  times: Date[];
+  series: TimeSeries[];
+  timezone: string;
+  height?: number;
+}) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = container.current;

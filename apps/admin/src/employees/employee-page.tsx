@@ -28,7 +28,10 @@ export function EmployeePage() {
               <EmployeeForm key={`${data.id}-${data.status}`} employee={data} />
             </Panel>
             <AccessPanel employee={data} />
-            <Link href={`/performance?employee=${data.id}`} className="self-start font-semibold text-indigo-700 underline-offset-4 hover:underline">
+            <Link
+              href={`/performance?employee=${data.id}`}
+              className="self-start font-semibold text-indigo-700 underline-offset-4 hover:underline"
+            >
               See {data.name}’s performance
             </Link>
           </>

@@ -48,7 +48,13 @@ export function EmployeesPage() {
       <PageTitle>Employees</PageTitle>
       <Panel>
         <div role="search" className="grid gap-3 sm:grid-cols-3">
-          <TextField label="Search" type="search" placeholder="Name, email or phone's last digits" value={search} onChange={(event) => setFilters({ search: event.target.value })} />
+          <TextField
+            label="Search"
+            type="search"
+            placeholder="Name, email or phone's last digits"
+            value={search}
+            onChange={(event) => setFilters({ search: event.target.value })}
+          />
           <SelectField label="Status" value={status} onChange={(event) => setFilters({ status: event.target.value })}>
             <option value="">Any status</option>
             {Object.entries(STATUS_LABELS).map(([value, label]) => (
@@ -65,7 +71,9 @@ export function EmployeesPage() {
           isEmpty={(data) => data.pages[0]!.items.length === 0}
           empty={term || status || venueId ? "Nobody matches these filters." : "Nobody yet: invite your first employee below."}
         >
-          {(data) => <DataTable columns={columns} data={data.pages.flatMap((page) => page.items)} caption="Employees" testId="employees-table" />}
+          {(data) => (
+            <DataTable columns={columns} data={data.pages.flatMap((page) => page.items)} caption="Employees" testId="employees-table" />
+          )}
         </QueryState>
         <MorePages query={employees} />
       </Panel>
@@ -78,7 +86,9 @@ type Invite = { name: string; email: string; role: "EMPLOYEE" | "ADMIN"; positio
 
 function InviteForm() {
   const queryClient = useQueryClient();
-  const invite = useMutation(trpc.employee.create.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.employee.list.pathKey() }) }));
+  const invite = useMutation(
+    trpc.employee.create.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.employee.list.pathKey() }) }),
+  );
   const form = useForm<Invite>({ defaultValues: { name: "", email: "", role: "EMPLOYEE", position: "", phone: "", venueIds: [] } });
   const [invited, setInvited] = useState<string | null>(null);
   const { errors } = form.formState;
@@ -110,8 +120,19 @@ function InviteForm() {
           <FormError form={form} />
         </div>
         <TextField label="Name" autoComplete="off" error={errors.name?.message} {...form.register("name", { required: "Enter a name." })} />
-        <TextField label="Email" type="email" autoComplete="off" error={errors.email?.message} {...form.register("email", { required: "Enter their email address." })} />
-        <TextField label="Position" hint="Optional: cloakroom lead, runner…" error={errors.position?.message} {...form.register("position")} />
+        <TextField
+          label="Email"
+          type="email"
+          autoComplete="off"
+          error={errors.email?.message}
+          {...form.register("email", { required: "Enter their email address." })}
+        />
+        <TextField
+          label="Position"
+          hint="Optional: cloakroom lead, runner…"
+          error={errors.position?.message}
+          {...form.register("position")}
+        />
         <TextField label="Phone" type="tel" hint="Optional; stored encrypted." error={errors.phone?.message} {...form.register("phone")} />
         <SelectField label="Role" error={errors.role?.message} {...form.register("role")}>
           <option value="EMPLOYEE">Employee (attendant)</option>

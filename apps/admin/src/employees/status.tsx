@@ -12,5 +12,9 @@ const TONES: Record<Status, string> = {
 };
 
 export function StatusBadge({ status }: { status: Status }) {
-  return <span className={clsx("inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1", TONES[status])}>{STATUS_LABELS[status]}</span>;
+  return (
+    <span className={clsx("inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1", TONES[status])}>
+      {STATUS_LABELS[status]}
+    </span>
+  );
 }

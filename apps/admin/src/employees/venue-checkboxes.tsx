@@ -2,13 +2,23 @@ import type { FieldValues, Path, UseFormRegister } from "react-hook-form";
 import { useVenues } from "../components/venue-select";
 
 /** Which venues someone works at: one checkbox per venue of the organization. */
-export function VenueCheckboxes<T extends FieldValues>({ register, name, error }: { register: UseFormRegister<T>; name: Path<T>; error?: string }) {
+export function VenueCheckboxes<T extends FieldValues>({
+  register,
+  name,
+  error,
+}: {
+  register: UseFormRegister<T>;
+  name: Path<T>;
+  error?: string;
+}) {
   const venues = useVenues();
   return (
     <fieldset className="flex flex-col gap-2">
       <legend className="text-sm font-medium text-slate-800">Works at</legend>
       {venues.isPending ? (
-        <p role="status" className="text-sm text-slate-700">Loading venues…</p>
+        <p role="status" className="text-sm text-slate-700">
+          Loading venues…
+        </p>
       ) : venues.data?.items.length === 0 ? (
         <p className="text-sm text-slate-700">No venues yet.</p>
       ) : (

@@ -33,7 +33,11 @@ export function PerformancePage() {
       column.accessor("name", {
         header: "Employee",
         cell: (info) => (
-          <button type="button" className="font-semibold text-indigo-700 underline-offset-4 hover:underline" onClick={() => setFilters({ employee: info.row.original.employeeId })}>
+          <button
+            type="button"
+            className="font-semibold text-indigo-700 underline-offset-4 hover:underline"
+            onClick={() => setFilters({ employee: info.row.original.employeeId })}
+          >
             {info.getValue()}
           </button>
         ),
@@ -52,7 +56,12 @@ export function PerformancePage() {
       <PageTitle>Performance</PageTitle>
       <Panel
         title="Leaderboard"
-        actions={<CsvDownload fileName="leaderboard.csv" fetchCsv={input && (() => queryClient.fetchQuery(trpc.performance.leaderboardCsv.queryOptions(input)))} />}
+        actions={
+          <CsvDownload
+            fileName="leaderboard.csv"
+            fetchCsv={input && (() => queryClient.fetchQuery(trpc.performance.leaderboardCsv.queryOptions(input)))}
+          />
+        }
       >
         <div className="grid gap-3 sm:grid-cols-3">
           <VenueSelect value={venueId} onChange={(venue) => setFilters({ venue })} />
@@ -64,7 +73,10 @@ export function PerformancePage() {
           <QueryState query={board} what="the leaderboard" isEmpty={(data) => data.length === 0} empty="Nobody worked in this period.">
             {(data) => (
               <>
-                <BarList title="Coats handled (check-ins + check-outs)" rows={data.slice(0, 10).map((entry) => ({ label: entry.name, value: entry.checkIns + entry.checkOuts }))} />
+                <BarList
+                  title="Coats handled (check-ins + check-outs)"
+                  rows={data.slice(0, 10).map((entry) => ({ label: entry.name, value: entry.checkIns + entry.checkOuts }))}
+                />
                 <DataTable columns={columns} data={data} caption="Leaderboard" testId="leaderboard-table" />
               </>
             )}
@@ -82,7 +94,12 @@ function EmployeePerformance({ employeeId, period }: { employeeId: string; perio
   return (
     <Panel
       title={metrics.data ? `${metrics.data.name} in this period` : "One employee"}
-      actions={<CsvDownload fileName="employee-performance.csv" fetchCsv={() => queryClient.fetchQuery(trpc.performance.employeeCsv.queryOptions(input))} />}
+      actions={
+        <CsvDownload
+          fileName="employee-performance.csv"
+          fetchCsv={() => queryClient.fetchQuery(trpc.performance.employeeCsv.queryOptions(input))}
+        />
+      }
     >
       <QueryState query={metrics} what="their figures">
         {(data) => (

@@ -53,7 +53,11 @@ const columns = column.columns([
       </div>
     ),
   }),
-  column.accessor((task) => task.assignee?.name ?? "Unassigned", { id: "assignee", header: "Assignee", cell: (info) => <Assignee task={info.row.original} /> }),
+  column.accessor((task) => task.assignee?.name ?? "Unassigned", {
+    id: "assignee",
+    header: "Assignee",
+    cell: (info) => <Assignee task={info.row.original} />,
+  }),
   column.accessor((task) => task.venue?.name ?? "—", { id: "venue", header: "Venue" }),
   column.accessor("priority", { header: "Priority", cell: (info) => PRIORITY_LABELS[info.getValue()] }),
   column.accessor("dueAt", {
@@ -95,7 +99,12 @@ export function TasksPage() {
           </SelectField>
           <VenueSelect value={venueId} onChange={(venue) => setFilters({ venue })} />
           <label className="flex min-h-11 items-center gap-2 text-slate-900">
-            <input type="checkbox" className="size-4" checked={overdueOnly} onChange={(event) => setFilters({ overdue: event.target.checked ? "yes" : "" })} />
+            <input
+              type="checkbox"
+              className="size-4"
+              checked={overdueOnly}
+              onChange={(event) => setFilters({ overdue: event.target.checked ? "yes" : "" })}
+            />
             Overdue only
           </label>
         </div>
@@ -123,9 +132,12 @@ const OPEN: Status[] = ["TODO", "IN_PROGRESS"];
 function Assignee({ task }: { task: Task }) {
   const queryClient = useQueryClient();
   const assignees = useAssignees();
-  const reassign = useMutation(trpc.task.update.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }) }));
+  const reassign = useMutation(
+    trpc.task.update.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }) }),
+  );
   if (!OPEN.includes(task.status)) return task.assignee?.name ?? "Unassigned";
-  const choices = task.assignee && !assignees.some((employee) => employee.id === task.assignee!.id) ? [task.assignee, ...assignees] : assignees;
+  const choices =
+    task.assignee && !assignees.some((employee) => employee.id === task.assignee!.id) ? [task.assignee, ...assignees] : assignees;
   return (
     <div className="flex flex-col gap-1">
       <select
@@ -149,7 +161,9 @@ function Assignee({ task }: { task: Task }) {
 
 function TaskMoves({ task }: { task: Task }) {
   const queryClient = useQueryClient();
-  const move = useMutation(trpc.task.update.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }) }));
+  const move = useMutation(
+    trpc.task.update.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }) }),
+  );
   if (MOVES[task.status].length === 0) return <span className="text-slate-600">—</span>;
   return (
     <div className="flex flex-col gap-1">
@@ -178,8 +192,12 @@ function NewTaskForm() {
   const queryClient = useQueryClient();
   const assignees = useAssignees();
   const venues = useVenues();
-  const create = useMutation(trpc.task.create.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }) }));
-  const form = useForm<NewTask>({ defaultValues: { title: "", description: "", venueId: "", assigneeId: "", priority: "NORMAL", dueAt: "" } });
+  const create = useMutation(
+    trpc.task.create.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }) }),
+  );
+  const form = useForm<NewTask>({
+    defaultValues: { title: "", description: "", venueId: "", assigneeId: "", priority: "NORMAL", dueAt: "" },
+  });
   const [created, setCreated] = useState(false);
   const { errors } = form.formState;
   return (
@@ -218,7 +236,12 @@ function NewTaskForm() {
             </option>
           ))}
         </SelectField>
-        <TextAreaField label="Description" className="sm:col-span-2" error={errors.description?.message} {...form.register("description")} />
+        <TextAreaField
+          label="Description"
+          className="sm:col-span-2"
+          error={errors.description?.message}
+          {...form.register("description")}
+        />
         <SelectField label="Venue" error={errors.venueId?.message} {...form.register("venueId")}>
           <option value="">No particular venue</option>
           {venues.data?.items.map((venue) => (

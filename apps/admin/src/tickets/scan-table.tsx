@@ -29,5 +29,13 @@ const columns = column.columns([
 
 /** Scan events, refusals in red with their reason. */
 export function ScanTable({ events, caption, testId = "scan-table" }: { events: ScanEvent[]; caption: string; testId?: string }) {
-  return <DataTable columns={columns} data={events} caption={caption} testId={testId} rowClassName={(event) => (event.result === "REFUSED" ? "bg-red-50" : "")} />;
+  return (
+    <DataTable
+      columns={columns}
+      data={events}
+      caption={caption}
+      testId={testId}
+      rowClassName={(event) => (event.result === "REFUSED" ? "bg-red-50" : "")}
+    />
+  );
 }

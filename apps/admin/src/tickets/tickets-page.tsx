@@ -23,8 +23,14 @@ function columnsFor(onShowHistory: (ticket: Ticket) => void) {
     column.accessor("state", { header: "State", cell: (info) => <TicketStateBadge state={info.getValue()} /> }),
     column.accessor((ticket) => ticket.venue.name, { id: "venue", header: "Venue" }),
     column.accessor("slotNumber", { header: "Slot", cell: (info) => info.getValue() ?? "—" }),
-    column.accessor("issuedAt", { header: "Issued", cell: (info) => <span className="whitespace-nowrap">{dayTime(info.getValue())}</span> }),
-    column.accessor((ticket) => ticket.guestName ?? (ticket.issuedBy ? `Walk-in (by ${ticket.issuedBy.name})` : "Walk-in"), { id: "guest", header: "Guest" }),
+    column.accessor("issuedAt", {
+      header: "Issued",
+      cell: (info) => <span className="whitespace-nowrap">{dayTime(info.getValue())}</span>,
+    }),
+    column.accessor((ticket) => ticket.guestName ?? (ticket.issuedBy ? `Walk-in (by ${ticket.issuedBy.name})` : "Walk-in"), {
+      id: "guest",
+      header: "Guest",
+    }),
     column.accessor("paymentStatus", {
       header: "Payment",
       cell: (info) =>
@@ -34,7 +40,12 @@ function columnsFor(onShowHistory: (ticket: Ticket) => void) {
       id: "history",
       header: "History",
       cell: (info) => (
-        <Button size="sm" variant="secondary" aria-label={`History of ticket ${info.row.original.number}`} onClick={() => onShowHistory(info.row.original)}>
+        <Button
+          size="sm"
+          variant="secondary"
+          aria-label={`History of ticket ${info.row.original.number}`}
+          onClick={() => onShowHistory(info.row.original)}
+        >
           History
         </Button>
       ),
@@ -77,11 +88,24 @@ export function TicketsPage() {
               </option>
             ))}
           </SelectField>
-          <TextField label="Ticket number" inputMode="numeric" value={number} onChange={(event) => setFilters({ number: event.target.value })} error={errors.number?.[0]} />
+          <TextField
+            label="Ticket number"
+            inputMode="numeric"
+            value={number}
+            onChange={(event) => setFilters({ number: event.target.value })}
+            error={errors.number?.[0]}
+          />
           <PeriodFields inputs={inputs} errors={errors} />
         </div>
-        <QueryState query={tickets} what="tickets" isEmpty={(data) => data.pages[0]!.items.length === 0} empty="No ticket matches these filters.">
-          {(data) => <DataTable columns={columns} data={data.pages.flatMap((page) => page.items)} caption="Tickets" testId="tickets-table" />}
+        <QueryState
+          query={tickets}
+          what="tickets"
+          isEmpty={(data) => data.pages[0]!.items.length === 0}
+          empty="No ticket matches these filters."
+        >
+          {(data) => (
+            <DataTable columns={columns} data={data.pages.flatMap((page) => page.items)} caption="Tickets" testId="tickets-table" />
+          )}
         </QueryState>
         <MorePages query={tickets} />
       </Panel>
@@ -103,7 +127,12 @@ function TicketHistory({ ticket, onClose }: { ticket: Ticket; onClose: () => voi
       }
     >
       {ticket.voidReason && <p className="text-sm text-slate-700">Voided: {ticket.voidReason}</p>}
-      <QueryState query={history} what="the ticket's history" isEmpty={(data) => data.items.length === 0} empty="Nothing happened to this ticket yet.">
+      <QueryState
+        query={history}
+        what="the ticket's history"
+        isEmpty={(data) => data.items.length === 0}
+        empty="Nothing happened to this ticket yet."
+      >
         {(data) => <ScanTable events={data.items} caption={`History of ticket ${ticket.number}`} />}
       </QueryState>
     </Panel>
@@ -126,7 +155,13 @@ function LostTicketLookup() {
           setQuery(draft.trim());
         }}
       >
-        <TextField className="min-w-64 flex-1" label="Number, name, email or phone's last 4 digits" type="search" value={draft} onChange={(event) => setDraft(event.target.value)} />
+        <TextField
+          className="min-w-64 flex-1"
+          label="Number, name, email or phone's last 4 digits"
+          type="search"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+        />
         <Button type="submit" busy={found.isFetching}>
           Find
         </Button>
@@ -148,7 +183,8 @@ function LostTicketLookup() {
                 <li key={ticket.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
                   <span>
                     <span className="font-semibold">#{ticket.number}</span> · {ticket.venue.name}
-                    {ticket.slotNumber !== null && ` · slot ${ticket.slotNumber}`} · {[person?.name, person?.email, ticket.contact?.phone].filter(Boolean).join(" · ") || "No name left"}
+                    {ticket.slotNumber !== null && ` · slot ${ticket.slotNumber}`} ·{" "}
+                    {[person?.name, person?.email, ticket.contact?.phone].filter(Boolean).join(" · ") || "No name left"}
                   </span>
                   <TicketStateBadge state={ticket.state} />
                 </li>

@@ -16,18 +16,29 @@ export function LabelsPage() {
       <div className="flex flex-wrap items-center justify-between gap-2 print:hidden">
         <h1 className="text-2xl font-bold tracking-tight text-slate-900">Slot labels{venue.data ? ` · ${venue.data.name}` : ""}</h1>
         <div className="flex gap-2">
-          <Link href={`/venues/${venueId}`} className="inline-flex min-h-11 items-center rounded-lg px-4 font-semibold text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50">
+          <Link
+            href={`/venues/${venueId}`}
+            className="inline-flex min-h-11 items-center rounded-lg px-4 font-semibold text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50"
+          >
             Back to the venue
           </Link>
           <Button onClick={() => window.print()}>Print</Button>
         </div>
       </div>
-      <QueryState query={racks} what="slots" isEmpty={(data) => data.racks.length === 0} empty="This venue has no racks yet, so there is nothing to print.">
+      <QueryState
+        query={racks}
+        what="slots"
+        isEmpty={(data) => data.racks.length === 0}
+        empty="This venue has no racks yet, so there is nothing to print."
+      >
         {(data) => (
           <ol className="labels-sheet grid grid-cols-3 gap-3 sm:grid-cols-4 print:grid-cols-4 print:gap-2">
             {data.racks.flatMap((rack) =>
               rack.slots.map((slot) => (
-                <li key={slot.id} className="label flex aspect-[3/2] flex-col items-center justify-center rounded-lg border-2 border-dashed border-slate-400 bg-white p-2 text-center">
+                <li
+                  key={slot.id}
+                  className="label flex aspect-[3/2] flex-col items-center justify-center rounded-lg border-2 border-dashed border-slate-400 bg-white p-2 text-center"
+                >
                   <span className="text-5xl font-black text-slate-950 tabular-nums">{slot.number}</span>
                   <span className="text-xs text-slate-700">
                     {rack.name} · {slot.kind === "SHELF" ? "shelf" : "hanger"}

@@ -52,7 +52,15 @@ function toSettings(values: VenueFormValues): VenueSettingsInput {
 }
 
 /** Create or edit a venue: its hours, time zone, price, in & out allowance, forgotten delay and listing. */
-export function VenueForm({ venue, submitLabel, onSubmit }: { venue?: Venue; submitLabel: string; onSubmit: (settings: VenueSettingsInput) => Promise<unknown> }) {
+export function VenueForm({
+  venue,
+  submitLabel,
+  onSubmit,
+}: {
+  venue?: Venue;
+  submitLabel: string;
+  onSubmit: (settings: VenueSettingsInput) => Promise<unknown>;
+}) {
   const form = useForm<VenueFormValues>({ defaultValues: toValues(venue) });
   const { errors } = form.formState;
   async function submit(values: VenueFormValues) {
@@ -69,12 +77,34 @@ export function VenueForm({ venue, submitLabel, onSubmit }: { venue?: Venue; sub
         <FormError form={form} />
       </div>
       <TextField label="Venue name" error={errors.name?.message} {...form.register("name", { required: "Enter the venue's name." })} />
-      <TextField label="Time zone" hint="IANA name, such as Europe/Berlin." error={errors.timezone?.message} {...form.register("timezone")} />
+      <TextField
+        label="Time zone"
+        hint="IANA name, such as Europe/Berlin."
+        error={errors.timezone?.message}
+        {...form.register("timezone")}
+      />
       <TextField label="Opens at" type="time" error={errors.opensAt?.message} {...form.register("opensAt")} />
-      <TextField label="Closes at" type="time" hint="May be after midnight." error={errors.closesAt?.message} {...form.register("closesAt")} />
-      <TextField label="Price per item" inputMode="decimal" error={errors.price?.message} {...form.register("price", { required: "Enter the price, 0 for free." })} />
+      <TextField
+        label="Closes at"
+        type="time"
+        hint="May be after midnight."
+        error={errors.closesAt?.message}
+        {...form.register("closesAt")}
+      />
+      <TextField
+        label="Price per item"
+        inputMode="decimal"
+        error={errors.price?.message}
+        {...form.register("price", { required: "Enter the price, 0 for free." })}
+      />
       <TextField label="Currency" maxLength={3} error={errors.currency?.message} {...form.register("currency")} />
-      <TextField label="In & outs per ticket" type="number" min={0} error={errors.inOutAllowance?.message} {...form.register("inOutAllowance", { required: "Enter a number, 0 for none." })} />
+      <TextField
+        label="In & outs per ticket"
+        type="number"
+        min={0}
+        error={errors.inOutAllowance?.message}
+        {...form.register("inOutAllowance", { required: "Enter a number, 0 for none." })}
+      />
       <TextField
         label="Forgotten after closing (minutes)"
         type="number"
@@ -88,7 +118,10 @@ export function VenueForm({ venue, submitLabel, onSubmit }: { venue?: Venue; sub
           <input type="checkbox" className="size-4" {...form.register("publiclyListed")} />
           List in the public venue list
         </label>
-        <p className="text-sm text-slate-700">Guests then find it by name in the web app and ask for a ticket there. Unlisted, they do not see it; the counter still issues its tickets.</p>
+        <p className="text-sm text-slate-700">
+          Guests then find it by name in the web app and ask for a ticket there. Unlisted, they do not see it; the counter still issues its
+          tickets.
+        </p>
         {errors.publiclyListed?.message && <p className="text-sm text-red-700">{errors.publiclyListed.message}</p>}
       </div>
       <div className="sm:col-span-2">

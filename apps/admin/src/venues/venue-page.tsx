@@ -71,7 +71,10 @@ function RacksPanel({ venueId }: { venueId: string }) {
           <span className="text-sm text-slate-700" data-testid="live-status">
             {live.status === "pending" ? (
               <>
-                <span aria-hidden className="text-emerald-600">●</span> Live
+                <span aria-hidden className="text-emerald-600">
+                  ●
+                </span>{" "}
+                Live
               </>
             ) : live.status === "error" ? (
               "Live updates paused"
@@ -79,19 +82,30 @@ function RacksPanel({ venueId }: { venueId: string }) {
               "Connecting…"
             )}
           </span>
-          <Link href={`/venues/${venueId}/labels`} className="rounded-lg px-3 py-2 text-sm font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50">
+          <Link
+            href={`/venues/${venueId}/labels`}
+            className="rounded-lg px-3 py-2 text-sm font-semibold text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-50"
+          >
             Print slot labels
           </Link>
         </div>
       }
     >
-      <QueryState query={racks} what="racks" isEmpty={(data) => data.racks.length === 0} empty="No racks yet: add one below, and its slots are numbered for you.">
+      <QueryState
+        query={racks}
+        what="racks"
+        isEmpty={(data) => data.racks.length === 0}
+        empty="No racks yet: add one below, and its slots are numbered for you."
+      >
         {(data) => (
           <>
             <p className="text-sm text-slate-700" data-testid="occupancy-totals">
               {(["HANGER", "SHELF"] as const)
                 .filter((kind) => data.totals[kind].slotCount > 0)
-                .map((kind) => `${kind === "HANGER" ? "Hangers" : "Shelves"}: ${data.totals[kind].occupiedCount} of ${data.totals[kind].slotCount} taken`)
+                .map(
+                  (kind) =>
+                    `${kind === "HANGER" ? "Hangers" : "Shelves"}: ${data.totals[kind].occupiedCount} of ${data.totals[kind].slotCount} taken`,
+                )
                 .join(" · ")}
             </p>
             <ul className="flex flex-col gap-4">
@@ -152,7 +166,9 @@ function RackView({ rack, onRenamed }: { rack: Rack; onRenamed: () => void }) {
 
 function RenameRackForm({ rack, onDone }: { rack: Rack; onDone: () => void }) {
   const queryClient = useQueryClient();
-  const rename = useMutation(trpc.rack.update.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.rack.list.pathKey() }) }));
+  const rename = useMutation(
+    trpc.rack.update.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.rack.list.pathKey() }) }),
+  );
   const form = useForm({ defaultValues: { name: rack.name } });
   return (
     <form
@@ -180,7 +196,9 @@ type NewRack = { name: string; slotCount: string; kind: "HANGER" | "SHELF" };
 
 function NewRackForm({ venueId, onCreated }: { venueId: string; onCreated: () => void }) {
   const queryClient = useQueryClient();
-  const create = useMutation(trpc.rack.create.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.rack.list.pathKey() }) }));
+  const create = useMutation(
+    trpc.rack.create.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.rack.list.pathKey() }) }),
+  );
   const form = useForm<NewRack>({ defaultValues: { name: "", slotCount: "50", kind: "HANGER" } });
   const { errors } = form.formState;
   return (
@@ -202,7 +220,13 @@ function NewRackForm({ venueId, onCreated }: { venueId: string; onCreated: () =>
         <FormError form={form} />
       </div>
       <TextField label="Rack name" error={errors.name?.message} {...form.register("name", { required: "Enter the rack's name." })} />
-      <TextField label="Slots" type="number" min={1} error={errors.slotCount?.message} {...form.register("slotCount", { required: "Enter how many slots." })} />
+      <TextField
+        label="Slots"
+        type="number"
+        min={1}
+        error={errors.slotCount?.message}
+        {...form.register("slotCount", { required: "Enter how many slots." })}
+      />
       <SelectField label="Kind" hint="Coats or bags." error={errors.kind?.message} {...form.register("kind")}>
         <option value="HANGER">Hangers</option>
         <option value="SHELF">Shelves</option>

@@ -8,7 +8,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const counts = (sql: string) => t.db.sql.query<{ key: string; n: number }>(sql).then((rows) => Object.fromEntries(rows.map((row) => [row.key, row.n])));
+const counts = (sql: string) =>
+  t.db.sql.query<{ key: string; n: number }>(sql).then((rows) => Object.fromEntries(rows.map((row) => [row.key, row.n])));
 
 describe("the demo organization", () => {
   it("shows every feature: tickets in every state, every counter action, refusals, tasks, shifts", async () => {
@@ -36,8 +37,13 @@ describe("the demo organization", () => {
       DONE: 1,
       CANCELLED: 1,
     });
-    expect(await counts(`SELECT (ended_at IS NULL)::text AS key, count(*)::int AS n FROM employees.shifts GROUP BY 1`)).toEqual({ true: 1, false: 2 });
-    expect(await counts(`SELECT payment_status::text AS key, count(*)::int AS n FROM qr.tickets WHERE payment_status <> 'UNPAID' GROUP BY 1`)).toMatchObject({
+    expect(await counts(`SELECT (ended_at IS NULL)::text AS key, count(*)::int AS n FROM employees.shifts GROUP BY 1`)).toEqual({
+      true: 1,
+      false: 2,
+    });
+    expect(
+      await counts(`SELECT payment_status::text AS key, count(*)::int AS n FROM qr.tickets WHERE payment_status <> 'UNPAID' GROUP BY 1`),
+    ).toMatchObject({
       PAID_CASH: expect.any(Number),
       PAID_CARD: expect.any(Number),
       PREPAID: expect.any(Number),
@@ -46,12 +52,19 @@ describe("the demo organization", () => {
       "employee-invitation": 3,
       "ticket.forgotten": 1,
     });
-    expect(await counts(`SELECT type AS key, count(*)::int AS n FROM auth.audit_events WHERE type LIKE 'SIGN_IN%' GROUP BY 1`)).toMatchObject({ SIGN_IN_FAILED: 1 });
+    expect(
+      await counts(`SELECT type AS key, count(*)::int AS n FROM auth.audit_events WHERE type LIKE 'SIGN_IN%' GROUP BY 1`),
+    ).toMatchObject({ SIGN_IN_FAILED: 1 });
   });
 
   it("prints sign-ins that work, for the people who can sign in", async () => {
     const signIns = (await demoSignIns(t.services, "http://localhost:3000"))!;
-    expect(signIns.split("\n").slice(1).map((line) => line.trim().split(/\s+/).slice(0, 2))).toEqual([
+    expect(
+      signIns
+        .split("\n")
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/).slice(0, 2)),
+    ).toEqual([
       ["admin", "ada@demo.qrcoats.example"],
       ["attendant", "ben@demo.qrcoats.example"],
       ["attendant", "cleo@demo.qrcoats.example"],

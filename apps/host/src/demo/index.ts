@@ -96,7 +96,13 @@ async function hire(
   person: { local: string; name: string; position: string; phone?: string; venueIds: string[] },
 ) {
   const email = `${person.local}@${DOMAIN}`;
-  const { employee } = await admin.employee.create({ email, name: person.name, position: person.position, phone: person.phone, venueIds: person.venueIds });
+  const { employee } = await admin.employee.create({
+    email,
+    name: person.name,
+    position: person.position,
+    phone: person.phone,
+    venueIds: person.venueIds,
+  });
   const [message] = await services.db.sql.query<{ body: string }>(
     `SELECT body FROM auth.notification_outbox WHERE recipient = $1 AND template = 'employee-invitation' ORDER BY created_at DESC LIMIT 1`,
     [email],
@@ -110,7 +116,13 @@ async function hire(
 async function assignTasks(
   clock: ReturnType<typeof clockedServices>,
   admin: Api,
-  { ben, cleo, venueId, closing, now }: { ben: { api: Api; employeeId: string }; cleo: { api: Api; employeeId: string }; venueId: string; closing: Date; now: Date },
+  {
+    ben,
+    cleo,
+    venueId,
+    closing,
+    now,
+  }: { ben: { api: Api; employeeId: string }; cleo: { api: Api; employeeId: string }; venueId: string; closing: Date; now: Date },
 ) {
   const opening = new Date(closing.getTime() - 7 * HOUR);
   clock.at(new Date(opening.getTime() - 3 * HOUR));
@@ -139,7 +151,13 @@ async function assignTasks(
     dueAt: new Date(now.getTime() + 2 * HOUR),
   });
   await cleo.api.task.update({ taskId: lostAndFound.id, status: "IN_PROGRESS" });
-  await admin.task.create({ title: "Count the cash float", venueId, assigneeId: ben.employeeId, priority: "NORMAL", dueAt: new Date(now.getTime() - HOUR) });
+  await admin.task.create({
+    title: "Count the cash float",
+    venueId,
+    assigneeId: ben.employeeId,
+    priority: "NORMAL",
+    dueAt: new Date(now.getTime() - HOUR),
+  });
   await admin.task.create({ title: "Fix rack A's wobbly rail", venueId, priority: "NORMAL", dueAt: new Date(now.getTime() + DAY) });
 }
 

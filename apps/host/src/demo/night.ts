@@ -104,7 +104,10 @@ export async function playLastNight({ clock, venueId, otherVenueId, attendants, 
   await cleo.qr.void({ venueId: otherVenueId, code: elsewhere.code, reason: "Issued at the wrong counter" });
 
   // Everyone leaves but three, whose coats will be forgotten; one ticket is scanned twice.
-  const leaving = coats.slice(0, -4).concat(coats.slice(-1)).sort((a, b) => a.leaves.getTime() - b.leaves.getTime());
+  const leaving = coats
+    .slice(0, -4)
+    .concat(coats.slice(-1))
+    .sort((a, b) => a.leaves.getTime() - b.leaves.getTime());
   for (const coat of leaving) {
     at(new Date(Math.min(coat.leaves.getTime(), closing.getTime() - 10 * MINUTE)));
     await coat.by.qr.scan({ venueId, code: coat.code });

@@ -61,14 +61,26 @@ class Ledger {
   }
 }
 
-type Counter = { venueId: string; otherVenueId: string; slotIds: string[]; tickets: { id: string; code: string }[]; staff: BrowserSession[] };
+type Counter = {
+  venueId: string;
+  otherVenueId: string;
+  slotIds: string[];
+  tickets: { id: string; code: string }[];
+  staff: BrowserSession[];
+};
 
 /** An organization with a venue of SLOTS hangers, four staff, and ATTENDANTS sessions among them. */
 async function openCounter(db: TestDatabase, host: RunningHost, label: string, ledger: Ledger): Promise<Counter> {
   const admin = browserSession(host.url);
   await admin.mutate("auth.register", { email: `soak-admin-${label}@example.com`, name: "Soak Admin", password: PASSWORD });
   await admin.mutate("org.create", { name: `Soak ${label} Ltd` });
-  const venue = await admin.mutate("venue.create", { name: "Soak Club", timezone: "Europe/Berlin", opensAt: "00:00", closesAt: "23:59", inOutAllowance: 50 });
+  const venue = await admin.mutate("venue.create", {
+    name: "Soak Club",
+    timezone: "Europe/Berlin",
+    opensAt: "00:00",
+    closesAt: "23:59",
+    inOutAllowance: 50,
+  });
   const venueId = venue.id as string;
   await admin.mutate("rack.create", { venueId, name: "Main", slotCount: SLOTS, kind: "HANGER" });
   const emails = [`soak-admin-${label}@example.com`];
@@ -87,7 +99,12 @@ async function openCounter(db: TestDatabase, host: RunningHost, label: string, l
   const stranger = browserSession(host.url);
   await stranger.mutate("auth.register", { email: `soak-stranger-${label}@example.com`, name: "Stranger", password: PASSWORD });
   await stranger.mutate("org.create", { name: `Stranger ${label} Ltd` });
-  const otherVenue = await stranger.mutate("venue.create", { name: "Elsewhere", timezone: "Europe/Berlin", opensAt: "00:00", closesAt: "23:59" });
+  const otherVenue = await stranger.mutate("venue.create", {
+    name: "Elsewhere",
+    timezone: "Europe/Berlin",
+    opensAt: "00:00",
+    closesAt: "23:59",
+  });
 
   const staff: BrowserSession[] = [];
   for (let i = 0; i < ATTENDANTS; i++) {
@@ -197,7 +214,9 @@ function unaccountedOperations(ledger: Ledger, stored: Map<string, number>): str
   }
   // A ticket issued by a host killed before it answered: allowed once per unanswered request.
   if (issuesNoOneHeardOf.length > ledger.unansweredIssues) {
-    problems.push(`${issuesNoOneHeardOf.length} tickets issued that no answer or unanswered request accounts for (${ledger.unansweredIssues} unanswered)`);
+    problems.push(
+      `${issuesNoOneHeardOf.length} tickets issued that no answer or unanswered request accounts for (${ledger.unansweredIssues} unanswered)`,
+    );
   }
   return problems;
 }
@@ -289,7 +308,10 @@ describe.skipIf(!testDatabaseUrl())("the counter under load on two hosts (needs 
     await db.sql.query(`DROP INDEX qr.tickets_slot_id_key`);
     try {
       const [slot] = await db.sql.query<{ id: string }>(`SELECT id FROM qr.slots WHERE venue_id = $1 LIMIT 1`, [counter.venueId]);
-      await db.sql.query(`UPDATE qr.tickets SET state = 'CHECKED_IN', slot_id = $2 WHERE id = ANY($1::uuid[])`, [[second!.id, counter.tickets[2]!.id], slot!.id]);
+      await db.sql.query(`UPDATE qr.tickets SET state = 'CHECKED_IN', slot_id = $2 WHERE id = ANY($1::uuid[])`, [
+        [second!.id, counter.tickets[2]!.id],
+        slot!.id,
+      ]);
       const found = await violations(db, counter.venueId);
       expect(found.ticketsDisagreeingWithTheirLastEvent.map((row) => row.id)).toEqual(expect.arrayContaining([first!.id, second!.id]));
       expect(found.slotsHoldingTwoTickets).toHaveLength(1);
@@ -298,7 +320,9 @@ describe.skipIf(!testDatabaseUrl())("the counter under load on two hosts (needs 
       ]);
       // A ticket issued that no request accounts for; one unanswered request would have.
       const orphan = new Map([["00000000-0000-4000-8000-000000000000:ISSUE", 1]]);
-      expect(unaccountedOperations(new Ledger(), orphan)).toEqual(["1 tickets issued that no answer or unanswered request accounts for (0 unanswered)"]);
+      expect(unaccountedOperations(new Ledger(), orphan)).toEqual([
+        "1 tickets issued that no answer or unanswered request accounts for (0 unanswered)",
+      ]);
       const afterACrash = new Ledger();
       afterACrash.unansweredIssues = 1;
       expect(unaccountedOperations(afterACrash, orphan)).toEqual([]);

@@ -43,7 +43,8 @@ export function AcceptInvitationPage() {
     <section>
       <PageTitle>Join {organizationName}</PageTitle>
       <p className="mb-4 text-slate-800">
-        Hello {name}. Choose a password for <strong>{email}</strong> to start working at the coat check. This link works until {dayTime(expiresAt)}.
+        Hello {name}. Choose a password for <strong>{email}</strong> to start working at the coat check. This link works until{" "}
+        {dayTime(expiresAt)}.
       </p>
       <form noValidate className="flex flex-col gap-4" onSubmit={form.handleSubmit((values) => accept.mutate(values))}>
         <FormError form={form} />

@@ -10,7 +10,10 @@ export function SignInPage() {
       <PageTitle>Sign in</PageTitle>
       <SignInForm onSignedIn={() => navigate(next?.startsWith("/") ? next : "/")} />
       <p className="mt-6 flex flex-col gap-2 text-sm text-slate-700">
-        <Link href={next ? `/signup?next=${encodeURIComponent(next)}` : "/signup"} className="font-semibold text-indigo-700 underline-offset-4 hover:underline">
+        <Link
+          href={next ? `/signup?next=${encodeURIComponent(next)}` : "/signup"}
+          className="font-semibold text-indigo-700 underline-offset-4 hover:underline"
+        >
           New here? Create an account
         </Link>
         <Link href="/forgot-password" className="text-indigo-700 underline-offset-4 hover:underline">

@@ -26,7 +26,12 @@ export function SignUpPage() {
       <PageTitle>Create your account</PageTitle>
       <form noValidate className="flex flex-col gap-4" onSubmit={form.handleSubmit((values) => register.mutate(values))}>
         <FormError form={form} />
-        <TextField label="Your name" autoComplete="name" error={errors.name?.message} {...form.register("name", { required: "Enter your name." })} />
+        <TextField
+          label="Your name"
+          autoComplete="name"
+          error={errors.name?.message}
+          {...form.register("name", { required: "Enter your name." })}
+        />
         <EmailField form={form} name="email" />
         <NewPasswordField form={form} name="password" />
         <Button type="submit" size="lg" busy={register.isPending}>
@@ -35,7 +40,10 @@ export function SignUpPage() {
       </form>
       <p className="mt-6 text-sm text-slate-700">
         Already have an account?{" "}
-        <Link href={next ? `/signin?next=${encodeURIComponent(next)}` : "/signin"} className="font-semibold text-indigo-700 underline-offset-4 hover:underline">
+        <Link
+          href={next ? `/signin?next=${encodeURIComponent(next)}` : "/signin"}
+          className="font-semibold text-indigo-700 underline-offset-4 hover:underline"
+        >
           Sign in
         </Link>
       </p>

@@ -98,7 +98,10 @@ export default function CameraScanner({ onCode }: { onCode: (code: string) => vo
   return (
     <div className="relative overflow-hidden rounded-xl bg-slate-900">
       <video ref={videoRef} muted playsInline aria-label="Camera view for scanning" className="h-48 w-full object-cover md:h-72" />
-      <div aria-hidden className="pointer-events-none absolute inset-y-4 left-1/2 aspect-square -translate-x-1/2 rounded-2xl border-4 border-indigo-400/90" />
+      <div
+        aria-hidden
+        className="pointer-events-none absolute inset-y-4 left-1/2 aspect-square -translate-x-1/2 rounded-2xl border-4 border-indigo-400/90"
+      />
       <p role="status" className="absolute inset-x-0 bottom-0 bg-slate-900/70 px-3 py-2 text-center text-sm font-semibold text-white">
         {watching ? "Hold the QR code inside the frame" : "Starting the camera…"}
       </p>

@@ -22,7 +22,11 @@ export function CounterPage() {
       {counter.venue ? (
         <Counter key={counter.venue.id} venue={counter.venue} />
       ) : (
-        <Alert tone="warning">{counter.workable.length === 0 ? "You are not assigned to any venue yet. Ask an admin to add you to one." : "Choose the venue you work at tonight."}</Alert>
+        <Alert tone="warning">
+          {counter.workable.length === 0
+            ? "You are not assigned to any venue yet. Ask an admin to add you to one."
+            : "Choose the venue you work at tonight."}
+        </Alert>
       )}
     </div>
   );
@@ -85,7 +89,10 @@ function Counter({ venue }: { venue: CounterVenue }) {
 
 function ToolLink({ href, children }: { href: string; children: string }) {
   return (
-    <Link href={href} className="flex min-h-14 items-center justify-center rounded-xl bg-white px-3 text-center font-semibold text-slate-900 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50">
+    <Link
+      href={href}
+      className="flex min-h-14 items-center justify-center rounded-xl bg-white px-3 text-center font-semibold text-slate-900 shadow-sm ring-1 ring-slate-300 hover:bg-slate-50"
+    >
       {children}
     </Link>
   );

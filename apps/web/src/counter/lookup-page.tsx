@@ -63,7 +63,9 @@ export function LookupPage() {
 function FoundTicket({ ticket }: { ticket: Found }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const handBack = useMutation(trpc.qr.checkOut.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.qr.lookup.pathKey() }) }));
+  const handBack = useMutation(
+    trpc.qr.checkOut.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.qr.lookup.pathKey() }) }),
+  );
   const person = ticket.guest ?? ticket.contact;
   const onRack = ticket.state === "CHECKED_IN" || ticket.state === "FORGOTTEN";
 
@@ -77,11 +79,14 @@ function FoundTicket({ ticket }: { ticket: Found }) {
         <TicketStateBadge state={ticket.state} />
       </div>
       <p className="text-sm text-slate-700">
-        {[person?.name, person?.email, ticket.contact?.phone].filter(Boolean).join(" · ") || "No name left"} · {ticket.venue.name} · issued {dayTime(ticket.issuedAt)}
+        {[person?.name, person?.email, ticket.contact?.phone].filter(Boolean).join(" · ") || "No name left"} · {ticket.venue.name} · issued{" "}
+        {dayTime(ticket.issuedAt)}
       </p>
       {handBack.isError && <Alert tone="error">{errorMessage(handBack.error)}</Alert>}
       {handBack.isSuccess ? (
-        <Alert tone="success">Ticket {ticket.number} returned. Slot {handBack.data.releasedSlot?.number ?? ""} is free again.</Alert>
+        <Alert tone="success">
+          Ticket {ticket.number} returned. Slot {handBack.data.releasedSlot?.number ?? ""} is free again.
+        </Alert>
       ) : (
         onRack &&
         (confirming ? (
@@ -89,7 +94,11 @@ function FoundTicket({ ticket }: { ticket: Found }) {
             <Button variant="secondary" className="flex-1" onClick={() => setConfirming(false)}>
               Cancel
             </Button>
-            <Button className="flex-1" busy={handBack.isPending} onClick={() => handBack.mutate({ venueId: ticket.venue.id, ticketId: ticket.id })}>
+            <Button
+              className="flex-1"
+              busy={handBack.isPending}
+              onClick={() => handBack.mutate({ venueId: ticket.venue.id, ticketId: ticket.id })}
+            >
               Yes, hand it back
             </Button>
           </div>

@@ -14,7 +14,17 @@ const LABELS: Record<Step, string> = {
 };
 
 /** The rarer actions, one tap further away, each behind its own confirmation. */
-export function MoreActions({ venueId, result, busy, onAct }: { venueId: string; result: CounterResult; busy: boolean; onAct: (action: CounterAction) => void }) {
+export function MoreActions({
+  venueId,
+  result,
+  busy,
+  onAct,
+}: {
+  venueId: string;
+  result: CounterResult;
+  busy: boolean;
+  onAct: (action: CounterAction) => void;
+}) {
   const [step, setStep] = useState<Step | null>(null);
   const steps = (["SWAP", "DETACH", "PAY", "VOID"] as const).filter((action) => result.allowedActions.includes(action));
   if (steps.length === 0) return null;
@@ -31,7 +41,12 @@ export function MoreActions({ venueId, result, busy, onAct }: { venueId: string;
       <div className="flex flex-col gap-2 p-3 pt-1">
         {step === null &&
           steps.map((action) => (
-            <Button key={action} variant={action === "VOID" ? "ghost" : "secondary"} className={action === "VOID" ? "text-red-800" : ""} onClick={() => setStep(action)}>
+            <Button
+              key={action}
+              variant={action === "VOID" ? "ghost" : "secondary"}
+              className={action === "VOID" ? "text-red-800" : ""}
+              onClick={() => setStep(action)}
+            >
               {LABELS[action]}
             </Button>
           ))}
@@ -52,7 +67,21 @@ export function MoreActions({ venueId, result, busy, onAct }: { venueId: string;
   );
 }
 
-function Confirm({ question, confirm, danger, busy, onConfirm, onCancel }: { question: string; confirm: string; danger?: boolean; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+function Confirm({
+  question,
+  confirm,
+  danger,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  question: string;
+  confirm: string;
+  danger?: boolean;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   return (
     <div className="flex flex-col gap-3">
       <p className="text-base text-slate-900">{question}</p>
@@ -68,16 +97,42 @@ function Confirm({ question, confirm, danger, busy, onConfirm, onCancel }: { que
   );
 }
 
-function SwapStep({ venueId, result, busy, onAct, onCancel }: { venueId: string; result: CounterResult; busy: boolean; onAct: (action: CounterAction) => void; onCancel: () => void }) {
+function SwapStep({
+  venueId,
+  result,
+  busy,
+  onAct,
+  onCancel,
+}: {
+  venueId: string;
+  result: CounterResult;
+  busy: boolean;
+  onAct: (action: CounterAction) => void;
+  onCancel: () => void;
+}) {
   const racks = useQuery(trpc.rack.list.queryOptions({ venueId }));
   const [number, setNumber] = useState("");
   const slots = racks.data?.racks.flatMap((rack) => rack.slots.map((slot) => ({ ...slot, rackName: rack.name }))) ?? [];
   const free = slots.filter((slot) => !slot.occupied);
   const wanted = slots.find((slot) => String(slot.number) === number.trim());
-  const problem = number.trim() === "" ? null : !wanted ? `There is no slot ${number.trim()} here.` : wanted.occupied ? `Slot ${wanted.number} is taken.` : null;
+  const problem =
+    number.trim() === ""
+      ? null
+      : !wanted
+        ? `There is no slot ${number.trim()} here.`
+        : wanted.occupied
+          ? `Slot ${wanted.number} is taken.`
+          : null;
   return (
     <div className="flex flex-col gap-3">
-      <TextField label="Move to slot number" inputMode="numeric" autoComplete="off" value={number} onChange={(event) => setNumber(event.target.value)} error={problem ?? undefined} />
+      <TextField
+        label="Move to slot number"
+        inputMode="numeric"
+        autoComplete="off"
+        value={number}
+        onChange={(event) => setNumber(event.target.value)}
+        error={problem ?? undefined}
+      />
       {free.length > 0 && (
         <div className="flex flex-wrap gap-2" aria-label="Free slots">
           {free.slice(0, 6).map((slot) => (
@@ -89,7 +144,11 @@ function SwapStep({ venueId, result, busy, onAct, onCancel }: { venueId: string;
       )}
       {racks.isPending && <p className="text-sm text-slate-700">Loading the free slots…</p>}
       <Confirm
-        question={wanted && !problem ? `Move ticket ${result.ticket.number} to ${SLOT_WORD[wanted.kind]} ${wanted.number} (${wanted.rackName})?` : "Choose the new slot."}
+        question={
+          wanted && !problem
+            ? `Move ticket ${result.ticket.number} to ${SLOT_WORD[wanted.kind]} ${wanted.number} (${wanted.rackName})?`
+            : "Choose the new slot."
+        }
         confirm={wanted && !problem ? `Move to ${wanted.number}` : "Move"}
         busy={busy}
         onConfirm={() => wanted && !problem && onAct({ type: "SWAP", toSlotId: wanted.id })}
@@ -113,12 +172,28 @@ function PayStep({ busy, onAct, onCancel }: { busy: boolean; onAct: (action: Cou
         value={status}
         onChange={setStatus}
       />
-      <Confirm question="The venue's price is recorded; nothing is charged." confirm="Record the payment" busy={busy} onConfirm={() => onAct({ type: "PAY", payment: { status } })} onCancel={onCancel} />
+      <Confirm
+        question="The venue's price is recorded; nothing is charged."
+        confirm="Record the payment"
+        busy={busy}
+        onConfirm={() => onAct({ type: "PAY", payment: { status } })}
+        onCancel={onCancel}
+      />
     </div>
   );
 }
 
-function VoidStep({ number, busy, onAct, onCancel }: { number: number; busy: boolean; onAct: (action: CounterAction) => void; onCancel: () => void }) {
+function VoidStep({
+  number,
+  busy,
+  onAct,
+  onCancel,
+}: {
+  number: number;
+  busy: boolean;
+  onAct: (action: CounterAction) => void;
+  onCancel: () => void;
+}) {
   const [reason, setReason] = useState("");
   return (
     <div className="flex flex-col gap-3">

@@ -28,7 +28,10 @@ export function OccupancySummary({ racks }: { racks: Racks | undefined }) {
             </div>
             {/* A gauge of what is left, red when almost nothing is. */}
             <div aria-hidden className="h-2 overflow-hidden rounded-full bg-slate-200">
-              <div className={clsx("h-full rounded-full", freeCount / slotCount < 0.1 ? "bg-red-600" : "bg-emerald-600")} style={{ width: `${(100 * freeCount) / slotCount}%` }} />
+              <div
+                className={clsx("h-full rounded-full", freeCount / slotCount < 0.1 ? "bg-red-600" : "bg-emerald-600")}
+                style={{ width: `${(100 * freeCount) / slotCount}%` }}
+              />
             </div>
           </div>
         );

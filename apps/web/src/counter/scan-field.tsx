@@ -10,7 +10,19 @@ const coarsePointer = typeof matchMedia === "function" && matchMedia("(pointer: 
  * The code field. USB and Bluetooth scanners "type" the code and press Enter: it takes that
  * with no click, clears itself and is ready for the next one at once.
  */
-export function ScanField({ inputRef, onCode, busy, onCamera, cameraOn }: { inputRef: RefObject<HTMLInputElement | null>; onCode: (code: string) => void; busy: boolean; onCamera: () => void; cameraOn: boolean }) {
+export function ScanField({
+  inputRef,
+  onCode,
+  busy,
+  onCamera,
+  cameraOn,
+}: {
+  inputRef: RefObject<HTMLInputElement | null>;
+  onCode: (code: string) => void;
+  busy: boolean;
+  onCamera: () => void;
+  cameraOn: boolean;
+}) {
   const id = useId();
   const [typing, setTyping] = useState(!coarsePointer);
   useTypingGoesToField(inputRef);

@@ -46,15 +46,42 @@ export function ScanOutcome(props: Props) {
           <span className="mt-2 block text-base font-semibold">Ready for the next ticket.</span>
         </Banner>
       )}
-      {outcome.kind === "ticket" && <TicketPanel key={`${outcome.result.ticket.id}:${outcome.result.ticket.state}:${outcome.kindOfSlot}`} {...props} outcome={outcome} />}
+      {outcome.kind === "ticket" && (
+        <TicketPanel
+          key={`${outcome.result.ticket.id}:${outcome.result.ticket.state}:${outcome.kindOfSlot}`}
+          {...props}
+          outcome={outcome}
+        />
+      )}
     </div>
   );
 }
 
-function Banner({ role, tone, glyph, title, children }: { role: "alert" | "status"; tone: string; glyph: string; title: string; children: ReactNode }) {
+function Banner({
+  role,
+  tone,
+  glyph,
+  title,
+  children,
+}: {
+  role: "alert" | "status";
+  tone: string;
+  glyph: string;
+  title: string;
+  children: ReactNode;
+}) {
   return (
     <div role={role} className={clsx("flex gap-3 rounded-xl border-l-8 p-5 shadow-sm", tone)}>
-      <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={3} strokeLinecap="round" strokeLinejoin="round" className="mt-1 size-8 shrink-0">
+      <svg
+        aria-hidden
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth={3}
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        className="mt-1 size-8 shrink-0"
+      >
         <path d={glyph} />
       </svg>
       <div>
@@ -92,22 +119,42 @@ function TicketPanel({ outcome, venue, busy, hasShelves, onAct, onRescan }: Prop
       </p>
       {outcome.note && <Alert tone="info">{outcome.note}</Alert>}
 
-      {allowedActions.includes("CHECK_IN") && hasShelves && <SlotKindChoice kind={outcome.kindOfSlot} onChange={onRescan} disabled={busy} />}
+      {allowedActions.includes("CHECK_IN") && hasShelves && (
+        <SlotKindChoice kind={outcome.kindOfSlot} onChange={onRescan} disabled={busy} />
+      )}
       {canPay && (allowedActions.includes("CHECK_IN") || allowedActions.includes("CHECK_OUT")) && (
         <PaymentChoice price={money(venue.priceCents, venue.currency)} value={payment} onChange={setPayment} />
       )}
 
       {allowedActions.includes("CHECK_IN") &&
         (proposedSlot ? (
-          <PrimaryAction busy={busy} tone="bg-indigo-700 hover:bg-indigo-800 focus-visible:outline-indigo-700" verb={`Check in on ${SLOT_WORD[proposedSlot.kind]}`} slot={proposedSlot} onClick={() => onAct({ type: "CHECK_IN", slotId: proposedSlot.id, payment })} />
+          <PrimaryAction
+            busy={busy}
+            tone="bg-indigo-700 hover:bg-indigo-800 focus-visible:outline-indigo-700"
+            verb={`Check in on ${SLOT_WORD[proposedSlot.kind]}`}
+            slot={proposedSlot}
+            onClick={() => onAct({ type: "CHECK_IN", slotId: proposedSlot.id, payment })}
+          />
         ) : (
           <Alert tone="error">No free {outcome.kindOfSlot === "SHELF" ? "shelf" : "hook"} is left at this venue.</Alert>
         ))}
       {allowedActions.includes("CHECK_OUT") && ticket.slot && (
-        <PrimaryAction busy={busy} tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700" verb={`Hand back from ${SLOT_WORD[ticket.slot.kind]}`} slot={ticket.slot} onClick={() => onAct({ type: "CHECK_OUT", payment })} />
+        <PrimaryAction
+          busy={busy}
+          tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700"
+          verb={`Hand back from ${SLOT_WORD[ticket.slot.kind]}`}
+          slot={ticket.slot}
+          onClick={() => onAct({ type: "CHECK_OUT", payment })}
+        />
       )}
       {allowedActions.includes("CHECK_OUT") && !ticket.slot && (
-        <PrimaryAction busy={busy} tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700" verb="Hand back from lost & found" slot={null} onClick={() => onAct({ type: "CHECK_OUT", payment })} />
+        <PrimaryAction
+          busy={busy}
+          tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700"
+          verb="Hand back from lost & found"
+          slot={null}
+          onClick={() => onAct({ type: "CHECK_OUT", payment })}
+        />
       )}
 
       <MoreActions venueId={venue.id} result={outcome.result} busy={busy} onAct={onAct} />
@@ -116,7 +163,19 @@ function TicketPanel({ outcome, venue, busy, hasShelves, onAct, onRescan }: Prop
 }
 
 /** The one big button: the slot number is what the attendant's eyes look for. */
-function PrimaryAction({ verb, slot, tone, busy, onClick }: { verb: string; slot: Slot | null; tone: string; busy: boolean; onClick: () => void }) {
+function PrimaryAction({
+  verb,
+  slot,
+  tone,
+  busy,
+  onClick,
+}: {
+  verb: string;
+  slot: Slot | null;
+  tone: string;
+  busy: boolean;
+  onClick: () => void;
+}) {
   return (
     <button
       type="button"
@@ -125,7 +184,10 @@ function PrimaryAction({ verb, slot, tone, busy, onClick }: { verb: string; slot
       aria-busy={busy || undefined}
       // Read as said: "Check in on hook 143 (Rack A)", the number where the eyes go.
       aria-label={slot ? `${verb} ${slot.number} (${slot.rackName})` : verb}
-      className={clsx("flex min-h-28 w-full items-center justify-between gap-4 rounded-2xl px-5 py-3 text-left text-white shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 disabled:opacity-70", tone)}
+      className={clsx(
+        "flex min-h-28 w-full items-center justify-between gap-4 rounded-2xl px-5 py-3 text-left text-white shadow-md focus-visible:outline-4 focus-visible:outline-offset-2 disabled:opacity-70",
+        tone,
+      )}
     >
       <span className="flex flex-col">
         <span className="text-xl font-bold">{verb}</span>
@@ -151,7 +213,15 @@ function SlotKindChoice({ kind, onChange, disabled }: { kind: Slot["kind"]; onCh
   );
 }
 
-function PaymentChoice({ price, value, onChange }: { price: string; value: Payment | undefined; onChange: (payment: Payment | undefined) => void }) {
+function PaymentChoice({
+  price,
+  value,
+  onChange,
+}: {
+  price: string;
+  value: Payment | undefined;
+  onChange: (payment: Payment | undefined) => void;
+}) {
   return (
     <Segmented<Payment["status"] | "">
       legend={`Payment · ${price}`}

@@ -63,7 +63,17 @@ export function ShiftBar({ counter }: { counter: ReturnType<typeof useCounterVen
   );
 }
 
-function VenueChoice({ venues, venue, locked, onChoose }: { venues: CounterVenue[]; venue: CounterVenue | undefined; locked: boolean; onChoose: (id: string) => void }) {
+function VenueChoice({
+  venues,
+  venue,
+  locked,
+  onChoose,
+}: {
+  venues: CounterVenue[];
+  venue: CounterVenue | undefined;
+  locked: boolean;
+  onChoose: (id: string) => void;
+}) {
   const id = useId();
   if (venues.length <= 1 || locked) {
     return <p className="text-lg font-bold text-slate-900">{venue?.name ?? "No venue"}</p>;

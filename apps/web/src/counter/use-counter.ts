@@ -23,18 +23,27 @@ const slotName = (slot: Slot | null) => (slot ? `${SLOT_WORD[slot.kind]} ${slot.
 function describe(action: CounterAction, { ticket, releasedSlot }: CounterResult): { title: string; detail: string } {
   switch (action.type) {
     case "CHECK_IN":
-      return { title: `Checked in on ${slotName(ticket.slot)}`, detail: `Ticket ${ticket.number} is on ${slotName(ticket.slot)}${ticket.slot ? ` (${ticket.slot.rackName})` : ""}.` };
+      return {
+        title: `Checked in on ${slotName(ticket.slot)}`,
+        detail: `Ticket ${ticket.number} is on ${slotName(ticket.slot)}${ticket.slot ? ` (${ticket.slot.rackName})` : ""}.`,
+      };
     case "CHECK_OUT":
       return { title: `Ticket ${ticket.number} returned`, detail: `Handed back from ${slotName(releasedSlot)}; it is free again.` };
     case "SWAP":
-      return { title: `Moved to ${slotName(ticket.slot)}`, detail: `Ticket ${ticket.number} moved from ${slotName(releasedSlot)} to ${slotName(ticket.slot)}.` };
+      return {
+        title: `Moved to ${slotName(ticket.slot)}`,
+        detail: `Ticket ${ticket.number} moved from ${slotName(releasedSlot)} to ${slotName(ticket.slot)}.`,
+      };
     case "DETACH":
       return {
         title: `In & out: ${slotName(releasedSlot)} is free`,
         detail: `Ticket ${ticket.number} stays valid for the guest's return (${ticket.inOutsUsed} of ${ticket.inOutAllowance} in & outs used).`,
       };
     case "VOID":
-      return { title: `Ticket ${ticket.number} voided`, detail: releasedSlot ? `Clear ${slotName(releasedSlot)}: it is free again.` : "It can no longer be used." };
+      return {
+        title: `Ticket ${ticket.number} voided`,
+        detail: releasedSlot ? `Clear ${slotName(releasedSlot)}: it is free again.` : "It can no longer be used.",
+      };
     case "PAY":
       return { title: "Payment recorded", detail: `Ticket ${ticket.number}: ${PAYMENT_WORDS[ticket.paymentStatus].toLowerCase()}.` };
   }
@@ -92,7 +101,16 @@ export function useCounter(venueId: string, onSettled: () => void) {
       if (action.type === "CHECK_IN" && refusalReason(error) === "SLOT_TAKEN" && outcome.kind === "ticket") {
         scan.mutate(
           { venueId, code: outcome.code, kind: outcome.kindOfSlot },
-          { onSuccess: (result, input) => setOutcome({ kind: "ticket", code: input.code, kindOfSlot: outcome.kindOfSlot, result, note: `${errorMessage(error)} Here is the next free one.` }) },
+          {
+            onSuccess: (result, input) =>
+              setOutcome({
+                kind: "ticket",
+                code: input.code,
+                kindOfSlot: outcome.kindOfSlot,
+                result,
+                note: `${errorMessage(error)} Here is the next free one.`,
+              }),
+          },
         );
         return;
       }

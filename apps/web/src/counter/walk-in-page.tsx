@@ -31,7 +31,10 @@ export function WalkInPage() {
           <QrImage svg={ticket.svg} label={`QR code of walk-in ticket ${ticket.number}`} />
         </div>
         <p className="text-lg font-semibold text-slate-700">
-          Ticket <span className="block text-8xl leading-none font-black text-slate-950 tabular-nums" data-testid="walk-in-number">{ticket.number}</span>
+          Ticket{" "}
+          <span className="block text-8xl leading-none font-black text-slate-950 tabular-nums" data-testid="walk-in-number">
+            {ticket.number}
+          </span>
         </p>
         <p className="text-slate-700">{ticket.venue.name}</p>
         <div className="grid w-full max-w-md grid-cols-2 gap-2">
@@ -45,7 +48,10 @@ export function WalkInPage() {
           >
             Another walk-in
           </Button>
-          <Link href="/counter" className="inline-flex min-h-14 items-center justify-center rounded-lg bg-indigo-600 px-6 text-lg font-semibold text-white hover:bg-indigo-700">
+          <Link
+            href="/counter"
+            className="inline-flex min-h-14 items-center justify-center rounded-lg bg-indigo-600 px-6 text-lg font-semibold text-white hover:bg-indigo-700"
+          >
             Done
           </Link>
         </div>
@@ -60,15 +66,25 @@ export function WalkInPage() {
         noValidate
         className="flex flex-col gap-4"
         onSubmit={form.handleSubmit((values) =>
-          issue.mutate({ venueId: venue.id, name: values.name.trim() || undefined, email: values.email.trim() || undefined, phone: values.phone.trim() || undefined }),
+          issue.mutate({
+            venueId: venue.id,
+            name: values.name.trim() || undefined,
+            email: values.email.trim() || undefined,
+            phone: values.phone.trim() || undefined,
+          }),
         )}
       >
-        <p className="text-slate-700">
-          At {venue.name}. All fields are optional: they only help find the ticket if the guest loses it.
-        </p>
+        <p className="text-slate-700">At {venue.name}. All fields are optional: they only help find the ticket if the guest loses it.</p>
         <FormError form={form} />
         <TextField label="Guest's name" autoComplete="off" error={errors.name?.message} {...form.register("name")} />
-        <TextField label="Email" type="email" inputMode="email" autoComplete="off" error={errors.email?.message} {...form.register("email")} />
+        <TextField
+          label="Email"
+          type="email"
+          inputMode="email"
+          autoComplete="off"
+          error={errors.email?.message}
+          {...form.register("email")}
+        />
         <TextField label="Phone" type="tel" inputMode="tel" autoComplete="off" error={errors.phone?.message} {...form.register("phone")} />
         <Button type="submit" size="lg" busy={issue.isPending}>
           Issue the ticket

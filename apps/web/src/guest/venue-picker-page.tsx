@@ -25,7 +25,14 @@ export function VenuePickerPage() {
   return (
     <section className="flex flex-col gap-4">
       <PageTitle>Get a ticket</PageTitle>
-      <TextField label="Find your venue" type="search" enterKeyHint="search" autoComplete="off" value={search} onChange={(event) => setSearch(event.target.value)} />
+      <TextField
+        label="Find your venue"
+        type="search"
+        enterKeyHint="search"
+        autoComplete="off"
+        value={search}
+        onChange={(event) => setSearch(event.target.value)}
+      />
       <div aria-live="polite" aria-busy={venues.isFetching} className="flex min-h-40 flex-col gap-3">
         {venues.isPending ? (
           <p role="status" className="text-slate-700">
@@ -68,7 +75,8 @@ function VenueRow({ venue }: { venue: Venue }) {
       <div>
         <h2 className="text-lg font-bold text-slate-900">{venue.name}</h2>
         <p className="text-sm text-slate-700">
-          Open {venue.opensAt}–{venue.closesAt} · {venue.priceCents > 0 ? `${money(venue.priceCents, venue.currency)} per item` : "Free coat check"}
+          Open {venue.opensAt}–{venue.closesAt} ·{" "}
+          {venue.priceCents > 0 ? `${money(venue.priceCents, venue.currency)} per item` : "Free coat check"}
         </p>
       </div>
       {request.isError && <Alert tone="error">{errorMessage(request.error)}</Alert>}

@@ -34,7 +34,9 @@ export function TasksPage() {
           {open.length === 0 ? <p className="text-slate-700">Nothing to do right now.</p> : <TaskList tasks={open} />}
           {closed.length > 0 && (
             <details className="rounded-xl ring-1 ring-slate-200">
-              <summary className="flex min-h-11 cursor-pointer items-center px-4 font-semibold text-slate-800">Finished ({closed.length})</summary>
+              <summary className="flex min-h-11 cursor-pointer items-center px-4 font-semibold text-slate-800">
+                Finished ({closed.length})
+              </summary>
               <div className="p-3">
                 <TaskList tasks={closed} />
               </div>
@@ -58,13 +60,22 @@ function TaskList({ tasks }: { tasks: Task[] }) {
 
 function TaskCard({ task }: { task: Task }) {
   const queryClient = useQueryClient();
-  const update = useMutation(trpc.task.update.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }) }));
+  const update = useMutation(
+    trpc.task.update.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }) }),
+  );
   const move = (status: Status) => update.mutate({ taskId: task.id, status });
   return (
-    <li className={clsx("flex flex-col gap-2 rounded-xl bg-white p-4 shadow-sm ring-1", task.overdue ? "ring-2 ring-red-500" : "ring-slate-200")}>
+    <li
+      className={clsx(
+        "flex flex-col gap-2 rounded-xl bg-white p-4 shadow-sm ring-1",
+        task.overdue ? "ring-2 ring-red-500" : "ring-slate-200",
+      )}
+    >
       <div className="flex flex-wrap items-center gap-2">
         <h2 className="flex-1 text-lg font-bold text-slate-900">{task.title}</h2>
-        <span className={clsx("rounded-full px-2 py-0.5 text-xs font-semibold", PRIORITY_TONES[task.priority])}>{task.priority.toLowerCase()} priority</span>
+        <span className={clsx("rounded-full px-2 py-0.5 text-xs font-semibold", PRIORITY_TONES[task.priority])}>
+          {task.priority.toLowerCase()} priority
+        </span>
       </div>
       {task.description && <p className="whitespace-pre-line text-slate-800">{task.description}</p>}
       <p className="text-sm text-slate-700">
@@ -77,11 +88,21 @@ function TaskCard({ task }: { task: Task }) {
       {(task.status === "TODO" || task.status === "IN_PROGRESS") && (
         <div className="flex gap-2">
           {task.status === "TODO" ? (
-            <Button variant="secondary" className="flex-1" busy={update.isPending && update.variables?.status === "IN_PROGRESS"} onClick={() => move("IN_PROGRESS")}>
+            <Button
+              variant="secondary"
+              className="flex-1"
+              busy={update.isPending && update.variables?.status === "IN_PROGRESS"}
+              onClick={() => move("IN_PROGRESS")}
+            >
               Start
             </Button>
           ) : (
-            <Button variant="secondary" className="flex-1" busy={update.isPending && update.variables?.status === "TODO"} onClick={() => move("TODO")}>
+            <Button
+              variant="secondary"
+              className="flex-1"
+              busy={update.isPending && update.variables?.status === "TODO"}
+              onClick={() => move("TODO")}
+            >
               Back to to-do
             </Button>
           )}

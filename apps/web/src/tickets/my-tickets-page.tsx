@@ -21,7 +21,10 @@ export function MyTicketsPage() {
 
 export function GetTicketLink() {
   return (
-    <Link href="/venues" className="inline-flex min-h-14 items-center justify-center rounded-lg bg-indigo-600 px-6 text-lg font-semibold text-white hover:bg-indigo-700">
+    <Link
+      href="/venues"
+      className="inline-flex min-h-14 items-center justify-center rounded-lg bg-indigo-600 px-6 text-lg font-semibold text-white hover:bg-indigo-700"
+    >
       Get a ticket
     </Link>
   );
@@ -59,7 +62,9 @@ export function TicketList() {
                 <span className="flex min-w-0 flex-col">
                   <span className="text-lg font-bold text-slate-900">
                     Ticket <span className="tabular-nums">{row.number}</span>
-                    {row.state === "CHECKED_IN" && row.slotNumber !== null && <span className="font-semibold text-slate-700"> · slot {row.slotNumber}</span>}
+                    {row.state === "CHECKED_IN" && row.slotNumber !== null && (
+                      <span className="font-semibold text-slate-700"> · slot {row.slotNumber}</span>
+                    )}
                   </span>
                   <span className="truncate text-sm text-slate-700">
                     {row.venueName}
@@ -87,7 +92,9 @@ function useKeepActiveTicketsOffline(items: MineItem[] | undefined) {
   const saved = useSavedTickets();
   useEffect(() => {
     if (!items) return;
-    const missing = items.filter((ticket) => isActive(ticket.state) && !saved.some((kept) => kept.code === normalizeCode(ticket.code) && kept.svg));
+    const missing = items.filter(
+      (ticket) => isActive(ticket.state) && !saved.some((kept) => kept.code === normalizeCode(ticket.code) && kept.svg),
+    );
     for (const ticket of missing) {
       queryClient
         .fetchQuery({ ...trpc.qr.get.queryOptions({ ticketId: ticket.id }), staleTime: Infinity })

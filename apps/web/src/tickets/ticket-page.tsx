@@ -5,7 +5,16 @@ import { clsx } from "clsx";
 import { useEffect } from "react";
 import { Link } from "wouter";
 import { clockTime } from "../format";
-import { getSavedTicket, isActive, normalizeCode, saveOwnedTicket, savePublicView, saveTicketImage, useSavedTicket, type SavedTicket } from "./saved-tickets";
+import {
+  getSavedTicket,
+  isActive,
+  normalizeCode,
+  saveOwnedTicket,
+  savePublicView,
+  saveTicketImage,
+  useSavedTicket,
+  type SavedTicket,
+} from "./saved-tickets";
 import { TicketStatus } from "./ticket-status";
 import { useOnline } from "./use-online";
 import { useWakeLock } from "./use-wake-lock";
@@ -30,7 +39,8 @@ export function TicketPage({ params }: { params: { code: string } }) {
           const before = getSavedTicket(code);
           savePublicView(code, view);
           // The public view has no slot: the owner's own answer brings it.
-          if (ticketId && before?.state !== view.state) void queryClient.invalidateQueries({ queryKey: trpc.qr.get.queryKey({ ticketId }) });
+          if (ticketId && before?.state !== view.state)
+            void queryClient.invalidateQueries({ queryKey: trpc.qr.get.queryKey({ ticketId }) });
         },
       },
     ),
@@ -81,7 +91,10 @@ export function TicketPage({ params }: { params: { code: string } }) {
       <TicketQr ticket={saved} />
       <div className="flex flex-col gap-3">
         {ticketId && <PngDownload ticketId={ticketId} number={saved.number} />}
-        <Link href="/tickets" className="inline-flex min-h-11 items-center justify-center rounded-lg px-4 font-semibold text-indigo-700 underline-offset-4 hover:underline">
+        <Link
+          href="/tickets"
+          className="inline-flex min-h-11 items-center justify-center rounded-lg px-4 font-semibold text-indigo-700 underline-offset-4 hover:underline"
+        >
           All my tickets
         </Link>
       </div>
@@ -106,7 +119,11 @@ function TicketQr({ ticket }: { ticket: SavedTicket }) {
   return (
     <div className="relative mx-auto w-full max-w-sm rounded-2xl bg-white p-3 shadow-sm ring-1 ring-slate-200">
       {ticket.svg ? (
-        <QrImage svg={ticket.svg} label={`QR code of ticket ${ticket.number} at ${ticket.venueName}`} className={usable ? "" : "opacity-25"} />
+        <QrImage
+          svg={ticket.svg}
+          label={`QR code of ticket ${ticket.number} at ${ticket.venueName}`}
+          className={usable ? "" : "opacity-25"}
+        />
       ) : (
         <div className="flex aspect-square w-full items-center justify-center rounded-lg bg-slate-100 p-6 text-center text-slate-700">
           The QR code appears here once this phone is online. Tell the attendant your ticket number: {ticket.number}.
@@ -144,7 +161,8 @@ function Connection({ live, online, heardAt }: { live: boolean; online: boolean;
 function PngDownload({ ticketId, number }: { ticketId: string; number: number }) {
   const png = useQuery({ ...trpc.qr.image.queryOptions({ ticketId, format: "png" }), staleTime: Infinity });
   const dataUrl = png.data?.format === "png" ? png.data.dataUrl : null;
-  const className = "inline-flex min-h-11 items-center justify-center rounded-lg bg-white px-4 font-semibold text-slate-900 ring-1 ring-slate-300 ring-inset hover:bg-slate-50";
+  const className =
+    "inline-flex min-h-11 items-center justify-center rounded-lg bg-white px-4 font-semibold text-slate-900 ring-1 ring-slate-300 ring-inset hover:bg-slate-50";
   if (!dataUrl) {
     return (
       <span aria-disabled className={clsx(className, "opacity-60")}>

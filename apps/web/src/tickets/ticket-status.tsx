@@ -13,7 +13,11 @@ const WORDS: Record<TicketState, { title: string; detail: string }> = {
 export function TicketStatus({ state, slotNumber }: { state: TicketState; slotNumber: number | null }) {
   const words = WORDS[state];
   return (
-    <div role="status" data-testid="ticket-status" className={clsx("flex items-start gap-3 rounded-xl px-4 py-3 ring-2 ring-inset", TICKET_STATE_TONES[state])}>
+    <div
+      role="status"
+      data-testid="ticket-status"
+      className={clsx("flex items-start gap-3 rounded-xl px-4 py-3 ring-2 ring-inset", TICKET_STATE_TONES[state])}
+    >
       <TicketStateIcon state={state} className="mt-0.5 size-7 shrink-0" />
       <div className="min-w-0">
         <p className="text-xl leading-tight font-bold">

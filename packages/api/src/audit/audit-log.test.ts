@@ -82,10 +82,14 @@ describe("audit.list", () => {
   });
 
   it("refuses bad input with field errors", async () => {
-    expect((await refusal(velvet.api.audit.list({ type: "COFFEE_BREAK" as "SIGN_IN" }))).fieldErrors.type).toEqual(["That is not a kind of audit event."]);
+    expect((await refusal(velvet.api.audit.list({ type: "COFFEE_BREAK" as "SIGN_IN" }))).fieldErrors.type).toEqual([
+      "That is not a kind of audit event.",
+    ]);
     expect((await refusal(velvet.api.audit.list({ userId: "ada" }))).fieldErrors.userId).toEqual(["That is not a valid user id."]);
     const forged = encodeCursor([new Date().toISOString(), "9".repeat(20)]);
-    expect((await refusal(velvet.api.audit.list({ cursor: forged }))).fieldErrors.cursor).toEqual(["This cursor is not valid. Start again from the first page."]);
+    expect((await refusal(velvet.api.audit.list({ cursor: forged }))).fieldErrors.cursor).toEqual([
+      "This cursor is not valid. Start again from the first page.",
+    ]);
     expect((await refusal(velvet.api.audit.list({ limit: 1000 }))).fieldErrors.limit).toEqual(["Ask for at most 100 items."]);
   });
 
@@ -94,7 +98,10 @@ describe("audit.list", () => {
     expect(theirs.items.some((event) => event.email?.endsWith("@velvet.example") || event.user?.name === "Ada Attendant")).toBe(false);
     expect(theirs.items.map((event) => event.type)).toContain("SIGN_IN_FAILED");
     expect((await rival.api.audit.list({ userId: ada.userId })).items).toEqual([]);
-    expect(await refusal(ada.api.audit.list())).toMatchObject({ code: "FORBIDDEN", message: "Only an admin of your organization can do this." });
+    expect(await refusal(ada.api.audit.list())).toMatchObject({
+      code: "FORBIDDEN",
+      message: "Only an admin of your organization can do this.",
+    });
     const guest = await t.signUp({ email: "guest@example.com" });
     expect((await refusal(guest.api.audit.list())).code).toBe("FORBIDDEN");
     expect((await refusal(t.client().api.audit.list())).code).toBe("UNAUTHORIZED");

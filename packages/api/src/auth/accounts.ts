@@ -31,10 +31,7 @@ export function toMe(account: Account) {
   const { membership } = account;
   return {
     user: { id: account.id, email: account.email, name: account.name },
-    membership:
-      membership && membership.status === "ACTIVE"
-        ? { role: membership.role, organization: membership.organization }
-        : null,
+    membership: membership && membership.status === "ACTIVE" ? { role: membership.role, organization: membership.organization } : null,
   };
 }
 
@@ -87,10 +84,10 @@ export async function authenticate(deps: AccountDeps, { email, password }: { ema
   const failures: Budget[] = known
     ? [pair]
     : [
-      pair,
-      { key: `sign-in:address:${address}`, limit: limits.signInFailuresPerAddress },
-      { key: `sign-in:account:${email}`, limit: limits.signInFailuresPerAccount },
-    ];
+        pair,
+        { key: `sign-in:address:${address}`, limit: limits.signInFailuresPerAddress },
+        { key: `sign-in:account:${email}`, limit: limits.signInFailuresPerAccount },
+      ];
   const successes: Budget[] = [
     { key: `sign-in:success:account:${email}`, limit: limits.signInsPerAccount },
     { key: `sign-in:success:address:${address}`, limit: limits.signInsPerAddress },
@@ -173,11 +170,7 @@ export async function currentAccount(deps: Pick<Deps, "prisma">, caller: Princip
   return toMe(await deps.prisma.user.findUniqueOrThrow({ where: { id: caller.userId }, select: accountSelect }));
 }
 
-export async function changePassword(
-  deps: AccountDeps,
-  principal: Principal,
-  input: { currentPassword: string; newPassword: string },
-) {
+export async function changePassword(deps: AccountDeps, principal: Principal, input: { currentPassword: string; newPassword: string }) {
   const now = deps.clock();
   const user = await deps.prisma.user.findUniqueOrThrow({
     where: { id: principal.userId },
@@ -199,13 +192,17 @@ export async function changePassword(
     // Whoever else holds a session (a lost phone, a leaked token) is out; this one stays.
     await revokeSessions(tx, { userId: principal.userId, id: { not: principal.sessionId } }, "password changed", now);
     await voidResetLinks(tx, { id: principal.userId }, now);
-    await audit(tx, { type: "PASSWORD_CHANGED", userId: principal.userId, organizationId: principal.membership?.organizationId }, deps.request, now);
+    await audit(
+      tx,
+      { type: "PASSWORD_CHANGED", userId: principal.userId, organizationId: principal.membership?.organizationId },
+      deps.request,
+      now,
+    );
   });
   await clear(deps.db.sql, `change-password:account:${principal.userId}`);
 }
 
-export const RESET_REQUESTED_MESSAGE =
-  "If an account exists for that email, we have sent it a link to choose a new password.";
+export const RESET_REQUESTED_MESSAGE = "If an account exists for that email, we have sent it a link to choose a new password.";
 
 /** Spends every unused reset link of an account: only the newest, or none, may work. */
 async function voidResetLinks(db: Prisma.TransactionClient, user: Prisma.UserWhereInput, now: Date): Promise<void> {
@@ -255,21 +252,28 @@ async function sendResetLink(deps: AccountDeps, email: string): Promise<void> {
     await voidResetLinks(tx, { email }, now);
     await tx.passwordResetToken.createMany({
       data: recipient
-        ? [{ userId: recipient.id, tokenHash: hashSecretToken(token), expiresAt: new Date(now.getTime() + ttlMinutes * 60_000), createdAt: now }]
+        ? [
+            {
+              userId: recipient.id,
+              tokenHash: hashSecretToken(token),
+              expiresAt: new Date(now.getTime() + ttlMinutes * 60_000),
+              createdAt: now,
+            },
+          ]
         : [],
     });
     await enqueueAll(
       tx,
       recipient
         ? [
-          {
-            channel: "email",
-            recipient: email,
-            template: "password-reset",
-            subject: "Choose a new QRcoats password",
-            body: `Hello ${recipient.name},\n\nOpen this link within ${ttlMinutes} minutes to choose a new password:\n${link}\n\nIf you did not ask for this, ignore this message; your password stays as it is.`,
-          },
-        ]
+            {
+              channel: "email",
+              recipient: email,
+              template: "password-reset",
+              subject: "Choose a new QRcoats password",
+              body: `Hello ${recipient.name},\n\nOpen this link within ${ttlMinutes} minutes to choose a new password:\n${link}\n\nIf you did not ask for this, ignore this message; your password stays as it is.`,
+            },
+          ]
         : [],
       now,
     );

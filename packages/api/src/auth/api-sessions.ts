@@ -12,7 +12,10 @@ import { issuePair, startApiSession, verifyAccessToken, type AccessTokenClaims, 
 
 type TokenDeps = Pick<Deps, "prisma" | "db" | "clock" | "config" | "request">;
 
-function subjectOf(account: { id: string; membership: { status: string; role: "ADMIN" | "EMPLOYEE"; organization: { id: string } } | null }) {
+function subjectOf(account: {
+  id: string;
+  membership: { status: string; role: "ADMIN" | "EMPLOYEE"; organization: { id: string } } | null;
+}) {
   const membership = account.membership?.status === "ACTIVE" ? account.membership : null;
   return {
     userId: account.id,
@@ -24,12 +27,16 @@ export async function issueTokens(deps: TokenDeps, credentials: { email: string;
   const account = await authenticate(deps, credentials);
   const now = deps.clock();
   const subject = subjectOf(account);
-  const { sessionId, ...pair } = await deps.prisma.$transaction((tx) =>
-    startApiSession(tx, subject, deps.request, deps.config, now),
-  );
+  const { sessionId, ...pair } = await deps.prisma.$transaction((tx) => startApiSession(tx, subject, deps.request, deps.config, now));
   await audit(
     deps.prisma,
-    { type: "TOKEN_ISSUED", userId: account.id, organizationId: subject.membership?.organizationId, email: credentials.email, detail: { sessionId } },
+    {
+      type: "TOKEN_ISSUED",
+      userId: account.id,
+      organizationId: subject.membership?.organizationId,
+      email: credentials.email,
+      detail: { sessionId },
+    },
     deps.request,
     now,
   );
@@ -55,7 +62,12 @@ export async function refreshTokens(deps: TokenDeps, { refreshToken }: { refresh
     await revokeSessions(deps.prisma, { id: session.id }, "refresh token reused", now);
     await audit(
       deps.prisma,
-      { type: "REFRESH_TOKEN_REUSED", userId: session.user.id, organizationId: session.user.membership?.organizationId, detail: { sessionId: session.id } },
+      {
+        type: "REFRESH_TOKEN_REUSED",
+        userId: session.user.id,
+        organizationId: session.user.membership?.organizationId,
+        detail: { sessionId: session.id },
+      },
       deps.request,
       now,
     );
@@ -79,7 +91,12 @@ export async function refreshTokens(deps: TokenDeps, { refreshToken }: { refresh
   if (!pair) throw await reuse();
   await audit(
     deps.prisma,
-    { type: "TOKEN_REFRESHED", userId: principal.userId, organizationId: principal.membership?.organizationId, detail: { sessionId: session.id } },
+    {
+      type: "TOKEN_REFRESHED",
+      userId: principal.userId,
+      organizationId: principal.membership?.organizationId,
+      detail: { sessionId: session.id },
+    },
     deps.request,
     now,
   );
@@ -87,12 +104,13 @@ export async function refreshTokens(deps: TokenDeps, { refreshToken }: { refresh
 }
 
 /** For other services: a token's claims if it is valid and its session alive right now. */
-export async function verifyToken(deps: Pick<Deps, "prisma" | "clock" | "config">, { token }: { token: string }): Promise<AccessTokenClaims> {
+export async function verifyToken(
+  deps: Pick<Deps, "prisma" | "clock" | "config">,
+  { token }: { token: string },
+): Promise<AccessTokenClaims> {
   const now = deps.clock();
   const claims = await verifyAccessToken(deps.config, token, now);
-  const session = claims
-    ? await deps.prisma.session.findUnique({ where: { id: claims.sessionId }, select: sessionPrincipalSelect })
-    : null;
+  const session = claims ? await deps.prisma.session.findUnique({ where: { id: claims.sessionId }, select: sessionPrincipalSelect }) : null;
   if (!claims || !usableSession(session, now) || session.user.id !== claims.userId) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "This token is not valid." });
   }

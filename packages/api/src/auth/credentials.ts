@@ -47,12 +47,7 @@ async function readSession(sql: SqlRunner, where: { id: string } | { tokenHash: 
  * not deactivated. Checked on every request, so revoking works at once.
  */
 export function usableSession(session: SessionWithPrincipal | null, now: Date): session is SessionWithPrincipal {
-  return (
-    session !== null &&
-    session.revokedAt === null &&
-    session.expiresAt > now &&
-    session.user.membership?.status !== "DEACTIVATED"
-  );
+  return session !== null && session.revokedAt === null && session.expiresAt > now && session.user.membership?.status !== "DEACTIVATED";
 }
 
 export function toPrincipal(session: SessionWithPrincipal, via: Principal["via"]): Principal {
@@ -67,11 +62,11 @@ export function toPrincipal(session: SessionWithPrincipal, via: Principal["via"]
     membership:
       user.membership?.status === "ACTIVE"
         ? {
-          id: user.membership.id,
-          organizationId: user.membership.organizationId,
-          role: user.membership.role,
-          employeeId: user.membership.employee!.id,
-        }
+            id: user.membership.id,
+            organizationId: user.membership.organizationId,
+            role: user.membership.role,
+            employeeId: user.membership.employee!.id,
+          }
         : null,
   };
 }

@@ -24,7 +24,9 @@ function linkToken(body: string): string {
 describe("password hashes", () => {
   it("are argon2id, and the password itself is nowhere in the database", async () => {
     const person = await t.signUp({ email: "hashed@example.com" });
-    const [row] = await t.db.sql.query<{ password_hash: string }>(`SELECT password_hash FROM auth.users WHERE id = $1`, [person.me.user.id]);
+    const [row] = await t.db.sql.query<{ password_hash: string }>(`SELECT password_hash FROM auth.users WHERE id = $1`, [
+      person.me.user.id,
+    ]);
     expect(row!.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     const dump = JSON.stringify(await t.db.sql.query(`SELECT * FROM auth.users`));
     expect(dump).not.toContain(STRONG_PASSWORD);
@@ -49,7 +51,9 @@ describe("changing a password", () => {
     expect((await phone.api.auth.me()).user.email).toBe("changer@example.com");
     expect((await refusal(laptop.api.auth.me())).code).toBe("UNAUTHORIZED");
     expect((await refusal(t.bearer(tokens.accessToken).auth.me())).code).toBe("UNAUTHORIZED");
-    expect((await refusal(t.client().api.auth.login({ email: "changer@example.com", password: STRONG_PASSWORD }))).code).toBe("UNAUTHORIZED");
+    expect((await refusal(t.client().api.auth.login({ email: "changer@example.com", password: STRONG_PASSWORD }))).code).toBe(
+      "UNAUTHORIZED",
+    );
     await t.client().api.auth.login({ email: "changer@example.com", password: NEW_PASSWORD });
   });
 });
@@ -124,7 +128,9 @@ describe("resetting a forgotten password", () => {
     await t.client().api.auth.requestPasswordReset({ email: "changed-mind@example.com" });
     const token = linkToken((await outbox("changed-mind@example.com"))[0]!.body);
     await person.api.auth.changePassword({ currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD });
-    expect((await refusal(t.client().api.auth.resetPassword({ token, password: "another strong passphrase 9" }))).fieldErrors.token).toBeDefined();
+    expect(
+      (await refusal(t.client().api.auth.resetPassword({ token, password: "another strong passphrase 9" }))).fieldErrors.token,
+    ).toBeDefined();
     await t.client().api.auth.login({ email: "changed-mind@example.com", password: NEW_PASSWORD });
   });
 
@@ -138,7 +144,9 @@ describe("resetting a forgotten password", () => {
       data: { userId: person.me.user.id, tokenHash: hashSecretToken(other), expiresAt: new Date(t.clock.now().getTime() + 600_000) },
     });
     await t.client().api.auth.resetPassword({ token, password: NEW_PASSWORD });
-    expect((await refusal(t.client().api.auth.resetPassword({ token: other, password: "another strong passphrase 9" }))).fieldErrors.token).toBeDefined();
+    expect(
+      (await refusal(t.client().api.auth.resetPassword({ token: other, password: "another strong passphrase 9" }))).fieldErrors.token,
+    ).toBeDefined();
     await t.client().api.auth.login({ email: "two-links@example.com", password: NEW_PASSWORD });
   });
 });

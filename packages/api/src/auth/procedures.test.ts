@@ -67,7 +67,10 @@ describe("cookie-authenticated mutations and the request's origin", () => {
     const cookie = [...person.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     const evil = t.client({ origin: "https://evil.example" });
     evil.headers.set("cookie", cookie);
-    expect(await refusal(evil.api.auth.logout())).toMatchObject({ code: "FORBIDDEN", message: "This request did not come from a QRcoats app." });
+    expect(await refusal(evil.api.auth.logout())).toMatchObject({
+      code: "FORBIDDEN",
+      message: "This request did not come from a QRcoats app.",
+    });
 
     const noOrigin = t.client({ origin: null });
     noOrigin.headers.set("cookie", cookie);

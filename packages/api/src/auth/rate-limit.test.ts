@@ -19,8 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const login = (email: string, password: string, address = "192.0.2.1") =>
-  t.client({ address }).api.auth.login({ email, password });
+const login = (email: string, password: string, address = "192.0.2.1") => t.client({ address }).api.auth.login({ email, password });
 
 async function traces() {
   const [row] = await t.db.sql.query<{ buckets: string; audit: number }>(
@@ -44,11 +43,23 @@ describe("sign-in guessing (counted in the database, shared by every host)", () 
     // The owner, from their usual address and from one they never used.
     expect((await login("owner@example.com", STRONG_PASSWORD, "192.0.2.200")).user.email).toBe("owner@example.com");
     expect((await login("owner@example.com", STRONG_PASSWORD, "192.0.2.201")).user.email).toBe("owner@example.com");
-    expect((await t.client({ origin: null, address: "192.0.2.202" }).api.auth.issueToken({ email: "owner@example.com", password: STRONG_PASSWORD })).tokenType).toBe("Bearer");
+    expect(
+      (
+        await t
+          .client({ origin: null, address: "192.0.2.202" })
+          .api.auth.issueToken({ email: "owner@example.com", password: STRONG_PASSWORD })
+      ).tokenType,
+    ).toBe("Bearer");
     // Issuing tokens is signing in too: the guesser is refused there as well.
-    expect((await refusal(t.client({ origin: null, address: "198.51.100.66" }).api.auth.issueToken({ email: "owner@example.com", password: STRONG_PASSWORD }))).code).toBe(
-      "TOO_MANY_REQUESTS",
-    );
+    expect(
+      (
+        await refusal(
+          t
+            .client({ origin: null, address: "198.51.100.66" })
+            .api.auth.issueToken({ email: "owner@example.com", password: STRONG_PASSWORD }),
+        )
+      ).code,
+    ).toBe("TOO_MANY_REQUESTS");
     t.clock.advance(600_000 + 1000);
     expect((await login("owner@example.com", STRONG_PASSWORD, "198.51.100.66")).user.email).toBe("owner@example.com");
   });
@@ -84,19 +95,20 @@ describe("sign-in guessing (counted in the database, shared by every host)", () 
 
   it("holds under concurrent guessing: no more password checks get through than the limit allows", async () => {
     await t.signUp({ email: "burst@example.com" }, { address: "203.0.113.201" });
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => refusal(login("burst@example.com", `guess-${i}`, "10.9.0.1"))),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => refusal(login("burst@example.com", `guess-${i}`, "10.9.0.1"))));
     expect(results.filter((r) => r.code === "UNAUTHORIZED")).toHaveLength(3);
     expect(results.filter((r) => r.code === "TOO_MANY_REQUESTS")).toHaveLength(17);
   });
 
   it("never counts simultaneous correct sign-ins as failures", async () => {
     await t.signUp({ email: "parallel@example.com" }, { address: "203.0.113.202" });
-    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => login("parallel@example.com", STRONG_PASSWORD, "203.0.113.60")));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, () => login("parallel@example.com", STRONG_PASSWORD, "203.0.113.60")),
+    );
     for (const outcome of outcomes) {
       // More at once than the failure limit: the excess waits for the others to finish, a second.
-      if (outcome.status === "rejected") expect(refusalOf(outcome.reason)).toMatchObject({ code: "TOO_MANY_REQUESTS", retryAfterSeconds: 1 });
+      if (outcome.status === "rejected")
+        expect(refusalOf(outcome.reason)).toMatchObject({ code: "TOO_MANY_REQUESTS", retryAfterSeconds: 1 });
     }
     expect(outcomes.filter((outcome) => outcome.status === "fulfilled").length).toBeGreaterThanOrEqual(3);
     const [pair] = await t.db.sql.query<{ hits: number; pending: number }>(
@@ -113,10 +125,15 @@ describe("sign-in guessing (counted in the database, shared by every host)", () 
 describe("successful sign-ins", () => {
   it("are limited per account, before the password is checked, and a refused attempt writes nothing", async () => {
     await t.signUp({ email: "busy@example.com" }, { address: "203.0.113.203" });
-    for (let i = 0; i < 12; i++) await t.client({ origin: null, address: "203.0.113.203" }).api.auth.issueToken({ email: "busy@example.com", password: STRONG_PASSWORD });
+    for (let i = 0; i < 12; i++)
+      await t
+        .client({ origin: null, address: "203.0.113.203" })
+        .api.auth.issueToken({ email: "busy@example.com", password: STRONG_PASSWORD });
     const before = await traces();
     const started = performance.now();
-    const limited = await refusal(t.client({ origin: null, address: "203.0.113.203" }).api.auth.issueToken({ email: "busy@example.com", password: STRONG_PASSWORD }));
+    const limited = await refusal(
+      t.client({ origin: null, address: "203.0.113.203" }).api.auth.issueToken({ email: "busy@example.com", password: STRONG_PASSWORD }),
+    );
     const elapsed = performance.now() - started;
     expect(limited).toMatchObject({ code: "TOO_MANY_REQUESTS", message: "Too many sign-in attempts. Try again in 60 minutes." });
     expect(await traces()).toEqual(before);
@@ -130,7 +147,8 @@ describe("successful sign-ins", () => {
     await t.signUp({ email: "quiet@example.com" }, { address: "203.0.113.204" });
     for (let i = 0; i < 3; i++) await refusal(login("quiet@example.com", `wrong ${i}`, "198.51.100.90"));
     const before = await traces();
-    for (let i = 0; i < 10; i++) expect((await refusal(login("quiet@example.com", `wrong again ${i}`, "198.51.100.90"))).code).toBe("TOO_MANY_REQUESTS");
+    for (let i = 0; i < 10; i++)
+      expect((await refusal(login("quiet@example.com", `wrong again ${i}`, "198.51.100.90"))).code).toBe("TOO_MANY_REQUESTS");
     expect(await traces()).toEqual(before);
   });
 });
@@ -149,7 +167,8 @@ describe("account requests", () => {
   it("by default let hundreds of guests behind one venue Wi-Fi address sign up, sign in and ask for links", () => {
     const { jwtSecret, ...keys } = generateKeys();
     const { limits } = createApiConfig({ publicUrl: "http://qrcoats.test", jwtSecret, keys }).auth;
-    for (const perAddress of [limits.registrationsPerAddress, limits.signInsPerAddress]) expect(perAddress).toEqual({ max: 1000, windowSeconds: 3600 });
+    for (const perAddress of [limits.registrationsPerAddress, limits.signInsPerAddress])
+      expect(perAddress).toEqual({ max: 1000, windowSeconds: 3600 });
     expect(limits.passwordResetsPerAddress).toEqual({ max: 200, windowSeconds: 3600 });
   });
 });

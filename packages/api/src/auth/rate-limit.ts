@@ -25,7 +25,9 @@ function waitFor(budgets: Budget[], buckets: BucketState[], now: Date): number {
 }
 
 async function read(sql: SqlRunner, keys: string[]): Promise<BucketState[]> {
-  return sql.query<BucketState>(`SELECT key, hits, pending, window_start FROM "auth"."rate_limit_buckets" WHERE key = ANY($1::text[])`, [keys]);
+  return sql.query<BucketState>(`SELECT key, hits, pending, window_start FROM "auth"."rate_limit_buckets" WHERE key = ANY($1::text[])`, [
+    keys,
+  ]);
 }
 
 /**
@@ -57,7 +59,14 @@ async function add(sql: SqlRunner, { key, limit }: Budget, counts: { hits: numbe
  */
 async function takeRoom(sql: SqlRunner, what: string, budgets: Budget[], counts: { hits: number; pending: number }, now: Date) {
   const refuse = (wait: number) => tooManyRequests(what, Math.max(1, wait));
-  const before = waitFor(budgets, await read(sql, budgets.map(({ key }) => key)), now);
+  const before = waitFor(
+    budgets,
+    await read(
+      sql,
+      budgets.map(({ key }) => key),
+    ),
+    now,
+  );
   if (before > 0) throw refuse(before);
   const taken: Budget[] = [];
   for (const budget of budgets) {
@@ -66,7 +75,16 @@ async function takeRoom(sql: SqlRunner, what: string, budgets: Budget[], counts:
       continue;
     }
     for (const done of taken) await release(sql, done.key, counts);
-    throw refuse(waitFor(budgets, await read(sql, budgets.map(({ key }) => key)), now));
+    throw refuse(
+      waitFor(
+        budgets,
+        await read(
+          sql,
+          budgets.map(({ key }) => key),
+        ),
+        now,
+      ),
+    );
   }
 }
 

@@ -37,7 +37,9 @@ describe("asking for a reset link", () => {
     }
     const ratio = median(existing) / median(missing);
     // Printed so that a run can be compared with the figures quoted in reviews.
-    console.warn(`reset request medians over ${CALLS} calls: existing ${median(existing).toFixed(2)} ms, missing ${median(missing).toFixed(2)} ms, ratio ${ratio.toFixed(2)}`);
+    console.warn(
+      `reset request medians over ${CALLS} calls: existing ${median(existing).toFixed(2)} ms, missing ${median(missing).toFixed(2)} ms, ratio ${ratio.toFixed(2)}`,
+    );
     expect(ratio).toBeGreaterThan(0.7);
     expect(ratio).toBeLessThan(1.4);
     // 45 sign-ups (argon2id each) and 90 answers of at least 200 ms: well over the default

@@ -27,7 +27,10 @@ describe("the retention job", () => {
     const old = await t.signUp({ email: "long-gone@example.com" });
     await t.client({ origin: null }).api.auth.issueToken({ email: "long-gone@example.com", password: STRONG_PASSWORD });
     await t.client().api.auth.requestPasswordReset({ email: "long-gone@example.com" });
-    await t.client({ address: "198.51.100.4" }).api.auth.login({ email: "long-gone@example.com", password: "a wrong guess" }).catch(() => null);
+    await t
+      .client({ address: "198.51.100.4" })
+      .api.auth.login({ email: "long-gone@example.com", password: "a wrong guess" })
+      .catch(() => null);
     await old.api.auth.logoutEverywhere();
     t.clock.advance(401 * DAY);
 
@@ -35,15 +38,26 @@ describe("the retention job", () => {
     await t.signUp({ email: "here-now@example.com" });
     await t.client({ origin: null }).api.auth.issueToken({ email: "here-now@example.com", password: STRONG_PASSWORD });
     await t.client().api.auth.requestPasswordReset({ email: "here-now@example.com" });
-    await t.client({ address: "198.51.100.5" }).api.auth.login({ email: "here-now@example.com", password: "a wrong guess" }).catch(() => null);
+    await t
+      .client({ address: "198.51.100.5" })
+      .api.auth.login({ email: "here-now@example.com", password: "a wrong guess" })
+      .catch(() => null);
     const recent = await t.db.sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM auth.audit_events WHERE occurred_at > now() + interval '300 days'`,
     );
 
     const before = await counts();
     const runs = await Promise.all([0, 1].map(() => deleteExpiredAuthRecords(t.deps)));
-    const deleted = Object.fromEntries(Object.keys(runs[0]!).map((table) => [table, runs.reduce((sum, run) => sum + run[table as keyof typeof run], 0)]));
-    expect(deleted).toEqual({ auditEvents: expect.any(Number), sessions: 2, refreshTokens: 1, resetTokens: 1, rateLimitBuckets: expect.any(Number) });
+    const deleted = Object.fromEntries(
+      Object.keys(runs[0]!).map((table) => [table, runs.reduce((sum, run) => sum + run[table as keyof typeof run], 0)]),
+    );
+    expect(deleted).toEqual({
+      auditEvents: expect.any(Number),
+      sessions: 2,
+      refreshTokens: 1,
+      resetTokens: 1,
+      rateLimitBuckets: expect.any(Number),
+    });
     expect(deleted.auditEvents).toBeGreaterThanOrEqual(5);
     expect(deleted.rateLimitBuckets).toBeGreaterThanOrEqual(1);
     const after = await counts();
@@ -58,7 +72,11 @@ describe("the retention job", () => {
     expect(after.rateLimitBuckets).toBeGreaterThan(0);
 
     expect(await deleteExpiredAuthRecords(t.deps)).toEqual({
-      auditEvents: 0, sessions: 0, refreshTokens: 0, resetTokens: 0, rateLimitBuckets: 0,
+      auditEvents: 0,
+      sessions: 0,
+      refreshTokens: 0,
+      resetTokens: 0,
+      rateLimitBuckets: 0,
     });
   });
 });

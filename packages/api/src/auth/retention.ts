@@ -27,7 +27,10 @@ async function deleteInBatches(sql: SqlRunner, deletion: string, params: unknown
   let total = 0;
   for (;;) {
     const { deleted } = oneRow(
-      await sql.query<{ deleted: number }>(`WITH deleted AS (${deletion} RETURNING 1) SELECT count(*)::int AS deleted FROM deleted`, [...params, BATCH]),
+      await sql.query<{ deleted: number }>(`WITH deleted AS (${deletion} RETURNING 1) SELECT count(*)::int AS deleted FROM deleted`, [
+        ...params,
+        BATCH,
+      ]),
     );
     total += deleted;
     if (deleted < BATCH) return total;
@@ -46,27 +49,47 @@ export async function deleteExpiredAuthRecords({ db, clock, config }: Pick<Deps,
   const longestWindowMs = Math.max(...Object.values(config.auth.limits).map((limit) => limit.windowSeconds * 1000));
   const bucketCutoff = new Date(now.getTime() - longestWindowMs);
 
-  const auditEvents = await deleteInBatches(db.sql, `
+  const auditEvents = await deleteInBatches(
+    db.sql,
+    `
     DELETE FROM "auth"."audit_events" WHERE id IN (
-      SELECT id FROM "auth"."audit_events" WHERE occurred_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`, [auditCutoff]);
-  const refreshTokens = await deleteInBatches(db.sql, `
+      SELECT id FROM "auth"."audit_events" WHERE occurred_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    [auditCutoff],
+  );
+  const refreshTokens = await deleteInBatches(
+    db.sql,
+    `
     DELETE FROM "auth"."refresh_tokens" WHERE id IN (
       SELECT r.id FROM "auth"."refresh_tokens" r JOIN "auth"."sessions" s ON s.id = r.session_id
        WHERE s.expires_at < $1 OR s.revoked_at < $1 OR r.used_at < $2
-       LIMIT $3 FOR UPDATE OF r SKIP LOCKED)`, [sessionCutoff, refreshCutoff]);
+       LIMIT $3 FOR UPDATE OF r SKIP LOCKED)`,
+    [sessionCutoff, refreshCutoff],
+  );
   // A session is deleted only once its refresh tokens are: those refer to it.
-  const sessions = await deleteInBatches(db.sql, `
+  const sessions = await deleteInBatches(
+    db.sql,
+    `
     DELETE FROM "auth"."sessions" WHERE id IN (
       SELECT s.id FROM "auth"."sessions" s
        WHERE (s.expires_at < $1 OR s.revoked_at < $1)
          AND NOT EXISTS (SELECT 1 FROM "auth"."refresh_tokens" r WHERE r.session_id = s.id)
-       LIMIT $2 FOR UPDATE SKIP LOCKED)`, [sessionCutoff]);
-  const resetTokens = await deleteInBatches(db.sql, `
+       LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    [sessionCutoff],
+  );
+  const resetTokens = await deleteInBatches(
+    db.sql,
+    `
     DELETE FROM "auth"."password_reset_tokens" WHERE id IN (
       SELECT id FROM "auth"."password_reset_tokens" WHERE used_at < $1 OR expires_at < $1
-       LIMIT $2 FOR UPDATE SKIP LOCKED)`, [resetCutoff]);
-  const rateLimitBuckets = await deleteInBatches(db.sql, `
+       LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    [resetCutoff],
+  );
+  const rateLimitBuckets = await deleteInBatches(
+    db.sql,
+    `
     DELETE FROM "auth"."rate_limit_buckets" WHERE key IN (
-      SELECT key FROM "auth"."rate_limit_buckets" WHERE window_start < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`, [bucketCutoff]);
+      SELECT key FROM "auth"."rate_limit_buckets" WHERE window_start < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    [bucketCutoff],
+  );
   return { auditEvents, sessions, refreshTokens, resetTokens, rateLimitBuckets };
 }

@@ -40,9 +40,7 @@ export const authRouter = {
   /** Program sign-in: a JWT access token (15 minutes at most) and a refresh token. */
   issueToken: publicProcedure.input(credentials).mutation(({ ctx, input }) => issueTokens(ctx, input)),
 
-  refreshToken: publicProcedure
-    .input(z.object({ refreshToken: opaqueToken }))
-    .mutation(({ ctx, input }) => refreshTokens(ctx, input)),
+  refreshToken: publicProcedure.input(z.object({ refreshToken: opaqueToken })).mutation(({ ctx, input }) => refreshTokens(ctx, input)),
 
   verifyToken: publicProcedure
     .input(z.object({ token: z.string().trim().min(1).max(4096) }))
@@ -61,12 +59,10 @@ export const authRouter = {
     return { message: RESET_REQUESTED_MESSAGE };
   }),
 
-  resetPassword: publicProcedure
-    .input(z.object({ token: opaqueToken, password: passwordShape }))
-    .mutation(async ({ ctx, input }) => {
-      await resetPassword(ctx, input);
-      return { reset: true as const };
-    }),
+  resetPassword: publicProcedure.input(z.object({ token: opaqueToken, password: passwordShape })).mutation(async ({ ctx, input }) => {
+    await resetPassword(ctx, input);
+    return { reset: true as const };
+  }),
 
   /** Every session of the caller ends, this one included ("sign out everywhere"). */
   logoutEverywhere: protectedProcedure.mutation(async ({ ctx }) => ({ sessionsEnded: await signOutEverywhere(ctx, ctx.principal) })),

@@ -18,10 +18,7 @@ describe("browser sessions", () => {
 
     const token = browser.cookies.get("qrcoats_session")!;
     expect(token).toMatch(/^[a-z2-7]{32}$/);
-    const sessions = await t.db.sql.query<{ token_hash: string }>(
-      `SELECT token_hash FROM auth.sessions WHERE user_id = $1`,
-      [me.user.id],
-    );
+    const sessions = await t.db.sql.query<{ token_hash: string }>(`SELECT token_hash FROM auth.sessions WHERE user_id = $1`, [me.user.id]);
     expect(sessions).toEqual([{ token_hash: hashSecretToken(token) }]);
     const everything = JSON.stringify(await t.db.sql.query(`SELECT * FROM auth.sessions`));
     expect(everything).not.toContain(token);
@@ -35,7 +32,9 @@ describe("browser sessions", () => {
     await t.signUp({ email: "cyd@example.com" });
     const browser = t.client({ secure: true, origin: "https://qrcoats.test" });
     await browser.api.auth.login({ email: "cyd@example.com", password: STRONG_PASSWORD });
-    expect(browser.setCookieHeaders[0]).toMatch(/^__Host-qrcoats_session=[a-z2-7]{32}; Path=\/; Expires=.+; HttpOnly; Secure; SameSite=Lax$/);
+    expect(browser.setCookieHeaders[0]).toMatch(
+      /^__Host-qrcoats_session=[a-z2-7]{32}; Path=\/; Expires=.+; HttpOnly; Secure; SameSite=Lax$/,
+    );
   });
 
   it("slides: a session used after half its life is extended, an unused one expires", async () => {
@@ -83,7 +82,10 @@ describe("browser sessions", () => {
     // Alternating the two, so that whatever else the machine is doing weighs on both alike.
     const times = { known: [] as number[], unknown: [] as number[] };
     for (let i = 0; i < 7; i++) {
-      for (const [kind, email] of [["known", "timing@example.com"], ["unknown", "ghost@example.com"]] as const) {
+      for (const [kind, email] of [
+        ["known", "timing@example.com"],
+        ["unknown", "ghost@example.com"],
+      ] as const) {
         const started = performance.now();
         await refusal(t.client({ address: `198.51.100.${i}` }).api.auth.login({ email, password: "wrong password here" }));
         times[kind].push(performance.now() - started);
@@ -97,10 +99,12 @@ describe("browser sessions", () => {
 
   it("sign-up refuses a taken email, bad input and easily guessed passwords with field messages", async () => {
     await t.signUp({ email: "taken@example.com" });
-    expect(await refusal(t.client().api.auth.register({ email: "TAKEN@example.com", name: "X", password: STRONG_PASSWORD }))).toMatchObject({
-      code: "CONFLICT",
-      message: "An account with this email already exists. Sign in, or reset your password.",
-    });
+    expect(await refusal(t.client().api.auth.register({ email: "TAKEN@example.com", name: "X", password: STRONG_PASSWORD }))).toMatchObject(
+      {
+        code: "CONFLICT",
+        message: "An account with this email already exists. Sign in, or reset your password.",
+      },
+    );
     const invalid = await refusal(t.client().api.auth.register({ email: "not-an-email", name: " ", password: "short" }));
     expect(invalid.code).toBe("BAD_REQUEST");
     expect(invalid.fieldErrors).toEqual({

@@ -25,13 +25,7 @@ export function shouldExtend(expiresAt: Date, config: ApiConfig, now: Date): boo
   return expiresAt.getTime() - now.getTime() < (config.auth.sessionTtlDays * DAY_MS) / 2;
 }
 
-export async function startBrowserSession(
-  db: Db,
-  userId: string,
-  request: RequestInfo | undefined,
-  config: ApiConfig,
-  now: Date,
-) {
+export async function startBrowserSession(db: Db, userId: string, request: RequestInfo | undefined, config: ApiConfig, now: Date) {
   const token = generateSecretToken();
   const session = await db.session.create({
     data: {
@@ -82,12 +76,7 @@ export function clearSessionCookie(request: RequestInfo): void {
 }
 
 /** Ends sessions; their JWTs and refresh tokens stop working with them. */
-export async function revokeSessions(
-  db: Db,
-  where: Prisma.SessionWhereInput,
-  reason: string,
-  now: Date,
-): Promise<number> {
+export async function revokeSessions(db: Db, where: Prisma.SessionWhereInput, reason: string, now: Date): Promise<number> {
   const { count } = await db.session.updateMany({
     where: { ...where, revokedAt: null },
     data: { revokedAt: now, revokedReason: reason },
@@ -100,7 +89,12 @@ export async function signOut(deps: Pick<Deps, "prisma" | "clock" | "request">, 
   const now = deps.clock();
   await revokeSessions(deps.prisma, { id: caller.sessionId }, "signed out", now);
   if (deps.request && caller.via === "cookie") clearSessionCookie(deps.request);
-  await audit(deps.prisma, { type: "SIGN_OUT", userId: caller.userId, organizationId: caller.membership?.organizationId }, deps.request, now);
+  await audit(
+    deps.prisma,
+    { type: "SIGN_OUT", userId: caller.userId, organizationId: caller.membership?.organizationId },
+    deps.request,
+    now,
+  );
 }
 
 /** Every session of the caller ends, this one included ("sign out everywhere"); answers how many. */

@@ -124,7 +124,9 @@ describe("refresh tokens", () => {
     const stolen = await refusal(t.client({ origin: null }).api.auth.refreshToken({ refreshToken: tokens.refreshToken }));
     expect(stolen).toMatchObject({ code: "UNAUTHORIZED", message: "This refresh token is not valid. Sign in again." });
 
-    expect((await refusal(t.client({ origin: null }).api.auth.refreshToken({ refreshToken: legit.refreshToken }))).code).toBe("UNAUTHORIZED");
+    expect((await refusal(t.client({ origin: null }).api.auth.refreshToken({ refreshToken: legit.refreshToken }))).code).toBe(
+      "UNAUTHORIZED",
+    );
     expect((await refusal(t.bearer(legit.accessToken).auth.me())).code).toBe("UNAUTHORIZED");
     const [event] = await t.db.sql.query<{ type: string }>(
       `SELECT type FROM auth.audit_events WHERE type = 'REFRESH_TOKEN_REUSED' AND user_id = (SELECT id FROM auth.users WHERE email = $1)`,
@@ -158,13 +160,17 @@ describe("revocation reaches every credential at once", () => {
 
     expect((await refusal(admin.api.auth.me())).code).toBe("UNAUTHORIZED");
     expect((await refusal(t.bearer(tokens.accessToken).auth.me())).code).toBe("UNAUTHORIZED");
-    expect((await refusal(t.client({ origin: null }).api.auth.refreshToken({ refreshToken: tokens.refreshToken }))).code).toBe("UNAUTHORIZED");
+    expect((await refusal(t.client({ origin: null }).api.auth.refreshToken({ refreshToken: tokens.refreshToken }))).code).toBe(
+      "UNAUTHORIZED",
+    );
     // The same answer as a wrong password, whichever was typed: it must not confirm the password.
     const rightPassword = await refusal(t.client().api.auth.login({ email: "boss@example.com", password: STRONG_PASSWORD }));
     const wrongPassword = await refusal(t.client().api.auth.login({ email: "boss@example.com", password: "not the password" }));
     expect(rightPassword).toEqual(wrongPassword);
     expect(rightPassword).toMatchObject({ code: "UNAUTHORIZED", message: "Email or password is incorrect." });
-    expect((await refusal(t.client({ origin: null }).api.auth.issueToken({ email: "boss@example.com", password: STRONG_PASSWORD }))).code).toBe("UNAUTHORIZED");
+    expect(
+      (await refusal(t.client({ origin: null }).api.auth.issueToken({ email: "boss@example.com", password: STRONG_PASSWORD }))).code,
+    ).toBe("UNAUTHORIZED");
   });
 
   it("sign out everywhere ends browser and program sessions alike", async () => {

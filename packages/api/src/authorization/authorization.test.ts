@@ -63,10 +63,15 @@ describe("the authorization matrix", () => {
         // B's own venue, where a row sends B's staff, is theirs: only the other ids are A's.
         for (const field of idFields(input).filter((key) => (input as Record<string, unknown>)[key] !== world.venueB.id)) {
           const ofA = await callAs(t, client, path, input);
-          const unknown = await callAs(t, client, path, { ...(input as object), [field]: unknownIdsLike((input as Record<string, unknown>)[field]) });
+          const unknown = await callAs(t, client, path, {
+            ...(input as object),
+            [field]: unknownIdsLike((input as Record<string, unknown>)[field]),
+          });
           compared++;
           if (ofA.outcome !== unknown.outcome || ofA.message !== unknown.message) {
-            differences.push(`${name}.${field} as ${kind}: A's id ${ofA.outcome} "${ofA.message}", unknown ${unknown.outcome} "${unknown.message}"`);
+            differences.push(
+              `${name}.${field} as ${kind}: A's id ${ofA.outcome} "${ofA.message}", unknown ${unknown.outcome} "${unknown.message}"`,
+            );
           }
         }
       }

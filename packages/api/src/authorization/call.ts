@@ -37,7 +37,9 @@ export async function callAs(
     if (routerProcedures().get(path) === "subscription") {
       const iterator = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]();
       let timer: NodeJS.Timeout | undefined;
-      const waiting = new Promise<typeof WAITING>((resolve) => (timer = setTimeout(() => resolve(WAITING), options.firstItemTimeoutMs ?? 5_000)));
+      const waiting = new Promise<typeof WAITING>(
+        (resolve) => (timer = setTimeout(() => resolve(WAITING), options.firstItemTimeoutMs ?? 5_000)),
+      );
       const first = await Promise.race([iterator.next(), waiting]).finally(() => clearTimeout(timer));
       if (first === WAITING) return { outcome: WAITING };
       return { outcome: "OK", result: first.value };

@@ -59,7 +59,21 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.double(),
   fc.integer(),
   fc.date({ noInvalidDate: false }),
-  fc.constantFrom(null, undefined, "", " ", "0", "-1", "NaN", "'; DROP TABLE qr.tickets; --", "\u0000", "\ud800", "a\udc00b", "../../etc/passwd", "__proto__"),
+  fc.constantFrom(
+    null,
+    undefined,
+    "",
+    " ",
+    "0",
+    "-1",
+    "NaN",
+    "'; DROP TABLE qr.tickets; --",
+    "\u0000",
+    "\ud800",
+    "a\udc00b",
+    "../../etc/passwd",
+    "__proto__",
+  ),
   OVERSIZED_STRING,
 );
 
@@ -94,12 +108,16 @@ const cursorOf = (values: unknown) => base64url(JSON.stringify(values));
 const anyCursor: fc.Arbitrary<unknown> = fc.oneof(
   fc.uint8Array({ maxLength: 96 }).map(base64url),
   fc.uint8Array({ maxLength: 96 }).map((bytes) => Buffer.from(bytes).toString("base64")),
-  fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 })).map(([before, after]) => cursorOf([`${before}\u0000${after}`, crypto.randomUUID()])),
-  fc.tuple(fc.string({ maxLength: 20 }), fc.constantFrom("\ud800", "\udfff")).map(([text, half]) => cursorOf([`${text}${half}`, crypto.randomUUID()])),
+  fc
+    .tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }))
+    .map(([before, after]) => cursorOf([`${before}\u0000${after}`, crypto.randomUUID()])),
+  fc
+    .tuple(fc.string({ maxLength: 20 }), fc.constantFrom("\ud800", "\udfff"))
+    .map(([text, half]) => cursorOf([`${text}${half}`, crypto.randomUUID()])),
   fc.uuid().map((id) => cursorOf(["2024-01-01T00:00:00.000Z", `${id}\u0000`])),
-  fc.tuple(edgeDate, fc.oneof(fc.uuid(), fc.constantFrom("12", "not-an-id", "", "-1", "99999999999999999999"))).map(([at, id]) =>
-    cursorOf([Number.isNaN(at.getTime()) ? "Invalid Date" : at.toISOString(), id]),
-  ),
+  fc
+    .tuple(edgeDate, fc.oneof(fc.uuid(), fc.constantFrom("12", "not-an-id", "", "-1", "99999999999999999999")))
+    .map(([at, id]) => cursorOf([Number.isNaN(at.getTime()) ? "Invalid Date" : at.toISOString(), id])),
   fc.array(fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.constant(null)), { maxLength: 4 }).map(cursorOf),
   anyValue,
 );
@@ -137,7 +155,10 @@ function inputsAround(valid: unknown, special: Record<string, Field> = {}): fc.A
   const whole = fc.oneof(anyValue, fc.constant(valid));
   if (typeof valid !== "object" || valid === null) return whole;
   const fields = Object.fromEntries(
-    Object.entries(valid).map(([key, value]) => [key, fc.oneof({ weight: 1, arbitrary: fc.constant(value) }, { weight: 2, arbitrary: anyValue })]),
+    Object.entries(valid).map(([key, value]) => [
+      key,
+      fc.oneof({ weight: 1, arbitrary: fc.constant(value) }, { weight: 2, arbitrary: anyValue }),
+    ]),
   );
   for (const [key, kind] of Object.entries(special)) {
     const kept = key in valid ? [{ weight: 1, arbitrary: fc.constant((valid as Record<string, unknown>)[key]) }] : [];
@@ -179,32 +200,36 @@ async function validInput(path: string): Promise<unknown> {
 }
 
 describe("fuzzing every procedure's input", () => {
-  it.each(["adminA", "anonymous"] as const)("answers any input as %s with a typed outcome, and refusals change nothing stored", async (kind) => {
-    const failures: string[] = [];
-    for (const [path] of procedures) {
-      const caller = await callerFor(path, kind);
-      const valid = await validInput(path);
-      await fc.assert(
-        fc.asyncProperty(inputsAround(valid, specialFields(path)), async (input) => {
-          const before = await storedData();
-          // A live feed with nothing new to send stays open: that is an answer too.
-          const { outcome } = await callAs(t, caller, path, input, { firstItemTimeoutMs: 300 });
-          if (outcome === "INTERNAL_SERVER_ERROR" || outcome.startsWith("THREW")) {
-            failures.push(`${path} as ${kind}: ${outcome} for ${fc.stringify(input).slice(0, 300)}`);
-            return;
-          }
-          if (outcome === "OK" || outcome === WAITING) return;
-          const after = await storedData();
-          const changed = Object.keys(before).filter(
-            (table) => before[table] !== after[table] && !REVOKING_REFUSALS[path]?.includes(table),
-          );
-          if (changed.length > 0) failures.push(`${path} as ${kind}: refused with ${outcome} but changed ${changed.join(", ")}`);
-        }),
-        { numRuns: RUNS },
-      );
-    }
-    expect(failures).toEqual([]);
-  }, 600_000);
+  it.each(["adminA", "anonymous"] as const)(
+    "answers any input as %s with a typed outcome, and refusals change nothing stored",
+    async (kind) => {
+      const failures: string[] = [];
+      for (const [path] of procedures) {
+        const caller = await callerFor(path, kind);
+        const valid = await validInput(path);
+        await fc.assert(
+          fc.asyncProperty(inputsAround(valid, specialFields(path)), async (input) => {
+            const before = await storedData();
+            // A live feed with nothing new to send stays open: that is an answer too.
+            const { outcome } = await callAs(t, caller, path, input, { firstItemTimeoutMs: 300 });
+            if (outcome === "INTERNAL_SERVER_ERROR" || outcome.startsWith("THREW")) {
+              failures.push(`${path} as ${kind}: ${outcome} for ${fc.stringify(input).slice(0, 300)}`);
+              return;
+            }
+            if (outcome === "OK" || outcome === WAITING) return;
+            const after = await storedData();
+            const changed = Object.keys(before).filter(
+              (table) => before[table] !== after[table] && !REVOKING_REFUSALS[path]?.includes(table),
+            );
+            if (changed.length > 0) failures.push(`${path} as ${kind}: refused with ${outcome} but changed ${changed.join(", ")}`);
+          }),
+          { numRuns: RUNS },
+        );
+      }
+      expect(failures).toEqual([]);
+    },
+    600_000,
+  );
 
   it("refuses oversized strings and lists with BAD_REQUEST before they reach anything stored", async () => {
     const failures: string[] = [];
@@ -260,11 +285,15 @@ const CURSORS_OF_EXTREME_TIMES: Record<string, string> = {
 
 describe("dates and cursors at the extremes", () => {
   // The fuzzing above draws these at random; here each one reaches every field that takes it.
-  const withSpecialFields = procedures.map(([path]) => [path, specialFields(path)] as const).filter(([, fields]) => Object.keys(fields).length > 0);
+  const withSpecialFields = procedures
+    .map(([path]) => [path, specialFields(path)] as const)
+    .filter(([, fields]) => Object.keys(fields).length > 0);
 
   it("finds the date and cursor fields it checks", () => {
     const fields = withSpecialFields.flatMap(([path, special]) => Object.entries(special).map(([key, kind]) => `${path}.${key}: ${kind}`));
-    expect(fields).toEqual(expect.arrayContaining(["qr.history.from: date", "task.create.dueAt: date", "venue.list.cursor: cursor", "qr.mine.cursor: cursor"]));
+    expect(fields).toEqual(
+      expect.arrayContaining(["qr.history.from: date", "task.create.dueAt: date", "venue.list.cursor: cursor", "qr.mine.cursor: cursor"]),
+    );
   });
 
   it("refuses a date outside years 1 to 9999 with BAD_REQUEST in every date field, and answers the edges", async () => {

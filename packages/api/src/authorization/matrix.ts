@@ -75,7 +75,11 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
     ownSession: true,
   },
   "auth.requestPasswordReset": { input: (w) => ({ email: w.bystander.me.user.email }), expect: PUBLIC },
-  "auth.resetPassword": { input: async (w) => ({ token: await w.resetToken(), password: "another strong passphrase 78" }), expect: PUBLIC, ownSession: true },
+  "auth.resetPassword": {
+    input: async (w) => ({ token: await w.resetToken(), password: "another strong passphrase 78" }),
+    expect: PUBLIC,
+    ownSession: true,
+  },
 
   // One organization per person: members already have theirs.
   "org.create": {

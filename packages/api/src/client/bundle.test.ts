@@ -18,7 +18,10 @@ describe("the typed client's browser bundle", () => {
     const modules = Object.keys(chunk.modules);
     expect(modules.some((id) => id.includes("@trpc/client"))).toBe(true);
     for (const server of ["@prisma", "@node-rs/argon2", "/pg/", "pglite", "jose", "packages/db", "api/src/auth"]) {
-      expect(modules.filter((id) => id.includes(server)), server).toEqual([]);
+      expect(
+        modules.filter((id) => id.includes(server)),
+        server,
+      ).toEqual([]);
     }
   });
 });

@@ -75,9 +75,7 @@ export function createQRcoatsClient(options: QRcoatsClientOptions): QRcoatsClien
   /** One sign-in or refresh at a time, however many calls are waiting for it. */
   function freshTokens(): Promise<Tokens> {
     if (tokens && tokens.accessTokenExpiresAt.getTime() - now() > margin) return Promise.resolve(tokens);
-    pending ??= (tokens ? refresh(tokens) : signIn())
-      .then((next) => (tokens = next))
-      .finally(() => (pending = null));
+    pending ??= (tokens ? refresh(tokens) : signIn()).then((next) => (tokens = next)).finally(() => (pending = null));
     return pending;
   }
 

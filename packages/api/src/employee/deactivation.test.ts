@@ -39,7 +39,10 @@ describe("employee.deactivate", () => {
     expect((await refusal(program.auth.refreshToken({ refreshToken: tokens.refreshToken }))).code).toBe("UNAUTHORIZED");
     expect((await refusal(t.client().api.auth.login({ email: "zoe@exit.example", password: STRONG_PASSWORD }))).code).toBe("UNAUTHORIZED");
 
-    const sessions = await t.db.sql.query<{ revoked_reason: string | null }>(`SELECT revoked_reason FROM auth.sessions WHERE user_id = $1`, [zoe.userId]);
+    const sessions = await t.db.sql.query<{ revoked_reason: string | null }>(
+      `SELECT revoked_reason FROM auth.sessions WHERE user_id = $1`,
+      [zoe.userId],
+    );
     expect(sessions.length).toBe(2);
     expect(sessions.every((session) => session.revoked_reason === "deactivated")).toBe(true);
     const [membership] = await t.db.sql.query<{ status: string; deactivated_at: Date | null }>(
@@ -49,12 +52,17 @@ describe("employee.deactivate", () => {
     expect(membership!.status).toBe("DEACTIVATED");
     expect(membership!.deactivated_at).toBeInstanceOf(Date);
 
-    const [closed] = await t.db.sql.query<{ ended_at: Date; auto_closed: boolean }>(`SELECT ended_at, auto_closed FROM employees.shifts WHERE id = $1`, [shift.id]);
+    const [closed] = await t.db.sql.query<{ ended_at: Date; auto_closed: boolean }>(
+      `SELECT ended_at, auto_closed FROM employees.shifts WHERE id = $1`,
+      [shift.id],
+    );
     expect(closed!.auto_closed).toBe(true);
     expect(closed!.ended_at.getTime() - shift.startedAt.getTime()).toBeGreaterThanOrEqual(3 * HOUR);
     expect((await admin.api.shift.list({ employeeId: zoe.employeeId })).items.map((s) => s.id)).toEqual([shift.id]);
     expect((await admin.api.task.list({ assigneeId: zoe.employeeId })).items.map((x) => x.id)).toEqual([task.id]);
-    const [{ n }] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM qr.scan_events WHERE employee_id = $1`, [zoe.employeeId])) as [{ n: number }];
+    const [{ n }] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM qr.scan_events WHERE employee_id = $1`, [
+      zoe.employeeId,
+    ])) as [{ n: number }];
     expect(n).toBe(1);
     expect((await admin.api.employee.get({ employeeId: zoe.employeeId })).status).toBe("DEACTIVATED");
 
@@ -63,7 +71,10 @@ describe("employee.deactivate", () => {
     );
     expect(event!.detail).toEqual({ employeeId: zoe.employeeId, sessionsEnded: 2 });
 
-    expect(await refusal(admin.api.employee.deactivate({ employeeId: zoe.employeeId }))).toMatchObject({ code: "CONFLICT", message: "Zoe is already deactivated." });
+    expect(await refusal(admin.api.employee.deactivate({ employeeId: zoe.employeeId }))).toMatchObject({
+      code: "CONFLICT",
+      message: "Zoe is already deactivated.",
+    });
   });
 
   it("reactivation lets the person sign in again, but no old credential comes back", async () => {
@@ -74,7 +85,10 @@ describe("employee.deactivate", () => {
     const again = t.client();
     await again.api.auth.login({ email: "yan@exit.example", password: STRONG_PASSWORD });
     expect((await again.api.employee.me()).status).toBe("ACTIVE");
-    expect(await refusal(admin.api.employee.reactivate({ employeeId: yan.employeeId }))).toMatchObject({ code: "CONFLICT", message: "Yan is already active." });
+    expect(await refusal(admin.api.employee.reactivate({ employeeId: yan.employeeId }))).toMatchObject({
+      code: "CONFLICT",
+      message: "Yan is already active.",
+    });
   });
 
   it("nobody deactivates themself, and an organization keeps an active admin", async () => {

@@ -14,7 +14,13 @@ beforeAll(async () => {
   admin = await founder(t, "Club Meridian", "owner@meridian.example");
   floor = await createVenue(t, admin.organization.id, "Main Floor");
   terrace = await createVenue(t, admin.organization.id, "Terrace");
-  ada = await hire(t, admin, { email: "ada@meridian.example", name: "Ada Lovelace", venueIds: [floor.id], phone: "+49 176 5550 1234", position: "Attendant" });
+  ada = await hire(t, admin, {
+    email: "ada@meridian.example",
+    name: "Ada Lovelace",
+    venueIds: [floor.id],
+    phone: "+49 176 5550 1234",
+    position: "Attendant",
+  });
 });
 afterAll(() => t.close());
 
@@ -99,7 +105,9 @@ describe("employee.update", () => {
     const cleared = await admin.api.employee.update({ employeeId: bo.employeeId, position: null, phone: null, venueIds: [] });
     expect(cleared).toMatchObject({ name: "Bo Jackson", position: null, phone: null, venues: [] });
     expect((await admin.api.employee.list({ search: "9876" })).items).toEqual([]);
-    const [stored] = await t.db.sql.query(`SELECT phone_encrypted, phone_last_digits_hash FROM employees.employees WHERE id = $1`, [bo.employeeId]);
+    const [stored] = await t.db.sql.query(`SELECT phone_encrypted, phone_last_digits_hash FROM employees.employees WHERE id = $1`, [
+      bo.employeeId,
+    ]);
     expect(stored).toEqual({ phone_encrypted: null, phone_last_digits_hash: null });
 
     // Promotion takes effect on their very next request, without signing in again.
@@ -142,7 +150,9 @@ describe("employee.update", () => {
   it("validates input and venues", async () => {
     const bad = await refusal(admin.api.employee.update({ employeeId: ada.employeeId, name: "", phone: "12", position: "x".repeat(101) }));
     expect(Object.keys(bad.fieldErrors).sort()).toEqual(["name", "phone", "position"]);
-    expect((await refusal(admin.api.employee.update({ employeeId: ada.employeeId, venueIds: ["00000000-0000-4000-8000-000000000000"] }))).code).toBe("NOT_FOUND");
+    expect(
+      (await refusal(admin.api.employee.update({ employeeId: ada.employeeId, venueIds: ["00000000-0000-4000-8000-000000000000"] }))).code,
+    ).toBe("NOT_FOUND");
     expect((await admin.api.employee.get({ employeeId: ada.employeeId })).venues).toEqual([floor]);
   });
 });
@@ -171,7 +181,15 @@ describe("employee.list", () => {
     expect(seen).toEqual(["Admin of Paging Club", "Anna", "Bert", "Cleo", "Dora", "Emil", "Fritz", "Greta", "Hanna"]);
     expect((await org.api.employee.list({})).nextCursor).toBeNull();
 
-    expect((await org.api.employee.list({ status: "INVITED" })).items.map((e) => e.name)).toEqual(["Anna", "Bert", "Cleo", "Dora", "Emil", "Fritz", "Greta"]);
+    expect((await org.api.employee.list({ status: "INVITED" })).items.map((e) => e.name)).toEqual([
+      "Anna",
+      "Bert",
+      "Cleo",
+      "Dora",
+      "Emil",
+      "Fritz",
+      "Greta",
+    ]);
     expect((await org.api.employee.list({ status: "ACTIVE" })).items.map((e) => e.name)).toEqual(["Admin of Paging Club", "Hanna"]);
     expect((await org.api.employee.list({ venueId: hall.id })).items.map((e) => e.name)).toEqual(["Bert", "Cleo", "Emil", "Greta"]);
     expect((await org.api.employee.list({ search: "RET" })).items.map((e) => e.name)).toEqual(["Greta"]);
@@ -185,7 +203,9 @@ describe("employee.list", () => {
 
   it("refuses bad cursors and limits as field errors", async () => {
     expect((await refusal(admin.api.employee.list({ cursor: "garbage" }))).fieldErrors.cursor).toBeDefined();
-    expect((await refusal(admin.api.employee.list({ cursor: Buffer.from('["a","not-a-uuid"]').toString("base64url") }))).fieldErrors.cursor).toBeDefined();
+    expect(
+      (await refusal(admin.api.employee.list({ cursor: Buffer.from('["a","not-a-uuid"]').toString("base64url") }))).fieldErrors.cursor,
+    ).toBeDefined();
     expect((await refusal(admin.api.employee.list({ limit: 101 }))).fieldErrors.limit).toBeDefined();
     expect((await refusal(admin.api.employee.list({ limit: 0 }))).fieldErrors.limit).toBeDefined();
   });
@@ -195,8 +215,17 @@ describe("what employee procedures return", () => {
   it("never contains a password hash, a token hash, a sealed phone or a lookup hash", async () => {
     const outputs: unknown[] = [];
     const keep = <T>(value: T) => (outputs.push(value), value);
-    const { employee } = keep(await admin.api.employee.create({ email: "leak@meridian.example", name: "Leak Check", phone: "0151 2222 3333", venueIds: [floor.id] }));
-    const [message] = await t.db.sql.query<{ body: string }>(`SELECT body FROM auth.notification_outbox WHERE recipient = 'leak@meridian.example'`);
+    const { employee } = keep(
+      await admin.api.employee.create({
+        email: "leak@meridian.example",
+        name: "Leak Check",
+        phone: "0151 2222 3333",
+        venueIds: [floor.id],
+      }),
+    );
+    const [message] = await t.db.sql.query<{ body: string }>(
+      `SELECT body FROM auth.notification_outbox WHERE recipient = 'leak@meridian.example'`,
+    );
     const token = message!.body.match(/token=([a-z2-7]+)/)![1]!;
     keep(await t.client().api.employee.invitation({ token }));
     keep(await admin.api.employee.resendInvitation({ employeeId: employee.id }));
@@ -219,7 +248,10 @@ describe("what employee procedures return", () => {
       if (typeof value === "string") return [[path, value]];
       if (Array.isArray(value)) return value.flatMap((item, i) => strings(item, `${path}[${i}]`));
       if (value && typeof value === "object" && !(value instanceof Date)) {
-        return Object.entries(value).flatMap(([key, item]) => [[`${path}.${key}`, key] as [string, string], ...strings(item, `${path}.${key}`)]);
+        return Object.entries(value).flatMap(([key, item]) => [
+          [`${path}.${key}`, key] as [string, string],
+          ...strings(item, `${path}.${key}`),
+        ]);
       }
       return [];
     };

@@ -42,7 +42,11 @@ describe("employee.create invites a person", () => {
     const [message] = await t.db.sql.query<{ channel: string; template: string; subject: string; body: string }>(
       `SELECT channel, template, subject, body FROM auth.notification_outbox WHERE recipient = 'mia@example.com'`,
     );
-    expect(message).toMatchObject({ channel: "email", template: "employee-invitation", subject: "You are invited to join Club Aurora on QRcoats" });
+    expect(message).toMatchObject({
+      channel: "email",
+      template: "employee-invitation",
+      subject: "You are invited to join Club Aurora on QRcoats",
+    });
     const token = message!.body.match(new RegExp(`${TEST_ORIGIN}/accept-invitation\\?token=([a-z2-7]{32})\\n`))![1]!;
 
     // The database keeps only the token's hash, and the membership belongs to no account yet.
@@ -141,7 +145,9 @@ describe("employee.create invites a person", () => {
     // Resending again retires the link just sent, too.
     await admin.api.employee.resendInvitation({ employeeId: employee.id });
     const newest = await invitationTokenFor(t, "late@example.com");
-    expect((await refusal(t.client().api.employee.acceptInvitation({ token: newToken, password: NEW_PASSWORD }))).fieldErrors.token).toBeDefined();
+    expect(
+      (await refusal(t.client().api.employee.acceptInvitation({ token: newToken, password: NEW_PASSWORD }))).fieldErrors.token,
+    ).toBeDefined();
     expect((await t.client().api.employee.acceptInvitation({ token: newest, password: NEW_PASSWORD })).user.email).toBe("late@example.com");
 
     expect(await refusal(admin.api.employee.resendInvitation({ employeeId: employee.id }))).toMatchObject({
@@ -183,7 +189,11 @@ describe("who can be invited", () => {
     expect((await t.client().api.employee.acceptInvitation({ token, password: NEW_PASSWORD })).membership?.role).toBe("EMPLOYEE");
     // The password changed: the guest's old session is gone.
     expect((await refusal(guest.api.auth.me())).code).toBe("UNAUTHORIZED");
-    expect(await admin.api.employee.get({ employeeId: employee.id })).toMatchObject({ userId: guest.me.user.id, name: "Gus Guest", status: "ACTIVE" });
+    expect(await admin.api.employee.get({ employeeId: employee.id })).toMatchObject({
+      userId: guest.me.user.id,
+      name: "Gus Guest",
+      status: "ACTIVE",
+    });
   });
 
   it("an invited guest may start their own organization; the invitation then refuses them and stays", async () => {
@@ -207,7 +217,10 @@ describe("who can be invited", () => {
         message: "This email address is already on your organization's staff list.",
       });
     }
-    expect((await admin.api.employee.create({ email: "rival@example.com", name: "Rival", venueIds: [] })).employee).toMatchObject({ userId: null, status: "INVITED" });
+    expect((await admin.api.employee.create({ email: "rival@example.com", name: "Rival", venueIds: [] })).employee).toMatchObject({
+      userId: null,
+      status: "INVITED",
+    });
   });
 
   it("two invitations of one email at once: one wins, the other is a CONFLICT", async () => {
@@ -217,10 +230,15 @@ describe("who can be invited", () => {
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const result of results) {
       if (result.status === "rejected") {
-        expect(result.reason).toMatchObject({ code: "CONFLICT", message: "This email address is already on your organization's staff list." });
+        expect(result.reason).toMatchObject({
+          code: "CONFLICT",
+          message: "This email address is already on your organization's staff list.",
+        });
       }
     }
-    const [{ n }] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM employees.employees WHERE email = 'twice@example.com'`)) as [{ n: number }];
+    const [{ n }] = (await t.db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM employees.employees WHERE email = 'twice@example.com'`,
+    )) as [{ n: number }];
     expect(n).toBe(1);
   });
 
@@ -231,20 +249,23 @@ describe("who can be invited", () => {
   });
 
   it("validates input with field errors, and venues by tenant", async () => {
-    const bad = await refusal(
-      admin.api.employee.create({ email: "not-an-email", name: " ", phone: "call me", venueIds: ["nope"] }),
-    );
+    const bad = await refusal(admin.api.employee.create({ email: "not-an-email", name: " ", phone: "call me", venueIds: ["nope"] }));
     expect(bad.code).toBe("BAD_REQUEST");
     expect(Object.keys(bad.fieldErrors).sort()).toEqual(["email", "name", "phone", "venueIds"]);
 
     const rival = await founder(t, "Other Org", "other-org@example.com");
     const foreignVenue = await createVenue(t, rival.organization.id, "Not Yours");
-    expect((await refusal(admin.api.employee.create({ email: "x@example.com", name: "X", venueIds: [foreignVenue.id] }))).code).toBe("NOT_FOUND");
+    expect((await refusal(admin.api.employee.create({ email: "x@example.com", name: "X", venueIds: [foreignVenue.id] }))).code).toBe(
+      "NOT_FOUND",
+    );
     expect(
-      (await refusal(admin.api.employee.create({ email: "x@example.com", name: "X", venueIds: ["00000000-0000-4000-8000-000000000000"] }))).code,
+      (await refusal(admin.api.employee.create({ email: "x@example.com", name: "X", venueIds: ["00000000-0000-4000-8000-000000000000"] })))
+        .code,
     ).toBe("NOT_FOUND");
     // Nothing was left behind by the refused invitations.
-    const [{ n }] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM employees.employees WHERE email = 'x@example.com'`)) as [{ n: number }];
+    const [{ n }] = (await t.db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM employees.employees WHERE email = 'x@example.com'`,
+    )) as [{ n: number }];
     expect(n).toBe(0);
   });
 

@@ -46,7 +46,12 @@ const ALREADY_A_MEMBER =
  * (an unknown venue, an address already listed) rolls its count back with it, so refusals
  * cannot use up a recipient's invitations for everyone else.
  */
-async function limitInvitations(deps: Pick<Deps, "clock" | "config">, tx: Prisma.TransactionClient, organizationId: string, email: string): Promise<void> {
+async function limitInvitations(
+  deps: Pick<Deps, "clock" | "config">,
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  email: string,
+): Promise<void> {
   const limits = deps.config.invitationLimits;
   await enforce(
     prismaRunner(tx),
@@ -96,10 +101,21 @@ export async function inviteEmployee(
         data: { employeeId: employee.id, tokenHash: hashSecretToken(token), expiresAt, invitedById: admin.employeeId, createdAt: now },
       });
       await limitInvitations(deps, tx, admin.organizationId, input.email);
-      await sendInvitation(deps, tx, { email: input.email, name: input.name, organizationName: membership.organization.name, token, expiresAt }, now);
+      await sendInvitation(
+        deps,
+        tx,
+        { email: input.email, name: input.name, organizationName: membership.organization.name, token, expiresAt },
+        now,
+      );
       await audit(
         tx,
-        { type: "EMPLOYEE_INVITED", userId: admin.userId, organizationId: admin.organizationId, email: input.email, detail: { employeeId: employee.id, role: input.role } },
+        {
+          type: "EMPLOYEE_INVITED",
+          userId: admin.userId,
+          organizationId: admin.organizationId,
+          email: input.email,
+          detail: { employeeId: employee.id, role: input.role },
+        },
         deps.request,
         now,
       );
@@ -204,7 +220,12 @@ export async function acceptInvitation(deps: InvitationDeps, input: { token: str
     const account = await deps.prisma.$transaction(async (tx) => {
       // Taking the invitation is the race's arbiter: of two uses at once, one finds it taken.
       const taken = await tx.invitation.updateMany({
-        where: { id: invitation.id, acceptedAt: null, expiresAt: { gt: now }, employee: { membership: { status: "INVITED", userId: null } } },
+        where: {
+          id: invitation.id,
+          acceptedAt: null,
+          expiresAt: { gt: now },
+          employee: { membership: { status: "INVITED", userId: null } },
+        },
         data: { acceptedAt: now },
       });
       if (taken.count === 0) throw fieldError("token", UNUSABLE_INVITATION);
@@ -238,7 +259,11 @@ export async function acceptInvitation(deps: InvitationDeps, input: { token: str
 }
 
 /** A new link for someone who has not joined yet; every earlier link stops working. */
-export async function resendInvitation(deps: InvitationDeps, admin: Actor, { employeeId }: { employeeId: string }): Promise<{ expiresAt: Date }> {
+export async function resendInvitation(
+  deps: InvitationDeps,
+  admin: Actor,
+  { employeeId }: { employeeId: string },
+): Promise<{ expiresAt: Date }> {
   const employee = await assertEmployeeOfOrganization(deps.prisma, admin.organizationId, employeeId);
   const { name, email, membership } = employee;
   if (membership.status === "DEACTIVATED") {

@@ -61,12 +61,18 @@ describe("inviting someone who has an account", () => {
     // And they can still start an organization, or join one, of their own choosing.
     const employer = await anyone();
     await employer.api.employee.create({ email: "gus@example.com", name: "Gus", venueIds: [] });
-    const joined = await t.client().api.employee.acceptInvitation({ token: await invitationTokenFor(t, "gus@example.com"), password: NEW_PASSWORD });
+    const joined = await t
+      .client()
+      .api.employee.acceptInvitation({ token: await invitationTokenFor(t, "gus@example.com"), password: NEW_PASSWORD });
     expect(joined).toEqual({
       user: { id: guest.me.user.id, email: "gus@example.com", name: "Gus Guest" },
       membership: { role: "EMPLOYEE", organization: { id: employer.organization.id, name: employer.organization.name } },
     });
-    expect(await attacker.api.employee.get({ employeeId: employee.id })).toMatchObject({ userId: null, name: "Renamed By Attacker", status: "DEACTIVATED" });
+    expect(await attacker.api.employee.get({ employeeId: employee.id })).toMatchObject({
+      userId: null,
+      name: "Renamed By Attacker",
+      status: "DEACTIVATED",
+    });
   });
 
   it("someone invited to an address that has no account yet can register it and sign in as usual", async () => {
@@ -76,7 +82,9 @@ describe("inviting someone who has an account", () => {
     expect(person.me).toMatchObject({ user: { name: "Nina Newcomer" }, membership: null });
     expect((await t.client().api.auth.login({ email: "newcomer@example.com", password: STRONG_PASSWORD })).user.name).toBe("Nina Newcomer");
     // Accepting later joins the account they made; the organization then knows their name.
-    const me = await t.client().api.employee.acceptInvitation({ token: await invitationTokenFor(t, "newcomer@example.com"), password: NEW_PASSWORD });
+    const me = await t
+      .client()
+      .api.employee.acceptInvitation({ token: await invitationTokenFor(t, "newcomer@example.com"), password: NEW_PASSWORD });
     expect(me.user).toEqual(person.me.user);
     expect((await admin.api.employee.list({ search: "newcomer" })).items).toEqual([
       expect.objectContaining({ userId: person.me.user.id, name: "Nina Newcomer", status: "ACTIVE" }),
@@ -87,9 +95,24 @@ describe("inviting someone who has an account", () => {
     const admin = await anyone();
     await t.signUp({ email: "has-account@example.com", name: "Has Account" });
     const member = await anyone();
-    const fresh = await admin.api.employee.create({ email: "no-account@example.com", name: "Same Label", position: "Attendant", venueIds: [] });
-    const guest = await admin.api.employee.create({ email: "has-account@example.com", name: "Same Label", position: "Attendant", venueIds: [] });
-    const elsewhere = await admin.api.employee.create({ email: member.me.user.email, name: "Same Label", position: "Attendant", venueIds: [] });
+    const fresh = await admin.api.employee.create({
+      email: "no-account@example.com",
+      name: "Same Label",
+      position: "Attendant",
+      venueIds: [],
+    });
+    const guest = await admin.api.employee.create({
+      email: "has-account@example.com",
+      name: "Same Label",
+      position: "Attendant",
+      venueIds: [],
+    });
+    const elsewhere = await admin.api.employee.create({
+      email: member.me.user.email,
+      name: "Same Label",
+      position: "Attendant",
+      venueIds: [],
+    });
     const comparable = (answer: typeof fresh) => ({
       ...answer,
       employee: { ...answer.employee, id: "<id>", email: "<email>", createdAt: "<createdAt>" },
@@ -137,7 +160,15 @@ describe("several organizations inviting one person", () => {
     const { employee } = await inviter.api.employee.create({ email: "founds-own@example.com", name: "Fay", venueIds: [] });
     await person.api.org.create({ name: "Fay's Bar" });
     expect((await inviter.api.employee.get({ employeeId: employee.id })).status).toBe("INVITED");
-    expect((await refusal(t.client().api.employee.acceptInvitation({ token: await invitationTokenFor(t, "founds-own@example.com"), password: NEW_PASSWORD }))).code).toBe("CONFLICT");
+    expect(
+      (
+        await refusal(
+          t
+            .client()
+            .api.employee.acceptInvitation({ token: await invitationTokenFor(t, "founds-own@example.com"), password: NEW_PASSWORD }),
+        )
+      ).code,
+    ).toBe("CONFLICT");
   });
 });
 
@@ -145,10 +176,14 @@ describe("the inviter's audit log", () => {
   it("shows nothing of an invited person's own history until they accept", async () => {
     const person = await t.signUp({ email: "private@example.com", name: "Pia Private" });
     await t.client({ address: "198.51.100.7" }).api.auth.login({ email: "private@example.com", password: STRONG_PASSWORD });
-    await refusal(t.client({ address: "198.51.100.8" }).api.auth.login({ email: "private@example.com", password: "not her password at all" }));
+    await refusal(
+      t.client({ address: "198.51.100.8" }).api.auth.login({ email: "private@example.com", password: "not her password at all" }),
+    );
     const inviter = await anyone();
     await inviter.api.employee.create({ email: "private@example.com", name: "Pia", venueIds: [] });
-    await refusal(t.client({ address: "198.51.100.9" }).api.auth.login({ email: "private@example.com", password: "not her password either" }));
+    await refusal(
+      t.client({ address: "198.51.100.9" }).api.auth.login({ email: "private@example.com", password: "not her password either" }),
+    );
     await t.client({ address: "198.51.100.10" }).api.auth.login({ email: "private@example.com", password: STRONG_PASSWORD });
 
     const log = (await inviter.api.audit.list({ limit: 100 })).items;
@@ -187,11 +222,15 @@ describe("invitation emails are rate limited", () => {
     const meddler = await anyone();
     const unknownVenue = "00000000-0000-4000-8000-000000000000";
     for (let i = 0; i < perRecipient + 1; i++) {
-      expect((await refusal(meddler.api.employee.create({ email: "sought-after@example.com", name: "Wanted", venueIds: [unknownVenue] }))).code).toBe("NOT_FOUND");
+      expect(
+        (await refusal(meddler.api.employee.create({ email: "sought-after@example.com", name: "Wanted", venueIds: [unknownVenue] }))).code,
+      ).toBe("NOT_FOUND");
     }
     await meddler.api.employee.create({ email: "sought-after@example.com", name: "Wanted", venueIds: [] });
     for (let i = 0; i < perRecipient; i++) {
-      expect((await refusal(meddler.api.employee.create({ email: "sought-after@example.com", name: "Wanted", venueIds: [] }))).code).toBe("CONFLICT");
+      expect((await refusal(meddler.api.employee.create({ email: "sought-after@example.com", name: "Wanted", venueIds: [] }))).code).toBe(
+        "CONFLICT",
+      );
     }
     const employer = await anyone();
     await employer.api.employee.create({ email: "sought-after@example.com", name: "Wanted", venueIds: [] });
@@ -204,7 +243,9 @@ describe("invitation emails are rate limited", () => {
     for (let i = 1; i < perOrganization; i++) {
       await admin.api.employee.create({ email: `batch-${i}@example.com`, name: `Batch ${i}`, venueIds: [] });
     }
-    expect((await refusal(admin.api.employee.create({ email: "batch-extra@example.com", name: "Extra", venueIds: [] }))).code).toBe("TOO_MANY_REQUESTS");
+    expect((await refusal(admin.api.employee.create({ email: "batch-extra@example.com", name: "Extra", venueIds: [] }))).code).toBe(
+      "TOO_MANY_REQUESTS",
+    );
     expect((await refusal(admin.api.employee.resendInvitation({ employeeId: first.employee.id }))).code).toBe("TOO_MANY_REQUESTS");
     // Another organization is not held back by this one.
     const other = await anyone();

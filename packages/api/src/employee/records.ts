@@ -66,7 +66,11 @@ export async function readEmployee(db: Db, keys: ApiKeys, viewer: Member, employ
   return toEmployee(row, keys, viewer);
 }
 
-export async function getEmployee(deps: Pick<Deps, "prisma" | "config">, viewer: Member, { employeeId }: { employeeId: string }): Promise<EmployeeRecord> {
+export async function getEmployee(
+  deps: Pick<Deps, "prisma" | "config">,
+  viewer: Member,
+  { employeeId }: { employeeId: string },
+): Promise<EmployeeRecord> {
   await assertEmployeeOfOrganization(deps.prisma, viewer.organizationId, employeeId);
   assertSelfOrAdmin(viewer, employeeId);
   return readEmployee(deps.prisma, deps.config.keys, viewer, employeeId);
@@ -89,7 +93,11 @@ export type EmployeeListInput = {
 const PHONE_SEARCH = /^[\d\s()+./-]+$/;
 
 /** The organization's staff by name, then id: one query whatever the page size. */
-export async function listEmployees(deps: Pick<Deps, "prisma" | "config">, admin: Member, input: EmployeeListInput): Promise<Page<EmployeeRecord>> {
+export async function listEmployees(
+  deps: Pick<Deps, "prisma" | "config">,
+  admin: Member,
+  input: EmployeeListInput,
+): Promise<Page<EmployeeRecord>> {
   if (input.venueId) await assertVenuesOfOrganization(deps.prisma, admin.organizationId, [input.venueId]);
   const filters: Prisma.EmployeeWhereInput[] = [];
   if (input.status) filters.push(statusWhere(input.status));

@@ -41,9 +41,7 @@ export const employeeRouter = {
     .mutation(({ ctx, input }) => inviteEmployee(ctx, ctx.member, input)),
 
   /** What the accept page shows: whose invitation, to which organization, until when. */
-  invitation: publicProcedure
-    .input(z.object({ token: invitationToken }))
-    .query(({ ctx, input }) => describeInvitation(ctx, input)),
+  invitation: publicProcedure.input(z.object({ token: invitationToken })).query(({ ctx, input }) => describeInvitation(ctx, input)),
 
   /** Sets the password, signs the person in (cookie) and answers like `auth.login`. */
   acceptInvitation: publicProcedure
@@ -76,9 +74,7 @@ export const employeeRouter = {
     .mutation(({ ctx, input }) => reactivateEmployee(ctx, ctx.member, input)),
 
   /** Admins: anyone of their organization. Employees: themself. */
-  get: memberProcedure
-    .input(z.object({ employeeId: idInput("employee") }))
-    .query(({ ctx, input }) => getEmployee(ctx, ctx.member, input)),
+  get: memberProcedure.input(z.object({ employeeId: idInput("employee") })).query(({ ctx, input }) => getEmployee(ctx, ctx.member, input)),
 
   me: memberProcedure.query(({ ctx }) => ownEmployeeRecord(ctx, ctx.member)),
 

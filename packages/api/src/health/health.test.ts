@@ -22,9 +22,7 @@ describe("health", () => {
     const admin = await t.signUpAdmin("Health Ltd", "health-admin@example.com");
     const health = await admin.api.health();
     if (health.view !== "admin") throw new Error("an admin gets the details");
-    const latest = await db.sql.query<{ name: string }>(
-      `SELECT max(migration_name) AS name FROM "public"."_prisma_migrations"`,
-    );
+    const latest = await db.sql.query<{ name: string }>(`SELECT max(migration_name) AS name FROM "public"."_prisma_migrations"`);
     expect(health).toMatchObject({
       status: "ok",
       version: "test",

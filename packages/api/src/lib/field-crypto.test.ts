@@ -24,7 +24,10 @@ describe("field encryption", () => {
 
   it("keeps old data readable after a new key takes over", () => {
     const old = encryptField(keys, "employee.phone", "0151 99887766");
-    const rotated: ApiKeys = { ...keys, fieldEncryption: [{ id: "k2", key: crypto.getRandomValues(new Uint8Array(32)) }, ...keys.fieldEncryption] };
+    const rotated: ApiKeys = {
+      ...keys,
+      fieldEncryption: [{ id: "k2", key: crypto.getRandomValues(new Uint8Array(32)) }, ...keys.fieldEncryption],
+    };
     expect(decryptField(rotated, "employee.phone", old)).toBe("0151 99887766");
     expect(sealedWithOldKey(rotated, old)).toBe(true);
     const fresh = encryptField(rotated, "employee.phone", "0151 99887766");

@@ -46,7 +46,8 @@ export function sealedWithOldKey(keys: ApiKeys, stored: string): boolean {
   return stored.split(":")[1] !== keys.fieldEncryption[0]!.id;
 }
 
-export type LookupPurpose = "employee.phoneLastDigits" | "ticket.contactName" | "ticket.contactEmail" | "ticket.contactPhoneLastDigits" | "scan.unknownCode";
+export type LookupPurpose =
+  "employee.phoneLastDigits" | "ticket.contactName" | "ticket.contactEmail" | "ticket.contactPhoneLastDigits" | "scan.unknownCode";
 
 /** A keyed hash to find a sensitive value by, without storing it: HMAC-SHA256, hex. */
 export function lookupHash(keys: ApiKeys, purpose: LookupPurpose, normalized: string): string {

@@ -37,14 +37,18 @@ describe("shared inputs: one rule, one message", () => {
   });
 
   it("a period longer than a procedure allows is refused in the same words, with its own limit", async () => {
-    expect((await refusal(admin.api.qr.analytics({ venueId, ...tooLong }))).fieldErrors.to).toEqual(["Choose a period of at most 31 days."]);
+    expect((await refusal(admin.api.qr.analytics({ venueId, ...tooLong }))).fieldErrors.to).toEqual([
+      "Choose a period of at most 31 days.",
+    ]);
     expect((await refusal(admin.api.performance.leaderboard(tooLong))).fieldErrors.to).toEqual(["Choose a period of at most 366 days."]);
   });
 
   it("email addresses are tidied and checked alike wherever they are typed", async () => {
     const invalid = ["Enter a valid email address."];
     expect((await refusal(t.client().api.auth.login({ email: "not an address", password: "x" }))).fieldErrors.email).toEqual(invalid);
-    expect((await refusal(admin.api.employee.create({ email: "not an address", name: "N", venueIds: [] }))).fieldErrors.email).toEqual(invalid);
+    expect((await refusal(admin.api.employee.create({ email: "not an address", name: "N", venueIds: [] }))).fieldErrors.email).toEqual(
+      invalid,
+    );
     expect((await refusal(admin.api.qr.issueWalkIn({ venueId, email: "not an address" }))).fieldErrors.email).toEqual(invalid);
     const { employee } = await admin.api.employee.create({ email: "  Mixed.Case@Period.Example ", name: "Mixed", venueIds: [] });
     expect(employee.email).toBe("mixed.case@period.example");

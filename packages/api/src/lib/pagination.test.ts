@@ -16,7 +16,10 @@ const LARGE_PAGE = 20;
 type Fixture = { admin: Caller; attendant: Caller; guest: Caller; venueId: string; attendantEmployeeId: string };
 
 /** How to fill a page of each list: who asks, and with what besides `limit` and `cursor`. */
-const listCalls: Record<string, (f: Fixture, page: { limit: number; cursor?: string }) => Promise<{ items: unknown[]; nextCursor: string | null }>> = {
+const listCalls: Record<
+  string,
+  (f: Fixture, page: { limit: number; cursor?: string }) => Promise<{ items: unknown[]; nextCursor: string | null }>
+> = {
   "venue.list": (f, page) => f.admin.venue.list(page),
   "employee.list": (f, page) => f.admin.employee.list(page),
   "task.list": (f, page) => f.admin.task.list(page),
@@ -49,7 +52,12 @@ beforeAll(async () => {
   const attendant = await hireAttendant(t, club.organizationId, "attendant@counted.example", [venueId]);
   const guest = await t.signUp({ email: "guest@counted.example" });
   for (let i = 0; i < ROWS; i++) {
-    const venue = await club.admin.api.venue.create({ name: `Counted ${i}`, timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
+    const venue = await club.admin.api.venue.create({
+      name: `Counted ${i}`,
+      timezone: "Europe/Berlin",
+      opensAt: "22:00",
+      closesAt: "05:00",
+    });
     await club.admin.api.employee.create({ email: `staff-${i}@counted.example`, name: `Staff ${i}`, venueIds: [venue.id] });
     await club.admin.api.task.create({ title: `Task ${i}`, venueId, assigneeId: attendant.employeeId });
     await attendant.api.shift.clockIn({ venueId });

@@ -80,7 +80,10 @@ export function keysetAfter<Column extends string, Value, Id>(
 ): { OR: [Record<Column, Beyond<Value>>, Record<Column, Value> & { id: Beyond<Id> }] } {
   const beyond = <T>(bound: T): Beyond<T> => (direction === "desc" ? { lt: bound } : { gt: bound });
   return {
-    OR: [{ [column]: beyond(value) } as Record<Column, Beyond<Value>>, { [column]: value, id: beyond(id) } as Record<Column, Value> & { id: Beyond<Id> }],
+    OR: [
+      { [column]: beyond(value) } as Record<Column, Beyond<Value>>,
+      { [column]: value, id: beyond(id) } as Record<Column, Value> & { id: Beyond<Id> },
+    ],
   };
 }
 

@@ -43,9 +43,15 @@ describe("text with a lone UTF-16 surrogate", () => {
 
   it("is refused for anonymous callers, in searches and in cursors too", async () => {
     const anonymous = t.client();
-    expect(await refusal(anonymous.api.venue.list({ search: "ab\ud800cd" }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { search: [expect.stringMatching(/surrogate/)] } });
+    expect(await refusal(anonymous.api.venue.list({ search: "ab\ud800cd" }))).toMatchObject({
+      code: "BAD_REQUEST",
+      fieldErrors: { search: [expect.stringMatching(/surrogate/)] },
+    });
     const cursor = Buffer.from(JSON.stringify(["\ud800", "00000000-0000-4000-8000-000000000000"])).toString("base64url");
-    expect(await refusal(anonymous.api.venue.list({ cursor }))).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { cursor: [expect.any(String)] } });
+    expect(await refusal(anonymous.api.venue.list({ cursor }))).toMatchObject({
+      code: "BAD_REQUEST",
+      fieldErrors: { cursor: [expect.any(String)] },
+    });
   });
 
   it("leaves whole characters alone: emoji and accents are stored", async () => {

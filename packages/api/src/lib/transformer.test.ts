@@ -7,7 +7,19 @@ const read = (payload: unknown) => transformer.input.deserialize(payload);
 describe("reading a request's superjson", () => {
   it("reads everything a client's superjson writes", () => {
     const date = new Date(0);
-    const inputs = [date, undefined, null, "text", { a: { b: date } }, { a: [date, undefined] }, { m: new Map([[1, date]]) }, { s: new Set([date]) }, { x: date, y: date }, [1n], { n: Number.NaN }];
+    const inputs = [
+      date,
+      undefined,
+      null,
+      "text",
+      { a: { b: date } },
+      { a: [date, undefined] },
+      { m: new Map([[1, date]]) },
+      { s: new Set([date]) },
+      { x: date, y: date },
+      [1n],
+      { n: Number.NaN },
+    ];
     for (const input of inputs) expect(read(JSON.parse(JSON.stringify(superjson.serialize(input))))).toEqual(input);
   });
 

@@ -145,7 +145,9 @@ describe("open streams have limits per address, per account and per host", () =>
     const screens = [connect(t, club.admin, "192.0.2.20"), connect(t, club.admin, "192.0.2.21")];
     for (const screen of screens) await opened(screen.api.rack.occupancy({ venueId: club.venue.id }));
     const third = connect(t, club.admin, "192.0.2.22");
-    expect((await refusal((await third.api.qr.liveScans({ venueId: club.venue.id }))[Symbol.asyncIterator]().next())).code).toBe("TOO_MANY_REQUESTS");
+    expect((await refusal((await third.api.qr.liveScans({ venueId: club.venue.id }))[Symbol.asyncIterator]().next())).code).toBe(
+      "TOO_MANY_REQUESTS",
+    );
 
     // Per host: 3 + 2 open; one more fits, then nobody's.
     await opened(watchFrom("192.0.2.30"));

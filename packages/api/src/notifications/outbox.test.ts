@@ -63,10 +63,7 @@ describe("the notification outbox", () => {
     for (let n = 10; n < 40; n++) await enqueue(t.db.prisma, message(n), t.clock.now());
     const a = recordingSink();
     const b = recordingSink();
-    await Promise.all([
-      deliverPending(t.deps, { sink: a.sink, batchSize: 100 }),
-      deliverPending(t.deps, { sink: b.sink, batchSize: 100 }),
-    ]);
+    await Promise.all([deliverPending(t.deps, { sink: a.sink, batchSize: 100 }), deliverPending(t.deps, { sink: b.sink, batchSize: 100 })]);
     const all = [...a.delivered, ...b.delivered].filter((subject) => subject !== "Message 4");
     expect(all.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `Message ${i + 10}`).sort());
   });

@@ -31,7 +31,11 @@ describe("org.create", () => {
     const { organization } = await founder.api.org.create({ name: "Audited Ltd" });
     const { items } = await founder.api.audit.list({ type: "ORGANIZATION_CREATED" });
     expect(items).toEqual([
-      expect.objectContaining({ type: "ORGANIZATION_CREATED", user: { id: founder.me.user.id, name: "audited" }, ipAddress: "198.51.100.7" }),
+      expect.objectContaining({
+        type: "ORGANIZATION_CREATED",
+        user: { id: founder.me.user.id, name: "audited" },
+        ipAddress: "198.51.100.7",
+      }),
     ]);
     const [stored] = await t.db.sql.query<{ organizationId: string }>(
       `SELECT organization_id AS "organizationId" FROM auth.audit_events WHERE type = 'ORGANIZATION_CREATED' AND user_id = $1::uuid`,
@@ -43,10 +47,15 @@ describe("org.create", () => {
   it("once: a member of an organization, admin or employee, cannot start another", async () => {
     const founder = await t.signUp({ email: "once@example.com" });
     const { organization } = await founder.api.org.create({ name: "First" });
-    expect(await refusal(founder.api.org.create({ name: "Second" }))).toMatchObject({ code: "CONFLICT", message: "You already belong to an organization." });
+    expect(await refusal(founder.api.org.create({ name: "Second" }))).toMatchObject({
+      code: "CONFLICT",
+      message: "You already belong to an organization.",
+    });
     const employee = await hire(t, { ...founder, organization }, { email: "staff@once.example" });
     expect(await refusal(employee.api.org.create({ name: "Side Business" }))).toMatchObject({ code: "CONFLICT" });
-    const [{ n }] = (await t.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM auth.organizations WHERE name IN ('Second', 'Side Business')`)) as [{ n: number }];
+    const [{ n }] = (await t.db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM auth.organizations WHERE name IN ('Second', 'Side Business')`,
+    )) as [{ n: number }];
     expect(n).toBe(0);
   });
 
@@ -68,7 +77,9 @@ describe("org.create", () => {
     expect((await refusal(t.client().api.org.create({ name: "Anonymous Inc" }))).code).toBe("UNAUTHORIZED");
     const someone = await t.signUp({ email: "namer@example.com" });
     expect((await refusal(someone.api.org.create({ name: " X " }))).fieldErrors).toEqual({ name: ["Use at least 2 characters."] });
-    expect((await refusal(someone.api.org.create({ name: "x".repeat(101) }))).fieldErrors).toEqual({ name: ["Use at most 100 characters."] });
+    expect((await refusal(someone.api.org.create({ name: "x".repeat(101) }))).fieldErrors).toEqual({
+      name: ["Use at most 100 characters."],
+    });
     expect((await someone.api.auth.me()).membership).toBeNull();
   });
 });

@@ -131,7 +131,11 @@ function toMetrics(totals: Totals): PerformanceMetrics {
   };
 }
 
-export async function employeePerformance(deps: Pick<Deps, "prisma" | "db" | "clock">, viewer: Member, { employeeId, from, to }: Period & { employeeId: string }) {
+export async function employeePerformance(
+  deps: Pick<Deps, "prisma" | "db" | "clock">,
+  viewer: Member,
+  { employeeId, from, to }: Period & { employeeId: string },
+) {
   await assertEmployeeOfOrganization(deps.prisma, viewer.organizationId, employeeId);
   assertSelfOrAdmin(viewer, employeeId);
   const totals = oneRow(await measure(deps, { organizationId: viewer.organizationId, employeeId, leaderboard: false }, { from, to }));
@@ -144,7 +148,11 @@ export type LeaderboardEntry = PerformanceMetrics & { rank: number };
  * Ranked by coats handled (check-ins plus check-outs), then scans, then tasks done; ties
  * by name, so the order is stable from one request to the next.
  */
-export async function leaderboard(deps: Pick<Deps, "prisma" | "db" | "clock">, admin: Member, { venueId, from, to }: Period & { venueId?: string }): Promise<LeaderboardEntry[]> {
+export async function leaderboard(
+  deps: Pick<Deps, "prisma" | "db" | "clock">,
+  admin: Member,
+  { venueId, from, to }: Period & { venueId?: string },
+): Promise<LeaderboardEntry[]> {
   if (venueId) await assertVenuesOfOrganization(deps.prisma, admin.organizationId, [venueId]);
   const rows = (await measure(deps, { organizationId: admin.organizationId, venueId, leaderboard: true }, { from, to })).map(toMetrics);
   rows.sort(

@@ -108,8 +108,12 @@ beforeAll(async () => {
   await seedDoneTask(org, alice, at(6), null);
   await seedDoneTask(org, alice, at(-1), null);
   await seedDoneTask(org, alice, T, null);
-  await t.db.prisma.task.create({ data: { organizationId: org, assigneeId: alice.employeeId, title: "open", status: "IN_PROGRESS", dueAt: at(1) } });
-  await t.db.prisma.task.create({ data: { organizationId: org, assigneeId: alice.employeeId, title: "cancelled", status: "CANCELLED", cancelledAt: at(2) } });
+  await t.db.prisma.task.create({
+    data: { organizationId: org, assigneeId: alice.employeeId, title: "open", status: "IN_PROGRESS", dueAt: at(1) },
+  });
+  await t.db.prisma.task.create({
+    data: { organizationId: org, assigneeId: alice.employeeId, title: "cancelled", status: "CANCELLED", cancelledAt: at(2) },
+  });
   await seedDoneTask(org, bob, at(2), at(1));
 
   // Another organization's busy night must not leak into this one's numbers.
@@ -120,7 +124,9 @@ beforeAll(async () => {
     select: { id: true },
   });
   const rivalStaff = await hire(t, rival, { email: "rival-staff@perf.example", name: "Rival Staff", venueIds: [rivalVenue.id] });
-  await seedScans(rival.organization.id, rivalTicket.id, [{ employee: rivalStaff, venueId: rivalVenue.id, action: "CHECK_IN", at: at(1), count: 50 }]);
+  await seedScans(rival.organization.id, rivalTicket.id, [
+    { employee: rivalStaff, venueId: rivalVenue.id, action: "CHECK_IN", at: at(1), count: 50 },
+  ]);
 
   await admin.api.employee.deactivate({ employeeId: eve.employeeId });
   await admin.api.employee.deactivate({ employeeId: fay.employeeId });
@@ -128,7 +134,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const zeros = { checkIns: 0, checkOuts: 0, scans: 0, refusedScanRate: null, shiftHours: 0, scansPerShiftHour: null, tasksDone: 0, tasksDoneOnTime: 0 };
+const zeros = {
+  checkIns: 0,
+  checkOuts: 0,
+  scans: 0,
+  refusedScanRate: null,
+  shiftHours: 0,
+  scansPerShiftHour: null,
+  tasksDone: 0,
+  tasksDoneOnTime: 0,
+};
 
 describe("performance.employee", () => {
   it("computes every metric from the records, honouring the period's boundaries", async () => {
@@ -156,7 +171,13 @@ describe("performance.employee", () => {
       tasksDone: 1,
       tasksDoneOnTime: 0,
     });
-    expect(await admin.api.performance.employee({ employeeId: dan.employeeId, ...period })).toEqual({ from: F, to: T, employeeId: dan.employeeId, name: "Dan", ...zeros });
+    expect(await admin.api.performance.employee({ employeeId: dan.employeeId, ...period })).toEqual({
+      from: F,
+      to: T,
+      employeeId: dan.employeeId,
+      name: "Dan",
+      ...zeros,
+    });
   });
 
   it("a narrower period cuts shifts at its edges", async () => {
@@ -204,7 +225,9 @@ describe("performance.employee", () => {
   });
 
   it("validates the period", async () => {
-    expect((await refusal(admin.api.performance.employee({ employeeId: alice.employeeId, from: T, to: F }))).fieldErrors.to).toEqual(["The end must come after the start."]);
+    expect((await refusal(admin.api.performance.employee({ employeeId: alice.employeeId, from: T, to: F }))).fieldErrors.to).toEqual([
+      "The end must come after the start.",
+    ]);
     expect((await refusal(admin.api.performance.employee({ employeeId: alice.employeeId, from: T, to: T }))).code).toBe("BAD_REQUEST");
     const long = await refusal(admin.api.performance.leaderboard({ from: new Date("2025-01-01"), to: new Date("2026-06-01") }));
     expect(long.fieldErrors.to).toEqual(["Choose a period of at most 366 days."]);
@@ -223,16 +246,57 @@ describe("performance.leaderboard", () => {
       [5, "Admin of Perf Club"],
       [6, "Dan"],
     ]);
-    expect(board[0]).toEqual({ rank: 1, employeeId: alice.employeeId, name: "Alice", checkIns: 5, checkOuts: 3, scans: 5, refusedScanRate: 0.125, shiftHours: 3.5, scansPerShiftHour: 1.43, tasksDone: 4, tasksDoneOnTime: 3 });
-    expect(board[2]).toEqual({ rank: 3, employeeId: cara.employeeId, name: "Cara", checkIns: 2, checkOuts: 0, scans: 0, refusedScanRate: 0, shiftHours: 0, scansPerShiftHour: null, tasksDone: 0, tasksDoneOnTime: 0 });
+    expect(board[0]).toEqual({
+      rank: 1,
+      employeeId: alice.employeeId,
+      name: "Alice",
+      checkIns: 5,
+      checkOuts: 3,
+      scans: 5,
+      refusedScanRate: 0.125,
+      shiftHours: 3.5,
+      scansPerShiftHour: 1.43,
+      tasksDone: 4,
+      tasksDoneOnTime: 3,
+    });
+    expect(board[2]).toEqual({
+      rank: 3,
+      employeeId: cara.employeeId,
+      name: "Cara",
+      checkIns: 2,
+      checkOuts: 0,
+      scans: 0,
+      refusedScanRate: 0,
+      shiftHours: 0,
+      scansPerShiftHour: null,
+      tasksDone: 0,
+      tasksDoneOnTime: 0,
+    });
     expect(board[5]).toEqual({ rank: 6, employeeId: dan.employeeId, name: "Dan", ...zeros });
   });
 
   it("for one venue, counts only its scans and shifts and lists its own staff", async () => {
     const board = await admin.api.performance.leaderboard({ venueId: main.id, ...period });
     expect(board.map((row) => row.name)).toEqual(["Alice", "=Eve", "Bob", "Dan"]);
-    expect(board[0]).toMatchObject({ checkIns: 5, checkOuts: 3, scans: 3, refusedScanRate: 0.1429, shiftHours: 2, scansPerShiftHour: 1.5, tasksDone: 4, tasksDoneOnTime: 3 });
-    expect(board[2]).toMatchObject({ name: "Bob", checkIns: 0, checkOuts: 0, scans: 6, refusedScanRate: 0, shiftHours: 1, scansPerShiftHour: 6 });
+    expect(board[0]).toMatchObject({
+      checkIns: 5,
+      checkOuts: 3,
+      scans: 3,
+      refusedScanRate: 0.1429,
+      shiftHours: 2,
+      scansPerShiftHour: 1.5,
+      tasksDone: 4,
+      tasksDoneOnTime: 3,
+    });
+    expect(board[2]).toMatchObject({
+      name: "Bob",
+      checkIns: 0,
+      checkOuts: 0,
+      scans: 6,
+      refusedScanRate: 0,
+      shiftHours: 1,
+      scansPerShiftHour: 6,
+    });
 
     const sideBoard = await admin.api.performance.leaderboard({ venueId: side.id, ...period });
     expect(sideBoard.map((row) => [row.name, row.checkIns + row.checkOuts, row.scans, row.shiftHours])).toEqual([

@@ -12,13 +12,9 @@ const leaderboardInput = z.object({ venueId: venueIdInput.optional(), ...periodF
 
 export const performanceRouter = {
   /** Admins: anyone of their organization. Employees: themself. */
-  employee: memberProcedure
-    .input(employeeInput)
-    .query(({ ctx, input }) => employeePerformance(ctx, ctx.member, input)),
+  employee: memberProcedure.input(employeeInput).query(({ ctx, input }) => employeePerformance(ctx, ctx.member, input)),
 
-  leaderboard: adminProcedure
-    .input(leaderboardInput)
-    .query(({ ctx, input }) => leaderboard(ctx, ctx.member, input)),
+  leaderboard: adminProcedure.input(leaderboardInput).query(({ ctx, input }) => leaderboard(ctx, ctx.member, input)),
 
   employeeCsv: memberProcedure
     .input(employeeInput)

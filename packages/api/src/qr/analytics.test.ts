@@ -20,7 +20,7 @@ beforeAll(async () => {
   club = await openVenue(t, "Analytics", { hangers: 10 });
   ada = await hireAttendant(t, club.organizationId, "ada@analytics.example", [club.venue.id], "Ada Attendant");
   bob = await hireAttendant(t, club.organizationId, "bob@analytics.example", [club.venue.id], "Bob Bouncer");
-  const prankster = await hireAttendant(t, club.organizationId, "eve@analytics.example", [club.venue.id], "=HYPERLINK(\"http://evil\")");
+  const prankster = await hireAttendant(t, club.organizationId, "eve@analytics.example", [club.venue.id], '=HYPERLINK("http://evil")');
   const venueId = club.venue.id;
   const at = (time: string) => setClock(t, `2027-01-${time}Z`);
 
@@ -123,7 +123,11 @@ describe("qr.analytics", () => {
   });
 
   it("counts coats still on the racks when the period starts", async () => {
-    const report = await club.admin.api.qr.analytics({ venueId: club.venue.id, from: new Date("2027-01-15T22:20:00Z"), to: new Date("2027-01-15T23:00:00Z") });
+    const report = await club.admin.api.qr.analytics({
+      venueId: club.venue.id,
+      from: new Date("2027-01-15T22:20:00Z"),
+      to: new Date("2027-01-15T23:00:00Z"),
+    });
     // t3 and t4 were on the racks at 22:20Z; t5 came at 22:30Z and was voided at 22:45Z.
     expect(report.hourly.map((hour) => [hour.localHour, hour.checkIns, hour.occupancy])).toEqual([["2027-01-15 23:00", 1, 2]]);
     expect(report.peakOccupancy.count).toBe(3);
@@ -162,7 +166,8 @@ describe("qr.analytics", () => {
       "The end must come after the start.",
     ]);
     expect(
-      (await refusal(club.admin.api.qr.analytics({ venueId: club.venue.id, from, to: new Date(from.getTime() + 32 * 24 * 3600_000) }))).fieldErrors.to,
+      (await refusal(club.admin.api.qr.analytics({ venueId: club.venue.id, from, to: new Date(from.getTime() + 32 * 24 * 3600_000) })))
+        .fieldErrors.to,
     ).toEqual(["Choose a period of at most 31 days."]);
   });
 });

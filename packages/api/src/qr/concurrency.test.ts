@@ -34,7 +34,14 @@ async function issue(venueId: string, count: number) {
 
 /** Settles every call, describing each refusal as a client sees it. */
 async function settle<T>(calls: Promise<T>[]) {
-  return Promise.all(calls.map((call) => call.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, refused: refusalOf(error) }))));
+  return Promise.all(
+    calls.map((call) =>
+      call.then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => ({ ok: false as const, refused: refusalOf(error) }),
+      ),
+    ),
+  );
 }
 
 async function events(where: { ticketId?: { in: string[] } | string; action: string }) {
@@ -45,7 +52,9 @@ describe("at the same moment", () => {
   it(`${RUSH} check-outs of one ticket: exactly one hands the coat back`, async () => {
     const [ticket] = await issue(club.venue.id, 1);
     await counter(0).checkIn({ venueId: club.venue.id, code: ticket!.code });
-    const outcomes = await settle(Array.from({ length: RUSH }, (_, i) => counter(i).checkOut({ venueId: club.venue.id, code: ticket!.code })));
+    const outcomes = await settle(
+      Array.from({ length: RUSH }, (_, i) => counter(i).checkOut({ venueId: club.venue.id, code: ticket!.code })),
+    );
 
     expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
     const refusals = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.refused]));
@@ -69,20 +78,27 @@ describe("at the same moment", () => {
     expect(failures).toEqual([]);
     const slots = outcomes.map((outcome) => (outcome.ok ? outcome.value.ticket.slot!.number : 0));
     expect(new Set(slots).size).toBe(RUSH);
-    const stored = await t.db.prisma.ticket.findMany({ where: { id: { in: tickets.map((ticket) => ticket.id) } }, select: { state: true, slotId: true } });
+    const stored = await t.db.prisma.ticket.findMany({
+      where: { id: { in: tickets.map((ticket) => ticket.id) } },
+      select: { state: true, slotId: true },
+    });
     expect(stored.every((ticket) => ticket.state === "CHECKED_IN")).toBe(true);
     expect(new Set(stored.map((ticket) => ticket.slotId)).size).toBe(RUSH);
     const recorded = await events({ ticketId: { in: tickets.map((ticket) => ticket.id) }, action: "CHECK_IN" });
     expect(recorded.map((event) => event.result)).toEqual(Array(RUSH).fill("OK"));
 
-    await t.db.prisma.ticket.updateMany({ where: { id: { in: tickets.map((ticket) => ticket.id) } }, data: { state: "RETURNED", slotId: null } });
+    await t.db.prisma.ticket.updateMany({
+      where: { id: { in: tickets.map((ticket) => ticket.id) } },
+      data: { state: "RETURNED", slotId: null },
+    });
   });
 
   it("more tickets than slots: the extra ones get NO_FREE_SLOT and nothing is half-written", async () => {
     const venue = await club.admin.api.venue.create({ name: "Small Room", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
     const slotCount = 30;
     await club.admin.api.rack.create({ venueId: venue.id, name: "Only rack", slotCount });
-    for (const attendant of attendants) await t.db.prisma.employeeVenue.create({ data: { employeeId: attendant.employeeId, venueId: venue.id } });
+    for (const attendant of attendants)
+      await t.db.prisma.employeeVenue.create({ data: { employeeId: attendant.employeeId, venueId: venue.id } });
     const tickets = await issue(venue.id, RUSH);
 
     const outcomes = await settle(tickets.map((ticket, i) => counter(i).checkIn({ venueId: venue.id, code: ticket.code })));
@@ -91,23 +107,35 @@ describe("at the same moment", () => {
     expect(refusals).toHaveLength(RUSH - slotCount);
     for (const refused of refusals) expect(refused).toMatchObject({ code: "CONFLICT", reason: "NO_FREE_SLOT" });
 
-    const stored = await t.db.prisma.ticket.findMany({ where: { venueId: venue.id }, select: { id: true, state: true, slotId: true, checkedInAt: true } });
+    const stored = await t.db.prisma.ticket.findMany({
+      where: { venueId: venue.id },
+      select: { id: true, state: true, slotId: true, checkedInAt: true },
+    });
     const checkedIn = stored.filter((ticket) => ticket.state === "CHECKED_IN");
     expect(checkedIn).toHaveLength(slotCount);
     expect(new Set(checkedIn.map((ticket) => ticket.slotId)).size).toBe(slotCount);
     const waiting = stored.filter((ticket) => ticket.state !== "CHECKED_IN");
     expect(waiting.every((ticket) => ticket.state === "ISSUED" && ticket.slotId === null && ticket.checkedInAt === null)).toBe(true);
 
-    const recorded = await t.db.prisma.scanEvent.findMany({ where: { venueId: venue.id, action: "CHECK_IN" }, select: { result: true, reason: true, ticketId: true } });
-    expect(new Set(recorded.filter((event) => event.result === "OK").map((event) => event.ticketId))).toEqual(new Set(checkedIn.map((ticket) => ticket.id)));
-    expect(new Set(recorded.filter((event) => event.reason === "NO_FREE_SLOT").map((event) => event.ticketId))).toEqual(new Set(waiting.map((ticket) => ticket.id)));
+    const recorded = await t.db.prisma.scanEvent.findMany({
+      where: { venueId: venue.id, action: "CHECK_IN" },
+      select: { result: true, reason: true, ticketId: true },
+    });
+    expect(new Set(recorded.filter((event) => event.result === "OK").map((event) => event.ticketId))).toEqual(
+      new Set(checkedIn.map((ticket) => ticket.id)),
+    );
+    expect(new Set(recorded.filter((event) => event.reason === "NO_FREE_SLOT").map((event) => event.ticketId))).toEqual(
+      new Set(waiting.map((ticket) => ticket.id)),
+    );
     expect(recorded).toHaveLength(RUSH);
   });
 
   it(`${RUSH} tickets checking in to the one slot picked for all of them: exactly one gets it`, async () => {
     const tickets = await issue(club.venue.id, RUSH);
     const slot = club.racks.HANGER!.slots[9]!;
-    const outcomes = await settle(tickets.map((ticket, i) => counter(i).checkIn({ venueId: club.venue.id, code: ticket.code, slotId: slot.id })));
+    const outcomes = await settle(
+      tickets.map((ticket, i) => counter(i).checkIn({ venueId: club.venue.id, code: ticket.code, slotId: slot.id })),
+    );
 
     const winners = outcomes.filter((outcome) => outcome.ok);
     expect(winners).toHaveLength(1);
@@ -117,14 +145,20 @@ describe("at the same moment", () => {
     const recorded = await events({ ticketId: { in: tickets.map((ticket) => ticket.id) }, action: "CHECK_IN" });
     expect(recorded.filter((event) => event.result === "OK")).toHaveLength(1);
     expect(recorded.filter((event) => event.reason === "SLOT_TAKEN")).toHaveLength(RUSH - 1);
-    await t.db.prisma.ticket.updateMany({ where: { id: { in: tickets.map((ticket) => ticket.id) } }, data: { state: "VOIDED", slotId: null } });
+    await t.db.prisma.ticket.updateMany({
+      where: { id: { in: tickets.map((ticket) => ticket.id) } },
+      data: { state: "VOIDED", slotId: null },
+    });
   });
 
   it(`${RUSH} swaps and check-ins racing for one free slot: exactly one lands there`, async () => {
     const checkedIn = await issue(club.venue.id, RUSH / 2);
     await Promise.all(checkedIn.map((ticket, i) => counter(i).checkIn({ venueId: club.venue.id, code: ticket.code })));
     const waiting = await issue(club.venue.id, RUSH / 2);
-    const target = await t.db.prisma.slot.findFirstOrThrow({ where: { venueId: club.venue.id, ticket: { is: null } }, orderBy: { number: "desc" } });
+    const target = await t.db.prisma.slot.findFirstOrThrow({
+      where: { venueId: club.venue.id, ticket: { is: null } },
+      orderBy: { number: "desc" },
+    });
 
     const outcomes = await settle([
       ...checkedIn.map((ticket, i) => counter(i).swap({ venueId: club.venue.id, code: ticket.code, toSlotId: target.id })),
@@ -134,7 +168,10 @@ describe("at the same moment", () => {
     for (const outcome of outcomes) if (!outcome.ok) expect(outcome.refused.reason).toBe("SLOT_TAKEN");
     expect(await t.db.prisma.ticket.count({ where: { slotId: target.id } })).toBe(1);
     // Every losing swap left its coat where it was.
-    const swapped = await t.db.prisma.ticket.findMany({ where: { id: { in: checkedIn.map((ticket) => ticket.id) } }, select: { state: true, slotId: true } });
+    const swapped = await t.db.prisma.ticket.findMany({
+      where: { id: { in: checkedIn.map((ticket) => ticket.id) } },
+      select: { state: true, slotId: true },
+    });
     expect(swapped.every((ticket) => ticket.state === "CHECKED_IN" && ticket.slotId !== null)).toBe(true);
     expect(new Set(swapped.map((ticket) => ticket.slotId)).size).toBe(RUSH / 2);
   });
@@ -153,7 +190,10 @@ describe.skipIf(!testDatabaseUrl())("when the unique index decides", () => {
     try {
       await other.query("SET session_replication_role = replica");
       await other.query("BEGIN");
-      await other.query(`UPDATE qr.tickets SET state = 'CHECKED_IN', slot_id = $1, checked_in_at = now() WHERE id = $2`, [slot.id, intruder!.id]);
+      await other.query(`UPDATE qr.tickets SET state = 'CHECKED_IN', slot_id = $1, checked_in_at = now() WHERE id = $2`, [
+        slot.id,
+        intruder!.id,
+      ]);
       const pending = settle([run(late!.code)]);
       await waitForLockWait(t.db.url!);
       await other.query("COMMIT");
@@ -165,7 +205,10 @@ describe.skipIf(!testDatabaseUrl())("when the unique index decides", () => {
   }
 
   it("a check-in with no slot picked moves on to the next free slot", async () => {
-    const lowestFree = await t.db.prisma.slot.findFirstOrThrow({ where: { venueId: club.venue.id, ticket: { is: null } }, orderBy: { number: "asc" } });
+    const lowestFree = await t.db.prisma.slot.findFirstOrThrow({
+      where: { venueId: club.venue.id, ticket: { is: null } },
+      orderBy: { number: "asc" },
+    });
     const { outcome, slot } = await racingBinding(lowestFree.number, (code) => counter(0).checkIn({ venueId: club.venue.id, code }));
     expect(outcome.ok).toBe(true);
     const landed = outcome.ok ? outcome.value.ticket.slot! : null;
@@ -174,10 +217,21 @@ describe.skipIf(!testDatabaseUrl())("when the unique index decides", () => {
   });
 
   it("a check-in to the picked slot is refused SLOT_TAKEN, and recorded", async () => {
-    const free = await t.db.prisma.slot.findFirstOrThrow({ where: { venueId: club.venue.id, ticket: { is: null } }, orderBy: { number: "desc" } });
-    const { outcome, slot, late } = await racingBinding(free.number, (code) => counter(1).checkIn({ venueId: club.venue.id, code, slotId: free.id }));
-    expect(outcome.ok ? null : outcome.refused).toMatchObject({ code: "CONFLICT", reason: "SLOT_TAKEN", message: `Slot ${slot.number} was just taken.` });
-    expect(await events({ ticketId: late.id, action: "CHECK_IN" })).toEqual([{ result: "REFUSED", reason: "SLOT_TAKEN", ticketId: late.id, slotId: slot.id, toSlotId: null }]);
+    const free = await t.db.prisma.slot.findFirstOrThrow({
+      where: { venueId: club.venue.id, ticket: { is: null } },
+      orderBy: { number: "desc" },
+    });
+    const { outcome, slot, late } = await racingBinding(free.number, (code) =>
+      counter(1).checkIn({ venueId: club.venue.id, code, slotId: free.id }),
+    );
+    expect(outcome.ok ? null : outcome.refused).toMatchObject({
+      code: "CONFLICT",
+      reason: "SLOT_TAKEN",
+      message: `Slot ${slot.number} was just taken.`,
+    });
+    expect(await events({ ticketId: late.id, action: "CHECK_IN" })).toEqual([
+      { result: "REFUSED", reason: "SLOT_TAKEN", ticketId: late.id, slotId: slot.id, toSlotId: null },
+    ]);
     expect(await t.db.prisma.ticket.findUniqueOrThrow({ where: { id: late.id }, select: { state: true } })).toEqual({ state: "ISSUED" });
   });
 });

@@ -36,7 +36,6 @@ async function walkIn(venueId = club.venue.id) {
   return (await club.admin.api.qr.issueWalkIn({ venueId })).code;
 }
 
-
 /**
  * Runs one counter call and returns what it answered (or how it was refused) with the one
  * scan event it must have written.
@@ -68,7 +67,15 @@ describe("a coat's night at the counter", () => {
 
     const scanned = await attempt(() => staff.scan({ venueId, code: url }));
     expect(scanned.result).toMatchObject({
-      ticket: { id: ticketId, state: "ISSUED", slot: null, guestName: "Gus Guest", contactName: null, paymentStatus: "UNPAID", inOutAllowance: 1 },
+      ticket: {
+        id: ticketId,
+        state: "ISSUED",
+        slot: null,
+        guestName: "Gus Guest",
+        contactName: null,
+        paymentStatus: "UNPAID",
+        inOutAllowance: 1,
+      },
       allowedActions: ["CHECK_IN", "VOID", "PAY"],
       proposedSlot: { id: hanger(1).id, number: hanger(1).number, kind: "HANGER", rackName: "Hangers" },
       releasedSlot: null,
@@ -104,7 +111,13 @@ describe("a coat's night at the counter", () => {
 
     const swapped = await attempt(() => staff.swap({ venueId, ticketId, toSlotId: hanger(3).id }));
     expect(swapped.result).toMatchObject({ ticket: { slot: { number: 3 } }, releasedSlot: { number: 1 } });
-    expect(swapped.event).toMatchObject({ action: "SWAP", fromState: "CHECKED_IN", toState: "CHECKED_IN", slotId: hanger(1).id, toSlotId: hanger(3).id });
+    expect(swapped.event).toMatchObject({
+      action: "SWAP",
+      fromState: "CHECKED_IN",
+      toState: "CHECKED_IN",
+      slotId: hanger(1).id,
+      toSlotId: hanger(3).id,
+    });
 
     const detached = await attempt(() => staff.detach({ venueId, code }));
     expect(detached.result).toMatchObject({ ticket: { state: "ISSUED", slot: null, inOutsUsed: 1 }, releasedSlot: { number: 3 } });
@@ -121,13 +134,32 @@ describe("a coat's night at the counter", () => {
       reason: "ALLOWANCE_USED_UP",
       message: "This ticket has used its 1 in & out: check the coat out instead.",
     });
-    expect(noMore.event).toMatchObject({ action: "DETACH", result: "REFUSED", reason: "ALLOWANCE_USED_UP", ticketId, fromState: "CHECKED_IN", slotId: hanger(2).id });
+    expect(noMore.event).toMatchObject({
+      action: "DETACH",
+      result: "REFUSED",
+      reason: "ALLOWANCE_USED_UP",
+      ticketId,
+      fromState: "CHECKED_IN",
+      slotId: hanger(2).id,
+    });
 
     setClock(t, "2026-12-05T01:07:00Z");
     const out = await attempt(() => staff.checkOut({ venueId, code }));
-    expect(out.result).toMatchObject({ ticket: { state: "RETURNED", slot: null }, releasedSlot: { id: hanger(2).id, number: 2, rackName: "Hangers" }, allowedActions: [] });
-    expect(out.event).toMatchObject({ action: "CHECK_OUT", result: "OK", fromState: "CHECKED_IN", toState: "RETURNED", slotId: hanger(2).id });
-    expect(await t.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { state: true, slotId: true, inOutsUsed: true } })).toEqual({
+    expect(out.result).toMatchObject({
+      ticket: { state: "RETURNED", slot: null },
+      releasedSlot: { id: hanger(2).id, number: 2, rackName: "Hangers" },
+      allowedActions: [],
+    });
+    expect(out.event).toMatchObject({
+      action: "CHECK_OUT",
+      result: "OK",
+      fromState: "CHECKED_IN",
+      toState: "RETURNED",
+      slotId: hanger(2).id,
+    });
+    expect(
+      await t.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { state: true, slotId: true, inOutsUsed: true } }),
+    ).toEqual({
       state: "RETURNED",
       slotId: null,
       inOutsUsed: 1,
@@ -140,7 +172,13 @@ describe("a coat's night at the counter", () => {
       reason: "ALREADY_RETURNED",
       message: "This ticket was already returned at 02:07 on Sat 5 Dec.",
     });
-    expect(returned.event).toMatchObject({ action: "SCAN", result: "REFUSED", reason: "ALREADY_RETURNED", ticketId, fromState: "RETURNED" });
+    expect(returned.event).toMatchObject({
+      action: "SCAN",
+      result: "REFUSED",
+      reason: "ALREADY_RETURNED",
+      ticketId,
+      fromState: "RETURNED",
+    });
     for (const call of [
       () => staff.checkIn({ venueId, code }),
       () => staff.checkOut({ venueId, code }),
@@ -186,7 +224,11 @@ describe("a coat's night at the counter", () => {
     }
     await attendant.api.qr.checkIn({ venueId, code, slotId: hanger(1).id });
     const twice = await attempt(() => attendant.api.qr.checkIn({ venueId, code }));
-    expect(twice.refused).toMatchObject({ code: "CONFLICT", reason: "ALREADY_CHECKED_IN", message: "This ticket is already checked in, on slot 1." });
+    expect(twice.refused).toMatchObject({
+      code: "CONFLICT",
+      reason: "ALREADY_CHECKED_IN",
+      message: "This ticket is already checked in, on slot 1.",
+    });
     expect(twice.event).toMatchObject({ action: "CHECK_IN", reason: "ALREADY_CHECKED_IN", fromState: "CHECKED_IN", slotId: hanger(1).id });
     await attendant.api.qr.checkOut({ venueId, code });
   });
@@ -207,11 +249,28 @@ describe("a coat's night at the counter", () => {
     const venueId = club.venue.id;
     const code = await walkIn();
     const paid = await attempt(() => attendant.api.qr.pay({ venueId, code, payment: { status: "PAID_CARD", amountCents: 300 } }));
-    expect(paid.result).toMatchObject({ ticket: { state: "ISSUED", paymentStatus: "PAID_CARD", amountCents: 300 }, allowedActions: ["CHECK_IN", "VOID"] });
-    expect(paid.event).toMatchObject({ action: "PAY", result: "OK", fromState: "ISSUED", toState: "ISSUED", paymentStatus: "PAID_CARD", amountCents: 300 });
+    expect(paid.result).toMatchObject({
+      ticket: { state: "ISSUED", paymentStatus: "PAID_CARD", amountCents: 300 },
+      allowedActions: ["CHECK_IN", "VOID"],
+    });
+    expect(paid.event).toMatchObject({
+      action: "PAY",
+      result: "OK",
+      fromState: "ISSUED",
+      toState: "ISSUED",
+      paymentStatus: "PAID_CARD",
+      amountCents: 300,
+    });
     const twice = await attempt(() => attendant.api.qr.pay({ venueId, code, payment: { status: "PAID_CASH" } }));
     expect(twice.refused).toMatchObject({ code: "CONFLICT", reason: "ALREADY_PAID", message: "This ticket is already paid by card." });
-    expect(twice.event).toMatchObject({ action: "PAY", result: "REFUSED", reason: "ALREADY_PAID", fromState: "ISSUED", paymentStatus: null, amountCents: null });
+    expect(twice.event).toMatchObject({
+      action: "PAY",
+      result: "REFUSED",
+      reason: "ALREADY_PAID",
+      fromState: "ISSUED",
+      paymentStatus: null,
+      amountCents: null,
+    });
     const withPayment = await attempt(() => attendant.api.qr.checkIn({ venueId, code, payment: { status: "PAID_CASH" } }));
     expect(withPayment.refused?.reason).toBe("ALREADY_PAID");
     expect(withPayment.event).toMatchObject({ action: "CHECK_IN", result: "REFUSED", reason: "ALREADY_PAID", slotId: null });
@@ -222,7 +281,9 @@ describe("a coat's night at the counter", () => {
   it("takes payment at check-out too", async () => {
     const code = await walkIn();
     await attendant.api.qr.checkIn({ venueId: club.venue.id, code });
-    const out = await attempt(() => attendant.api.qr.checkOut({ venueId: club.venue.id, code, payment: { status: "PREPAID", amountCents: 0 } }));
+    const out = await attempt(() =>
+      attendant.api.qr.checkOut({ venueId: club.venue.id, code, payment: { status: "PREPAID", amountCents: 0 } }),
+    );
     expect(out.result?.ticket).toMatchObject({ state: "RETURNED", paymentStatus: "PREPAID", amountCents: 0 });
     expect(out.event).toMatchObject({ action: "CHECK_OUT", paymentStatus: "PREPAID", amountCents: 0 });
   });
@@ -257,7 +318,11 @@ describe("slots", () => {
     const annexSlot = await t.db.prisma.slot.findFirstOrThrow({ where: { venueId: annex.id }, select: { id: true } });
 
     const elsewhere = await attempt(() => attendant.api.qr.checkIn({ venueId, code, slotId: annexSlot.id }));
-    expect(elsewhere.refused).toMatchObject({ code: "NOT_FOUND", reason: "SLOT_NOT_FOUND", message: "There is no such slot at this venue." });
+    expect(elsewhere.refused).toMatchObject({
+      code: "NOT_FOUND",
+      reason: "SLOT_NOT_FOUND",
+      message: "There is no such slot at this venue.",
+    });
     expect(elsewhere.event).toMatchObject({ action: "CHECK_IN", result: "REFUSED", reason: "SLOT_NOT_FOUND", slotId: annexSlot.id });
 
     const wrongKind = await attempt(() => attendant.api.qr.checkIn({ venueId, code, slotId: shelf(1).id, kind: "HANGER" }));
@@ -329,12 +394,21 @@ describe("codes at the counter", () => {
     const annexCode = await walkIn(annex.id);
     const wrong = await attempt(() => attendant.api.qr.checkIn({ venueId: club.venue.id, code: annexCode }));
     expect(wrong.refused).toMatchObject({ code: "CONFLICT", reason: "WRONG_VENUE", message: "This ticket is for Annex Club." });
-    expect(wrong.event).toMatchObject({ result: "REFUSED", reason: "WRONG_VENUE", ticketId: await ticketIdOf(annexCode), venueId: club.venue.id });
+    expect(wrong.event).toMatchObject({
+      result: "REFUSED",
+      reason: "WRONG_VENUE",
+      ticketId: await ticketIdOf(annexCode),
+      venueId: club.venue.id,
+    });
 
     const rivalCode = (await rival.admin.api.qr.issueWalkIn({ venueId: rival.venue.id })).code;
     const foreign = await attempt(() => attendant.api.qr.scan({ venueId: club.venue.id, code: rivalCode }));
     expect(foreign.refused).toMatchObject({ code: "CONFLICT", reason: "WRONG_VENUE", message: "This ticket is for another venue." });
-    expect(foreign.event).toMatchObject({ ticketId: null, organizationId: club.organizationId, unknownCodeHash: lookupHash(t.config.keys, "scan.unknownCode", rivalCode) });
+    expect(foreign.event).toMatchObject({
+      ticketId: null,
+      organizationId: club.organizationId,
+      unknownCodeHash: lookupHash(t.config.keys, "scan.unknownCode", rivalCode),
+    });
     // Picking the other tenant's ticket by id fares no better: the id is answered as unknown.
     const byId = await refusal(attendant.api.qr.checkOut({ venueId: club.venue.id, ticketId: await ticketIdOf(rivalCode) }));
     const unknownId = await refusal(attendant.api.qr.checkOut({ venueId: club.venue.id, ticketId: crypto.randomUUID() }));

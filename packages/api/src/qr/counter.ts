@@ -90,7 +90,11 @@ function factsOf(row: CounterTicketRow): TicketFacts {
   };
 }
 
-function counterResult(config: ApiConfig, row: CounterTicketRow, extra: { proposedSlot?: SlotView | null; releasedSlot?: SlotView | null }) {
+function counterResult(
+  config: ApiConfig,
+  row: CounterTicketRow,
+  extra: { proposedSlot?: SlotView | null; releasedSlot?: SlotView | null },
+) {
   return {
     ticket: {
       id: row.id,
@@ -167,13 +171,18 @@ async function findTicketAt(
 ): Promise<CounterTicketRow> {
   const input = "code" in ref ? candidateCode(ref.code) : ref.ticketId;
   const publicId = "code" in ref ? verifyCode(config.keys.ticketSigning, input) : null;
-  const ticket = "code" in ref ? publicId && (await readTicket(sql, { publicId }, lock)) : await readTicket(sql, { id: ref.ticketId }, lock);
+  const ticket =
+    "code" in ref ? publicId && (await readTicket(sql, { publicId }, lock)) : await readTicket(sql, { id: ref.ticketId }, lock);
   if (!ticket || ticket.organizationId !== member.organizationId) {
     attempt.unknownCodeHash = lookupHash(config.keys, "scan.unknownCode", input);
     // A code is in the hands of the guest at the counter: saying it belongs elsewhere helps
     // them. A ticket id is not, and another organization's is never confirmed to exist.
     if (!ticket || "ticketId" in ref) {
-      throw new CounterRefusal("NOT_FOUND", "UNKNOWN_CODE", "This is not one of our tickets. Ask for the ticket number or the guest's name.");
+      throw new CounterRefusal(
+        "NOT_FOUND",
+        "UNKNOWN_CODE",
+        "This is not one of our tickets. Ask for the ticket number or the guest's name.",
+      );
     }
     throw new CounterRefusal("CONFLICT", "WRONG_VENUE", "This ticket is for another venue.");
   }
@@ -207,7 +216,11 @@ async function claimChosenSlot(sql: SqlRunner, venueId: string, slotId: string, 
   );
   if (!slot) throw new CounterRefusal("NOT_FOUND", "SLOT_NOT_FOUND", "There is no such slot at this venue.");
   if (kind && slot.kind !== kind) {
-    throw new CounterRefusal("CONFLICT", "SLOT_WRONG_KIND", `Slot ${slot.number} is a ${KIND_WORDS[slot.kind]}, not a ${KIND_WORDS[kind]}.`);
+    throw new CounterRefusal(
+      "CONFLICT",
+      "SLOT_WRONG_KIND",
+      `Slot ${slot.number} is a ${KIND_WORDS[slot.kind]}, not a ${KIND_WORDS[kind]}.`,
+    );
   }
   if (slot.holder !== null) throw slotTaken(slot.number, slot.holder);
   const { holder: _, ...view } = slot;
@@ -272,7 +285,13 @@ const CHANGE_COLUMNS: Record<Exclude<keyof TicketChange, "inOut">, string> = {
 };
 
 /** Writes a transition and reads the ticket back as changed, in one statement. */
-async function updateTicket(sql: SqlRunner, ticketId: string, state: TicketState, change: TicketChange, now: Date): Promise<CounterTicketRow> {
+async function updateTicket(
+  sql: SqlRunner,
+  ticketId: string,
+  state: TicketState,
+  change: TicketChange,
+  now: Date,
+): Promise<CounterTicketRow> {
   const params: unknown[] = [ticketId, state, now];
   const sets = ['state = $2::qr."TicketState"', "updated_at = $3"];
   if (change.inOut) sets.push("in_outs_used = in_outs_used + 1");
@@ -407,7 +426,9 @@ export function checkIn(
     requested: { slotId: input.slotId ?? null },
     slotKind: kind,
     async plan(sql, _row, now) {
-      const slot = input.slotId ? await claimChosenSlot(sql, input.venueId, input.slotId, kind) : await claimFreeSlot(sql, input.venueId, kind!);
+      const slot = input.slotId
+        ? await claimChosenSlot(sql, input.venueId, input.slotId, kind)
+        : await claimFreeSlot(sql, input.venueId, kind!);
       return {
         change: { slotId: slot.id, checkedInAt: now },
         slotId: slot.id,

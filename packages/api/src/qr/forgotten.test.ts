@@ -10,7 +10,10 @@ let shibuya: Awaited<ReturnType<typeof openVenue>>;
 const run = (at: string) => markForgottenTickets({ ...t.deps, clock: () => new Date(at) });
 
 async function states(ids: string[]) {
-  const rows = await t.db.prisma.ticket.findMany({ where: { id: { in: ids } }, select: { id: true, state: true, slotId: true, forgottenAt: true } });
+  const rows = await t.db.prisma.ticket.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, state: true, slotId: true, forgottenAt: true },
+  });
   return Object.fromEntries(rows.map((row) => [row.id, row]));
 }
 
@@ -39,7 +42,9 @@ describe("markForgottenTickets", () => {
     expect(after[coat.id]).toMatchObject({ state: "FORGOTTEN", slotId: null, forgottenAt: new Date("2027-11-06T15:30:00Z") });
     expect(after[stillIssued.id]).toMatchObject({ state: "ISSUED" });
     const notices = await t.db.prisma.notification.findMany({ where: { recipient: { contains: "tokyo" } } });
-    expect(notices.map((notice) => [notice.channel, notice.recipient, notice.template])).toEqual([["email", "walkin@tokyo.example", "ticket.forgotten"]]);
+    expect(notices.map((notice) => [notice.channel, notice.recipient, notice.template])).toEqual([
+      ["email", "walkin@tokyo.example", "ticket.forgotten"],
+    ]);
   });
 
   it("in New York across midnight and the DST change: one notice per guest, by their own channel", async () => {
@@ -69,10 +74,14 @@ describe("markForgottenTickets", () => {
     expect(await run("2027-11-07T10:00:00Z")).toEqual({ forgotten: 6, notices: 4 });
 
     const after = await states([...forgottenIds, afterHours.id]);
-    for (const id of forgottenIds) expect(after[id], id).toMatchObject({ state: "FORGOTTEN", slotId: null, forgottenAt: new Date("2027-11-07T10:00:00Z") });
+    for (const id of forgottenIds)
+      expect(after[id], id).toMatchObject({ state: "FORGOTTEN", slotId: null, forgottenAt: new Date("2027-11-07T10:00:00Z") });
     expect(after[afterHours.id]).toMatchObject({ state: "CHECKED_IN" });
 
-    const events = await t.db.prisma.scanEvent.findMany({ where: { venueId, action: "FORGET" }, select: { ticketId: true, employeeId: true, result: true, fromState: true, toState: true, slotId: true } });
+    const events = await t.db.prisma.scanEvent.findMany({
+      where: { venueId, action: "FORGET" },
+      select: { ticketId: true, employeeId: true, result: true, fromState: true, toState: true, slotId: true },
+    });
     expect(events).toHaveLength(6);
     for (const event of events) {
       expect(event).toMatchObject({ employeeId: null, result: "OK", fromState: "CHECKED_IN", toState: "FORGOTTEN" });
@@ -114,7 +123,13 @@ describe("markForgottenTickets", () => {
 
   it("follows the spring-forward gap: a closing time that does not exist that night", async () => {
     setClock(t, "2028-03-11T20:00:00Z");
-    const gap = await openVenue(t, "Gap", { timezone: "America/New_York", opensAt: "21:00", closesAt: "02:30", forgottenDelayMinutes: 0, hangers: 1 });
+    const gap = await openVenue(t, "Gap", {
+      timezone: "America/New_York",
+      opensAt: "21:00",
+      closesAt: "02:30",
+      forgottenDelayMinutes: 0,
+      hangers: 1,
+    });
     setClock(t, "2028-03-12T04:00:00Z"); // Saturday 23:00 EST; clocks jump from 02:00 to 03:00 at 07:00Z
     const coat = await gap.admin.api.qr.issueWalkIn({ venueId: gap.venue.id });
     await gap.admin.api.qr.checkIn({ venueId: gap.venue.id, ticketId: coat.id });

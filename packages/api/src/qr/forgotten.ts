@@ -35,7 +35,11 @@ type Candidate = {
  * local closing time at or before `now - delay`. Closing after midnight therefore ends the
  * night that opened the evening before, and DST moves closing with the wall clock.
  */
-export async function markForgottenTickets({ prisma, clock, config }: Pick<Deps, "prisma" | "clock" | "config">): Promise<{ forgotten: number; notices: number }> {
+export async function markForgottenTickets({
+  prisma,
+  clock,
+  config,
+}: Pick<Deps, "prisma" | "clock" | "config">): Promise<{ forgotten: number; notices: number }> {
   const now = clock();
   return prisma.$transaction(
     async (tx) => {
@@ -104,7 +108,8 @@ function noticesFor(tickets: Candidate[], config: Pick<ApiConfig, "keys" | "publ
   }
   return [...byRecipient.values()].map(({ channel, recipient, name, tickets: theirs }) => {
     const items = theirs.map(
-      (ticket) => `ticket ${ticket.number} at ${ticket.venueName}: ${ticketUrl(config.publicUrl, codeFor(config.keys.ticketSigning, ticket.publicId))}`,
+      (ticket) =>
+        `ticket ${ticket.number} at ${ticket.venueName}: ${ticketUrl(config.publicUrl, codeFor(config.keys.ticketSigning, ticket.publicId))}`,
     );
     const venues = [...new Set(theirs.map((ticket) => ticket.venueName))].join(" and ");
     const subject = `You left something at ${venues}`;

@@ -37,7 +37,9 @@ describe("qr.history", () => {
   it("tells a ticket's story, newest first, with who, where and which slots", async () => {
     const { items, nextCursor } = await ada.api.qr.history({ ticketId: ticket.id });
     expect(nextCursor).toBeNull();
-    expect(items.map((event) => [event.occurredAt.toISOString().slice(11, 16), event.action, event.result, event.reason, event.employee?.name])).toEqual([
+    expect(
+      items.map((event) => [event.occurredAt.toISOString().slice(11, 16), event.action, event.result, event.reason, event.employee?.name]),
+    ).toEqual([
       ["02:01", "SCAN", "REFUSED", "ALREADY_RETURNED", "Ada Attendant"],
       ["02:00", "CHECK_OUT", "OK", null, "Bob Bouncer"],
       ["23:30", "SWAP", "OK", null, "Bob Bouncer"],
@@ -58,7 +60,11 @@ describe("qr.history", () => {
   });
 
   it("admins see a venue's period and any employee's events; pages are stable", async () => {
-    const period = await club.admin.api.qr.history({ venueId: club.venue.id, from: new Date("2026-12-11T22:04:00Z"), to: new Date("2026-12-12T02:00:30Z") });
+    const period = await club.admin.api.qr.history({
+      venueId: club.venue.id,
+      from: new Date("2026-12-11T22:04:00Z"),
+      to: new Date("2026-12-12T02:00:30Z"),
+    });
     expect(period.items.map((event) => event.action)).toEqual(["CHECK_OUT", "SWAP", "CHECK_IN"]);
     const bobs = await club.admin.api.qr.history({ employeeId: bob.employeeId });
     expect(bobs.items.map((event) => [event.action, event.result, event.ticket?.number ?? null])).toEqual([
@@ -77,7 +83,9 @@ describe("qr.history", () => {
     expect(seen).toEqual(all);
     expect(new Set(seen).size).toBe(seen.length);
     const forged = encodeCursor([new Date().toISOString(), "9".repeat(20)]);
-    expect((await refusal(club.admin.api.qr.history({ cursor: forged }))).fieldErrors.cursor).toEqual(["This cursor is not valid. Start again from the first page."]);
+    expect((await refusal(club.admin.api.qr.history({ cursor: forged }))).fieldErrors.cursor).toEqual([
+      "This cursor is not valid. Start again from the first page.",
+    ]);
   });
 
   it("employees see whole ticket histories but otherwise only their own events", async () => {

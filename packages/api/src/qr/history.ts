@@ -91,7 +91,12 @@ export async function scanHistory({ prisma }: Pick<Deps, "prisma">, member: Memb
   const slotIds = [...new Set(rows.flatMap((row) => [row.slotId, row.toSlotId]).filter((id): id is string => id !== null))];
   const slots = slotIds.length ? await prisma.slot.findMany({ where: { id: { in: slotIds } }, select: { id: true, number: true } }) : [];
   const slotNumbers = new Map(slots.map((slot) => [slot.id, slot.number]));
-  return toPage(rows, query.limit, (row) => [row.occurredAt.toISOString(), row.id.toString()], (row) => toHistoryItem(row, slotNumbers));
+  return toPage(
+    rows,
+    query.limit,
+    (row) => [row.occurredAt.toISOString(), row.id.toString()],
+    (row) => toHistoryItem(row, slotNumbers),
+  );
 }
 
 /**

@@ -97,7 +97,12 @@ describe("qr.watch: a ticket's page follows its state", () => {
     const ticket = await guest.api.qr.request({ venueId: club.venue.id });
     const anyone = subscriber({ cookies: new Map() });
     const stream = record(await anyone.api.qr.watch({ code: ticket.code }), anyone);
-    expect((await stream.waitFor(1))[0]).toEqual({ number: ticket.number, state: "ISSUED", venueName: "Watch Club", updatedAt: expect.any(Date) });
+    expect((await stream.waitFor(1))[0]).toEqual({
+      number: ticket.number,
+      state: "ISSUED",
+      venueName: "Watch Club",
+      updatedAt: expect.any(Date),
+    });
 
     await club.admin.api.qr.checkIn({ venueId: club.venue.id, code: ticket.code });
     await club.admin.api.qr.checkOut({ venueId: club.venue.id, code: ticket.code });

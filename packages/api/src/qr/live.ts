@@ -56,7 +56,12 @@ export async function* liveScanFeed(
  * change comes from its notice, which carries the state it committed: every state arrives,
  * in order, however quickly the next one follows.
  */
-export async function* watchTicket(deps: StreamDeps & Pick<Deps, "prisma">, caller: Principal | null, { code }: { code: string }, signal?: AbortSignal) {
+export async function* watchTicket(
+  deps: StreamDeps & Pick<Deps, "prisma">,
+  caller: Principal | null,
+  { code }: { code: string },
+  signal?: AbortSignal,
+) {
   // Anyone may call this: a forged code is refused before anything is held for it.
   const publicId = verifiedPublicId(deps.config, code);
   const stream = await openLiveStream(deps, caller, "qrcoats_tickets", signal);

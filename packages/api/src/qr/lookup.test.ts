@@ -18,7 +18,12 @@ beforeAll(async () => {
   annexId = (await club.admin.api.venue.create({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" })).id;
   rival = await openVenue(t, "Rival", { hangers: 1 });
   attendant = await hireAttendant(t, club.organizationId, "attendant@velvet.example", [club.venue.id]);
-  zoe = await attendant.api.qr.issueWalkIn({ venueId: club.venue.id, name: "Zoë Müller", email: "Zoe.Mueller@example.com", phone: "+49 170 1234567" });
+  zoe = await attendant.api.qr.issueWalkIn({
+    venueId: club.venue.id,
+    name: "Zoë Müller",
+    email: "Zoe.Mueller@example.com",
+    phone: "+49 170 1234567",
+  });
   await attendant.api.qr.checkIn({ venueId: club.venue.id, ticketId: zoe.id });
   annexWalkIn = await club.admin.api.qr.issueWalkIn({ venueId: annexId, name: "Max Annex", phone: "0044 20 7946 4567" });
   const gustav = await t.signUp({ email: "gustav.gans@example.com", name: "Gustav Gans" });
@@ -61,7 +66,9 @@ describe("qr.lookup: a guest lost their ticket", () => {
 
   it("finds a ticket by its number, and a registered guest by part of their name or email", async () => {
     const byNumber = await attendant.api.qr.lookup({ venueId: club.venue.id, query: `#${registered.number}` });
-    expect(byNumber.items.map((ticket) => [ticket.id, ticket.guest])).toEqual([[registered.id, { name: "Gustav Gans", email: "g•••@example.com" }]]);
+    expect(byNumber.items.map((ticket) => [ticket.id, ticket.guest])).toEqual([
+      [registered.id, { name: "Gustav Gans", email: "g•••@example.com" }],
+    ]);
     expect(ids(await attendant.api.qr.lookup({ venueId: club.venue.id, query: "gustav" }))).toEqual([registered.id]);
     expect(ids(await attendant.api.qr.lookup({ venueId: club.venue.id, query: "gans@exam" }))).toEqual([registered.id]);
     expect((await attendant.api.qr.lookup({ venueId: club.venue.id, query: "nobody at all" })).items).toEqual([]);
@@ -80,7 +87,9 @@ describe("qr.lookup: a guest lost their ticket", () => {
     // Without a venue, an employee searches the venues they are assigned to.
     expect(ids(await attendant.api.qr.lookup({ query: "4567" }))).toEqual([zoe.id]);
     expect((await refusal(rival.admin.api.qr.lookup({ venueId: club.venue.id, query: "4567" }))).code).toBe("NOT_FOUND");
-    expect((await rival.admin.api.qr.lookup({ query: String(zoe.number) })).items.every((ticket) => ticket.venue.id === rival.venue.id)).toBe(true);
+    expect(
+      (await rival.admin.api.qr.lookup({ query: String(zoe.number) })).items.every((ticket) => ticket.venue.id === rival.venue.id),
+    ).toBe(true);
     const guest = await t.signUp({ email: "curious@example.com" });
     expect((await refusal(guest.api.qr.lookup({ query: "4567" }))).code).toBe("FORBIDDEN");
   });

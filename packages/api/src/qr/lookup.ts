@@ -109,14 +109,16 @@ export async function lookupTickets(
     where: {
       organizationId: member.organizationId,
       ...venueScope,
-      AND: [
-        { OR: matches },
-        ...(after ? [keysetAfter("issuedAt", "desc", after.at, after.id)] : []),
-      ],
+      AND: [{ OR: matches }, ...(after ? [keysetAfter("issuedAt", "desc", after.at, after.id)] : [])],
     },
     orderBy: [{ issuedAt: "desc" }, { id: "desc" }],
     take: input.limit + 1,
     select: lookupSelect,
   });
-  return toPage(rows, input.limit, (row) => [row.issuedAt.toISOString(), row.id], (row) => toFound(config.keys, row));
+  return toPage(
+    rows,
+    input.limit,
+    (row) => [row.issuedAt.toISOString(), row.id],
+    (row) => toFound(config.keys, row),
+  );
 }

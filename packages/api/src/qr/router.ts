@@ -11,16 +11,34 @@ import { scanHistory } from "./history";
 import { liveScanFeed, watchTicket } from "./live";
 import { lookupTickets } from "./lookup";
 import { listTickets } from "./ticket-list";
-import { getTicket, issueWalkIn, myTickets, publicTicketImage, publicTicketView, requestTicket, ticketImage, walkInContactFields } from "./tickets";
+import {
+  getTicket,
+  issueWalkIn,
+  myTickets,
+  publicTicketImage,
+  publicTicketView,
+  requestTicket,
+  ticketImage,
+  walkInContactFields,
+} from "./tickets";
 
 const ticketIdInput = idInput("ticket");
-const codeInput = z.string().trim().min(1, "Scan or type the ticket's code.").max(MAX_SCANNED_INPUT, "That is too long to be a ticket code.");
+const codeInput = z
+  .string()
+  .trim()
+  .min(1, "Scan or type the ticket's code.")
+  .max(MAX_SCANNED_INPUT, "That is too long to be a ticket code.");
 const slotKindInput = z.enum(SlotKind, "Choose HANGER or SHELF.");
 const slotIdInput = idInput("slot");
 
 const paymentInput = z.object({
   status: z.enum(PaymentStatus).exclude(["UNPAID"], "Choose PAID_CASH, PAID_CARD or PREPAID."),
-  amountCents: z.number().int("Give the amount in whole cents.").min(0, "The amount cannot be negative.").max(100_000, "The amount is at most 100000 cents.").optional(),
+  amountCents: z
+    .number()
+    .int("Give the amount in whole cents.")
+    .min(0, "The amount cannot be negative.")
+    .max(100_000, "The amount is at most 100000 cents.")
+    .optional(),
 });
 
 /** A counter action names its ticket by the scanned code or by its id (picked from a lookup). */
@@ -60,9 +78,7 @@ export const qrRouter = {
     .input(z.object(pageInput).default({ limit: 50 }))
     .query(({ ctx, input }) => myTickets(ctx, ctx.principal, input)),
 
-  get: protectedProcedure
-    .input(z.object({ ticketId: ticketIdInput }))
-    .query(({ ctx, input }) => getTicket(ctx, ctx.principal, input)),
+  get: protectedProcedure.input(z.object({ ticketId: ticketIdInput })).query(({ ctx, input }) => getTicket(ctx, ctx.principal, input)),
 
   image: protectedProcedure
     .input(z.object({ ticketId: ticketIdInput, format: z.enum(["svg", "png"], "Choose svg or png.").default("svg") }))
@@ -79,7 +95,11 @@ export const qrRouter = {
     .mutation(({ ctx, input }) => scan(ctx, ctx.member, input)),
 
   checkIn: memberProcedure
-    .input(z.object({ ...ticketRefFields, slotId: slotIdInput.optional(), kind: slotKindInput.optional(), payment: paymentInput.optional() }).superRefine(oneTicketRef))
+    .input(
+      z
+        .object({ ...ticketRefFields, slotId: slotIdInput.optional(), kind: slotKindInput.optional(), payment: paymentInput.optional() })
+        .superRefine(oneTicketRef),
+    )
     .mutation(({ ctx, input }) => checkIn(ctx, ctx.member, { ...input, ref: refOf(input) })),
 
   checkOut: memberProcedure
@@ -95,7 +115,14 @@ export const qrRouter = {
     .mutation(({ ctx, input }) => detach(ctx, ctx.member, { ...input, ref: refOf(input) })),
 
   void: memberProcedure
-    .input(z.object({ ...ticketRefFields, reason: z.string().trim().min(1, "Give a reason or leave it out.").max(200, "Use at most 200 characters.").optional() }).superRefine(oneTicketRef))
+    .input(
+      z
+        .object({
+          ...ticketRefFields,
+          reason: z.string().trim().min(1, "Give a reason or leave it out.").max(200, "Use at most 200 characters.").optional(),
+        })
+        .superRefine(oneTicketRef),
+    )
     .mutation(({ ctx, input }) => voidTicket(ctx, ctx.member, { ...input, ref: refOf(input) })),
 
   pay: memberProcedure
@@ -107,7 +134,11 @@ export const qrRouter = {
     .input(
       z.object({
         venueId: venueIdInput.optional(),
-        query: z.string().trim().min(1, "Type a ticket number, a name, an email or a phone's last digits.").max(200, "Use at most 200 characters."),
+        query: z
+          .string()
+          .trim()
+          .min(1, "Type a ticket number, a name, an email or a phone's last digits.")
+          .max(200, "Use at most 200 characters."),
         ...pageInput,
       }),
     )
@@ -120,7 +151,12 @@ export const qrRouter = {
         .object({
           venueId: venueIdInput.optional(),
           state: z.enum(TicketState, "Choose ISSUED, CHECKED_IN, RETURNED, VOIDED or FORGOTTEN.").optional(),
-          number: z.number("Type a ticket number.").int("A ticket number is a whole number.").min(1, "Ticket numbers start at 1.").max(2_147_483_647, "No ticket has a number that high.").optional(),
+          number: z
+            .number("Type a ticket number.")
+            .int("A ticket number is a whole number.")
+            .min(1, "Ticket numbers start at 1.")
+            .max(2_147_483_647, "No ticket has a number that high.")
+            .optional(),
           ...optionalPeriodFields,
           ...pageInput,
         })
@@ -146,15 +182,23 @@ export const qrRouter = {
 
   /** Live: every counter event at a venue (admins), resumable with lastEventId. */
   liveScans: adminProcedure
-    .input(z.object({ venueId: venueIdInput, lastEventId: z.string().regex(/^\d{1,18}$/, "Not an event id.").optional() }))
+    .input(
+      z.object({
+        venueId: venueIdInput,
+        lastEventId: z
+          .string()
+          .regex(/^\d{1,18}$/, "Not an event id.")
+          .optional(),
+      }),
+    )
     .subscription(({ ctx, input, signal }) => liveScanFeed(ctx, ctx.principal, input, signal)),
 
   /** Live: a ticket's public state for whoever holds its code. */
-  watch: publicProcedure.input(z.object({ code: codeInput })).subscription(({ ctx, input, signal }) => watchTicket(ctx, ctx.principal, input, signal)),
+  watch: publicProcedure
+    .input(z.object({ code: codeInput }))
+    .subscription(({ ctx, input, signal }) => watchTicket(ctx, ctx.principal, input, signal)),
 
-  analytics: adminProcedure
-    .input(analyticsInput)
-    .query(({ ctx, input }) => venueAnalytics(ctx, ctx.member, input)),
+  analytics: adminProcedure.input(analyticsInput).query(({ ctx, input }) => venueAnalytics(ctx, ctx.member, input)),
 
   analyticsCsv: adminProcedure
     .input(analyticsInput)

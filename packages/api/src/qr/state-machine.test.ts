@@ -108,7 +108,10 @@ describe("the ticket state machine", () => {
       reason: "ALREADY_RETURNED",
       message: "This ticket was already returned at 02:07 on Sat 5 Dec.",
     });
-    expect(decideScan(facts("VOIDED", { voidReason: "duplicate" }))).toMatchObject({ reason: "VOIDED", message: "This ticket was voided: duplicate." });
+    expect(decideScan(facts("VOIDED", { voidReason: "duplicate" }))).toMatchObject({
+      reason: "VOIDED",
+      message: "This ticket was voided: duplicate.",
+    });
     expect(decideScan(facts("VOIDED"))).toMatchObject({ message: "This ticket was voided." });
   });
 

@@ -23,9 +23,7 @@ export type TicketFacts = {
   timezone: string;
 };
 
-export type Decision =
-  | { allowed: true; to: TicketState }
-  | { allowed: false; reason: RefusalReason; message: string };
+export type Decision = { allowed: true; to: TicketState } | { allowed: false; reason: RefusalReason; message: string };
 
 const TRANSITIONS: Record<TicketState, Partial<Record<TicketAction, TicketState>>> = {
   ISSUED: { CHECK_IN: "CHECKED_IN", VOID: "VOIDED" },
@@ -51,7 +49,10 @@ const FINISHED: ReadonlySet<TicketState> = new Set(["RETURNED", "VOIDED"]);
 
 function finished(facts: TicketFacts): Decision | null {
   if (facts.state === "RETURNED") {
-    return refuse("ALREADY_RETURNED", `This ticket was already returned${facts.returnedAt ? ` ${localTime(facts.returnedAt, facts.timezone)}` : ""}.`);
+    return refuse(
+      "ALREADY_RETURNED",
+      `This ticket was already returned${facts.returnedAt ? ` ${localTime(facts.returnedAt, facts.timezone)}` : ""}.`,
+    );
   }
   if (facts.state === "VOIDED") {
     return refuse("VOIDED", facts.voidReason ? `This ticket was voided: ${facts.voidReason}.` : "This ticket was voided.");

@@ -23,7 +23,8 @@ beforeAll(async () => {
     setClock(t, new Date(Date.parse("2026-12-11T22:00:00Z") + index * 60_000));
     const ticket = await ada.api.qr.issueWalkIn({ venueId: club1 });
     numbers[name] = ticket.number;
-    if (name.startsWith("checkedIn") || name === "returned") await ada.api.qr.checkIn({ venueId: club1, code: ticket.code, payment: { status: "PAID_CASH" } });
+    if (name.startsWith("checkedIn") || name === "returned")
+      await ada.api.qr.checkIn({ venueId: club1, code: ticket.code, payment: { status: "PAID_CASH" } });
     if (name === "returned") await ada.api.qr.checkOut({ venueId: club1, code: ticket.code });
     if (name === "voided") await ada.api.qr.void({ venueId: club1, code: ticket.code, reason: "torn" });
   }
@@ -62,14 +63,18 @@ describe("qr.list", () => {
   });
 
   it("filters by venue, state, ticket number and issue period", async () => {
-    const list = (input: Parameters<typeof club.admin.api.qr.list>[0]) => club.admin.api.qr.list(input).then((page) => page.items.map((ticket) => ticket.number));
+    const list = (input: Parameters<typeof club.admin.api.qr.list>[0]) =>
+      club.admin.api.qr.list(input).then((page) => page.items.map((ticket) => ticket.number));
     expect(await list({ venueId: terrace.id })).toEqual([1]);
     expect(await list({ venueId: club.venue.id, state: "CHECKED_IN" })).toEqual([numbers.checkedIn2, numbers.checkedIn]);
     expect(await list({ state: "RETURNED" })).toEqual([numbers.returned]);
     // Numbers are per venue: number 1 is at both, until the venue narrows it down.
     expect(await list({ number: 1 })).toEqual([1, 1]);
     expect(await list({ number: 1, venueId: club.venue.id })).toEqual([numbers.issued]);
-    expect(await list({ from: new Date("2026-12-11T22:01:00Z"), to: new Date("2026-12-11T22:03:00Z") })).toEqual([numbers.returned, numbers.checkedIn]);
+    expect(await list({ from: new Date("2026-12-11T22:01:00Z"), to: new Date("2026-12-11T22:03:00Z") })).toEqual([
+      numbers.returned,
+      numbers.checkedIn,
+    ]);
     expect(await list({ state: "FORGOTTEN" })).toEqual([]);
   });
 
@@ -99,16 +104,23 @@ describe("qr.list", () => {
     expect((await refusal(club.admin.api.qr.list({ state: "LOST" as "ISSUED" }))).fieldErrors.state).toEqual([
       "Choose ISSUED, CHECKED_IN, RETURNED, VOIDED or FORGOTTEN.",
     ]);
-    const backwards = await refusal(club.admin.api.qr.list({ from: new Date("2026-12-12T00:00:00Z"), to: new Date("2026-12-11T00:00:00Z") }));
+    const backwards = await refusal(
+      club.admin.api.qr.list({ from: new Date("2026-12-12T00:00:00Z"), to: new Date("2026-12-11T00:00:00Z") }),
+    );
     expect(backwards).toMatchObject({ code: "BAD_REQUEST", fieldErrors: { to: ["The end must come after the start."] } });
-    expect((await refusal(club.admin.api.qr.list({ cursor: "not-ours" }))).fieldErrors.cursor).toEqual(["This cursor is not valid. Start again from the first page."]);
+    expect((await refusal(club.admin.api.qr.list({ cursor: "not-ours" }))).fieldErrors.cursor).toEqual([
+      "This cursor is not valid. Start again from the first page.",
+    ]);
   });
 
   it("shows nothing of another organization, and is for admins only", async () => {
     const theirs = await rival.admin.api.qr.list();
     expect(theirs.items.map((ticket) => ticket.venue.name)).toEqual(["Rival Club"]);
     expect(await refusal(rival.admin.api.qr.list({ venueId: club.venue.id }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await refusal(ada.api.qr.list())).toMatchObject({ code: "FORBIDDEN", message: "Only an admin of your organization can do this." });
+    expect(await refusal(ada.api.qr.list())).toMatchObject({
+      code: "FORBIDDEN",
+      message: "Only an admin of your organization can do this.",
+    });
     const guest = await t.signUp({ email: "guest@example.com" });
     expect((await refusal(guest.api.qr.list())).code).toBe("FORBIDDEN");
     expect((await refusal(t.client().api.qr.list())).code).toBe("UNAUTHORIZED");

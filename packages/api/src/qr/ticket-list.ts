@@ -51,7 +51,11 @@ export type TicketListQuery = {
 };
 
 /** The organization's tickets, newest issued first, filtered by venue, state, number and issue period. */
-export async function listTickets({ prisma }: Pick<Deps, "prisma">, { organizationId }: Member, query: TicketListQuery): Promise<Page<TicketListItem>> {
+export async function listTickets(
+  { prisma }: Pick<Deps, "prisma">,
+  { organizationId }: Member,
+  query: TicketListQuery,
+): Promise<Page<TicketListItem>> {
   if (query.venueId) await assertVenuesOfOrganization(prisma, organizationId, [query.venueId]);
   const after = query.cursor ? decodeTimeCursor(query.cursor) : null;
   const rows = await prisma.ticket.findMany({

@@ -25,13 +25,23 @@ afterAll(() => t.close());
 describe("qr.request", () => {
   it("gives a signed-in guest an ISSUED ticket with its number, code, URL and SVG", async () => {
     const ticket = await guest.api.qr.request({ venueId: club.venue.id });
-    expect(ticket).toMatchObject({ state: "ISSUED", venue: { id: club.venue.id, name: "Velvet Club" }, slotNumber: null, paymentStatus: "UNPAID" });
+    expect(ticket).toMatchObject({
+      state: "ISSUED",
+      venue: { id: club.venue.id, name: "Velvet Club" },
+      slotNumber: null,
+      paymentStatus: "UNPAID",
+    });
     expect(ticket.code).toMatch(/^[a-z2-7]{40}$/);
     expect(ticket.url).toBe(`${TEST_ORIGIN}/t/${ticket.code}`);
     expect(ticket.svg.startsWith("<svg")).toBe(true);
     expect(Object.keys(ticket)).not.toContain("publicId");
     const stored = await t.db.prisma.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
-    expect(stored).toMatchObject({ guestId: guest.me.user.id, venueId: club.venue.id, organizationId: club.organizationId, number: ticket.number });
+    expect(stored).toMatchObject({
+      guestId: guest.me.user.id,
+      venueId: club.venue.id,
+      organizationId: club.organizationId,
+      number: ticket.number,
+    });
     expect(verifyCode(t.config.keys.ticketSigning, ticket.code)).toBe(stored.publicId);
   });
 
@@ -63,7 +73,10 @@ describe("qr.request", () => {
 
   it("needs a signed-in caller and an existing venue", async () => {
     expect((await refusal(t.client().api.qr.request({ venueId: club.venue.id }))).code).toBe("UNAUTHORIZED");
-    expect(await refusal(guest.api.qr.request({ venueId: "6f1c2b1e-4a0b-4c7e-9a53-0d5d8f0e2b11" }))).toMatchObject({ code: "NOT_FOUND", message: "No such venue." });
+    expect(await refusal(guest.api.qr.request({ venueId: "6f1c2b1e-4a0b-4c7e-9a53-0d5d8f0e2b11" }))).toMatchObject({
+      code: "NOT_FOUND",
+      message: "No such venue.",
+    });
   });
 });
 
@@ -92,7 +105,11 @@ describe("a guest's tickets", () => {
       expect((await refusal(outsider.qr.image({ ticketId: ticket.id, format: "png" }))).code).toBe("NOT_FOUND");
     }
     expect((await refusal(guest.api.qr.get({ ticketId: "6f1c2b1e-4a0b-4c7e-9a53-0d5d8f0e2b11" }))).code).toBe("NOT_FOUND");
-    expect(await guest.api.qr.image({ ticketId: ticket.id, format: "svg" })).toEqual({ format: "svg", number: ticket.number, svg: ticket.svg });
+    expect(await guest.api.qr.image({ ticketId: ticket.id, format: "svg" })).toEqual({
+      format: "svg",
+      number: ticket.number,
+      svg: ticket.svg,
+    });
     const png = await guest.api.qr.image({ ticketId: ticket.id, format: "png" });
     expect(png).toMatchObject({ format: "png", number: ticket.number, dataUrl: expect.stringMatching(/^data:image\/png;base64,/) });
   });
@@ -100,7 +117,12 @@ describe("a guest's tickets", () => {
 
 describe("qr.view, the page a phone camera opens", () => {
   it("shows number, state, venue name and last change to anyone, and nothing personal", async () => {
-    const walkIn = await attendant.api.qr.issueWalkIn({ venueId: club.venue.id, name: "Zoë Private", email: "zoe@private.example", phone: "+49 170 5550123" });
+    const walkIn = await attendant.api.qr.issueWalkIn({
+      venueId: club.venue.id,
+      name: "Zoë Private",
+      email: "zoe@private.example",
+      phone: "+49 170 5550123",
+    });
     const view = await t.client().api.qr.view({ code: walkIn.url });
     expect(view).toEqual({ number: walkIn.number, state: "ISSUED", venueName: "Velvet Club", updatedAt: expect.any(Date) });
     expect(JSON.stringify(view)).not.toMatch(/Zoë|zoe|0123|private/i);
@@ -113,8 +135,14 @@ describe("qr.view, the page a phone camera opens", () => {
     const { code } = await guest.api.qr.request({ venueId: rival.venue.id });
     const altered = code.slice(0, -1) + (code.endsWith("a") ? "b" : "a");
     for (const bad of [altered, "nonsense", code.slice(0, 20)]) {
-      expect(await refusal(t.client().api.qr.view({ code: bad }))).toMatchObject({ code: "NOT_FOUND", message: "This is not a valid QRcoats ticket." });
-      expect(await refusal(t.client().api.qr.viewImage({ code: bad }))).toMatchObject({ code: "NOT_FOUND", message: "This is not a valid QRcoats ticket." });
+      expect(await refusal(t.client().api.qr.view({ code: bad }))).toMatchObject({
+        code: "NOT_FOUND",
+        message: "This is not a valid QRcoats ticket.",
+      });
+      expect(await refusal(t.client().api.qr.viewImage({ code: bad }))).toMatchObject({
+        code: "NOT_FOUND",
+        message: "This is not a valid QRcoats ticket.",
+      });
     }
   });
 
@@ -162,7 +190,8 @@ describe("qr.issueWalkIn", () => {
 
     const [raw] = await t.db.sql.query<Record<string, string | null>>(`SELECT * FROM qr.tickets WHERE id = $1`, [ticket.id]);
     const rawText = JSON.stringify(raw).toLowerCase();
-    for (const plaintext of ["zoë", "müller", "mueller", "example.com", "1234567", "123-4567", "4567"]) expect(rawText).not.toContain(plaintext);
+    for (const plaintext of ["zoë", "müller", "mueller", "example.com", "1234567", "123-4567", "4567"])
+      expect(rawText).not.toContain(plaintext);
     const keys = t.config.keys;
     expect(raw).toMatchObject({
       issued_by_id: attendant.employeeId,
@@ -175,7 +204,10 @@ describe("qr.issueWalkIn", () => {
     expect(decryptField(keys, "ticket.contactEmail", raw!.contact_email_encrypted!)).toBe("zoe.mueller@example.com");
     expect(decryptField(keys, "ticket.contactPhone", raw!.contact_phone_encrypted!)).toBe("+49 (170) 123-4567");
 
-    const [event] = await t.db.prisma.scanEvent.findMany({ where: { ticketId: ticket.id }, select: { action: true, result: true, employeeId: true, toState: true } });
+    const [event] = await t.db.prisma.scanEvent.findMany({
+      where: { ticketId: ticket.id },
+      select: { action: true, result: true, employeeId: true, toState: true },
+    });
     expect(event).toEqual({ action: "ISSUE", result: "OK", employeeId: attendant.employeeId, toState: "ISSUED" });
     expect((await attendant.api.qr.scan({ venueId: club.venue.id, code: ticket.code })).ticket.contactName).toBe("Zoë   Müller");
   });
@@ -206,7 +238,12 @@ function* strings(value: unknown, path = "$"): Generator<[string, string]> {
 describe("what the coat-check procedures return", () => {
   it("never an encrypted column, a lookup hash or a bare public id", async () => {
     const venueId = club.venue.id;
-    const walkIn = await attendant.api.qr.issueWalkIn({ venueId, name: "Leak Tester", email: "leak@example.com", phone: "+44 20 7946 0000" });
+    const walkIn = await attendant.api.qr.issueWalkIn({
+      venueId,
+      name: "Leak Tester",
+      email: "leak@example.com",
+      phone: "+44 20 7946 0000",
+    });
     const own = await guest.api.qr.request({ venueId });
     const outputs: unknown[] = [
       walkIn,

@@ -163,7 +163,11 @@ export async function getTicket(deps: TicketDeps, principal: Principal, { ticket
   return withSvg(deps.config, await readableTicket(deps.prisma, principal, ticketId));
 }
 
-export async function ticketImage(deps: TicketDeps, principal: Principal, { ticketId, format }: { ticketId: string; format: "svg" | "png" }) {
+export async function ticketImage(
+  deps: TicketDeps,
+  principal: Principal,
+  { ticketId, format }: { ticketId: string; format: "svg" | "png" },
+) {
   const ticket = toGuestTicket(deps.config, await readableTicket(deps.prisma, principal, ticketId));
   return format === "svg"
     ? { format, number: ticket.number, svg: await renderSvg(ticket.url) }
@@ -186,7 +190,12 @@ export async function myTickets(
     take: query.limit + 1,
     select: guestTicketSelect,
   });
-  return toPage(rows, query.limit, (row) => [row.issuedAt.toISOString(), row.id], (row) => toGuestTicket(deps.config, row));
+  return toPage(
+    rows,
+    query.limit,
+    (row) => [row.issuedAt.toISOString(), row.id],
+    (row) => toGuestTicket(deps.config, row),
+  );
 }
 
 const publicViewSelect = { number: true, state: true, updatedAt: true, venue: { select: { name: true } } } satisfies Prisma.TicketSelect;

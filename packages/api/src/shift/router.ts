@@ -7,9 +7,7 @@ import { clockIn, clockOut, currentShift, listShifts } from "./shifts";
 
 export const shiftRouter = {
   /** Starts the caller's shift at a venue they work at; one open shift at a time. */
-  clockIn: memberProcedure
-    .input(z.object({ venueId: venueIdInput }))
-    .mutation(({ ctx, input }) => clockIn(ctx, ctx.member, input)),
+  clockIn: memberProcedure.input(z.object({ venueId: venueIdInput })).mutation(({ ctx, input }) => clockIn(ctx, ctx.member, input)),
 
   clockOut: memberProcedure.mutation(({ ctx }) => clockOut(ctx, ctx.member)),
 

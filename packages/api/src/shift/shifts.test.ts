@@ -81,7 +81,10 @@ describe("clocking in and out", () => {
     expect(fulfilled).toHaveLength(1);
     for (const result of results) {
       if (result.status === "rejected") {
-        expect(result.reason).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/^You are already clocked in at (Bar|Garden) since /) });
+        expect(result.reason).toMatchObject({
+          code: "CONFLICT",
+          message: expect.stringMatching(/^You are already clocked in at (Bar|Garden) since /),
+        });
       }
     }
     expect(await openShifts(racer.employeeId)).toHaveLength(1);
@@ -161,7 +164,10 @@ describe("shift.list", () => {
     const ids = async (input: Parameters<typeof org.api.shift.list>[0]) => (await org.api.shift.list(input)).items.map((shift) => shift.id);
     expect(await ids({ venueId: back.id })).toEqual([shiftIds[3], shiftIds[1]]);
     // Shift 1 runs 3h-5h, shift 2 runs 6h-8h: a period from 4h to 7h overlaps both.
-    expect(await ids({ employeeId: ann.employeeId, from: new Date(start + 4 * HOUR), to: new Date(start + 7 * HOUR) })).toEqual([shiftIds[2], shiftIds[1]]);
+    expect(await ids({ employeeId: ann.employeeId, from: new Date(start + 4 * HOUR), to: new Date(start + 7 * HOUR) })).toEqual([
+      shiftIds[2],
+      shiftIds[1],
+    ]);
     // Ben's shift is still open, so it overlaps any period after it began.
     expect(await ids({ from: new Date(start + 100 * HOUR) })).toEqual([bens.id]);
     expect((await refusal(org.api.shift.list({ from: new Date(start), to: new Date(start) }))).fieldErrors.to).toBeDefined();

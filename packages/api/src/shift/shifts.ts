@@ -28,12 +28,25 @@ async function alreadyClockedIn(deps: Pick<Deps, "prisma">, employeeId: string):
     select: { startedAt: true, venue: { select: { name: true, timezone: true } } },
   });
   const since = open
-    ? new Intl.DateTimeFormat("en-GB", { timeZone: open.venue.timezone, day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(open.startedAt)
+    ? new Intl.DateTimeFormat("en-GB", {
+        timeZone: open.venue.timezone,
+        day: "numeric",
+        month: "short",
+        hour: "2-digit",
+        minute: "2-digit",
+      }).format(open.startedAt)
     : "a moment ago";
-  return new TRPCError({ code: "CONFLICT", message: `You are already clocked in at ${open?.venue.name ?? "another venue"} since ${since}.` });
+  return new TRPCError({
+    code: "CONFLICT",
+    message: `You are already clocked in at ${open?.venue.name ?? "another venue"} since ${since}.`,
+  });
 }
 
-export async function clockIn(deps: Pick<Deps, "prisma" | "clock">, member: Member, { venueId }: { venueId: string }): Promise<ShiftRecord> {
+export async function clockIn(
+  deps: Pick<Deps, "prisma" | "clock">,
+  member: Member,
+  { venueId }: { venueId: string },
+): Promise<ShiftRecord> {
   await assertWorksAtVenue(deps.prisma, member, venueId);
   if (await openShiftOf(deps, member.employeeId)) throw await alreadyClockedIn(deps, member.employeeId);
   try {
@@ -101,5 +114,10 @@ export async function listShifts(deps: Pick<Deps, "prisma">, actor: Member, inpu
     take: input.limit + 1,
     select: shiftSelect,
   });
-  return toPage(rows, input.limit, (row) => [row.startedAt.toISOString(), row.id], (row) => row);
+  return toPage(
+    rows,
+    input.limit,
+    (row) => [row.startedAt.toISOString(), row.id],
+    (row) => row,
+  );
 }

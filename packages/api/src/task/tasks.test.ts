@@ -57,7 +57,9 @@ describe("task.create", () => {
     const rivalVenue = await createVenue(t, rival.organization.id, "Rival Door");
     expect((await refusal(admin.api.task.create({ title: "x", assigneeId: rival.employeeId }))).code).toBe("NOT_FOUND");
     expect((await refusal(admin.api.task.create({ title: "x", venueId: rivalVenue.id }))).code).toBe("NOT_FOUND");
-    expect((await refusal(admin.api.task.create({ title: "x", assigneeId: "00000000-0000-4000-8000-000000000000" }))).code).toBe("NOT_FOUND");
+    expect((await refusal(admin.api.task.create({ title: "x", assigneeId: "00000000-0000-4000-8000-000000000000" }))).code).toBe(
+      "NOT_FOUND",
+    );
     const bad = await refusal(admin.api.task.create({ title: " ", priority: "SOON" as never, dueAt: "tomorrow" as never }));
     expect(Object.keys(bad.fieldErrors).sort()).toEqual(["dueAt", "priority", "title"]);
 
@@ -101,7 +103,9 @@ describe("status moves", () => {
 
   it.each(legal)("%s → %s is allowed and stamped", async (from, to) => {
     const taskId = await taskIn(from);
-    const before = await admin.api.task.list({ assigneeId: kim.employeeId, limit: 100 }).then((page) => page.items.find((task) => task.id === taskId)!);
+    const before = await admin.api.task
+      .list({ assigneeId: kim.employeeId, limit: 100 })
+      .then((page) => page.items.find((task) => task.id === taskId)!);
     t.clock.advance(1000);
     const now = t.clock.now().getTime();
     const moved = await admin.api.task.update({ taskId, status: to });
@@ -124,7 +128,9 @@ describe("status moves", () => {
     });
     // Final means final: not even its details change.
     expect((await refusal(admin.api.task.update({ taskId, title: "Renamed" }))).code).toBe("CONFLICT");
-    const [stored] = await t.db.sql.query<{ status: string; title: string }>(`SELECT status, title FROM employees.tasks WHERE id = $1`, [taskId]);
+    const [stored] = await t.db.sql.query<{ status: string; title: string }>(`SELECT status, title FROM employees.tasks WHERE id = $1`, [
+      taskId,
+    ]);
     expect(stored).toEqual({ status: from, title: `Task in ${from}` });
   });
 
@@ -168,14 +174,26 @@ describe("what employees may do with tasks", () => {
 
     expect((await kim.api.task.update({ taskId: mine.id, status: "IN_PROGRESS" })).status).toBe("IN_PROGRESS");
     expect((await kim.api.task.update({ taskId: mine.id, status: "TODO" })).status).toBe("TODO");
-    for (const change of [{ title: "Easier job" }, { priority: "LOW" as const }, { dueAt: null }, { assigneeId: lea.employeeId }, { description: "" }]) {
+    for (const change of [
+      { title: "Easier job" },
+      { priority: "LOW" as const },
+      { dueAt: null },
+      { assigneeId: lea.employeeId },
+      { description: "" },
+    ]) {
       expect(await refusal(kim.api.task.update({ taskId: mine.id, ...change }))).toMatchObject({
         code: "FORBIDDEN",
         message: "Only an admin can change a task's details; you can change its status.",
       });
     }
-    expect(await refusal(kim.api.task.update({ taskId: mine.id, status: "CANCELLED" }))).toMatchObject({ code: "FORBIDDEN", message: "Only an admin can cancel a task." });
-    expect(await refusal(kim.api.task.update({ taskId: hers.id, status: "DONE" }))).toMatchObject({ code: "FORBIDDEN", message: "You can only change tasks assigned to you." });
+    expect(await refusal(kim.api.task.update({ taskId: mine.id, status: "CANCELLED" }))).toMatchObject({
+      code: "FORBIDDEN",
+      message: "Only an admin can cancel a task.",
+    });
+    expect(await refusal(kim.api.task.update({ taskId: hers.id, status: "DONE" }))).toMatchObject({
+      code: "FORBIDDEN",
+      message: "You can only change tasks assigned to you.",
+    });
     expect((await refusal(kim.api.task.update({ taskId: nobodys.id, status: "DONE" }))).code).toBe("FORBIDDEN");
     expect((await kim.api.task.update({ taskId: mine.id, status: "DONE" })).status).toBe("DONE");
 
@@ -201,8 +219,17 @@ describe("what employees may do with tasks", () => {
       dueAt: null,
       description: "Both racks.",
     });
-    expect(changed).toMatchObject({ title: "Count all tickets", assignee: { id: lea.employeeId, name: "Lea" }, venue: lounge, priority: "URGENT", description: "Both racks." });
-    expect(await admin.api.task.update({ taskId: task.id, assigneeId: null, venueId: null })).toMatchObject({ assignee: null, venue: null });
+    expect(changed).toMatchObject({
+      title: "Count all tickets",
+      assignee: { id: lea.employeeId, name: "Lea" },
+      venue: lounge,
+      priority: "URGENT",
+      description: "Both racks.",
+    });
+    expect(await admin.api.task.update({ taskId: task.id, assigneeId: null, venueId: null })).toMatchObject({
+      assignee: null,
+      venue: null,
+    });
   });
 });
 
@@ -219,9 +246,16 @@ describe("overdue", () => {
 
     t.clock.advance(2 * HOUR);
     const all = (await org.api.task.list({})).items;
-    expect(Object.fromEntries(all.map((task) => [task.title, task.overdue]))).toEqual({ late: true, "done late": false, later: false, undated: false });
+    expect(Object.fromEntries(all.map((task) => [task.title, task.overdue]))).toEqual({
+      late: true,
+      "done late": false,
+      later: false,
+      undated: false,
+    });
     expect((await org.api.task.list({ overdue: true })).items.map((task) => task.id)).toEqual([late.id]);
-    expect((await org.api.task.list({ overdue: false })).items.map((task) => task.id).sort()).toEqual([doneLate.id, later.id, undated.id].sort());
+    expect((await org.api.task.list({ overdue: false })).items.map((task) => task.id).sort()).toEqual(
+      [doneLate.id, later.id, undated.id].sort(),
+    );
     expect((await org.api.task.update({ taskId: late.id, status: "IN_PROGRESS" })).overdue).toBe(true);
     expect((await org.api.task.update({ taskId: late.id, status: "DONE" })).overdue).toBe(false);
   });
@@ -235,7 +269,11 @@ describe("task.list", () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
       t.clock.advance(10);
-      const task = await org.api.task.create({ title: `task ${i}`, assigneeId: i % 2 === 0 ? max.employeeId : undefined, venueId: i < 3 ? door.id : undefined });
+      const task = await org.api.task.create({
+        title: `task ${i}`,
+        assigneeId: i % 2 === 0 ? max.employeeId : undefined,
+        venueId: i < 3 ? door.id : undefined,
+      });
       ids.push(task.id);
     }
     await org.api.task.update({ taskId: ids[0]!, status: "DONE" });
@@ -249,7 +287,8 @@ describe("task.list", () => {
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
 
-    const titles = async (input: Parameters<typeof org.api.task.list>[0]) => (await org.api.task.list(input)).items.map((task) => task.title);
+    const titles = async (input: Parameters<typeof org.api.task.list>[0]) =>
+      (await org.api.task.list(input)).items.map((task) => task.title);
     expect(await titles({ assigneeId: max.employeeId })).toEqual(["task 6", "task 4", "task 2", "task 0"]);
     expect(await titles({ assigneeId: null })).toEqual(["task 5", "task 3", "task 1"]);
     expect(await titles({ venueId: door.id })).toEqual(["task 2", "task 1", "task 0"]);

@@ -109,7 +109,11 @@ export type TaskChanges = {
   status?: TaskStatus;
 };
 
-export async function updateTask(deps: Pick<Deps, "prisma" | "clock">, actor: Member, { taskId, ...changes }: TaskChanges & { taskId: string }): Promise<TaskRecord> {
+export async function updateTask(
+  deps: Pick<Deps, "prisma" | "clock">,
+  actor: Member,
+  { taskId, ...changes }: TaskChanges & { taskId: string },
+): Promise<TaskRecord> {
   const task = await deps.prisma.task.findUnique({
     where: { id: taskId },
     select: { organizationId: true, assigneeId: true, status: true },
@@ -193,5 +197,10 @@ export async function listTasks(deps: Pick<Deps, "prisma" | "clock">, actor: Mem
     take: input.limit + 1,
     select: taskSelect,
   });
-  return toPage(rows, input.limit, (row) => [row.createdAt.toISOString(), row.id], (row) => toTask(row, now));
+  return toPage(
+    rows,
+    input.limit,
+    (row) => [row.createdAt.toISOString(), row.id],
+    (row) => toTask(row, now),
+  );
 }

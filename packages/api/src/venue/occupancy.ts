@@ -5,7 +5,12 @@ import { assertWorksAtVenue, type Member } from "./access";
 import { listRacks } from "./racks";
 
 /** How full each rack of a venue is, now and after every change, for its attendants. */
-export async function* liveOccupancy(deps: StreamDeps & Pick<Deps, "prisma">, caller: Principal, { venueId }: { venueId: string }, signal?: AbortSignal) {
+export async function* liveOccupancy(
+  deps: StreamDeps & Pick<Deps, "prisma">,
+  caller: Principal,
+  { venueId }: { venueId: string },
+  signal?: AbortSignal,
+) {
   const member = memberOf(caller);
   const stillAllowed = (now: Member) => assertWorksAtVenue(deps.prisma, now, venueId);
   await stillAllowed(member);

@@ -54,9 +54,9 @@ describe("rack.create", () => {
     expect((await refusal(owner.api.rack.create({ venueId: venue.id, name: "Huge", slotCount: 501 }))).fieldErrors.slotCount).toEqual([
       "A rack has at most 500 slots.",
     ]);
-    expect((await refusal(owner.api.rack.create({ venueId: venue.id, name: "Odd", slotCount: 2, kind: "DRAWER" as "SHELF" }))).fieldErrors.kind).toEqual([
-      "Choose HANGER or SHELF.",
-    ]);
+    expect(
+      (await refusal(owner.api.rack.create({ venueId: venue.id, name: "Odd", slotCount: 2, kind: "DRAWER" as "SHELF" }))).fieldErrors.kind,
+    ).toEqual(["Choose HANGER or SHELF."]);
     expect((await refusal(rival.api.rack.create({ venueId: venue.id, name: "Sneaky", slotCount: 2 }))).code).toBe("NOT_FOUND");
     const attendant = await hireAttendant(t, owner.organization.id, "staff@racks.example", [venue.id]);
     expect((await refusal(attendant.api.rack.create({ venueId: venue.id, name: "Staff", slotCount: 2 }))).code).toBe("FORBIDDEN");
@@ -95,7 +95,10 @@ describe("rack.list", () => {
       [3, false, null],
     ]);
     expect(listed.racks[1]!.slots[0]).toMatchObject({ id: shelves.slots[0]!.id, occupied: true, ticket: { number: bag.number } });
-    expect(listed.totals).toEqual({ HANGER: { slotCount: 3, occupiedCount: 1, freeCount: 2 }, SHELF: { slotCount: 2, occupiedCount: 1, freeCount: 1 } });
+    expect(listed.totals).toEqual({
+      HANGER: { slotCount: 3, occupiedCount: 1, freeCount: 2 },
+      SHELF: { slotCount: 2, occupiedCount: 1, freeCount: 1 },
+    });
 
     await attendant.api.qr.checkOut({ venueId: venue.id, code: ticket.code });
     expect((await owner.api.rack.list({ venueId: venue.id })).totals.HANGER.occupiedCount).toBe(0);

@@ -84,7 +84,10 @@ export async function renameRack(
   { organizationId }: Member,
   { rackId, name }: { rackId: string; name: string },
 ): Promise<RackView> {
-  const rack = await prisma.rack.findUnique({ where: { id: rackId }, select: { venueId: true, venue: { select: { organizationId: true } } } });
+  const rack = await prisma.rack.findUnique({
+    where: { id: rackId },
+    select: { venueId: true, venue: { select: { organizationId: true } } },
+  });
   // Another organization's rack is answered as no rack at all: its id is never confirmed.
   if (!rack || rack.venue.organizationId !== organizationId) throw new TRPCError({ code: "NOT_FOUND", message: "No such rack." });
   const clash = await prisma.rack.findFirst({ where: { venueId: rack.venueId, name, id: { not: rackId } }, select: { id: true } });

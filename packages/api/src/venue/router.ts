@@ -84,9 +84,7 @@ export const rackRouter = {
     )
     .mutation(({ ctx, input }) => renameRack(ctx, ctx.member, input)),
 
-  list: memberProcedure
-    .input(z.object({ venueId: venueIdInput }))
-    .query(({ ctx, input }) => listRacks(ctx, ctx.member, input)),
+  list: memberProcedure.input(z.object({ venueId: venueIdInput })).query(({ ctx, input }) => listRacks(ctx, ctx.member, input)),
 
   /** Live: the same as `rack.list`, now and after every change at the venue (its attendants). */
   occupancy: memberProcedure

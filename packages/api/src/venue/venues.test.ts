@@ -19,7 +19,13 @@ afterAll(() => t.close());
 
 describe("venue.create and venue.update", () => {
   it("an admin creates a venue; names, zones and currencies are tidied, defaults filled in", async () => {
-    const venue = await owner.api.venue.create({ name: "  Berghain Annex ", timezone: "europe/berlin", opensAt: "23:30", closesAt: "06:00", currency: "eur" });
+    const venue = await owner.api.venue.create({
+      name: "  Berghain Annex ",
+      timezone: "europe/berlin",
+      opensAt: "23:30",
+      closesAt: "06:00",
+      currency: "eur",
+    });
     expect(venue).toMatchObject({
       view: "organization",
       name: "Berghain Annex",
@@ -77,7 +83,9 @@ describe("venue.create and venue.update", () => {
       code: "NOT_FOUND",
       message: "No such venue.",
     });
-    expect((await refusal(owner.api.venue.update({ venueId: "6f1c2b1e-4a0b-4c7e-9a53-0d5d8f0e2b11", name: "Nowhere" }))).code).toBe("NOT_FOUND");
+    expect((await refusal(owner.api.venue.update({ venueId: "6f1c2b1e-4a0b-4c7e-9a53-0d5d8f0e2b11", name: "Nowhere" }))).code).toBe(
+      "NOT_FOUND",
+    );
     const attendant = await hireAttendant(t, owner.organization.id, "staff@nightlife.example", [venue.id]);
     expect(await refusal(attendant.api.venue.update({ venueId: venue.id, priceCents: 0 }))).toMatchObject({
       code: "FORBIDDEN",
@@ -99,7 +107,13 @@ describe("venue.list and venue.get", () => {
     for (const name of ["Alpha Lounge", "Bravo Bar", "Charlie Club"]) {
       ownVenues.push(await owner.api.venue.create({ name, ...basics, priceCents: 150, publiclyListed: true }));
     }
-    rivalVenue = await rival.api.venue.create({ name: "Delta Disco", ...basics, currency: "USD", timezone: "America/New_York", publiclyListed: true });
+    rivalVenue = await rival.api.venue.create({
+      name: "Delta Disco",
+      ...basics,
+      currency: "USD",
+      timezone: "America/New_York",
+      publiclyListed: true,
+    });
   });
 
   it("members see their own organization's venues with every setting", async () => {
@@ -127,22 +141,36 @@ describe("venue.list and venue.get", () => {
     expect(await publicNames()).toContain("Echo Hideout");
     await rival.api.venue.update({ venueId: hideout.id, publiclyListed: false });
     expect(await publicNames()).not.toContain("Echo Hideout");
-    expect((await refusal(rival.api.venue.update({ venueId: hideout.id, publiclyListed: "yes" as unknown as boolean }))).fieldErrors.publiclyListed).toEqual([
-      "Choose whether guests find the venue in the public list.",
-    ]);
+    expect(
+      (await refusal(rival.api.venue.update({ venueId: hideout.id, publiclyListed: "yes" as unknown as boolean }))).fieldErrors
+        .publiclyListed,
+    ).toEqual(["Choose whether guests find the venue in the public list."]);
   });
 
   it("guests and anonymous callers see the public view of every listed venue, searchable by name", async () => {
     for (const caller of [guest.api, t.client().api]) {
       const { items } = await caller.venue.list({ search: "disco" });
       expect(items).toEqual([
-        { view: "public", id: rivalVenue.id, name: "Delta Disco", timezone: "America/New_York", opensAt: "22:00", closesAt: "05:00", priceCents: 0, currency: "USD" },
+        {
+          view: "public",
+          id: rivalVenue.id,
+          name: "Delta Disco",
+          timezone: "America/New_York",
+          opensAt: "22:00",
+          closesAt: "05:00",
+          priceCents: 0,
+          currency: "USD",
+        },
       ]);
     }
     const everything = await guest.api.venue.list({ limit: 100 });
-    expect(everything.items.map((venue) => venue.id)).toEqual(expect.arrayContaining([...ownVenues.map((venue) => venue.id), rivalVenue.id]));
+    expect(everything.items.map((venue) => venue.id)).toEqual(
+      expect.arrayContaining([...ownVenues.map((venue) => venue.id), rivalVenue.id]),
+    );
     // A member may look around as a guest would, e.g. to get a ticket elsewhere.
-    expect((await owner.api.venue.list({ scope: "public", search: "Delta" })).items).toEqual([expect.objectContaining({ view: "public", id: rivalVenue.id })]);
+    expect((await owner.api.venue.list({ scope: "public", search: "Delta" })).items).toEqual([
+      expect.objectContaining({ view: "public", id: rivalVenue.id }),
+    ]);
   });
 
   it("pages by name with a cursor, each venue once", async () => {
@@ -170,7 +198,11 @@ describe("venue.list and venue.get", () => {
 
   it("venue.get: settings for the organization, the public view for others, NOT_FOUND across tenants", async () => {
     const [alpha] = ownVenues;
-    expect(await owner.api.venue.get({ venueId: alpha!.id })).toMatchObject({ view: "organization", inOutAllowance: 1, forgottenDelayMinutes: 180 });
+    expect(await owner.api.venue.get({ venueId: alpha!.id })).toMatchObject({
+      view: "organization",
+      inOutAllowance: 1,
+      forgottenDelayMinutes: 180,
+    });
     const publicView = await guest.api.venue.get({ venueId: alpha!.id });
     expect(publicView).toEqual({
       view: "public",

@@ -66,9 +66,21 @@ export const venueFields = {
       check.addIssue({ code: "custom", message: "Use an IANA time zone such as Europe/Berlin." });
       return z.NEVER;
     }),
-  opensAt: z.string().trim().max(5, { message: "Use 24-hour time, HH:MM (for example 22:00).", abort: true }).regex(HOURS, "Use 24-hour time, HH:MM (for example 22:00)."),
-  closesAt: z.string().trim().max(5, { message: "Use 24-hour time, HH:MM (for example 05:00).", abort: true }).regex(HOURS, "Use 24-hour time, HH:MM (for example 05:00)."),
-  priceCents: z.number().int("Give the price in whole cents.").min(0, "The price cannot be negative.").max(100_000, "The price is at most 100000 cents."),
+  opensAt: z
+    .string()
+    .trim()
+    .max(5, { message: "Use 24-hour time, HH:MM (for example 22:00).", abort: true })
+    .regex(HOURS, "Use 24-hour time, HH:MM (for example 22:00)."),
+  closesAt: z
+    .string()
+    .trim()
+    .max(5, { message: "Use 24-hour time, HH:MM (for example 05:00).", abort: true })
+    .regex(HOURS, "Use 24-hour time, HH:MM (for example 05:00)."),
+  priceCents: z
+    .number()
+    .int("Give the price in whole cents.")
+    .min(0, "The price cannot be negative.")
+    .max(100_000, "The price is at most 100000 cents."),
   currency: z
     .string()
     .trim()
@@ -101,7 +113,11 @@ function assertHoursDiffer(opensAt: string, closesAt: string) {
   if (opensAt === closesAt) throw fieldError("closesAt", "Closing time must differ from opening time.");
 }
 
-export async function createVenue({ prisma, clock }: Pick<Deps, "prisma" | "clock">, { organizationId }: Member, input: VenueInput): Promise<VenueSettings> {
+export async function createVenue(
+  { prisma, clock }: Pick<Deps, "prisma" | "clock">,
+  { organizationId }: Member,
+  input: VenueInput,
+): Promise<VenueSettings> {
   const now = clock();
   assertHoursDiffer(input.opensAt, input.closesAt);
   const venue = await prisma.venue.create({
@@ -159,10 +175,20 @@ export async function listVenues(
   const take = query.limit + 1;
   if (audience === "public") {
     const rows = await prisma.venue.findMany({ where, orderBy, take, select: publicVenueSelect });
-    return toPage(rows, query.limit, (row) => [row.name, row.id], (row) => ({ view: "public" as const, ...row }));
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.name, row.id],
+      (row) => ({ view: "public" as const, ...row }),
+    );
   }
   const rows = await prisma.venue.findMany({ where, orderBy, take, select: venueSettingsSelect });
-  return toPage(rows, query.limit, (row) => [row.name, row.id], (row) => ({ view: "organization" as const, ...row }));
+  return toPage(
+    rows,
+    query.limit,
+    (row) => [row.name, row.id],
+    (row) => ({ view: "organization" as const, ...row }),
+  );
 }
 
 /**

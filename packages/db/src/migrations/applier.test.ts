@@ -62,7 +62,10 @@ describe(`migrations on ${testDatabaseUrl() ? "PostgreSQL" : "embedded PGlite"}`
   it("applies only what is new, in name order", async () => {
     db = await createEmptyTestDatabase();
     await applyMigrations(db.sql, [first]);
-    const report = await applyMigrations(db.sql, [second, first].sort((a, b) => a.name.localeCompare(b.name)));
+    const report = await applyMigrations(
+      db.sql,
+      [second, first].sort((a, b) => a.name.localeCompare(b.name)),
+    );
     expect(report).toEqual({ applied: [second.name], alreadyApplied: 1, unknown: [] });
     expect(await db.sql.query(`SELECT id FROM "public"."second" ORDER BY id`)).toEqual([{ id: 1 }, { id: 2 }]);
   });
@@ -79,10 +82,7 @@ describe(`migrations on ${testDatabaseUrl() ? "PostgreSQL" : "embedded PGlite"}`
 
   it("rolls a failing migration back whole and names it", async () => {
     db = await createEmptyTestDatabase();
-    const broken = migration(
-      "20260103000000_broken",
-      `CREATE TABLE "public"."half" (id int);\nSELECT no_such_function();`,
-    );
+    const broken = migration("20260103000000_broken", `CREATE TABLE "public"."half" (id int);\nSELECT no_such_function();`);
     await expect(applyMigrations(db.sql, [first, broken])).rejects.toThrow(/Migration 20260103000000_broken failed/);
     expect(await tables()).toEqual(["public._prisma_migrations", "public.first"]);
     const recorded = await db.sql.query(`SELECT migration_name FROM "public"."_prisma_migrations"`);
@@ -103,9 +103,7 @@ describe(`migrations on ${testDatabaseUrl() ? "PostgreSQL" : "embedded PGlite"}`
 describe.runIf(testDatabaseUrl())("migrations from hosts starting at once (PostgreSQL)", () => {
   it("applies each migration exactly once", async () => {
     db = await createEmptyTestDatabase();
-    const many = Array.from({ length: 6 }, (_, i) =>
-      migration(`2026010${i}000000_step${i}`, `CREATE TABLE "public"."step${i}" (id int);`),
-    );
+    const many = Array.from({ length: 6 }, (_, i) => migration(`2026010${i}000000_step${i}`, `CREATE TABLE "public"."step${i}" (id int);`));
     const sessions = await Promise.all(Array.from({ length: 4 }, () => connectPostgres(db.url!)));
     try {
       const reports = await Promise.all(sessions.map((session) => applyMigrations(session, many)));

@@ -59,10 +59,7 @@ type AppliedRow = { migration_name: string; checksum: string; finished_at: Date 
  * Applies every migration not yet recorded, in name order, each in its own transaction,
  * under an advisory lock so that hosts starting together apply each one exactly once.
  */
-export async function applyMigrations(
-  session: SqlSession,
-  migrations: LocalMigration[] = readLocalMigrations(),
-): Promise<MigrationReport> {
+export async function applyMigrations(session: SqlSession, migrations: LocalMigration[] = readLocalMigrations()): Promise<MigrationReport> {
   await session.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
   try {
     await session.exec(CREATE_MIGRATIONS_TABLE);
@@ -74,9 +71,7 @@ export async function applyMigrations(
     const report: MigrationReport = {
       applied: [],
       alreadyApplied: 0,
-      unknown: rows
-        .map((row) => row.migration_name)
-        .filter((name) => !migrations.some((m) => m.name === name)),
+      unknown: rows.map((row) => row.migration_name).filter((name) => !migrations.some((m) => m.name === name)),
     };
 
     for (const migration of migrations) {

@@ -81,7 +81,12 @@ describe(`the invitations_pending migration on ${testDatabaseUrl() ? "PostgreSQL
     ]);
     // The account an invitation alone had made is gone, so its owner can register; guests stay.
     const users = await db.sql.query<{ email: string }>(`SELECT email FROM auth.users ORDER BY email`);
-    expect(users.map((user) => user.email)).toEqual(["founder@example.com", "guest@example.com", "member@example.com", "withdrawn@example.com"]);
+    expect(users.map((user) => user.email)).toEqual([
+      "founder@example.com",
+      "guest@example.com",
+      "member@example.com",
+      "withdrawn@example.com",
+    ]);
   });
 
   it("lets no membership be active without an account", async () => {
