@@ -122,9 +122,8 @@ export async function inviteEmployee(
       return employee.id;
     });
   } catch (error) {
-    // The staff list's unique address decides, also between two invitations at once. No
-    // cause: the safety net in trpc.ts would put its generic message in place of this one.
-    if (isUniqueViolation(error)) throw new TRPCError({ code: "CONFLICT", message: ALREADY_ON_STAFF });
+    // The staff list's unique address decides, also between two invitations at once.
+    if (isUniqueViolation(error)) throw new TRPCError({ code: "CONFLICT", message: ALREADY_ON_STAFF, cause: error });
     throw error;
   }
   return { employee: await readEmployee(deps.prisma, deps.config.keys, admin, employeeId), invitation: { expiresAt } };
