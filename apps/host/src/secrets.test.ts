@@ -48,11 +48,4 @@ describe("the server's keys", () => {
     expect(() => loadConfig({ FIELD_ENCRYPTION_KEYS: "nokey" })).toThrow(/FIELD_ENCRYPTION_KEYS: must be "<id>:<base64 of 32 bytes>"/);
     expect(() => resolveKeys(loadConfig({ NODE_ENV: "production", DATA_DIR: dataDir() }))).toThrow(ConfigError);
   });
-
-  it("are never made anew beside an existing embedded database, whose tickets and contacts they would orphan", () => {
-    const DATA_DIR = dataDir();
-    fs.mkdirSync(path.join(DATA_DIR, "pglite"), { recursive: true });
-    expect(() => resolveKeys(loadConfig({ DATA_DIR }))).toThrow(/secrets\.json: missing, but .* holds a database/);
-    expect(fs.existsSync(path.join(DATA_DIR, "secrets.json"))).toBe(false);
-  });
 });

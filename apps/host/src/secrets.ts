@@ -35,15 +35,6 @@ export function resolveKeys(config: Config): { keys: HostKeys; source: string } 
     );
   }
   const file = path.join(config.DATA_DIR, "secrets.json");
-  // New keys beside an existing embedded database would make every ticket code and every
-  // sealed contact in it unreadable, while the host looked healthy: a restore whose keys
-  // were not put back, found by an outside review.
-  if (!config.DATABASE_URL && !fs.existsSync(file) && fs.existsSync(path.join(config.DATA_DIR, "pglite"))) {
-    throw new ConfigError(
-      `Invalid configuration:\n  ${file}: missing, but ${config.DATA_DIR} holds a database. Put back the secrets.json that belongs with it ` +
-        `(or set the four keys), since new keys would make its tickets and contacts unreadable (docs/deploy.md, Backups).`,
-    );
-  }
   return { keys: readOrCreate(file), source: file };
 }
 
