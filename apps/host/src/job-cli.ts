@@ -1,8 +1,8 @@
 import path from "node:path";
 import { DataDirInUseError, openDatabase } from "@qrcoats/db";
-import pino from "pino";
 import { ConfigError, loadConfig } from "./config";
 import { hostJobs, jobSettings, logSink } from "./jobs";
+import { createLogger } from "./logging";
 import { resolveKeys } from "./secrets";
 import { createServices } from "./services";
 
@@ -12,7 +12,7 @@ const name = process.argv[2];
 try {
   const config = loadConfig();
   const { keys } = resolveKeys(config);
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger(config.LOG_LEVEL);
   const db = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: path.join(config.DATA_DIR, "pglite") });
   try {
     await db.migrate();

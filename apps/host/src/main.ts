@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "@qrcoats/db";
-import pino from "pino";
 import { ConfigError, loadConfig, seedsDemo, type Config } from "./config";
 import { demoSignIns, seedDemoIfEmpty } from "./demo/index";
 import { backupSocket, serveBackups } from "./backups";
 import { hostJobs, jobSettings, logSink, startJobs } from "./jobs";
+import { createLogger } from "./logging";
 import { HostMetrics } from "./metrics";
 import { closeDataDir, resolveKeys } from "./secrets";
 import { buildServer } from "./server";
@@ -31,11 +31,7 @@ const config: Config = orExit(loadConfig);
 process.umask(0o077);
 closeDataDir(config.DATA_DIR);
 const { keys, source: keySource } = orExit(() => resolveKeys(config));
-const logger = pino({
-  level: config.LOG_LEVEL,
-  // Readable lines for a person at a terminal; JSON for log collectors.
-  transport: process.stdout.isTTY ? { target: "pino-pretty", options: { ignore: "pid,hostname" } } : undefined,
-});
+const logger = createLogger(config.LOG_LEVEL);
 
 const db = await openDatabase(
   config.DATABASE_URL
