@@ -4,6 +4,8 @@ import {
   deliverPending,
   markForgottenTickets,
   type ApiServices,
+  type MessageSender,
+  type MessageTemplate,
   type NotificationSink,
 } from "@qrcoats/api";
 import { takeNightlyBackup } from "@qrcoats/db";
@@ -11,14 +13,38 @@ import type { Logger } from "pino";
 import { nightlyBackups } from "./backups";
 import type { Config } from "./config";
 
-/** Development sink: the message goes to the log, links and all, for a person to click. */
-export function logSink(logger: Logger): NotificationSink {
+const templates: Record<string, MessageTemplate> = {
+  "employee-invitation": "employee-invitation",
+  "password-reset": "password-reset",
+  "ticket.forgotten": "forgotten-items",
+};
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
+
+/**
+ * Today's outbox hands a sink whole plain-text messages; this sends each through the
+ * sender of its channel, with an HTML part whose links can be clicked. It goes when the
+ * outbox renders messages and calls the senders itself (issue 15).
+ */
+function sendersAsSink(senders: MessageSender[]): NotificationSink {
   return {
     async deliver(message) {
-      logger.info(
-        { channel: message.channel, to: message.recipient, subject: message.subject, template: message.template },
-        `${message.channel} (development sink, not sent):\n${message.body}`,
-      );
+      const sender = senders.find((candidate) => candidate.channel === message.channel);
+      if (!sender) throw new Error(`no sender is configured for ${message.channel}`);
+      const template = templates[message.template];
+      if (!template) throw new Error(`unknown template ${message.template}`);
+      const html = escapeHtml(message.body)
+        .replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)
+        .replace(/\n/g, "<br>\n");
+      await sender.send({
+        id: message.id,
+        channel: message.channel,
+        to: message.recipient,
+        subject: message.subject,
+        text: message.body,
+        html: `<p>${html}</p>`,
+        template,
+      });
     },
   };
 }
@@ -39,11 +65,11 @@ export function jobSettings(config: Config): JobSettings {
  * Work the host does besides answering requests. Each job is safe on several hosts at once
  * (SKIP LOCKED, conditional updates) and idempotent, so any host may run any of them.
  */
-export function hostJobs(services: ApiServices, sink: NotificationSink, settings: JobSettings): Job[] {
+export function hostJobs(services: ApiServices, senders: MessageSender[], settings: JobSettings): Job[] {
   const deps = { ...services, prisma: services.db.prisma };
   const nightly = settings.backups;
   return [
-    { name: "notifications", everyMs: 2_000, run: () => deliverPending(deps, { sink }) },
+    { name: "notifications", everyMs: 2_000, run: () => deliverPending(deps, { sink: sendersAsSink(senders) }) },
     // Coats still on the racks some hours after closing become forgotten, and their guests hear of it.
     { name: "forgotten-tickets", everyMs: 5 * 60_000, run: () => markForgottenTickets(deps) },
     // A shift left open past its length is closed and flagged.

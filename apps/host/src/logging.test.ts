@@ -2,7 +2,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { appRouter, codeFor, generateKeys, generatePublicId } from "@qrcoats/api";
 import { createEmptyTestDatabase } from "@qrcoats/db/testing";
-import { browserSession, startHost, type BrowserSession, type RunningHost } from "@qrcoats/testing";
+import {
+  browserSession,
+  linkPath,
+  startHost,
+  startMailServer,
+  type BrowserSession,
+  type MailServer,
+  type RunningHost,
+} from "@qrcoats/testing";
 import Fastify from "fastify";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,22 +19,6 @@ import { createLogger, urlForLog } from "./logging";
 const PASSWORD = "correct horse battery staple 42";
 
 const asInput = (input: unknown) => encodeURIComponent(JSON.stringify(superjson.serialize(input)));
-
-/**
- * Every line the host printed, except the bodies the development sink writes: until messages
- * go out by mail (issue 15, its delivery part), that sink is how a message reaches anyone
- * here, and this test reads its links from them. Every other field of those lines is kept.
- */
-function outputWithoutSinkBodies(output: string): string {
-  return output
-    .split("\n")
-    .map((line) => {
-      if (!line.includes("(development sink, not sent)")) return line;
-      const entry = JSON.parse(line) as { msg: string };
-      return JSON.stringify({ ...entry, msg: "[message body]" });
-    })
-    .join("\n");
-}
 
 const aCode = () => codeFor(generateKeys().ticketSigning, generatePublicId());
 const A_TOKEN = "hwewnpcyrg5niuxlz2ggpqvog55vzks3";
@@ -165,6 +157,7 @@ describe("the host's logger", () => {
 
 describe("the host's log after a night of activity at trace level", () => {
   let host: RunningHost;
+  let mail: MailServer;
   /** Every secret the night used, and what it is, to look for in the output afterwards. */
   const secrets = new Map<string, string>();
   const keep = <T extends string>(what: string, secret: T): T => {
@@ -174,15 +167,18 @@ describe("the host's log after a night of activity at trace level", () => {
   const keepCookie = (what: string, session: BrowserSession) => keep(what, session.cookie().split("=")[1]!);
 
   beforeAll(async () => {
-    host = await startHost({ LOG_LEVEL: "trace" });
+    mail = await startMailServer();
+    host = await startHost({ LOG_LEVEL: "trace", SMTP_URL: mail.url, MAIL_FROM: "Night Ltd <coats@night.example>" });
   });
-  afterAll(() => host?.stop());
+  afterAll(async () => {
+    await host?.stop();
+    await mail?.stop();
+  });
 
-  /** The token of the first link to `page` the development sink delivered to `to`. */
+  /** The token of the link to `page` in the mail `to` received over SMTP. */
   async function deliveredToken(page: string, to: string): Promise<string> {
-    const pattern = new RegExp(`"to":"${to}"[^\\n]*/${page}\\?token=([a-z2-7]+)`);
-    await expect.poll(() => pattern.exec(host.output())?.[1], { timeout: 10_000 }).toBeTruthy();
-    return pattern.exec(host.output())![1]!;
+    const received = await mail.waitFor(to);
+    return new URLSearchParams(linkPath(received, `/${page}`).split("?")[1]).get("token")!;
   }
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${host.url}${path}`, { headers });
@@ -316,7 +312,7 @@ describe("the host's log after a night of activity at trace level", () => {
     expect((await get("/trpc/auth.me", { cookie: adminCookie, authorization: `Bearer ${refreshed.accessToken}` })).status).toBe(200);
 
     await host.stop();
-    const output = outputWithoutSinkBodies(host.output());
+    const output = host.output();
     expect(secrets.size).toBeGreaterThan(20);
     for (const [secret, what] of secrets) {
       for (const written of new Set([secret, secret.toUpperCase(), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {

@@ -4,8 +4,9 @@ import { openDatabase } from "@qrcoats/db";
 import { ConfigError, loadConfig, seedsDemo, type Config } from "./config";
 import { demoSignIns, seedDemoIfEmpty } from "./demo/index";
 import { backupSocket, serveBackups } from "./backups";
-import { hostJobs, jobSettings, logSink, startJobs } from "./jobs";
+import { hostJobs, jobSettings, startJobs } from "./jobs";
 import { createLogger } from "./logging";
+import { openMail } from "./mail/index";
 import { HostMetrics } from "./metrics";
 import { closeDataDir, resolveKeys } from "./secrets";
 import { buildServer } from "./server";
@@ -49,7 +50,8 @@ const services = createServices(config, db, keys, version, metrics?.api);
 metrics?.watch(services);
 const demo = seedsDemo(config);
 if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
-const jobs = startJobs(hostJobs(services, logSink(logger), jobSettings(config)), logger, metrics?.jobs);
+const mail = openMail(config, logger);
+const jobs = startJobs(hostJobs(services, mail.senders, jobSettings(config)), logger, metrics?.jobs);
 const backups =
   db.kind === "embedded"
     ? await serveBackups(db, config.DATA_DIR, services.clock, logger).catch((error: unknown) => {
@@ -92,6 +94,7 @@ async function shutdown(signal: NodeJS.Signals) {
   await app.close();
   await backups?.close();
   await jobs.stop();
+  mail.close();
   await db.close();
   logger.info("stopped");
   logger.flush();

@@ -1,6 +1,7 @@
 import { createApiConfig, LiveHub, type ApiServices, type ApiTelemetry } from "@qrcoats/api";
 import type { Database } from "@qrcoats/db";
 import type { Config } from "./config";
+import { mailDelivery } from "./mail/index";
 import type { HostKeys } from "./secrets";
 
 export function createServices(config: Config, db: Database, keys: HostKeys, version: string, telemetry?: ApiTelemetry): ApiServices {
@@ -15,5 +16,6 @@ export function createServices(config: Config, db: Database, keys: HostKeys, ver
     clock: () => new Date(),
     live: new LiveHub(db),
     telemetry,
+    mail: mailDelivery(config),
   };
 }

@@ -16,7 +16,15 @@ export type ApiServices = {
   live: LiveHub;
   /** Where procedure timings and counter outcomes go, when the host exports metrics. */
   telemetry?: ApiTelemetry;
+  /** How email leaves this host, so the admin panel can say when none does; unset reads as "none". */
+  mail?: MailDelivery;
 };
+
+/**
+ * "smtp": a mail server (SMTP_URL) delivers; "local-mailbox": a development host keeps each
+ * message as a file; "none": nothing sends email, so invitations go out as copied links.
+ */
+export type MailDelivery = { email: "smtp" | "local-mailbox" | "none"; from?: string };
 
 /**
  * Everything a domain function may depend on. Each one names the part it uses,

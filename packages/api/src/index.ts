@@ -1,7 +1,15 @@
 export { appRouter, type AppRouter } from "./root";
 export { createCallerFactory } from "./trpc";
 export { createInProcessClient, type InProcessClient } from "./in-process-client";
-export { createContext, createInnerContext, type ApiServices, type Context, type Principal, type RequestInfo } from "./context";
+export {
+  createContext,
+  createInnerContext,
+  type ApiServices,
+  type Context,
+  type MailDelivery,
+  type Principal,
+  type RequestInfo,
+} from "./context";
 export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./config";
 export { checkHealth, type AdminHealth, type Health, type PublicHealth } from "./health/health";
 export { RetryLaterError } from "./lib/errors";
@@ -14,4 +22,11 @@ export type { RefusalReason } from "./qr/scan-events";
 /** For tools that mint tickets in bulk (benchmarks): the same codes the API makes. */
 export { codeFor, generatePublicId } from "./qr/codes";
 export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
+export {
+  PermanentDeliveryError,
+  type Channel,
+  type MessageSender,
+  type MessageTemplate,
+  type RenderedMessage,
+} from "./notifications/sender";
 export type { RouterInputs, RouterOutputs } from "./types";
