@@ -55,6 +55,8 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(900).default(900),
   /** A shift still open after this many hours is closed by the host and flagged. */
   SHIFT_MAX_HOURS: z.coerce.number().min(1).max(48).default(12),
+  /** Days messages (sent, waiting or failed) stay in the outbox for the admins to look back at. */
+  MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Nightly backups of the embedded database kept in DATA_DIR/backups; 0 takes none. */
   BACKUP_KEEP: z.coerce.number().int().min(0).max(366).default(7),
   /** Who gets the demo organization (with its published password): see `seedsDemo`. */

@@ -1,8 +1,7 @@
 import path from "node:path";
 import { DataDirInUseError, openDatabase } from "@qrcoats/db";
-import pino from "pino";
 import { ConfigError, loadConfig } from "./config";
-import { hostJobs, jobSettings, logSink } from "./jobs";
+import { hostJobs, jobSettings } from "./jobs";
 import { resolveKeys } from "./secrets";
 import { createServices } from "./services";
 
@@ -12,11 +11,10 @@ const name = process.argv[2];
 try {
   const config = loadConfig();
   const { keys } = resolveKeys(config);
-  const logger = pino({ level: config.LOG_LEVEL });
   const db = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: path.join(config.DATA_DIR, "pglite") });
   try {
     await db.migrate();
-    const jobs = hostJobs(createServices(config, db, keys, "cli"), logSink(logger), jobSettings(config));
+    const jobs = hostJobs(createServices(config, db, keys, "cli"), [], jobSettings(config));
     const job = jobs.find((candidate) => candidate.name === name);
     if (!job) {
       console.error(`usage: npm run job -- <${jobs.map((candidate) => candidate.name).join(" | ")}>`);

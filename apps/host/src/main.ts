@@ -5,7 +5,7 @@ import pino from "pino";
 import { ConfigError, loadConfig, seedsDemo, type Config } from "./config";
 import { demoSignIns, seedDemoIfEmpty } from "./demo/index";
 import { backupSocket, serveBackups } from "./backups";
-import { hostJobs, jobSettings, logSink, startJobs } from "./jobs";
+import { hostJobs, jobSettings, startJobs } from "./jobs";
 import { HostMetrics } from "./metrics";
 import { closeDataDir, resolveKeys } from "./secrets";
 import { buildServer } from "./server";
@@ -53,7 +53,8 @@ const services = createServices(config, db, keys, version, metrics?.api);
 metrics?.watch(services);
 const demo = seedsDemo(config);
 if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
-const jobs = startJobs(hostJobs(services, logSink(logger), jobSettings(config)), logger, metrics?.jobs);
+// No message sender yet: messages wait in the outbox, and the admins' panel says why.
+const jobs = startJobs(hostJobs(services, [], jobSettings(config)), logger, metrics?.jobs);
 const backups =
   db.kind === "embedded"
     ? await serveBackups(db, config.DATA_DIR, services.clock, logger).catch((error: unknown) => {
