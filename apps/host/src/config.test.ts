@@ -32,6 +32,14 @@ describe("configuration from the environment", () => {
     expect(() => loadConfig({ METRICS_TOKEN: `${token} ${token}` })).toThrow(/METRICS_TOKEN: may hold only/);
   });
 
+  it("keeps messages 30 days unless told a whole number of days from 1", () => {
+    expect(loadConfig({}).MESSAGE_RETENTION_DAYS).toBe(30);
+    expect(loadConfig({ MESSAGE_RETENTION_DAYS: "7" }).MESSAGE_RETENTION_DAYS).toBe(7);
+    for (const bad of ["0", "1.5", "forever"]) {
+      expect(() => loadConfig({ MESSAGE_RETENTION_DAYS: bad }), bad).toThrow(/MESSAGE_RETENTION_DAYS: /);
+    }
+  });
+
   it("accepts PostgreSQL and a public URL, trailing slash or not", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://u:p@db:5432/qrcoats", PUBLIC_URL: "https://coats.example/" });
     expect(config.DATABASE_URL).toBe("postgres://u:p@db:5432/qrcoats");

@@ -5,49 +5,11 @@ import {
   markForgottenTickets,
   type ApiServices,
   type MessageSender,
-  type MessageTemplate,
-  type NotificationSink,
 } from "@qrcoats/api";
 import { takeNightlyBackup } from "@qrcoats/db";
 import type { Logger } from "pino";
 import { nightlyBackups } from "./backups";
 import type { Config } from "./config";
-
-const templates: Record<string, MessageTemplate> = {
-  "employee-invitation": "employee-invitation",
-  "password-reset": "password-reset",
-  "ticket.forgotten": "forgotten-items",
-};
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[char]!);
-
-/**
- * Today's outbox hands a sink whole plain-text messages; this sends each through the
- * sender of its channel, with an HTML part whose links can be clicked. It goes when the
- * outbox renders messages and calls the senders itself (issue 15).
- */
-function sendersAsSink(senders: MessageSender[]): NotificationSink {
-  return {
-    async deliver(message) {
-      const sender = senders.find((candidate) => candidate.channel === message.channel);
-      if (!sender) throw new Error(`no sender is configured for ${message.channel}`);
-      const template = templates[message.template];
-      if (!template) throw new Error(`unknown template ${message.template}`);
-      const html = escapeHtml(message.body)
-        .replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)
-        .replace(/\n/g, "<br>\n");
-      await sender.send({
-        id: message.id,
-        channel: message.channel,
-        to: message.recipient,
-        subject: message.subject,
-        text: message.body,
-        html: `<p>${html}</p>`,
-        template,
-      });
-    },
-  };
-}
 
 export type Job = { name: string; everyMs: number; run: () => Promise<unknown> };
 
@@ -69,12 +31,13 @@ export function hostJobs(services: ApiServices, senders: MessageSender[], settin
   const deps = { ...services, prisma: services.db.prisma };
   const nightly = settings.backups;
   return [
-    { name: "notifications", everyMs: 2_000, run: () => deliverPending(deps, { sink: sendersAsSink(senders) }) },
+    // Messages go out through the senders; a channel without one waits, saying so to the admins.
+    { name: "notifications", everyMs: 2_000, run: () => deliverPending(deps, { senders }) },
     // Coats still on the racks some hours after closing become forgotten, and their guests hear of it.
     { name: "forgotten-tickets", everyMs: 5 * 60_000, run: () => markForgottenTickets(deps) },
     // A shift left open past its length is closed and flagged.
     { name: "stale-shifts", everyMs: 15 * 60_000, run: () => closeStaleShifts(deps, { maxHours: settings.shiftMaxHours }) },
-    // Sign-in records past their retention period (RETENTION_DAYS) are deleted.
+    // Sign-in records and messages past their retention periods (RETENTION_DAYS, MESSAGE_RETENTION_DAYS) are deleted.
     { name: "retention", everyMs: 60 * 60_000, run: () => deleteExpiredAuthRecords(deps) },
     // The embedded database is a venue's only copy of everything: the first check of each
     // day (UTC) backs it up, and the oldest nightly backups beyond BACKUP_KEEP go.

@@ -11,7 +11,11 @@ export function createServices(config: Config, db: Database, keys: HostKeys, ver
     version,
     config: createApiConfig(
       { publicUrl: config.PUBLIC_URL, jwtSecret, keys: apiKeys },
-      { trustedOrigins: config.TRUSTED_ORIGINS ?? [], auth: { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS } },
+      {
+        trustedOrigins: config.TRUSTED_ORIGINS ?? [],
+        auth: { accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS },
+        messageRetentionDays: config.MESSAGE_RETENTION_DAYS,
+      },
     ),
     clock: () => new Date(),
     live: new LiveHub(db),

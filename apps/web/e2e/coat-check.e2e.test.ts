@@ -109,7 +109,7 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     await saveScreenshot(guest, "web/coat-check-2-ticket");
   });
 
-  it("an invited attendant accepts the emailed invitation and lands on the counter", async () => {
+  it("an invited attendant accepts the invitation's link and lands on the counter", async () => {
     const { employee } = await admin.api.employee.create.mutate({
       email: "ben@velvet.example",
       name: "Ben Attendant",

@@ -3,6 +3,7 @@ import { authenticateRequest } from "./auth/credentials";
 import type { ApiConfig } from "./config";
 import type { ApiTelemetry } from "./lib/telemetry";
 import type { LiveHub } from "./live/hub";
+import type { MailDelivery } from "./notifications/messages";
 
 /** What the API needs from its host, made once at start-up. */
 export type ApiServices = {
@@ -16,15 +17,9 @@ export type ApiServices = {
   live: LiveHub;
   /** Where procedure timings and counter outcomes go, when the host exports metrics. */
   telemetry?: ApiTelemetry;
-  /** How email leaves this host, so the admin panel can say when none does; unset reads as "none". */
+  /** How the host sends email (its senders run in its jobs), for the admins' panel; none when absent. */
   mail?: MailDelivery;
 };
-
-/**
- * "smtp": a mail server (SMTP_URL) delivers; "local-mailbox": a development host keeps each
- * message as a file; "none": nothing sends email, so invitations go out as copied links.
- */
-export type MailDelivery = { email: "smtp" | "local-mailbox" | "none"; from?: string };
 
 /**
  * Everything a domain function may depend on. Each one names the part it uses,

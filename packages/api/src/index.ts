@@ -1,15 +1,7 @@
 export { appRouter, type AppRouter } from "./root";
 export { createCallerFactory } from "./trpc";
 export { createInProcessClient, type InProcessClient } from "./in-process-client";
-export {
-  createContext,
-  createInnerContext,
-  type ApiServices,
-  type Context,
-  type MailDelivery,
-  type Principal,
-  type RequestInfo,
-} from "./context";
+export { createContext, createInnerContext, type ApiServices, type Context, type Principal, type RequestInfo } from "./context";
 export { createApiConfig, generateKeys, type ApiConfig, type ApiKeys } from "./config";
 export { checkHealth, type AdminHealth, type Health, type PublicHealth } from "./health/health";
 export { RetryLaterError } from "./lib/errors";
@@ -21,12 +13,8 @@ export { markForgottenTickets } from "./qr/forgotten";
 export type { RefusalReason } from "./qr/scan-events";
 /** For tools that mint tickets in bulk (benchmarks): the same codes the API makes. */
 export { codeFor, generatePublicId } from "./qr/codes";
-export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
-export {
-  PermanentDeliveryError,
-  type Channel,
-  type MessageSender,
-  type MessageTemplate,
-  type RenderedMessage,
-} from "./notifications/sender";
+export { deliverPending, type DeliveryRun } from "./notifications/outbox";
+export { PermanentDeliveryError, type Channel, type MessageSender, type RenderedMessage } from "./notifications/sender";
+export type { MessageTemplate } from "./notifications/templates";
+export type { MailDelivery } from "./notifications/messages";
 export type { RouterInputs, RouterOutputs } from "./types";
