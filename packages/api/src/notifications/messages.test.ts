@@ -186,3 +186,41 @@ describe("messages.delivery", () => {
     expect(await host.api.messages.delivery()).toEqual({ email: "smtp", from: "QRcoats <coats@alpha.example>" });
   });
 });
+
+describe("messages.retry while a worker is sending", () => {
+  it("refuses to make a message being sent due again, so it leaves once", async () => {
+    await alpha.admin.api.employee.create({ email: "dee@alpha.example", name: "Dee", venueIds: [] });
+    const [queued] = await everything(alpha.admin, "PENDING");
+    expect(queued).toMatchObject({ to: "dee@alpha.example" });
+    let release!: () => void;
+    let taken!: () => void;
+    const sending = new Promise<void>((resolve) => (taken = resolve));
+    const sent: string[] = [];
+    const slow: MessageSender = {
+      channel: "email",
+      via: "test",
+      async send(message) {
+        if (message.to !== "dee@alpha.example") throw new Error("421 not now");
+        taken();
+        await new Promise<void>((resolve) => (release = resolve));
+        sent.push(message.id);
+        return {};
+      },
+    };
+    const worker = deliverPending(t.deps, { senders: [slow] });
+    await sending;
+
+    expect(await refusal(alpha.admin.api.messages.retry({ id: queued!.id }))).toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("being sent right now"),
+    });
+    // A second worker meanwhile finds nothing of it to send.
+    const other = await deliverPending(t.deps, { senders: [sender(() => null)] });
+    expect(other.delivered).toBe(0);
+
+    release();
+    await worker;
+    expect(sent).toEqual([queued!.id]);
+    expect((await everything(alpha.admin, "SENT")).map((item) => item.id)).toContain(queued!.id);
+  });
+});

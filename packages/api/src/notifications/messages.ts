@@ -124,7 +124,7 @@ export async function retryMessage(
   const now = deps.clock();
   const message = await deps.prisma.notification.findUnique({
     where: { id },
-    select: { organizationId: true, deliveredAt: true, expiresAt: true },
+    select: { organizationId: true, deliveredAt: true, expiresAt: true, sendingUntil: true },
   });
   if (!message || message.organizationId !== admin.organizationId) throw new TRPCError({ code: "NOT_FOUND", message: NO_SUCH_MESSAGE });
   if (message.deliveredAt) throw new TRPCError({ code: "CONFLICT", message: "This message was already sent." });
@@ -134,11 +134,16 @@ export async function retryMessage(
       message: "This message has expired: its link would no longer work. Send a new one instead (for an invitation, send it again).",
     });
   }
-  // Conditional, so a message sent or expired meanwhile is left as it is.
-  await deps.prisma.notification.updateMany({
-    where: { id, deliveredAt: null, expiresAt: { gt: now } },
+  // Conditional, so a message sent, expired or taken by a worker meanwhile is left as it is:
+  // making a message being sent due again would let another worker send it a second time.
+  const notSending = { OR: [{ sendingUntil: null }, { sendingUntil: { lte: now } }] };
+  const retried = await deps.prisma.notification.updateMany({
+    where: { id, deliveredAt: null, expiresAt: { gt: now }, ...notSending },
     data: { failedAt: null, nextAttemptAt: now },
   });
+  if (retried.count === 0 && message.sendingUntil && message.sendingUntil > now) {
+    throw new TRPCError({ code: "CONFLICT", message: "This message is being sent right now: look again in a minute." });
+  }
   const row = await deps.prisma.notification.findUniqueOrThrow({ where: { id }, select: messageSelect });
   return toMessage(row, deps.config.keys, now);
 }

@@ -108,7 +108,7 @@ export async function deliverPending(
     const now = clock();
     const [message] = await db.sql.query<Claimed>(
       `UPDATE auth.notification_outbox o
-          SET attempts = o.attempts + 1, next_attempt_at = $3
+          SET attempts = o.attempts + 1, next_attempt_at = $3, sending_until = $3
         WHERE o.id = (
           SELECT id FROM auth.notification_outbox
            WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 AND expires_at > $1
@@ -176,13 +176,13 @@ async function record(sql: Deps["db"]["sql"], message: Claimed, outcome: Outcome
   const mine = `id = $1 AND attempts = $2 AND delivered_at IS NULL`;
   if (outcome.kind === "sent") {
     await sql.query(
-      `UPDATE auth.notification_outbox SET delivered_at = $3, delivered_via = $4, last_error = NULL, params_encrypted = NULL WHERE ${mine}`,
+      `UPDATE auth.notification_outbox SET delivered_at = $3, delivered_via = $4, last_error = NULL, params_encrypted = NULL, sending_until = NULL WHERE ${mine}`,
       [message.id, message.attempts, now, outcome.via],
     );
     return "delivered";
   }
   if (outcome.kind === "permanent" || message.attempts >= MAX_ATTEMPTS) {
-    await sql.query(`UPDATE auth.notification_outbox SET failed_at = $3, last_error = $4 WHERE ${mine}`, [
+    await sql.query(`UPDATE auth.notification_outbox SET failed_at = $3, last_error = $4, sending_until = NULL WHERE ${mine}`, [
       message.id,
       message.attempts,
       now,
@@ -191,7 +191,7 @@ async function record(sql: Deps["db"]["sql"], message: Claimed, outcome: Outcome
     return "failed";
   }
   const wait = BACKOFF_SECONDS[message.attempts - 1]! * 1000;
-  await sql.query(`UPDATE auth.notification_outbox SET next_attempt_at = $3, last_error = $4 WHERE ${mine}`, [
+  await sql.query(`UPDATE auth.notification_outbox SET next_attempt_at = $3, last_error = $4, sending_until = NULL WHERE ${mine}`, [
     message.id,
     message.attempts,
     new Date(now.getTime() + wait),

@@ -34,7 +34,8 @@ ADD COLUMN     "organization_id" UUID,
 ADD COLUMN     "params_encrypted" TEXT,
 ADD COLUMN     "recipient_encrypted" TEXT NOT NULL,
 ADD COLUMN     "recipient_hash" TEXT NOT NULL,
-ADD COLUMN     "ticket_id" UUID;
+ADD COLUMN     "ticket_id" UUID,
+ADD COLUMN     "sending_until" TIMESTAMPTZ(3);
 
 -- Invitations made before this have no sealed token: their link cannot be copied, only sent again.
 -- AlterTable
