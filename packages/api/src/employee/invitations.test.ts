@@ -340,6 +340,15 @@ describe("employee.invitationLink: an admin copies an open invitation's link", (
       message: "Re Link has no open invitation with a link to copy. Send the invitation again.",
     });
   });
+
+  it("has no link to give for a token sealed with a key this host no longer has", async () => {
+    const { employee } = await admin.api.employee.create({ email: "old-key@example.com", name: "Old Key", venueIds: [] });
+    await t.db.sql.query(`UPDATE employees.invitations SET token_encrypted = 'v1:retired:AAAA:BBBB' WHERE employee_id = $1`, [employee.id]);
+    expect(await refusal(admin.api.employee.invitationLink({ employeeId: employee.id }))).toMatchObject({
+      code: "CONFLICT",
+      message: "Old Key has no open invitation with a link to copy. Send the invitation again.",
+    });
+  });
 });
 
 describe("tenant isolation of invitations", () => {

@@ -8,7 +8,7 @@ import { revokeSessions, startBrowserSession } from "../auth/sessions";
 import type { Deps } from "../context";
 import { fieldError, isUniqueViolation } from "../lib/errors";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
-import { decryptField, encryptField } from "../lib/field-crypto";
+import { decryptField, encryptField, FieldDecryptionError } from "../lib/field-crypto";
 import { enqueue } from "../notifications/outbox";
 import { links } from "../notifications/templates";
 import { assertVenuesOfOrganization } from "../venue/access";
@@ -362,16 +362,23 @@ export async function invitationLink(
           select: { tokenEncrypted: true, expiresAt: true },
         })
       : null;
-  if (!invitation) {
-    throw new TRPCError({
+  const noLink = () =>
+    new TRPCError({
       code: "CONFLICT",
       message:
         employee.membership.status === "INVITED"
           ? `${employee.name} has no open invitation with a link to copy. Send the invitation again.`
           : `${employee.name} is not waiting for an invitation.`,
     });
+  if (!invitation) throw noLink();
+  let token: string;
+  try {
+    token = decryptField(deps.config.keys, "invitation.token", invitation.tokenEncrypted!);
+  } catch (error) {
+    // Sealed with a key this host no longer has: only a new invitation has a link to give.
+    if (error instanceof FieldDecryptionError) throw noLink();
+    throw error;
   }
-  const token = decryptField(deps.config.keys, "invitation.token", invitation.tokenEncrypted!);
   await audit(
     deps.prisma,
     {

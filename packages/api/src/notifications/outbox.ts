@@ -236,7 +236,7 @@ async function expireMessages(sql: Deps["db"]["sql"], now: Date): Promise<number
   const rows = await sql.query<{ expired: boolean }>(
     `WITH due AS (
        SELECT id FROM auth.notification_outbox
-        WHERE delivered_at IS NULL AND params_encrypted IS NOT NULL AND expires_at <= $1
+        WHERE params_encrypted IS NOT NULL AND delivered_at IS NULL AND expires_at <= $1
         LIMIT $3 FOR UPDATE SKIP LOCKED)
      UPDATE auth.notification_outbox o
         SET params_encrypted = NULL,
