@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { browserSession, findChromium, startHost } from "@qrcoats/testing";
@@ -15,6 +16,8 @@ import { writeSection } from "./results";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const runs = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 5;
+// --only counter: one page, to look into it; the results file is then left alone.
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const DEMO_PASSWORD = "velvet rope coat check";
 const TARGET = { score: 95, lcpMs: 2_500 };
 const log = (line: string) => console.log(`[lighthouse] ${line}`);
@@ -30,11 +33,19 @@ type Figures = {
   unusedJsKib: number;
   compressionSavingsKib: number;
   requests: number;
+  /** Lighthouse's own measure of the machine's speed during the run: lower means a busier machine. */
+  benchmarkIndex: number;
 };
 
 type AuditResult = { numericValue?: number; details?: { overallSavingsBytes?: number; items?: unknown[] } };
 
-function figuresOf(lhr: { categories: { performance: { score: number | null } }; audits: Record<string, AuditResult> }): Figures {
+type Lhr = {
+  categories: { performance: { score: number | null } };
+  audits: Record<string, AuditResult>;
+  environment: { benchmarkIndex: number };
+};
+
+function figuresOf(lhr: Lhr): Figures {
   const value = (id: string) => lhr.audits[id]?.numericValue ?? Number.NaN;
   const savingsKib = (id: string) => (lhr.audits[id]?.details?.overallSavingsBytes ?? 0) / 1024;
   return {
@@ -48,7 +59,19 @@ function figuresOf(lhr: { categories: { performance: { score: number | null } };
     unusedJsKib: savingsKib("unused-javascript"),
     compressionSavingsKib: savingsKib("uses-text-compression"),
     requests: lhr.audits["network-requests"]?.details?.items?.length ?? 0,
+    benchmarkIndex: lhr.environment.benchmarkIndex,
   };
+}
+
+type Node = { nodeLabel?: string; snippet?: string };
+type Culprits = Record<string, { details?: { items?: { node?: Node; score?: number; items?: { node?: Node }[] }[] } } | undefined>;
+
+/** What to look at when a figure is off: the LCP element and what shifted, for the log only. */
+function culprits(audits: Culprits): string {
+  const label = (node?: Node) => node?.snippet ?? node?.nodeLabel ?? "?";
+  const lcp = audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node;
+  const shifts = (audits["layout-shifts"]?.details?.items ?? []).map((item) => `${label(item.node)} (${item.score?.toFixed(3)})`);
+  return `LCP element ${label(lcp)}; shifts: ${shifts.join(", ") || "none"}`;
 }
 
 async function signIn(base: string, who: string) {
@@ -86,7 +109,7 @@ try {
     { page: "counter", path: "/counter", shown: "/counter", who: "cleo", cookie: (await signIn(host.url, "cleo")).cookie() },
     { page: "admin panel", path: "/admin/", shown: "/admin/", who: "ada", cookie: (await signIn(host.url, "ada")).cookie() },
   ];
-  for (const page of pages) {
+  for (const page of pages.filter((candidate) => !only || candidate.page.includes(only))) {
     const all: Figures[] = [];
     for (let run = 0; run < runs; run++) {
       const result = await lighthouse(`${host.url}${page.path}`, {
@@ -97,7 +120,9 @@ try {
         extraHeaders: { Cookie: page.cookie },
       });
       if (!result) throw new Error(`Lighthouse returned nothing for ${page.page}.`);
-      all.push(figuresOf(result.lhr as unknown as Parameters<typeof figuresOf>[0]));
+      all.push(figuresOf(result.lhr as unknown as Lhr));
+      log(`${page.page}, run ${run + 1}: ${JSON.stringify(all.at(-1))}; ${culprits(result.lhr.audits as unknown as Culprits)}`);
+      if (only) fs.writeFileSync(path.join(os.tmpdir(), `qrcoats-lighthouse-${run + 1}.json`), JSON.stringify(result.lhr));
     }
     const sorted = [...all].sort((a, b) => a.score - b.score || b.lcpMs - a.lcpMs);
     const median = sorted[Math.floor(sorted.length / 2)]!;
@@ -109,6 +134,7 @@ try {
   await host.stop();
 }
 
+if (only) process.exit(0);
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const kib = (value: number) => `${value.toFixed(0)} KiB`;
 const met = (ok: boolean) => (ok ? "met" : "NOT met");
