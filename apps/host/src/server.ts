@@ -6,9 +6,11 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/a
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
 import type { Registry } from "prom-client";
 import { serveMetrics } from "./metrics";
+import { requestInfo } from "./request-info";
 import { securityHeaders } from "./security-headers";
 import { serveApps, type SinglePageApp } from "./static-apps";
-import { canonicalClientAddress, type TrustProxy } from "./trust-proxy";
+import { serveTicketImages } from "./ticket-images";
+import type { TrustProxy } from "./trust-proxy";
 
 export type ServerOptions = {
   services: ApiServices;
@@ -62,15 +64,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     trpcOptions: {
       router: appRouter,
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: ({ req }) =>
-        createContext(services, {
-          headers: { get: (name) => headerValue(req.headers[name]) },
-          clientAddress: canonicalClientAddress(req.ip, req.socket.remoteAddress),
-          // Fastify derives the protocol from the socket, or from X-Forwarded-Proto when
-          // the peer is a trusted proxy.
-          secure: req.protocol === "https",
-          responseHeaders: new Headers(),
-        }),
+      createContext: ({ req }) => createContext(services, requestInfo(req)),
       responseMeta({ ctx, errors }) {
         const headers = new Headers(ctx?.request?.responseHeaders);
         const retryAfter = Math.max(
@@ -95,6 +89,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     return reply.code(health.status === "ok" ? 200 : 503).send({ status: health.status });
   });
 
+  serveTicketImages(app, services);
   if (metrics) serveMetrics(app, metrics.registry, metrics.token);
   await serveApps(app, apps);
   return app;
@@ -114,10 +109,4 @@ class OneLinePerRequest extends LogController {
     else if (request.url === "/healthz" || request.url === "/metrics") reply.log.debug(line, "request");
     else reply.log.info(line, "request");
   }
-}
-
-/** A header as Fetch's Headers.get gives it: repeated values joined, absent as null. */
-function headerValue(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(", ") : value;
 }
