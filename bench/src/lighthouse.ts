@@ -97,7 +97,7 @@ const chrome = await chromeLauncher.launch({
   chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
 });
 const started = new Date();
-const results: { page: string; path: string; who: string; median: Figures; scores: number[] }[] = [];
+const results: { page: string; path: string; who: string; median: Figures; scores: number[]; failed: number }[] = [];
 try {
   const gus = await signIn(host.url, "gus");
   const { items } = await gus.query<{ items: { code: string; state: string }[] }>("qr.mine", { limit: 50 });
@@ -124,10 +124,21 @@ try {
       log(`${page.page}, run ${run + 1}: ${JSON.stringify(all.at(-1))}; ${culprits(result.lhr.audits as unknown as Culprits)}`);
       if (only) fs.writeFileSync(path.join(os.tmpdir(), `qrcoats-lighthouse-${run + 1}.json`), JSON.stringify(result.lhr));
     }
-    const sorted = [...all].sort((a, b) => a.score - b.score || b.lcpMs - a.lcpMs);
+    // A run Lighthouse could not measure (no paint recorded: its metrics come back empty) is
+    // left out of the median, and counted.
+    const measured = all.filter((figures) => Number.isFinite(figures.lcpMs) && Number.isFinite(figures.tbtMs));
+    if (measured.length === 0) throw new Error(`Lighthouse measured none of the runs on the ${page.page}.`);
+    const sorted = [...measured].sort((a, b) => a.score - b.score || b.lcpMs - a.lcpMs);
     const median = sorted[Math.floor(sorted.length / 2)]!;
     log(`${page.page}: score ${median.score} (runs: ${all.map((f) => f.score).join(", ")}), LCP ${(median.lcpMs / 1000).toFixed(2)} s`);
-    results.push({ page: page.page, path: page.shown, who: page.who, median, scores: all.map((f) => f.score) });
+    results.push({
+      page: page.page,
+      path: page.shown,
+      who: page.who,
+      median,
+      scores: measured.map((f) => f.score),
+      failed: all.length - measured.length,
+    });
   }
 } finally {
   chrome.kill();
@@ -153,10 +164,27 @@ ran ${runs} times; the run with the median score is shown, with every run's scor
 |---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${results
   .map(
-    ({ page, path: shown, who, median: f, scores }) =>
-      `| ${page} (\`${shown}\`) | ${who} | **${f.score}** | ${scores.join(", ")} | ${s(f.fcpMs)} | **${s(f.lcpMs)}** | ${f.tbtMs.toFixed(0)} ms | ${f.cls.toFixed(3)} | ${s(f.speedIndexMs)} | ${kib(f.transferKib)} | ${kib(f.unusedJsKib)} | ${kib(f.compressionSavingsKib)} | ${f.requests} |`,
+    ({ page, path: shown, who, median: f, scores, failed }) =>
+      `| ${page} (\`${shown}\`) | ${who} | **${f.score}** | ${scores.join(", ")}${failed ? ` (${failed} not measured)` : ""} | ${s(f.fcpMs)} | **${s(f.lcpMs)}** | ${f.tbtMs.toFixed(0)} ms | ${f.cls.toFixed(3)} | ${s(f.speedIndexMs)} | ${kib(f.transferKib)} | ${kib(f.unusedJsKib)} | ${kib(f.compressionSavingsKib)} | ${f.requests} |`,
   )
   .join("\n")}
+
+Lighthouse's \`benchmarkIndex\` (its own measure of the machine's speed, taken at each run) was
+${results.map(({ page, median }) => `${median.benchmarkIndex.toFixed(0)} for the ${page}`).join(", ")}, with the load average at
+${os
+  .loadavg()
+  .map((load) => load.toFixed(1))
+  .join(", ")} when the runs ended: the 4× CPU slowdown is applied to what this machine measured, so a busy
+machine (other builds, other benchmarks) scores lower, mostly in TBT.
+
+Before the first-load work (commit 1669a06: the same command and machine, apps served
+uncompressed, one bundle for most pages): the ticket page scored 84 (LCP 3.28 s, 417 KiB
+transferred, 279 KiB of it compressible), the counter 80 (LCP 3.68 s, 430 KiB) and the admin
+panel 79 (LCP 3.24 s, layout shift 0.169). What changed, in order: precompressed brotli and
+gzip with immutable caching of hashed files; pages split by route, the forms library out of
+the first download; the counter's code and first reads asked for beside the session check;
+the admin header and overdue-tasks notice holding their size; the ticket's QR drawn on the
+phone instead of fetched.
 
 Targets: performance at least ${TARGET.score} and LCP under ${s(TARGET.lcpMs)} on each page — ${results
     .map(({ page, median: f }) => `${page}: ${met(f.score >= TARGET.score && f.lcpMs < TARGET.lcpMs)}`)

@@ -1,5 +1,5 @@
 import { ticketQrPng } from "@qrcoats/api/client";
-import { Alert, QrImage, errorCode, trpc, useSession } from "@qrcoats/ui";
+import { Alert, Button, QrImage, errorCode, trpc, useSession } from "@qrcoats/ui";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useState } from "react";
@@ -158,13 +158,9 @@ function PngDownload({ code, number }: { code: string; number: number }) {
       })
       .catch(() => setFailed(true));
   return (
-    <button
-      type="button"
-      onClick={() => void save()}
-      className="inline-flex min-h-11 items-center justify-center rounded-lg bg-white px-4 font-semibold text-slate-900 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
-    >
+    <Button variant="secondary" onClick={() => void save()}>
       {failed ? "This phone cannot save the image: take a screenshot" : "Save the QR as an image"}
-    </button>
+    </Button>
   );
 }
 
