@@ -20,6 +20,7 @@ const PerformancePage = named(() => import("./performance/performance-page"), "P
 const TicketsPage = named(() => import("./tickets/tickets-page"), "TicketsPage");
 const ScansPage = named(() => import("./tickets/scans-page"), "ScansPage");
 const AnalyticsPage = named(() => import("./analytics/analytics-page"), "AnalyticsPage");
+const MessagesPage = named(() => import("./messages/messages-page"), "MessagesPage");
 const AuditPage = named(() => import("./audit/audit-page"), "AuditPage");
 
 export function App() {
@@ -44,6 +45,7 @@ export function App() {
                   <Route path="/tickets" component={TicketsPage} />
                   <Route path="/scans" component={ScansPage} />
                   <Route path="/analytics" component={AnalyticsPage} />
+                  <Route path="/messages" component={MessagesPage} />
                   <Route path="/audit" component={AuditPage} />
                   <Route>
                     <p>This page does not exist.</p>

@@ -7,5 +7,6 @@ export const NAVIGATION = [
   { href: "/tickets", label: "Tickets", description: "Every ticket, its history, and lost-ticket lookup." },
   { href: "/scans", label: "Scans", description: "Every scan at the counters, refusals and their reasons." },
   { href: "/analytics", label: "Analytics", description: "Per venue and period: flow, occupancy, stays, revenue." },
+  { href: "/messages", label: "Messages", description: "Invitations, resets and notices: sent, waiting, failed; retry." },
   { href: "/audit", label: "Audit log", description: "Sign-ins and security events of your people." },
 ] as const;

@@ -31,6 +31,47 @@ const commaList = z.string().transform((text) =>
     .filter(Boolean),
 );
 
+/** Where email goes: smtp:// (STARTTLS when offered) or smtps:// (TLS from the start), credentials in the URL. */
+export type SmtpServer = { host: string; port: number; secure: boolean; auth?: { user: string; pass: string } };
+
+// The URL holds a password: no message here repeats it.
+const smtpUrl = z.string().transform((text, ctx): SmtpServer => {
+  const problem = (message: string) => {
+    ctx.addIssue({
+      code: "custom",
+      message: `${message}: use smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465, special characters in the password percent-encoded`,
+    });
+    return z.NEVER;
+  };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return problem("not a URL");
+  }
+  if (url.protocol !== "smtp:" && url.protocol !== "smtps:") return problem("must start with smtp:// or smtps://");
+  if (!url.hostname) return problem("names no server");
+  if ((url.pathname !== "" && url.pathname !== "/") || url.search || url.hash) return problem("takes no path or options");
+  if (Boolean(url.username) !== Boolean(url.password)) return problem("give both a user name and a password, or neither");
+  let auth: SmtpServer["auth"];
+  try {
+    auth = url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined;
+  } catch {
+    return problem("has a badly percent-encoded user name or password");
+  }
+  const secure = url.protocol === "smtps:";
+  return { host: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: url.port ? Number(url.port) : secure ? 465 : 587, secure, auth };
+});
+
+/** One sender address, bare or with a display name: `coats@example.com`, `Velvet Coats <coats@example.com>`. */
+const mailFrom = z
+  .string()
+  .trim()
+  .regex(
+    /^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/,
+    'must be one address, as "coats@example.com" or "Velvet Coats <coats@example.com>"',
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -68,6 +109,14 @@ const envSchema = z.object({
     .min(32, "must be at least 32 characters (openssl rand -hex 32)")
     .regex(/^[A-Za-z0-9._~+/=-]+$/, "may hold only letters, digits and . _ ~ + / = - (openssl rand -hex 32)")
     .optional(),
+  /** The mail server that delivers invitations, reset links and notices; unset, see `mailDelivery` (mail/index.ts). */
+  SMTP_URL: smtpUrl.optional(),
+  /** The sender of every email: an address the mail server may send from (SPF, DKIM). */
+  MAIL_FROM: mailFrom.optional(),
+  /** Without SMTP_URL outside production: where each email is kept as an .eml file. Default DATA_DIR/mailbox. */
+  MAILBOX_DIR: z.string().min(1).optional(),
+  /** Messages are kept this many days, then deleted (the outbox, the local mailbox's files). */
+  MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Behind a TLS-terminating proxy: "true" (one hop), a number of hops, or the proxies' addresses/CIDRs. Off by default. */
   TRUST_PROXY: z
     .string()
@@ -119,10 +168,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const file = values[name];
     if (file !== undefined && !fs.existsSync(file)) throw new ConfigError(`Invalid configuration:\n  ${name}: no such file: ${file}`);
   }
+  if (values.SMTP_URL && !values.MAIL_FROM) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MAIL_FROM: set it with SMTP_URL, to an address the mail server may send from, as "Velvet Coats <coats@example.com>"',
+    );
+  }
   const scheme = values.TLS_CERT_FILE ? "https" : "http";
+  const dataDir = path.resolve(values.DATA_DIR);
   return {
     ...values,
-    DATA_DIR: path.resolve(values.DATA_DIR),
+    DATA_DIR: dataDir,
+    MAILBOX_DIR: path.resolve(values.MAILBOX_DIR ?? path.join(dataDir, "mailbox")),
     PUBLIC_URL: (values.PUBLIC_URL ?? `${scheme}://localhost:${values.PORT}`).replace(/\/$/, ""),
   };
 }

@@ -33,7 +33,7 @@ describe("npm run job", () => {
       const retention = await job("retention", { DATABASE_URL: db?.url ?? "", DATA_DIR: dataDir, LOG_LEVEL: "silent" });
       expect(JSON.parse(retention.stdout)).toEqual({
         job: "retention",
-        result: { auditEvents: 0, sessions: 0, refreshTokens: 0, resetTokens: 0, rateLimitBuckets: 0 },
+        result: { auditEvents: 0, sessions: 0, refreshTokens: 0, resetTokens: 0, rateLimitBuckets: 0, messages: 0 },
       });
       const unknown = await job("nope", { DATABASE_URL: db?.url ?? "", DATA_DIR: dataDir, LOG_LEVEL: "silent" });
       expect(unknown.code).toBe(2);

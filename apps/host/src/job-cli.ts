@@ -1,8 +1,9 @@
 import path from "node:path";
 import { DataDirInUseError, openDatabase } from "@qrcoats/db";
-import pino from "pino";
 import { ConfigError, loadConfig } from "./config";
-import { hostJobs, jobSettings, logSink } from "./jobs";
+import { hostJobs, jobSettings } from "./jobs";
+import { createLogger } from "./logging";
+import { openMail } from "./mail/index";
 import { resolveKeys } from "./secrets";
 import { createServices } from "./services";
 
@@ -12,11 +13,12 @@ const name = process.argv[2];
 try {
   const config = loadConfig();
   const { keys } = resolveKeys(config);
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = createLogger(config.LOG_LEVEL);
   const db = await openDatabase(config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: path.join(config.DATA_DIR, "pglite") });
+  const mail = openMail(config, logger);
   try {
     await db.migrate();
-    const jobs = hostJobs(createServices(config, db, keys, "cli"), logSink(logger), jobSettings(config));
+    const jobs = hostJobs(createServices(config, db, keys, "cli"), mail.senders, jobSettings(config));
     const job = jobs.find((candidate) => candidate.name === name);
     if (!job) {
       console.error(`usage: npm run job -- <${jobs.map((candidate) => candidate.name).join(" | ")}>`);
@@ -25,6 +27,7 @@ try {
       console.log(JSON.stringify({ job: job.name, result: await job.run() }));
     }
   } finally {
+    mail.close();
     await db.close();
   }
 } catch (error) {

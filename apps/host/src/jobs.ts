@@ -4,24 +4,12 @@ import {
   deliverPending,
   markForgottenTickets,
   type ApiServices,
-  type NotificationSink,
+  type MessageSender,
 } from "@qrcoats/api";
 import { takeNightlyBackup } from "@qrcoats/db";
 import type { Logger } from "pino";
 import { nightlyBackups } from "./backups";
 import type { Config } from "./config";
-
-/** Development sink: the message goes to the log, links and all, for a person to click. */
-export function logSink(logger: Logger): NotificationSink {
-  return {
-    async deliver(message) {
-      logger.info(
-        { channel: message.channel, to: message.recipient, subject: message.subject, template: message.template },
-        `${message.channel} (development sink, not sent):\n${message.body}`,
-      );
-    },
-  };
-}
 
 export type Job = { name: string; everyMs: number; run: () => Promise<unknown> };
 
@@ -39,16 +27,17 @@ export function jobSettings(config: Config): JobSettings {
  * Work the host does besides answering requests. Each job is safe on several hosts at once
  * (SKIP LOCKED, conditional updates) and idempotent, so any host may run any of them.
  */
-export function hostJobs(services: ApiServices, sink: NotificationSink, settings: JobSettings): Job[] {
+export function hostJobs(services: ApiServices, senders: MessageSender[], settings: JobSettings): Job[] {
   const deps = { ...services, prisma: services.db.prisma };
   const nightly = settings.backups;
   return [
-    { name: "notifications", everyMs: 2_000, run: () => deliverPending(deps, { sink }) },
+    // Messages go out through the senders; a channel without one waits, saying so to the admins.
+    { name: "notifications", everyMs: 2_000, run: () => deliverPending(deps, { senders }) },
     // Coats still on the racks some hours after closing become forgotten, and their guests hear of it.
     { name: "forgotten-tickets", everyMs: 5 * 60_000, run: () => markForgottenTickets(deps) },
     // A shift left open past its length is closed and flagged.
     { name: "stale-shifts", everyMs: 15 * 60_000, run: () => closeStaleShifts(deps, { maxHours: settings.shiftMaxHours }) },
-    // Sign-in records past their retention period (RETENTION_DAYS) are deleted.
+    // Sign-in records and messages past their retention periods (RETENTION_DAYS, MESSAGE_RETENTION_DAYS) are deleted.
     { name: "retention", everyMs: 60 * 60_000, run: () => deleteExpiredAuthRecords(deps) },
     // The embedded database is a venue's only copy of everything: the first check of each
     // day (UTC) backs it up, and the oldest nightly backups beyond BACKUP_KEEP go.

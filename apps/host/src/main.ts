@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "@qrcoats/db";
-import pino from "pino";
 import { ConfigError, loadConfig, seedsDemo, type Config } from "./config";
 import { demoSignIns, seedDemoIfEmpty } from "./demo/index";
 import { backupSocket, serveBackups } from "./backups";
-import { hostJobs, jobSettings, logSink, startJobs } from "./jobs";
+import { hostJobs, jobSettings, startJobs } from "./jobs";
+import { createLogger } from "./logging";
+import { openMail } from "./mail/index";
 import { HostMetrics } from "./metrics";
 import { closeDataDir, resolveKeys } from "./secrets";
 import { buildServer } from "./server";
@@ -31,11 +32,7 @@ const config: Config = orExit(loadConfig);
 process.umask(0o077);
 closeDataDir(config.DATA_DIR);
 const { keys, source: keySource } = orExit(() => resolveKeys(config));
-const logger = pino({
-  level: config.LOG_LEVEL,
-  // Readable lines for a person at a terminal; JSON for log collectors.
-  transport: process.stdout.isTTY ? { target: "pino-pretty", options: { ignore: "pid,hostname" } } : undefined,
-});
+const logger = createLogger(config.LOG_LEVEL);
 
 const db = await openDatabase(
   config.DATABASE_URL
@@ -53,7 +50,8 @@ const services = createServices(config, db, keys, version, metrics?.api);
 metrics?.watch(services);
 const demo = seedsDemo(config);
 if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
-const jobs = startJobs(hostJobs(services, logSink(logger), jobSettings(config)), logger, metrics?.jobs);
+const mail = openMail(config, logger);
+const jobs = startJobs(hostJobs(services, mail.senders, jobSettings(config)), logger, metrics?.jobs);
 const backups =
   db.kind === "embedded"
     ? await serveBackups(db, config.DATA_DIR, services.clock, logger).catch((error: unknown) => {
@@ -96,6 +94,7 @@ async function shutdown(signal: NodeJS.Signals) {
   await app.close();
   await backups?.close();
   await jobs.stop();
+  mail.close();
   await db.close();
   logger.info("stopped");
   logger.flush();

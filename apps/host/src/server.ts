@@ -3,8 +3,9 @@ import https from "node:https";
 import { appRouter, checkHealth, createContext, RetryLaterError, type ApiServices } from "@qrcoats/api";
 import { MAX_BATCH_SIZE } from "@qrcoats/api/client";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
-import Fastify, { LogController, type FastifyServerOptions } from "fastify";
+import Fastify, { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import type { Registry } from "prom-client";
+import { urlForLog } from "./logging";
 import { serveMetrics } from "./metrics";
 import { requestInfo } from "./request-info";
 import { securityHeaders } from "./security-headers";
@@ -95,18 +96,30 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
   return app;
 }
 
-/** One line per request when it completes; health probes and scrapes only at debug level. */
+/**
+ * One line per request when it completes, live streams included when their client leaves;
+ * health probes and scrapes only at debug level. The address as `urlForLog` keeps it.
+ */
 class OneLinePerRequest extends LogController {
   override incomingRequest() {}
   override requestCompleted(...[error, request, reply]: Parameters<LogController["requestCompleted"]>) {
-    const line = {
-      method: request.method,
-      url: request.url,
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
-    };
+    const line = requestLine(request, reply);
     if (error) reply.log.error({ ...line, err: error }, "request failed");
     else if (request.url === "/healthz" || request.url === "/metrics") reply.log.debug(line, "request");
     else reply.log.info(line, "request");
   }
+  override streamError(...[error, request, reply]: Parameters<LogController["streamError"]>) {
+    const line = requestLine(request, reply);
+    if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") reply.log.info(line, "stream closed by the client");
+    else reply.log.warn({ ...line, err: error }, "response failed after its headers were sent");
+  }
+}
+
+function requestLine(request: FastifyRequest, reply: FastifyReply) {
+  return {
+    method: request.method,
+    url: urlForLog(request.url),
+    status: reply.statusCode,
+    ms: Math.round(reply.elapsedTime * 10) / 10,
+  };
 }

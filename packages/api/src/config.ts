@@ -23,6 +23,12 @@ export type ApiConfig = {
    * that no one can be flooded with them.
    */
   invitationLimits: { perOrganization: Limit; perRecipient: Limit };
+  /**
+   * Days a message stays in the outbox, whatever became of it, before the retention job
+   * deletes it (MESSAGE_RETENTION_DAYS). Beside RETENTION_DAYS (auth/retention.ts), but set
+   * per installation: how long admins can look back at what was sent.
+   */
+  messageRetentionDays: number;
   auth: {
     /** HS256 key for access tokens: at least 32 random bytes. */
     jwtSecret: Uint8Array;
@@ -68,6 +74,9 @@ export type LiveLimits = {
 
 export const MAX_ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 
+/** How long messages are kept by default: a month of "what did we send, and did it arrive". */
+export const DEFAULT_MESSAGE_RETENTION_DAYS = 30;
+
 export function createApiConfig(
   required: { publicUrl: string; jwtSecret: Uint8Array; keys: ApiKeys },
   overrides: {
@@ -75,6 +84,7 @@ export function createApiConfig(
     auth?: Partial<ApiConfig["auth"]>;
     live?: Partial<LiveLimits>;
     invitationLimits?: Partial<ApiConfig["invitationLimits"]>;
+    messageRetentionDays?: number;
   } = {},
 ): ApiConfig {
   if (required.jwtSecret.byteLength < 32) throw new Error("The JWT secret must be at least 32 bytes");
@@ -119,6 +129,8 @@ export function createApiConfig(
     perRecipient: { max: 3, windowSeconds: 24 * 60 * 60 },
     ...overrides.invitationLimits,
   };
+  const messageRetentionDays = overrides.messageRetentionDays ?? DEFAULT_MESSAGE_RETENTION_DAYS;
+  if (!Number.isInteger(messageRetentionDays) || messageRetentionDays < 1) throw new Error("Messages are kept at least one whole day");
   return {
     publicUrl: required.publicUrl.replace(/\/$/, ""),
     keys,
@@ -126,6 +138,7 @@ export function createApiConfig(
     auth,
     live,
     invitationLimits,
+    messageRetentionDays,
   };
 }
 

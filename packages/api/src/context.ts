@@ -3,6 +3,7 @@ import { authenticateRequest } from "./auth/credentials";
 import type { ApiConfig } from "./config";
 import type { ApiTelemetry } from "./lib/telemetry";
 import type { LiveHub } from "./live/hub";
+import type { MailDelivery } from "./notifications/messages";
 
 /** What the API needs from its host, made once at start-up. */
 export type ApiServices = {
@@ -16,6 +17,8 @@ export type ApiServices = {
   live: LiveHub;
   /** Where procedure timings and counter outcomes go, when the host exports metrics. */
   telemetry?: ApiTelemetry;
+  /** How the host sends email (its senders run in its jobs), for the admins' panel; none when absent. */
+  mail?: MailDelivery;
 };
 
 /**

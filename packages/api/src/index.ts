@@ -14,5 +14,8 @@ export { ticketImageFile } from "./qr/tickets";
 export type { RefusalReason } from "./qr/scan-events";
 /** For tools that mint tickets in bulk (benchmarks): the same codes the API makes. */
 export { codeFor, generatePublicId } from "./qr/codes";
-export { deliverPending, type NotificationSink, type DeliveredMessage } from "./notifications/outbox";
+export { deliverPending, type DeliveryRun } from "./notifications/outbox";
+export { PermanentDeliveryError, type Channel, type MessageSender, type RenderedMessage } from "./notifications/sender";
+export type { MessageTemplate } from "./notifications/templates";
+export type { MailDelivery } from "./notifications/messages";
 export type { RouterInputs, RouterOutputs } from "./types";

@@ -2,6 +2,7 @@ import { auditRouter } from "./audit/router";
 import { authRouter } from "./auth/router";
 import { employeeRouter } from "./employee/router";
 import { healthProcedure } from "./health/router";
+import { messagesRouter } from "./notifications/router";
 import { orgRouter } from "./org/router";
 import { performanceRouter } from "./performance/router";
 import { qrRouter } from "./qr/router";
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   org: orgRouter,
   employee: employeeRouter,
+  messages: messagesRouter,
   task: taskRouter,
   shift: shiftRouter,
   performance: performanceRouter,

@@ -29,11 +29,15 @@ export type TestClient = InProcessClient;
  * so cookies, bearer tokens, origins and addresses take the real path; only the HTTP
  * framing is skipped (the host's own tests cover that).
  */
-export async function createTestApi(overrides: Partial<ApiConfig["auth"]> = {}, liveLimits: Partial<ApiConfig["live"]> = {}) {
+export async function createTestApi(
+  overrides: Partial<ApiConfig["auth"]> = {},
+  liveLimits: Partial<ApiConfig["live"]> = {},
+  other: { messageRetentionDays?: number } = {},
+) {
   const db: TestDatabase = await createTestDatabase();
   const clock = new TestClock();
   const { jwtSecret, ...keys } = generateKeys();
-  const defaults = createApiConfig({ publicUrl: TEST_ORIGIN, jwtSecret, keys });
+  const defaults = createApiConfig({ publicUrl: TEST_ORIGIN, jwtSecret, keys }, other);
   const config: ApiConfig = {
     ...defaults,
     auth: {

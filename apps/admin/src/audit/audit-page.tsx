@@ -30,6 +30,7 @@ const TYPE_WORDS: Record<AuditType, string> = {
   CROSS_ORIGIN_REFUSED: "Cross-site request refused",
   EMPLOYEE_INVITED: "Employee invited",
   INVITATION_RESENT: "Invitation resent",
+  INVITATION_LINK_COPIED: "Invitation link copied",
   INVITATION_ACCEPTED: "Invitation accepted",
   EMPLOYEE_UPDATED: "Employee changed",
   EMPLOYEE_DEACTIVATED: "Employee deactivated",

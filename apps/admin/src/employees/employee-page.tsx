@@ -7,6 +7,7 @@ import { Link, useParams } from "wouter";
 import { SelectField } from "../components/fields";
 import { Panel, QueryState } from "../components/panel";
 import { PageTitle } from "../layout";
+import { CopyInvitationLink } from "./invitation-link";
 import { StatusBadge } from "./status";
 import { VenueCheckboxes } from "./venue-checkboxes";
 
@@ -134,9 +135,12 @@ function AccessPanel({ employee }: { employee: Employee }) {
           </Button>
         )}
         {employee.status === "INVITED" && (
-          <Button variant="secondary" busy={resend.isPending} onClick={() => resend.mutate({ employeeId: employee.id })}>
-            Resend invitation
-          </Button>
+          <>
+            <Button variant="secondary" busy={resend.isPending} onClick={() => resend.mutate({ employeeId: employee.id })}>
+              Resend invitation
+            </Button>
+            <CopyInvitationLink employeeId={employee.id} name={employee.name} />
+          </>
         )}
       </div>
     </Panel>

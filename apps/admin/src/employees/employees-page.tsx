@@ -1,6 +1,6 @@
 import type { RouterOutputs } from "@qrcoats/api";
 import { Alert, applyApiError, Button, FormError, TextField, trpc } from "@qrcoats/ui";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useDeferredValue, useState } from "react";
 import { useForm } from "react-hook-form";
 import { Link } from "wouter";
@@ -10,6 +10,8 @@ import { Panel, QueryState } from "../components/panel";
 import { isOneOf, useUrlFilters } from "../components/url-filters";
 import { VenueSelect } from "../components/venue-select";
 import { PageTitle } from "../layout";
+import { DeliveryNotice } from "../messages/delivery-notice";
+import { CopyInvitationLink } from "./invitation-link";
 import { STATUS_LABELS, StatusBadge } from "./status";
 import { VenueCheckboxes } from "./venue-checkboxes";
 
@@ -90,10 +92,12 @@ function InviteForm() {
     trpc.employee.create.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.employee.list.pathKey() }) }),
   );
   const form = useForm<Invite>({ defaultValues: { name: "", email: "", role: "EMPLOYEE", position: "", phone: "", venueIds: [] } });
-  const [invited, setInvited] = useState<string | null>(null);
+  const [invited, setInvited] = useState<{ employeeId: string; name: string } | null>(null);
+  const delivery = useQuery(trpc.messages.delivery.queryOptions());
   const { errors } = form.formState;
   return (
     <Panel title="Invite an employee">
+      <DeliveryNotice quietWhenSending />
       <form
         noValidate
         className="grid gap-4 sm:grid-cols-2"
@@ -108,7 +112,7 @@ function InviteForm() {
               phone: values.phone.trim() || undefined,
               venueIds: values.venueIds,
             });
-            setInvited(`${employee.name} was invited: an email with a link to set their password is on its way.`);
+            setInvited({ employeeId: employee.id, name: employee.name });
             form.reset();
           } catch (error) {
             applyApiError(form, error);
@@ -116,7 +120,16 @@ function InviteForm() {
         })}
       >
         <div className="sm:col-span-2">
-          {invited && <Alert tone="success">{invited}</Alert>}
+          {invited && (
+            <div className="flex flex-col gap-2">
+              <Alert tone="success">
+                {delivery.data?.email === "none"
+                  ? `${invited.name} was invited. This host sends no email: copy their link and send it to them yourself.`
+                  : `${invited.name} was invited: an email with a link to set their password is on its way. Messages shows when it left.`}
+              </Alert>
+              <CopyInvitationLink employeeId={invited.employeeId} name={invited.name} />
+            </div>
+          )}
           <FormError form={form} />
         </div>
         <TextField label="Name" autoComplete="off" error={errors.name?.message} {...form.register("name", { required: "Enter a name." })} />

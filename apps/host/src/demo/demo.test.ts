@@ -49,12 +49,39 @@ describe("the demo organization", () => {
       PREPAID: expect.any(Number),
     });
     expect(await counts(`SELECT template AS key, count(*)::int AS n FROM auth.notification_outbox GROUP BY 1`)).toEqual({
-      "employee-invitation": 3,
-      "ticket.forgotten": 1,
+      "employee-invitation": 4,
+      "forgotten-items": 1,
     });
     expect(
       await counts(`SELECT type AS key, count(*)::int AS n FROM auth.audit_events WHERE type LIKE 'SIGN_IN%' GROUP BY 1`),
     ).toMatchObject({ SIGN_IN_FAILED: 1 });
+  });
+
+  it("has messages in every state for the admin's Messages section: sent, waiting with a reason, failed for good", async () => {
+    const ada = t.client();
+    await ada.api.auth.login({ email: "ada@demo.qrcoats.example", password: DEMO_PASSWORD });
+    const { items } = await ada.api.messages.list({});
+    const shown = items.map((item) => [item.template, item.to, item.status, item.attempts, item.lastError, item.deliveredVia]);
+    expect(shown.sort()).toEqual(
+      [
+        ["employee-invitation", "ben@demo.qrcoats.example", "SENT", 1, null, "demo"],
+        ["employee-invitation", "cleo@demo.qrcoats.example", "SENT", 1, null, "demo"],
+        [
+          "employee-invitation",
+          "dev@demo.qrcoats.example",
+          "FAILED",
+          1,
+          "Not delivered before it expired (421 4.2.1 Mailbox busy, try again later).",
+          null,
+        ],
+        ["employee-invitation", "dev@demo.qrcoats.example", "PENDING", 5, "421 4.2.1 Mailbox busy, try again later", null],
+        ["forgotten-items", null, "FAILED", 1, "550 5.1.1 Mailbox unavailable", null],
+      ].sort(),
+    );
+    const waiting = items.find((item) => item.status === "PENDING")!;
+    // Dev's next attempt is hours away: the panel shows it waiting, and the admin can pass the link on.
+    expect(waiting.nextAttemptAt!.getTime() - Date.now()).toBeGreaterThan(5 * 60 * 60 * 1000);
+    expect((await ada.api.employee.invitationLink({ employeeId: waiting.employeeId! })).link).toMatch(/\/accept-invitation\?token=/);
   });
 
   it("prints sign-ins that work, for the people who can sign in", async () => {

@@ -86,12 +86,13 @@ async function openCounter(db: TestDatabase, host: RunningHost, label: string, l
   const emails = [`soak-admin-${label}@example.com`];
   for (let i = 0; i < 3; i++) {
     const email = `soak-attendant-${label}-${i}@example.com`;
-    await admin.mutate("employee.create", { email, name: `Attendant ${i}`, venueIds: [venueId] });
-    const [message] = await db.sql.query<{ body: string }>(
-      `SELECT body FROM auth.notification_outbox WHERE recipient = $1 AND template = 'employee-invitation'`,
-      [email],
-    );
-    const token = message!.body.match(/accept-invitation\?token=([a-z2-7]+)/)![1];
+    const { employee } = await admin.mutate<{ employee: { id: string } }>("employee.create", {
+      email,
+      name: `Attendant ${i}`,
+      venueIds: [venueId],
+    });
+    const { link } = await admin.mutate<{ link: string }>("employee.invitationLink", { employeeId: employee.id });
+    const token = new URL(link).searchParams.get("token");
     await browserSession(host.url).mutate("employee.acceptInvitation", { token, password: PASSWORD });
     emails.push(email);
   }

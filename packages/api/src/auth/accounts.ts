@@ -4,7 +4,7 @@ import { TRPCError } from "@trpc/server";
 import type { Deps, Principal } from "../context";
 import { fieldError } from "../lib/errors";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
-import { enqueueAll } from "../notifications/outbox";
+import { enqueue } from "../notifications/outbox";
 import { audit } from "./audit";
 import { hashPassword, passwordWeakness, verifyPassword } from "./passwords";
 import { clear, enforce, reserve, type Budget } from "./rate-limit";
@@ -245,33 +245,29 @@ async function sendResetLink(deps: AccountDeps, email: string): Promise<void> {
   });
   const recipient = user && user.membership?.status !== "DEACTIVATED" ? user : null;
   const token = generateSecretToken();
-  const ttlMinutes = deps.config.auth.passwordResetTtlMinutes;
-  const link = `${deps.config.publicUrl}/reset-password?token=${token}`;
+  const validMinutes = deps.config.auth.passwordResetTtlMinutes;
+  const expiresAt = new Date(now.getTime() + validMinutes * 60_000);
+  // A member's reset shows in their organization's messages (never its link); a guest's belongs to no one.
+  const organizationId = recipient?.membership?.status === "ACTIVE" ? recipient.membership.organizationId : null;
   await deps.prisma.$transaction(async (tx) => {
     await audit(tx, { type: "PASSWORD_RESET_REQUESTED", email, userId: user?.id }, deps.request, now);
     await voidResetLinks(tx, { email }, now);
     await tx.passwordResetToken.createMany({
-      data: recipient
-        ? [
-            {
-              userId: recipient.id,
-              tokenHash: hashSecretToken(token),
-              expiresAt: new Date(now.getTime() + ttlMinutes * 60_000),
-              createdAt: now,
-            },
-          ]
-        : [],
+      data: recipient ? [{ userId: recipient.id, tokenHash: hashSecretToken(token), expiresAt, createdAt: now }] : [],
     });
-    await enqueueAll(
+    await enqueue(
       tx,
+      deps.config.keys,
       recipient
         ? [
             {
-              channel: "email",
-              recipient: email,
               template: "password-reset",
-              subject: "Choose a new QRcoats password",
-              body: `Hello ${recipient.name},\n\nOpen this link within ${ttlMinutes} minutes to choose a new password:\n${link}\n\nIf you did not ask for this, ignore this message; your password stays as it is.`,
+              params: { name: recipient.name, token, validMinutes },
+              channel: "email",
+              to: email,
+              audience: organizationId ? "STAFF" : "GUEST",
+              organizationId,
+              expiresAt,
             },
           ]
         : [],

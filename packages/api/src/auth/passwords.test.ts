@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
+import type { RenderedMessage } from "../notifications/sender";
+import { messagesTo, tokenIn } from "../notifications/testing";
 import { createTestApi, refusal, STRONG_PASSWORD, type TestApi } from "../testing";
 
 const NEW_PASSWORD = "violet umbrella marches north 7";
@@ -10,16 +12,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** The messages queued for an address, oldest first, as they would arrive. */
 async function outbox(recipient: string) {
-  return t.db.sql.query<{ template: string; subject: string; body: string }>(
-    `SELECT template, subject, body FROM auth.notification_outbox WHERE recipient = $1 ORDER BY created_at`,
-    [recipient],
-  );
+  return (await messagesTo(t, recipient)).reverse();
 }
 
-function linkToken(body: string): string {
-  return new URL(body.match(/https?:\/\/\S+/)![0]).searchParams.get("token")!;
-}
+const linkToken = (message: RenderedMessage) => tokenIn(message, "/reset-password");
 
 describe("password hashes", () => {
   it("are argon2id, and the password itself is nowhere in the database", async () => {
@@ -69,14 +67,14 @@ describe("resetting a forgotten password", () => {
     expect(await outbox("nobody-here@example.com")).toEqual([]);
     const [message] = await outbox("forgetful@example.com");
     expect(message).toMatchObject({ template: "password-reset", subject: "Choose a new QRcoats password" });
-    expect(message!.body).toMatch(/^Hello Fay,/);
-    expect(message!.body).toContain("http://qrcoats.test/reset-password?token=");
+    expect(message!.text).toMatch(/^Hello Fay,/);
+    expect(message!.text).toContain("http://qrcoats.test/reset-password?token=");
   });
 
   it("a reset link works once, sets the password and signs out every session", async () => {
     const before = await t.signUp({ email: "resetter@example.com" });
     await t.client().api.auth.requestPasswordReset({ email: "resetter@example.com" });
-    const token = linkToken((await outbox("resetter@example.com"))[0]!.body);
+    const token = linkToken((await outbox("resetter@example.com"))[0]!);
     const [stored] = await t.db.sql.query<{ token_hash: string }>(`SELECT token_hash FROM auth.password_reset_tokens`);
     expect(stored!.token_hash).not.toBe(token);
 
@@ -93,7 +91,7 @@ describe("resetting a forgotten password", () => {
   it("expires, and refuses a weak new password without spending the link", async () => {
     await t.signUp({ email: "slow@example.com" });
     await t.client().api.auth.requestPasswordReset({ email: "slow@example.com" });
-    const token = linkToken((await outbox("slow@example.com"))[0]!.body);
+    const token = linkToken((await outbox("slow@example.com"))[0]!);
 
     expect((await refusal(t.client().api.auth.resetPassword({ token, password: "password123" }))).fieldErrors.password).toBeDefined();
     t.clock.advance(31 * 60_000);
@@ -104,7 +102,7 @@ describe("resetting a forgotten password", () => {
   it("racing uses of one link: exactly one sets the password", async () => {
     await t.signUp({ email: "race-reset@example.com" });
     await t.client().api.auth.requestPasswordReset({ email: "race-reset@example.com" });
-    const token = linkToken((await outbox("race-reset@example.com"))[0]!.body);
+    const token = linkToken((await outbox("race-reset@example.com"))[0]!);
     const passwords = Array.from({ length: 6 }, (_, i) => `${NEW_PASSWORD} variant ${i}`);
     const results = await Promise.allSettled(passwords.map((password) => t.client().api.auth.resetPassword({ token, password })));
     const winners = passwords.filter((_, i) => results[i]!.status === "fulfilled");
@@ -116,7 +114,7 @@ describe("resetting a forgotten password", () => {
     await t.signUp({ email: "twice@example.com" });
     await t.client().api.auth.requestPasswordReset({ email: "twice@example.com" });
     await t.client().api.auth.requestPasswordReset({ email: "twice@example.com" });
-    const [first, second] = (await outbox("twice@example.com")).map((message) => linkToken(message.body));
+    const [first, second] = (await outbox("twice@example.com")).map(linkToken);
     expect((await refusal(t.client().api.auth.resetPassword({ token: first!, password: NEW_PASSWORD }))).fieldErrors.token).toEqual([
       "This reset link is invalid or has expired. Ask for a new one.",
     ]);
@@ -126,7 +124,7 @@ describe("resetting a forgotten password", () => {
   it("a password change voids every outstanding link", async () => {
     const person = await t.signUp({ email: "changed-mind@example.com" });
     await t.client().api.auth.requestPasswordReset({ email: "changed-mind@example.com" });
-    const token = linkToken((await outbox("changed-mind@example.com"))[0]!.body);
+    const token = linkToken((await outbox("changed-mind@example.com"))[0]!);
     await person.api.auth.changePassword({ currentPassword: STRONG_PASSWORD, newPassword: NEW_PASSWORD });
     expect(
       (await refusal(t.client().api.auth.resetPassword({ token, password: "another strong passphrase 9" }))).fieldErrors.token,
@@ -137,7 +135,7 @@ describe("resetting a forgotten password", () => {
   it("a reset voids every other outstanding link", async () => {
     const person = await t.signUp({ email: "two-links@example.com" });
     await t.client().api.auth.requestPasswordReset({ email: "two-links@example.com" });
-    const token = linkToken((await outbox("two-links@example.com"))[0]!.body);
+    const token = linkToken((await outbox("two-links@example.com"))[0]!);
     // A second live link, as two requests racing each other could leave.
     const other = generateSecretToken();
     await t.db.prisma.passwordResetToken.create({

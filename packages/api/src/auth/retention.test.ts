@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliverPending, enqueue, type OutgoingMessage } from "../notifications/outbox";
+import { PermanentDeliveryError } from "../notifications/sender";
+import { countMessagesTo } from "../notifications/testing";
 import { createTestApi, STRONG_PASSWORD, type TestApi } from "../testing";
 import { deleteExpiredAuthRecords } from "./retention";
 
@@ -16,7 +19,8 @@ async function counts() {
             (SELECT count(*)::int FROM auth.sessions) AS sessions,
             (SELECT count(*)::int FROM auth.refresh_tokens) AS "refreshTokens",
             (SELECT count(*)::int FROM auth.password_reset_tokens) AS "resetTokens",
-            (SELECT count(*)::int FROM auth.rate_limit_buckets) AS "rateLimitBuckets"`,
+            (SELECT count(*)::int FROM auth.rate_limit_buckets) AS "rateLimitBuckets",
+            (SELECT count(*)::int FROM auth.notification_outbox) AS messages`,
   );
   return row!;
 }
@@ -57,6 +61,7 @@ describe("the retention job", () => {
       refreshTokens: 1,
       resetTokens: 1,
       rateLimitBuckets: expect.any(Number),
+      messages: 1,
     });
     expect(deleted.auditEvents).toBeGreaterThanOrEqual(5);
     expect(deleted.rateLimitBuckets).toBeGreaterThanOrEqual(1);
@@ -67,6 +72,7 @@ describe("the retention job", () => {
       refreshTokens: 1,
       resetTokens: 1,
       rateLimitBuckets: before.rateLimitBuckets! - deleted.rateLimitBuckets!,
+      messages: 1,
     });
     expect(after.auditEvents).toBe(recent[0]!.n);
     expect(after.rateLimitBuckets).toBeGreaterThan(0);
@@ -77,6 +83,50 @@ describe("the retention job", () => {
       refreshTokens: 0,
       resetTokens: 0,
       rateLimitBuckets: 0,
+      messages: 0,
     });
+  });
+
+  it("deletes messages older than the message retention period, whatever became of them, and keeps younger ones", async () => {
+    const api = await createTestApi({}, {}, { messageRetentionDays: 7 });
+    try {
+      const { keys } = api.config;
+      const message = (to: string): OutgoingMessage => ({
+        template: "password-reset",
+        params: { name: "Old", token: "sometoken", validMinutes: 30 },
+        channel: "email",
+        to,
+        audience: "GUEST",
+        organizationId: null,
+        expiresAt: new Date(api.clock.now().getTime() + 60_000),
+      });
+      await enqueue(
+        api.db.prisma,
+        keys,
+        [message("sent@example.com"), message("waiting@example.com"), message("failed@example.com")],
+        api.clock.now(),
+      );
+      await deliverPending(api.deps, {
+        senders: [
+          {
+            channel: "email",
+            via: "test",
+            async send(sent) {
+              if (sent.to === "failed@example.com") throw new PermanentDeliveryError("550 no");
+              if (sent.to === "waiting@example.com") throw new Error("421 later");
+              return {};
+            },
+          },
+        ],
+      });
+      api.clock.advance(7 * DAY - 60_000);
+      await enqueue(api.db.prisma, keys, [message("young@example.com")], api.clock.now());
+      api.clock.advance(2 * 60_000);
+      expect((await deleteExpiredAuthRecords(api.deps)).messages).toBe(3);
+      expect(await countMessagesTo(api, "young@example.com")).toBe(1);
+      expect(await api.db.prisma.notification.count()).toBe(1);
+    } finally {
+      await api.close();
+    }
   });
 });

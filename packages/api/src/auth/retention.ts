@@ -37,7 +37,10 @@ async function deleteInBatches(sql: SqlRunner, deletion: string, params: unknown
   }
 }
 
-/** Deletes the sign-in records that have outlived their use. Idempotent. */
+/**
+ * Deletes the sign-in records that have outlived their use, and messages older than
+ * `config.messageRetentionDays`, whatever became of them. Idempotent.
+ */
 export async function deleteExpiredAuthRecords({ db, clock, config }: Pick<Deps, "db" | "clock" | "config">) {
   const now = clock();
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
@@ -48,6 +51,7 @@ export async function deleteExpiredAuthRecords({ db, clock, config }: Pick<Deps,
   // Every limit's window has ended for a bucket this old: it would start afresh anyway.
   const longestWindowMs = Math.max(...Object.values(config.auth.limits).map((limit) => limit.windowSeconds * 1000));
   const bucketCutoff = new Date(now.getTime() - longestWindowMs);
+  const messageCutoff = before(config.messageRetentionDays);
 
   const auditEvents = await deleteInBatches(
     db.sql,
@@ -91,5 +95,12 @@ export async function deleteExpiredAuthRecords({ db, clock, config }: Pick<Deps,
       SELECT key FROM "auth"."rate_limit_buckets" WHERE window_start < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
     [bucketCutoff],
   );
-  return { auditEvents, sessions, refreshTokens, resetTokens, rateLimitBuckets };
+  const messages = await deleteInBatches(
+    db.sql,
+    `
+    DELETE FROM "auth"."notification_outbox" WHERE id IN (
+      SELECT id FROM "auth"."notification_outbox" WHERE created_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    [messageCutoff],
+  );
+  return { auditEvents, sessions, refreshTokens, resetTokens, rateLimitBuckets, messages };
 }

@@ -100,6 +100,7 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
     inputIsSecretOfA: true,
   },
   "employee.resendInvitation": { input: async (w) => ({ employeeId: (await w.invitedToA()).employeeId }), expect: ADMIN_OF_A },
+  "employee.invitationLink": { input: async (w) => ({ employeeId: (await w.invitedToA()).employeeId }), expect: ADMIN_OF_A },
   "employee.update": { input: (w) => ({ employeeId: w.colleagueA.employeeId, position: "Cloakroom" }), expect: ADMIN_OF_A },
   "employee.deactivate": { input: async (w) => ({ employeeId: await w.staffOfA() }), expect: ADMIN_OF_A },
   "employee.reactivate": {
@@ -205,4 +206,9 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
 
   // Each admin reads their own organization's log: B's admin gets B's, never A's.
   "audit.list": { input: () => ({}), expect: ANY_ADMIN },
+
+  // The outbox as admins see it: their own organization's messages only.
+  "messages.list": { input: () => ({}), expect: ANY_ADMIN },
+  "messages.retry": { input: async (w) => ({ id: await w.messageOfA() }), expect: ADMIN_OF_A },
+  "messages.delivery": { input: () => undefined, expect: ANY_ADMIN },
 };

@@ -1,5 +1,6 @@
 import type { Role } from "@qrcoats/db";
 import { invitationTokenFor } from "../employee/testing";
+import { newestMessageTo, tokenIn } from "../notifications/testing";
 import { openVenue } from "../qr/testing";
 import { STRONG_PASSWORD, type TestApi, type TestClient } from "../testing";
 
@@ -113,6 +114,14 @@ export async function buildWorld(t: TestApi) {
       const { employee } = await adminA.api.employee.create({ email, name: "Invited", venueIds: [venueId] });
       return { employeeId: employee.id, token: await invitationTokenFor(t, email) };
     },
+    /** The id of a message of A's still waiting to be sent (a new invitation's). */
+    async messageOfA() {
+      const { employeeId } = await world.invitedToA();
+      const [message] = await t.db.sql.query<{ id: string }>(`SELECT id FROM auth.notification_outbox WHERE employee_id = $1`, [
+        employeeId,
+      ]);
+      return message!.id;
+    },
     /** A new active staff member of A, for calls that change or end their employment. */
     async staffOfA() {
       return (await member(t, a.organizationId, "EMPLOYEE", [venueId], "staff-a")).employeeId;
@@ -121,11 +130,7 @@ export async function buildWorld(t: TestApi) {
     async resetToken() {
       const person = await t.signUp({ email: uniqueEmail("forgetful") });
       await t.client().api.auth.requestPasswordReset({ email: person.me.user.email });
-      const [message] = await t.db.sql.query<{ body: string }>(
-        `SELECT body FROM auth.notification_outbox WHERE recipient = $1 AND template = 'password-reset'`,
-        [person.me.user.email],
-      );
-      return message!.body.match(/reset-password\?token=([^\s&]+)/)![1]!;
+      return tokenIn(await newestMessageTo(t, person.me.user.email, "password-reset"), "/reset-password");
     },
     async tokens() {
       return t.client({ origin: null }).api.auth.issueToken({ email: bystander.me.user.email, password: STRONG_PASSWORD });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { createVenue, founder, hire, type Staff } from "./testing";
+import { createVenue, founder, hire, invitationTokenFor, type Staff } from "./testing";
 
 let t: TestApi;
 let admin: Awaited<ReturnType<typeof founder>>;
@@ -223,10 +223,7 @@ describe("what employee procedures return", () => {
         venueIds: [floor.id],
       }),
     );
-    const [message] = await t.db.sql.query<{ body: string }>(
-      `SELECT body FROM auth.notification_outbox WHERE recipient = 'leak@meridian.example'`,
-    );
-    const token = message!.body.match(/token=([a-z2-7]+)/)![1]!;
+    const token = await invitationTokenFor(t, "leak@meridian.example");
     keep(await t.client().api.employee.invitation({ token }));
     keep(await admin.api.employee.resendInvitation({ employeeId: employee.id }));
     keep(await admin.api.employee.update({ employeeId: employee.id, phone: "0151 2222 4444", role: "ADMIN" }));

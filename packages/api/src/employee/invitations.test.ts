@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecretToken } from "../lib/secrets";
+import { messagesTo } from "../notifications/testing";
 import { createTestApi, refusal, TEST_ORIGIN, type TestApi } from "../testing";
 import { createVenue, founder, hire, invitationTokenFor } from "./testing";
 
@@ -39,17 +40,19 @@ describe("employee.create invites a person", () => {
     });
     expect(invitation.expiresAt.getTime() - t.clock.now().getTime()).toBeGreaterThan(7 * DAY - 60_000);
 
-    const [message] = await t.db.sql.query<{ channel: string; template: string; subject: string; body: string }>(
-      `SELECT channel, template, subject, body FROM auth.notification_outbox WHERE recipient = 'mia@example.com'`,
-    );
+    const [message, ...others] = await messagesTo(t, "mia@example.com");
+    expect(others).toEqual([]);
     expect(message).toMatchObject({
       channel: "email",
       template: "employee-invitation",
       subject: "You are invited to join Club Aurora on QRcoats",
+      audience: "STAFF",
+      organizationId: admin.organization.id,
     });
-    const token = message!.body.match(new RegExp(`${TEST_ORIGIN}/accept-invitation\\?token=([a-z2-7]{32})\\n`))![1]!;
+    expect(message!.text).toMatch(/^Hello Mia Wong,/);
+    const token = message!.text.match(new RegExp(`${TEST_ORIGIN}/accept-invitation\\?token=([a-z2-7]{32})\\n`))![1]!;
 
-    // The database keeps only the token's hash, and the membership belongs to no account yet.
+    // The database keeps the token's hash, and the token only sealed; the membership belongs to no account yet.
     const [stored] = await t.db.sql.query<{ token_hash: string; user_id: string | null; role: string }>(
       `SELECT i.token_hash, m.user_id, m.role FROM employees.invitations i
          JOIN employees.employees e ON e.id = i.employee_id
@@ -276,6 +279,66 @@ describe("who can be invited", () => {
     expect((await refusal(t.client().api.employee.create({ email: "y@example.com", name: "Y", venueIds: [] }))).code).toBe("UNAUTHORIZED");
     const guest = await t.signUp({ email: "nosy-guest@example.com" });
     expect((await refusal(guest.api.employee.create({ email: "y@example.com", name: "Y", venueIds: [] }))).code).toBe("FORBIDDEN");
+  });
+});
+
+describe("employee.invitationLink: an admin copies an open invitation's link", () => {
+  it("is the emailed link itself, which keeps working; handing it out is audited", async () => {
+    const { employee } = await admin.api.employee.create({ email: "copy@example.com", name: "Copy Cat", venueIds: [] });
+    const emailed = await invitationTokenFor(t, "copy@example.com");
+    const copied = await admin.api.employee.invitationLink({ employeeId: employee.id });
+    expect(copied).toEqual({ link: `${TEST_ORIGIN}/accept-invitation?token=${emailed}`, expiresAt: expect.any(Date) });
+    const events = await t.db.prisma.auditEvent.findMany({ where: { type: "INVITATION_LINK_COPIED" } });
+    expect(events).toMatchObject([
+      { userId: admin.me.user.id, organizationId: admin.organization.id, email: "copy@example.com", detail: { employeeId: employee.id } },
+    ]);
+    // The token is kept sealed, never as it is.
+    const [row] = await t.db.sql.query<{ token_encrypted: string }>(
+      `SELECT token_encrypted FROM employees.invitations WHERE employee_id = $1`,
+      [employee.id],
+    );
+    expect(row!.token_encrypted).toMatch(/^v1:/);
+    expect(row!.token_encrypted).not.toContain(emailed);
+
+    const joined = await t
+      .client()
+      .api.employee.acceptInvitation({ token: new URL(copied.link).searchParams.get("token")!, password: NEW_PASSWORD });
+    expect(joined.user.email).toBe("copy@example.com");
+    // Accepted: nothing left to copy, and the sealed token is gone too.
+    expect(await refusal(admin.api.employee.invitationLink({ employeeId: employee.id }))).toMatchObject({
+      code: "CONFLICT",
+      message: "Copy Cat is not waiting for an invitation.",
+    });
+    const [after] = await t.db.sql.query<{ token_encrypted: string | null }>(
+      `SELECT token_encrypted FROM employees.invitations WHERE employee_id = $1`,
+      [employee.id],
+    );
+    expect(after!.token_encrypted).toBeNull();
+  });
+
+  it("gives the newest link after a resend, none once it expired, and none to anyone but the organization's admins", async () => {
+    const { employee } = await admin.api.employee.create({ email: "relink@example.com", name: "Re Link", venueIds: [venue.id] });
+    const first = await admin.api.employee.invitationLink({ employeeId: employee.id });
+    await admin.api.employee.resendInvitation({ employeeId: employee.id });
+    const second = await admin.api.employee.invitationLink({ employeeId: employee.id });
+    expect(second.link).not.toBe(first.link);
+    expect(second.link).toBe(`${TEST_ORIGIN}/accept-invitation?token=${await invitationTokenFor(t, "relink@example.com")}`);
+    const sealed = await t.db.sql.query<{ n: number }>(
+      `SELECT count(token_encrypted)::int AS n FROM employees.invitations WHERE employee_id = $1`,
+      [employee.id],
+    );
+    expect(sealed).toEqual([{ n: 1 }]);
+
+    const other = await founder(t, "Link Rival", "rival-link@example.com");
+    expect((await refusal(other.api.employee.invitationLink({ employeeId: employee.id }))).code).toBe("NOT_FOUND");
+    const staff = await hire(t, admin, { email: "link-staff@example.com", venueIds: [venue.id] });
+    expect((await refusal(staff.api.employee.invitationLink({ employeeId: employee.id }))).code).toBe("FORBIDDEN");
+
+    t.clock.advance(7 * DAY + 1000);
+    expect(await refusal(admin.api.employee.invitationLink({ employeeId: employee.id }))).toMatchObject({
+      code: "CONFLICT",
+      message: "Re Link has no open invitation with a link to copy. Send the invitation again.",
+    });
   });
 });
 

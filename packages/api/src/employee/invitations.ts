@@ -8,7 +8,9 @@ import { revokeSessions, startBrowserSession } from "../auth/sessions";
 import type { Deps } from "../context";
 import { fieldError, isUniqueViolation } from "../lib/errors";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
+import { decryptField, encryptField } from "../lib/field-crypto";
 import { enqueue } from "../notifications/outbox";
+import { links } from "../notifications/templates";
 import { assertVenuesOfOrganization } from "../venue/access";
 import { assertEmployeeOfOrganization, type Actor } from "./access";
 import { readEmployee, sealPhone, type EmployeeRecord } from "./records";
@@ -18,7 +20,9 @@ import { readEmployee, sealPhone, type EmployeeRecord } from "./records";
 // no account: until the person accepts, the invitation is only what the admin typed (an
 // address, a name to know them by), and the inviter can neither see nor change anything of
 // an account that address may have. The emailed single-use link creates or joins the
-// account; the link's token lives only in the email, and we keep its hash.
+// account. We keep the link's token hashed, to know it when it comes back, and sealed (field
+// encryption), so that an admin can copy the link while it is open; the email's copy is
+// rendered at delivery from the outbox's sealed parameters.
 
 /** What inviting and joining use: invitations are mailed, limited, and audited with their request. */
 type InvitationDeps = Pick<Deps, "prisma" | "clock" | "config" | "request">;
@@ -97,14 +101,20 @@ export async function inviteEmployee(
         },
         select: { id: true },
       });
-      await tx.invitation.create({
-        data: { employeeId: employee.id, tokenHash: hashSecretToken(token), expiresAt, invitedById: admin.employeeId, createdAt: now },
-      });
+      await createInvitation(deps, tx, { employeeId: employee.id, token, expiresAt, invitedById: admin.employeeId }, now);
       await limitInvitations(deps, tx, admin.organizationId, input.email);
       await sendInvitation(
         deps,
         tx,
-        { email: input.email, name: input.name, organizationName: membership.organization.name, token, expiresAt },
+        {
+          organizationId: admin.organizationId,
+          employeeId: employee.id,
+          email: input.email,
+          name: input.name,
+          organizationName: membership.organization.name,
+          token,
+          expiresAt,
+        },
         now,
       );
       await audit(
@@ -129,22 +139,57 @@ export async function inviteEmployee(
   return { employee: await readEmployee(deps.prisma, deps.config.keys, admin, employeeId), invitation: { expiresAt } };
 }
 
+function createInvitation(
+  deps: Pick<Deps, "config">,
+  tx: Prisma.TransactionClient,
+  invitation: { employeeId: string; token: string; expiresAt: Date; invitedById: string },
+  now: Date,
+) {
+  const { token, ...rest } = invitation;
+  return tx.invitation.create({
+    data: {
+      ...rest,
+      tokenHash: hashSecretToken(token),
+      tokenEncrypted: encryptField(deps.config.keys, "invitation.token", token),
+      createdAt: now,
+    },
+  });
+}
+
 async function sendInvitation(
   deps: Pick<Deps, "config">,
   tx: Prisma.TransactionClient,
-  invitation: { email: string; name: string; organizationName: string; token: string; expiresAt: Date },
+  invitation: {
+    organizationId: string;
+    employeeId: string;
+    email: string;
+    name: string;
+    organizationName: string;
+    token: string;
+    expiresAt: Date;
+  },
   now: Date,
 ) {
-  const link = `${deps.config.publicUrl}/accept-invitation?token=${invitation.token}`;
   await enqueue(
     tx,
-    {
-      channel: "email",
-      recipient: invitation.email,
-      template: "employee-invitation",
-      subject: `You are invited to join ${invitation.organizationName} on QRcoats`,
-      body: `Hello ${invitation.name},\n\n${invitation.organizationName} invites you to work with them on QRcoats. Open this link within ${INVITATION_TTL_DAYS} days to choose your password:\n${link}\n\nIf you did not expect this, ignore this message.`,
-    },
+    deps.config.keys,
+    [
+      {
+        template: "employee-invitation",
+        params: {
+          name: invitation.name,
+          organizationName: invitation.organizationName,
+          token: invitation.token,
+          validDays: INVITATION_TTL_DAYS,
+        },
+        channel: "email",
+        to: invitation.email,
+        audience: "STAFF",
+        organizationId: invitation.organizationId,
+        employeeId: invitation.employeeId,
+        expiresAt: invitation.expiresAt,
+      },
+    ],
     now,
   );
 }
@@ -225,7 +270,7 @@ export async function acceptInvitation(deps: InvitationDeps, input: { token: str
           expiresAt: { gt: now },
           employee: { membership: { status: "INVITED", userId: null } },
         },
-        data: { acceptedAt: now },
+        data: { acceptedAt: now, tokenEncrypted: null },
       });
       if (taken.count === 0) throw fieldError("token", UNUSABLE_INVITATION);
       const user = await tx.user.upsert({
@@ -276,12 +321,17 @@ export async function resendInvitation(
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_DAYS * DAY_MS);
   await deps.prisma.$transaction(async (tx) => {
     await tx.invitation.updateMany({ where: { employeeId, acceptedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } });
-    await tx.invitation.create({
-      data: { employeeId, tokenHash: hashSecretToken(token), expiresAt, invitedById: admin.employeeId, createdAt: now },
-    });
+    // No earlier link can be copied any more, expired or not.
+    await tx.invitation.updateMany({ where: { employeeId, tokenEncrypted: { not: null } }, data: { tokenEncrypted: null } });
+    await createInvitation(deps, tx, { employeeId, token, expiresAt, invitedById: admin.employeeId }, now);
     const organization = await tx.organization.findUniqueOrThrow({ where: { id: admin.organizationId }, select: { name: true } });
     await limitInvitations(deps, tx, admin.organizationId, email);
-    await sendInvitation(deps, tx, { email, name, organizationName: organization.name, token, expiresAt }, now);
+    await sendInvitation(
+      deps,
+      tx,
+      { organizationId: admin.organizationId, employeeId, email, name, organizationName: organization.name, token, expiresAt },
+      now,
+    );
     await audit(
       tx,
       { type: "INVITATION_RESENT", userId: admin.userId, organizationId: admin.organizationId, email, detail: { employeeId } },
@@ -290,4 +340,49 @@ export async function resendInvitation(
     );
   });
   return { expiresAt };
+}
+
+/**
+ * The link of a person's open invitation, for an admin to pass on themselves (a venue with
+ * no mail server, a message lost to a spam filter). It is the emailed link itself, which
+ * keeps working; handing it out is audited.
+ */
+export async function invitationLink(
+  deps: Pick<Deps, "prisma" | "clock" | "config" | "request">,
+  admin: Actor,
+  { employeeId }: { employeeId: string },
+): Promise<{ link: string; expiresAt: Date }> {
+  const employee = await assertEmployeeOfOrganization(deps.prisma, admin.organizationId, employeeId);
+  const now = deps.clock();
+  const invitation =
+    employee.membership.status === "INVITED" && employee.membership.userId === null
+      ? await deps.prisma.invitation.findFirst({
+          where: { employeeId, acceptedAt: null, expiresAt: { gt: now }, tokenEncrypted: { not: null } },
+          orderBy: { createdAt: "desc" },
+          select: { tokenEncrypted: true, expiresAt: true },
+        })
+      : null;
+  if (!invitation) {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message:
+        employee.membership.status === "INVITED"
+          ? `${employee.name} has no open invitation with a link to copy. Send the invitation again.`
+          : `${employee.name} is not waiting for an invitation.`,
+    });
+  }
+  const token = decryptField(deps.config.keys, "invitation.token", invitation.tokenEncrypted!);
+  await audit(
+    deps.prisma,
+    {
+      type: "INVITATION_LINK_COPIED",
+      userId: admin.userId,
+      organizationId: admin.organizationId,
+      email: employee.email,
+      detail: { employeeId },
+    },
+    deps.request,
+    now,
+  );
+  return { link: links.invitation(deps.config.publicUrl, token), expiresAt: invitation.expiresAt };
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countMessagesTo } from "../notifications/testing";
+import type { MessageTemplate } from "../notifications/templates";
 import { openVenue } from "../qr/testing";
 import { createTestApi, refusal, STRONG_PASSWORD, type TestApi } from "../testing";
 import { founder, invitationTokenFor } from "./testing";
@@ -24,13 +26,7 @@ const anyone = () => {
   return founder(t, `Org ${serial}`, `founder-${serial}@example.com`);
 };
 
-const outboxCount = async (recipient: string, template: string) => {
-  const [row] = await t.db.sql.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM auth.notification_outbox WHERE recipient = $1 AND template = $2`,
-    [recipient, template],
-  );
-  return row!.n;
-};
+const outboxCount = (recipient: string, template: MessageTemplate) => countMessagesTo(t, recipient, template);
 
 describe("inviting someone who has an account", () => {
   it("a guest invited and then deactivated keeps their name, sessions, sign-in, reset and tickets", async () => {

@@ -6,7 +6,7 @@ import { normalize } from "../lib/field-crypto";
 import { emailInput, idInput, venueIdInput } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, publicProcedure } from "../trpc";
-import { acceptInvitation, describeInvitation, inviteEmployee, resendInvitation } from "./invitations";
+import { acceptInvitation, describeInvitation, invitationLink, inviteEmployee, resendInvitation } from "./invitations";
 import { deactivateEmployee, reactivateEmployee, updateEmployee } from "./lifecycle";
 import { getEmployee, listEmployees, ownEmployeeRecord } from "./records";
 
@@ -51,6 +51,14 @@ export const employeeRouter = {
   resendInvitation: adminProcedure
     .input(z.object({ employeeId: idInput("employee") }))
     .mutation(({ ctx, input }) => resendInvitation(ctx, ctx.member, input)),
+
+  /**
+   * The link of an open invitation, for the admin to pass on themselves. A mutation: it is
+   * audited, and a secret is answered only to a request from our own apps (origin check).
+   */
+  invitationLink: adminProcedure
+    .input(z.object({ employeeId: idInput("employee") }))
+    .mutation(({ ctx, input }) => invitationLink(ctx, ctx.member, input)),
 
   update: adminProcedure
     .input(

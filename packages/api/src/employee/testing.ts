@@ -1,4 +1,5 @@
 import type { Role } from "@qrcoats/db";
+import { newestMessageTo, tokenIn } from "../notifications/testing";
 import { STRONG_PASSWORD, type TestApi, type TestClient } from "../testing";
 
 // Test fixtures for every domain that needs staff: people are hired the way admins hire
@@ -19,16 +20,9 @@ export async function createVenue(t: TestApi, organizationId: string, name: stri
   });
 }
 
-/** The token of the newest invitation emailed to `email`, read from the outbox. */
+/** The token of the newest invitation emailed to `email`, read from the outbox as it would arrive. */
 export async function invitationTokenFor(t: TestApi, email: string): Promise<string> {
-  const [message] = await t.db.sql.query<{ body: string }>(
-    `SELECT body FROM auth.notification_outbox WHERE recipient = $1 AND template = 'employee-invitation'
-      ORDER BY created_at DESC, id LIMIT 1`,
-    [email],
-  );
-  const token = message?.body.match(/\/accept-invitation\?token=([a-z2-7]+)/)?.[1];
-  if (!token) throw new Error(`No invitation was emailed to ${email}`);
-  return token;
+  return tokenIn(await newestMessageTo(t, email, "employee-invitation"), "/accept-invitation");
 }
 
 export type Staff = TestClient & { employeeId: string; userId: string; email: string };

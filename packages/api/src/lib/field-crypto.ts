@@ -7,7 +7,14 @@ import type { ApiKeys } from "../config";
 // is authenticated data: a ciphertext copied into another column does not decrypt there.
 // What must be searched gets a keyed hash beside it; a database dump reveals neither.
 
-export type FieldPurpose = "employee.phone" | "ticket.contactName" | "ticket.contactEmail" | "ticket.contactPhone";
+export type FieldPurpose =
+  | "employee.phone"
+  | "ticket.contactName"
+  | "ticket.contactEmail"
+  | "ticket.contactPhone"
+  | "message.recipient"
+  | "message.params"
+  | "invitation.token";
 
 const VERSION = "v1";
 
@@ -47,7 +54,12 @@ export function sealedWithOldKey(keys: ApiKeys, stored: string): boolean {
 }
 
 export type LookupPurpose =
-  "employee.phoneLastDigits" | "ticket.contactName" | "ticket.contactEmail" | "ticket.contactPhoneLastDigits" | "scan.unknownCode";
+  | "employee.phoneLastDigits"
+  | "ticket.contactName"
+  | "ticket.contactEmail"
+  | "ticket.contactPhoneLastDigits"
+  | "scan.unknownCode"
+  | "message.recipient";
 
 /** A keyed hash to find a sensitive value by, without storing it: HMAC-SHA256, hex. */
 export function lookupHash(keys: ApiKeys, purpose: LookupPurpose, normalized: string): string {

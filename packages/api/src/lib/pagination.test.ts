@@ -29,6 +29,7 @@ const listCalls: Record<
   "qr.history": (f, page) => f.admin.qr.history({ venueId: f.venueId, ...page }),
   "qr.list": (f, page) => f.admin.qr.list({ venueId: f.venueId, ...page }),
   "audit.list": (f, page) => f.admin.audit.list(page),
+  "messages.list": (f, page) => f.admin.messages.list(page),
 };
 
 function takesLimit(input: unknown): boolean {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countMessagesTo, messagesTo, newestMessageTo } from "../notifications/testing";
 import { createTestApi, TEST_ORIGIN, type TestApi } from "../testing";
 import { markForgottenTickets } from "./forgotten";
 import { openVenue, setClock } from "./testing";
@@ -41,10 +42,12 @@ describe("markForgottenTickets", () => {
     const after = await states([coat.id, stillIssued.id]);
     expect(after[coat.id]).toMatchObject({ state: "FORGOTTEN", slotId: null, forgottenAt: new Date("2027-11-06T15:30:00Z") });
     expect(after[stillIssued.id]).toMatchObject({ state: "ISSUED" });
-    const notices = await t.db.prisma.notification.findMany({ where: { recipient: { contains: "tokyo" } } });
-    expect(notices.map((notice) => [notice.channel, notice.recipient, notice.template])).toEqual([
-      ["email", "walkin@tokyo.example", "ticket.forgotten"],
+    const notices = await messagesTo(t, "walkin@tokyo.example");
+    expect(notices.map((notice) => [notice.channel, notice.to, notice.template, notice.audience])).toEqual([
+      ["email", "walkin@tokyo.example", "forgotten-items", "GUEST"],
     ]);
+    expect(notices[0]!.organizationId).toBe(shibuya.organizationId);
+    expect(await countMessagesTo(t, "never-came@tokyo.example")).toBe(0);
   });
 
   it("in New York across midnight and the DST change: one notice per guest, by their own channel", async () => {
@@ -88,22 +91,24 @@ describe("markForgottenTickets", () => {
       expect(event.slotId).toBe(slotsBefore.find((ticket) => ticket.id === event.ticketId)!.slotId);
     }
 
-    const notices = await t.db.prisma.notification.findMany({
-      where: { template: "ticket.forgotten", recipient: { not: "walkin@tokyo.example" } },
-      orderBy: { recipient: "asc" },
-    });
-    expect(notices.map((notice) => [notice.channel, notice.recipient])).toEqual([
-      ["sms", "+1 212 555 0199"],
-      ["email", "ed@example.com"],
-      ["email", "late@example.com"],
-      ["email", "night.owl@example.com"],
+    const notices = await Promise.all(
+      ["+1 212 555 0199", "ed@example.com", "late@example.com", "night.owl@example.com"].map((to) => messagesTo(t, to, "forgotten-items")),
+    );
+    expect(notices.map((theirs) => theirs.map((notice) => [notice.channel, notice.to]))).toEqual([
+      [["sms", "+1 212 555 0199"]],
+      [["email", "ed@example.com"]],
+      [["email", "late@example.com"]],
+      [["email", "night.owl@example.com"]],
     ]);
-    const nora = notices.find((notice) => notice.recipient === "night.owl@example.com")!;
+    // Ed left a phone too, but is reached once, by email.
+    expect(await countMessagesTo(t, "+1 212 555 0100")).toBe(0);
+    const nora = await newestMessageTo(t, "night.owl@example.com", "forgotten-items");
     expect(nora.subject).toBe("You left something at Gotham Club");
-    expect(nora.body).toContain("Hello Nora Night,");
-    expect(nora.body).toContain(`ticket ${coat.number} at Gotham Club: ${TEST_ORIGIN}/t/${coat.code}`);
-    expect(nora.body).toContain(`ticket ${bag.number} at Gotham Club: ${TEST_ORIGIN}/t/${bag.code}`);
-    expect(notices.find((notice) => notice.recipient === "ed@example.com")!.body).toContain("Hello Ed Email,");
+    expect(nora.text).toContain("Hello Nora Night,");
+    expect(nora.text).toContain(`ticket ${coat.number} at Gotham Club: ${TEST_ORIGIN}/t/${coat.code}`);
+    expect(nora.text).toContain(`ticket ${bag.number} at Gotham Club: ${TEST_ORIGIN}/t/${bag.code}`);
+    expect((await newestMessageTo(t, "ed@example.com")).text).toContain("Hello Ed Email,");
+    expect((await newestMessageTo(t, "+1 212 555 0199")).text).toMatch(/^QRcoats: you left something at the coat check of Gotham Club/);
 
     // Again, and again later: nothing more changes and nobody hears twice.
     const outboxSize = await t.db.prisma.notification.count();

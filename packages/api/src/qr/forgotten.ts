@@ -3,7 +3,6 @@ import type { ApiConfig } from "../config";
 import type { Deps } from "../context";
 import { decryptField } from "../lib/field-crypto";
 import { enqueue, type OutgoingMessage } from "../notifications/outbox";
-import { codeFor, ticketUrl } from "./codes";
 import type { ScanAction, ScanResult } from "./scan-events";
 import { edgesOf } from "./state-machine";
 
@@ -87,44 +86,42 @@ export async function markForgottenTickets({
         })),
       });
 
-      const notices = noticesFor(forgotten, config);
-      for (const notice of notices) await enqueue(tx, notice, now);
+      const notices = noticesFor(forgotten, config.keys, now);
+      await enqueue(tx, config.keys, notices, now);
       return { forgotten: forgotten.length, notices: notices.length };
     },
     { maxWait: 30_000, timeout: 60_000 },
   );
 }
 
-/** One message per person, naming every item they left, however many tickets that is. */
-function noticesFor(tickets: Candidate[], config: Pick<ApiConfig, "keys" | "publicUrl">): OutgoingMessage[] {
+/** How long a notice is worth sending: after a week the guest has surely missed their coat already. */
+export const FORGOTTEN_NOTICE_TTL_DAYS = 7;
+
+/**
+ * One message per person and organization, naming every item they left at its venues,
+ * however many tickets that is: each organization's admins see their own notices only.
+ */
+function noticesFor(tickets: Candidate[], keys: ApiConfig["keys"], now: Date): OutgoingMessage[] {
   const byRecipient = new Map<string, { channel: "email" | "sms"; recipient: string; name: string | null; tickets: Candidate[] }>();
   for (const ticket of tickets) {
-    const reach = reachOf(ticket, config.keys);
+    const reach = reachOf(ticket, keys);
     if (!reach) continue;
-    const key = `${reach.channel}:${reach.recipient}`;
+    const key = `${ticket.organizationId}:${reach.channel}:${reach.recipient}`;
     const entry = byRecipient.get(key) ?? { ...reach, tickets: [] };
     entry.tickets.push(ticket);
     byRecipient.set(key, entry);
   }
-  return [...byRecipient.values()].map(({ channel, recipient, name, tickets: theirs }) => {
-    const items = theirs.map(
-      (ticket) =>
-        `ticket ${ticket.number} at ${ticket.venueName}: ${ticketUrl(config.publicUrl, codeFor(config.keys.ticketSigning, ticket.publicId))}`,
-    );
-    const venues = [...new Set(theirs.map((ticket) => ticket.venueName))].join(" and ");
-    const subject = `You left something at ${venues}`;
-    const body =
-      channel === "sms"
-        ? `QRcoats: you left something at the coat check of ${venues}. It is in lost & found. ${items.join("; ")}`
-        : [
-            `Hello${name ? ` ${name}` : ""},`,
-            "",
-            `something of yours was still at the coat check of ${venues} after closing. It is safe in lost & found; show your ticket to collect it:`,
-            "",
-            ...items.map((item) => `- ${item}`),
-          ].join("\n");
-    return { channel, recipient, template: "ticket.forgotten", subject, body };
-  });
+  const expiresAt = new Date(now.getTime() + FORGOTTEN_NOTICE_TTL_DAYS * 24 * 60 * 60 * 1000);
+  return [...byRecipient.values()].map(({ channel, recipient, name, tickets: theirs }) => ({
+    template: "forgotten-items",
+    params: { name, items: theirs.map((ticket) => ({ number: ticket.number, venueName: ticket.venueName, publicId: ticket.publicId })) },
+    channel,
+    to: recipient,
+    audience: "GUEST",
+    organizationId: theirs[0]!.organizationId,
+    ticketId: theirs[0]!.id,
+    expiresAt,
+  }));
 }
 
 /** A registered guest by their account's email; a walk-in by the email, else the phone, they left. */
