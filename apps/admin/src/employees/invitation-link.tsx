@@ -11,14 +11,14 @@ export function CopyInvitationLink({ employeeId, name }: { employeeId: string; n
   const link = useMutation(trpc.employee.invitationLink.mutationOptions());
   const [copied, setCopied] = useState<"copied" | "shown" | null>(null);
   return (
-    <div className="flex flex-col gap-2">
+    <div className="flex flex-col items-start gap-2">
       <Button
         variant="secondary"
         size="sm"
         busy={link.isPending}
         onClick={async () => {
           setCopied(null);
-          const { url } = await link.mutateAsync({ employeeId });
+          const { link: url } = await link.mutateAsync({ employeeId });
           try {
             await navigator.clipboard.writeText(url);
             setCopied("copied");
@@ -39,7 +39,12 @@ export function CopyInvitationLink({ employeeId, name }: { employeeId: string; n
       {copied === "shown" && link.data && (
         <label className="flex flex-col gap-1 text-sm text-slate-800">
           Copy this link and send it to {name}:
-          <input readOnly value={link.data.url} className="rounded border border-slate-300 px-2 py-1 font-mono text-xs" onFocus={(e) => e.target.select()} />
+          <input
+            readOnly
+            value={link.data.link}
+            className="rounded border border-slate-300 px-2 py-1 font-mono text-xs"
+            onFocus={(e) => e.target.select()}
+          />
         </label>
       )}
     </div>

@@ -3,7 +3,7 @@ import { Alert, Button, errorMessage, trpc } from "@qrcoats/ui";
 import { clsx } from "clsx";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link } from "wouter";
-import { columnHelper, DataTable, MorePages } from "../components/data-table";
+import { MorePages } from "../components/data-table";
 import { SelectField } from "../components/fields";
 import { dayTime } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
@@ -28,50 +28,53 @@ const TEMPLATE_WORDS: Record<string, string> = {
 };
 const VIA_WORDS: Record<string, string> = { smtp: "by email", "local-mailbox": "to the local mailbox" };
 
-const column = columnHelper<Message>();
-const columns = column.columns([
-  column.accessor("createdAt", { header: "When", cell: (info) => <span className="whitespace-nowrap">{dayTime(info.getValue())}</span> }),
-  column.accessor((message) => message, {
-    id: "to",
-    header: "To",
-    cell: (info) => {
-      const message = info.getValue();
-      if (message.to) return <span className="break-all">{message.to}</span>;
-      return <span className="text-slate-700">A guest{message.ticketNumber != null ? ` (ticket ${message.ticketNumber})` : ""}</span>;
-    },
-  }),
-  column.accessor((message) => message, {
-    id: "what",
-    header: "Message",
-    cell: (info) => (
-      <span className="flex flex-col">
-        <span className="font-semibold">{TEMPLATE_WORDS[info.getValue().template] ?? info.getValue().template}</span>
-        <span className="text-slate-700">{info.getValue().subject}</span>
-      </span>
-    ),
-  }),
-  column.accessor((message) => message, { id: "status", header: "Status", cell: (info) => <MessageStatus message={info.getValue()} /> }),
-  column.accessor((message) => message, { id: "actions", header: "", cell: (info) => <MessageActions message={info.getValue()} /> }),
-]);
+/** One message as a card: a table of five columns does not fit a phone, and admins check messages on theirs. */
+function MessageCard({ message }: { message: Message }) {
+  return (
+    <li
+      className={clsx(
+        "flex flex-col gap-3 rounded-lg p-3 ring-1 sm:flex-row sm:items-start sm:justify-between",
+        message.status === "FAILED" ? "bg-red-50 ring-red-200" : "ring-slate-200",
+      )}
+    >
+      <div className="flex min-w-0 flex-col gap-1">
+        <p className="flex flex-wrap items-center gap-2">
+          <span className="font-semibold">{TEMPLATE_WORDS[message.template] ?? message.template}</span>
+          <span className="text-sm text-slate-700">{dayTime(message.createdAt)}</span>
+        </p>
+        <p className="break-words">
+          {message.to ?? (
+            <span className="text-slate-700">A guest{message.ticketNumber != null ? ` (ticket ${message.ticketNumber})` : ""}</span>
+          )}
+        </p>
+        <p className="text-sm text-slate-700">{message.subject}</p>
+        <MessageStatus message={message} />
+      </div>
+      <MessageActions message={message} />
+    </li>
+  );
+}
 
 function MessageStatus({ message }: { message: Message }) {
   return (
-    <span className="flex flex-col gap-1">
-      <span className={clsx("inline-flex self-start rounded-full px-2 py-0.5 text-xs font-semibold ring-1", STATUS_TONES[message.status])}>
-        {STATUS_WORDS[message.status]}
-      </span>
-      {message.status === "SENT" && message.deliveredAt && (
-        <span className="text-xs text-slate-700">
-          {dayTime(message.deliveredAt)} {message.deliveredVia ? (VIA_WORDS[message.deliveredVia] ?? message.deliveredVia) : ""}
+    <div className="flex flex-col gap-1 text-sm">
+      <p className="flex flex-wrap items-center gap-2">
+        <span className={clsx("inline-flex rounded-full px-2 py-0.5 text-xs font-semibold ring-1", STATUS_TONES[message.status])}>
+          {STATUS_WORDS[message.status]}
         </span>
-      )}
-      {message.status !== "SENT" && message.lastError && <span className="max-w-72 text-xs break-words text-red-800">{message.lastError}</span>}
-      {message.status === "PENDING" && message.nextAttemptAt && message.attempts > 0 && (
-        <span className="text-xs text-slate-700">
-          Try {message.attempts + 1} at {dayTime(message.nextAttemptAt)}
-        </span>
-      )}
-    </span>
+        {message.status === "SENT" && message.deliveredAt && (
+          <span className="text-slate-700">
+            {dayTime(message.deliveredAt)} {message.deliveredVia ? (VIA_WORDS[message.deliveredVia] ?? message.deliveredVia) : ""}
+          </span>
+        )}
+        {message.status === "PENDING" && message.nextAttemptAt && message.attempts > 0 && (
+          <span className="text-slate-700">
+            try {message.attempts + 1} at {dayTime(message.nextAttemptAt)}
+          </span>
+        )}
+      </p>
+      {message.status !== "SENT" && message.lastError && <p className="break-words text-red-800">{message.lastError}</p>}
+    </div>
   );
 }
 
@@ -83,8 +86,8 @@ function MessageActions({ message }: { message: Message }) {
   const invitation = message.template === "employee-invitation" && message.employeeId;
   const failed = retry.error ?? resend.error;
   return (
-    <div className="flex min-w-44 flex-col items-start gap-2">
-      {message.status !== "SENT" && (
+    <div className="flex shrink-0 flex-col items-start gap-2 sm:w-56">
+      {message.retryable && (
         <Button size="sm" variant="secondary" busy={retry.isPending} onClick={() => retry.mutate({ id: message.id })}>
           Send now
         </Button>
@@ -135,13 +138,13 @@ export function MessagesPage() {
         </div>
         <QueryState query={messages} what="the messages" isEmpty={(data) => data.pages[0]!.items.length === 0} empty="No messages yet.">
           {(data) => (
-            <DataTable
-              columns={columns}
-              data={data.pages.flatMap((page) => page.items)}
-              caption="Messages"
-              testId="messages-table"
-              rowClassName={(message) => (message.status === "FAILED" ? "bg-red-50" : "")}
-            />
+            <ul className="flex flex-col gap-3" aria-label="Messages" data-testid="messages-list">
+              {data.pages
+                .flatMap((page) => page.items)
+                .map((message) => (
+                  <MessageCard key={message.id} message={message} />
+                ))}
+            </ul>
           )}
         </QueryState>
         <MorePages query={messages} />
