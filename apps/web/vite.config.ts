@@ -1,6 +1,7 @@
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
 import { bundleBudget } from "@qrcoats/ui/bundle-budget";
+import { precompress } from "@qrcoats/ui/precompress";
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
@@ -38,6 +39,8 @@ export default defineConfig({
         skipWaiting: true,
       },
     }),
+    // Brotli and gzip copies of every text file, sw.js included, for the host to send.
+    precompress(),
   ],
   server: {
     port: 5173,

@@ -1,15 +1,15 @@
 import { lazy, Suspense, type ComponentType } from "react";
 import { Route, Router, Switch } from "wouter";
 import { RequireAdmin } from "./auth/require-admin";
-import { SignInPage } from "./auth/sign-in-page";
-import { StartOrganizationPage } from "./auth/start-organization-page";
 import { DashboardPage } from "./dashboard-page";
 import { Layout } from "./layout";
 
-// Sign-in and the dashboard come first; each section (tables, forms, and the chart library
-// for analytics) arrives when an admin opens it.
+// The dashboard comes first; sign-in and sign-up (with the forms library), and each section
+// (tables, forms, and the chart library for analytics) arrive when an admin opens them.
 const named = <T extends Record<string, ComponentType>>(load: () => Promise<T>, name: keyof T) =>
   lazy(() => load().then((module) => ({ default: module[name]! })));
+const SignInPage = named(() => import("./auth/sign-in-page"), "SignInPage");
+const StartOrganizationPage = named(() => import("./auth/start-organization-page"), "StartOrganizationPage");
 const VenuesPage = named(() => import("./venues/venues-page"), "VenuesPage");
 const VenuePage = named(() => import("./venues/venue-page"), "VenuePage");
 const LabelsPage = named(() => import("./venues/labels-page"), "LabelsPage");
@@ -27,12 +27,12 @@ export function App() {
   return (
     <Router base="/admin">
       <Layout>
-        <Switch>
-          <Route path="/signin" component={SignInPage} />
-          <Route path="/signup" component={StartOrganizationPage} />
-          <Route>
-            <RequireAdmin>
-              <Suspense fallback={<p role="status">Loading…</p>}>
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          <Switch>
+            <Route path="/signin" component={SignInPage} />
+            <Route path="/signup" component={StartOrganizationPage} />
+            <Route>
+              <RequireAdmin>
                 <Switch>
                   <Route path="/" component={DashboardPage} />
                   <Route path="/venues" component={VenuesPage} />
@@ -51,10 +51,10 @@ export function App() {
                     <p>This page does not exist.</p>
                   </Route>
                 </Switch>
-              </Suspense>
-            </RequireAdmin>
-          </Route>
-        </Switch>
+              </RequireAdmin>
+            </Route>
+          </Switch>
+        </Suspense>
       </Layout>
     </Router>
   );

@@ -6,26 +6,27 @@ import { NAVIGATION } from "./navigation";
 
 /** The admin shell: who is signed in, for which organization, and the way out. */
 export function Layout({ children }: { children: ReactNode }) {
-  const { me } = useSession();
+  const { me, isPending } = useSession();
   const signOut = useSignOut();
   const [, navigate] = useLocation();
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="border-b border-slate-800 bg-slate-900 text-white print:hidden">
-        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3">
-          <Link href="/" className="text-lg font-bold tracking-tight">
+        {/* The header keeps its height while the session loads, so the page under it never jumps. */}
+        <div className="mx-auto flex min-h-15 max-w-6xl items-center justify-between gap-4 px-4 py-3">
+          <Link href="/" className="shrink-0 text-lg font-bold tracking-tight whitespace-nowrap">
             QRcoats <span className="font-normal text-slate-300">Admin</span>
           </Link>
           {me && (
-            <div className="flex items-center gap-3">
-              <span className="text-sm text-slate-200" data-testid="signed-in-as">
+            <div className="flex min-w-0 items-center gap-3">
+              <span className="truncate text-sm text-slate-200" data-testid="signed-in-as">
                 {me.user.name}
                 {me.membership && <span className="text-slate-400"> · {me.membership.organization.name}</span>}
               </span>
               <Button
                 variant="ghost"
                 size="sm"
-                className="text-white hover:bg-slate-800"
+                className="shrink-0 whitespace-nowrap text-white hover:bg-slate-800"
                 busy={signOut.isPending}
                 onClick={() => signOut.mutate(undefined, { onSettled: () => navigate("/signin") })}
               >
@@ -34,7 +35,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </div>
           )}
         </div>
-        {me?.membership?.role === "ADMIN" && <Navigation />}
+        {(isPending || me?.membership?.role === "ADMIN") && <Navigation />}
       </header>
       <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 print:max-w-none print:p-0">{children}</main>
     </div>

@@ -7,9 +7,11 @@ import Fastify, { LogController, type FastifyReply, type FastifyRequest, type Fa
 import type { Registry } from "prom-client";
 import { urlForLog } from "./logging";
 import { serveMetrics } from "./metrics";
+import { requestInfo } from "./request-info";
 import { securityHeaders } from "./security-headers";
 import { serveApps, type SinglePageApp } from "./static-apps";
-import { canonicalClientAddress, type TrustProxy } from "./trust-proxy";
+import { serveTicketImages } from "./ticket-images";
+import type { TrustProxy } from "./trust-proxy";
 
 export type ServerOptions = {
   services: ApiServices;
@@ -63,15 +65,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     trpcOptions: {
       router: appRouter,
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: ({ req }) =>
-        createContext(services, {
-          headers: { get: (name) => headerValue(req.headers[name]) },
-          clientAddress: canonicalClientAddress(req.ip, req.socket.remoteAddress),
-          // Fastify derives the protocol from the socket, or from X-Forwarded-Proto when
-          // the peer is a trusted proxy.
-          secure: req.protocol === "https",
-          responseHeaders: new Headers(),
-        }),
+      createContext: ({ req }) => createContext(services, requestInfo(req)),
       responseMeta({ ctx, errors }) {
         const headers = new Headers(ctx?.request?.responseHeaders);
         const retryAfter = Math.max(
@@ -96,6 +90,7 @@ export async function buildServer({ services, logger, apps, trustProxy = false, 
     return reply.code(health.status === "ok" ? 200 : 503).send({ status: health.status });
   });
 
+  serveTicketImages(app, services);
   if (metrics) serveMetrics(app, metrics.registry, metrics.token);
   await serveApps(app, apps);
   return app;
@@ -127,10 +122,4 @@ function requestLine(request: FastifyRequest, reply: FastifyReply) {
     status: reply.statusCode,
     ms: Math.round(reply.elapsedTime * 10) / 10,
   };
-}
-
-/** A header as Fetch's Headers.get gives it: repeated values joined, absent as null. */
-function headerValue(value: string | string[] | undefined): string | null {
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(", ") : value;
 }

@@ -34,6 +34,10 @@ export async function serveApps(app: FastifyInstance, apps: SinglePageApp[] = AP
       // Source maps would hand anyone the apps' source; builds leave them out, and a stray
       // one is not served either.
       allowedPath: (pathname) => !pathname.toLowerCase().endsWith(".map"),
+      // The builds write file.br and file.gz beside each text file (packages/ui/build/
+      // precompress.ts): a browser that accepts one gets it, byte for byte, with no
+      // compression work per request; one that accepts neither gets the file itself.
+      preCompressed: true,
       // Our own cache-control below, not the plugin's default max-age=0.
       cacheControl: false,
       // Vite fingerprints everything under assets/: cache it for good. Pages revalidate.
@@ -42,6 +46,8 @@ export async function serveApps(app: FastifyInstance, apps: SinglePageApp[] = AP
           "cache-control",
           filePath.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache",
         );
+        // Whichever encoding this answer has, a cache must not give it to a browser that asked differently.
+        res.setHeader("vary", "accept-encoding");
       },
     });
     replyDecorated = true;

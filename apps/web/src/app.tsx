@@ -1,25 +1,38 @@
 import { useSession } from "@qrcoats/ui";
 import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
 import { Redirect, Route, Switch, useLocation } from "wouter";
-import { SignInPage } from "./auth/sign-in-page";
-import { SignUpPage } from "./auth/sign-up-page";
-import { VenuePickerPage } from "./guest/venue-picker-page";
-import { HomePage } from "./home-page";
+import { prefetchCounterVenue } from "./counter/use-counter-venue";
 import { Layout } from "./layout";
-import { MyTicketsPage } from "./tickets/my-tickets-page";
 import { TicketPage } from "./tickets/ticket-page";
 
-// A guest's first visit downloads the guest side only; the counter, tasks and rarer pages
-// come when someone opens them (and the service worker keeps them all for offline use).
+// The first download holds the ticket page only, the screen a phone camera opens in the
+// queue: every other page, the forms library with the sign-in and sign-up forms, the counter
+// and its scanner come when someone opens them (and the service worker keeps them all for
+// offline use). bench/RESULTS.md has the Lighthouse figures.
 const named = <T extends Record<string, ComponentType>>(load: () => Promise<T>, name: keyof T) =>
   lazy(() => load().then((module) => ({ default: module[name]! })));
-const CounterPage = named(() => import("./counter/counter-page"), "CounterPage");
+const HomePage = named(() => import("./home-page"), "HomePage");
+const SignInPage = named(() => import("./auth/sign-in-page"), "SignInPage");
+const SignUpPage = named(() => import("./auth/sign-up-page"), "SignUpPage");
+const VenuePickerPage = named(() => import("./guest/venue-picker-page"), "VenuePickerPage");
+const MyTicketsPage = named(() => import("./tickets/my-tickets-page"), "MyTicketsPage");
+
+const loadCounter = () => import("./counter/counter-page");
+const CounterPage = named(loadCounter, "CounterPage");
 const WalkInPage = named(() => import("./counter/walk-in-page"), "WalkInPage");
 const LookupPage = named(() => import("./counter/lookup-page"), "LookupPage");
 const TasksPage = named(() => import("./tasks/tasks-page"), "TasksPage");
 const AcceptInvitationPage = named(() => import("./auth/accept-invitation-page"), "AcceptInvitationPage");
 const ForgotPasswordPage = named(() => import("./auth/password-reset-pages"), "ForgotPasswordPage");
 const ResetPasswordPage = named(() => import("./auth/password-reset-pages"), "ResetPasswordPage");
+
+// A staff page renders (and so asks for its code) only once the session is known. Opened on
+// the counter, the app asks for the counter's code and its first reads right away, beside
+// the session check rather than two round trips after it (Lighthouse, bench/RESULTS.md).
+if (window.location.pathname === "/counter") {
+  void loadCounter();
+  prefetchCounterVenue();
+}
 
 export function App() {
   return (

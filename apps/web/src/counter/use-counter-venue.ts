@@ -1,11 +1,20 @@
 import type { RouterOutputs } from "@qrcoats/api";
-import { trpc, useSession } from "@qrcoats/ui";
+import { queryClient, trpc, useSession } from "@qrcoats/ui";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
 export type CounterVenue = RouterOutputs["venue"]["list"]["items"][number];
 
 const STORAGE_KEY = "qrcoats.counter.venue";
+
+const venuesQuery = () => trpc.venue.list.queryOptions({ scope: "organization", limit: 100 });
+
+/** What the counter opens with, asked for early (app.tsx). Signed out, the answers are refusals nobody reads. */
+export function prefetchCounterVenue() {
+  void queryClient.prefetchQuery(venuesQuery());
+  void queryClient.prefetchQuery(trpc.employee.me.queryOptions());
+  void queryClient.prefetchQuery(trpc.shift.current.queryOptions());
+}
 
 /**
  * The venue this counter serves: the one the attendant is clocked in at, else the one they
@@ -15,7 +24,7 @@ const STORAGE_KEY = "qrcoats.counter.venue";
 export function useCounterVenue() {
   const { me } = useSession();
   const isAdmin = me?.membership?.role === "ADMIN";
-  const venues = useQuery(trpc.venue.list.queryOptions({ scope: "organization", limit: 100 }));
+  const venues = useQuery(venuesQuery());
   const employee = useQuery({ ...trpc.employee.me.queryOptions(), enabled: !isAdmin });
   const shift = useQuery(trpc.shift.current.queryOptions());
   const [chosen, setChosen] = useState(() => localStorage.getItem(STORAGE_KEY));

@@ -28,7 +28,7 @@ export function WalkInPage() {
         <PageTitle>Walk-in ticket</PageTitle>
         <p className="-mt-2 text-lg text-slate-800">Ask the guest to take a photo of this code.</p>
         <div className="w-full max-w-md rounded-2xl bg-white p-3 shadow-sm ring-1 ring-slate-200">
-          <QrImage svg={ticket.svg} label={`QR code of walk-in ticket ${ticket.number}`} />
+          <QrImage url={ticket.url} label={`QR code of walk-in ticket ${ticket.number}`} />
         </div>
         <p className="text-lg font-semibold text-slate-700">
           Ticket{" "}

@@ -1,10 +1,11 @@
 import { Alert, TicketStateBadge, errorMessage, trpc, useSession, type TicketState } from "@qrcoats/ui";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { RouterOutputs } from "@qrcoats/api";
+import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { Link } from "wouter";
 import { dayTime } from "../format";
 import { PageTitle } from "../layout";
-import { isActive, normalizeCode, saveOwnedTicket, useSavedTickets } from "./saved-tickets";
+import { isActive, saveOwnedTicket, useSavedTickets } from "./saved-tickets";
 
 type Row = { code: string; number: number; venueName: string; state: TicketState; slotNumber: number | null; when: Date | null };
 
@@ -81,25 +82,13 @@ export function TicketList() {
   );
 }
 
-type MineItem = { id: string; code: string; state: TicketState };
-
 /**
- * Fetches, once, the QR of every live ticket this device has not kept yet, so that all of
- * them open in the basement — not only the ones tapped while there was signal.
+ * Keeps every live ticket on this device as soon as the list arrives, so that all of them
+ * open in the basement — not only the ones tapped while there was signal. The list holds all
+ * a ticket's page needs: its QR is drawn from the code.
  */
-function useKeepActiveTicketsOffline(items: MineItem[] | undefined) {
-  const queryClient = useQueryClient();
-  const saved = useSavedTickets();
+function useKeepActiveTicketsOffline(items: RouterOutputs["qr"]["mine"]["items"] | undefined) {
   useEffect(() => {
-    if (!items) return;
-    const missing = items.filter(
-      (ticket) => isActive(ticket.state) && !saved.some((kept) => kept.code === normalizeCode(ticket.code) && kept.svg),
-    );
-    for (const ticket of missing) {
-      queryClient
-        .fetchQuery({ ...trpc.qr.get.queryOptions({ ticketId: ticket.id }), staleTime: Infinity })
-        .then(saveOwnedTicket)
-        .catch(() => {});
-    }
-  }, [items, saved, queryClient]);
+    items?.filter((ticket) => isActive(ticket.state)).forEach(saveOwnedTicket);
+  }, [items]);
 }

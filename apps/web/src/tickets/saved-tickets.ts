@@ -1,11 +1,13 @@
 import type { RouterOutputs } from "@qrcoats/api";
 import type { TicketState } from "@qrcoats/ui";
+import { ticketUrl } from "@qrcoats/api/client";
 import { useSyncExternalStore } from "react";
 
 /**
  * Tickets kept on this device, so that a ticket shown once opens again in a basement with
  * no signal, after a reload too. The network only ever refreshes this copy; pages render
- * from it, so nothing jumps when an answer arrives.
+ * from it, so nothing jumps when an answer arrives. The QR is drawn from the code, so no
+ * image is kept.
  */
 export type SavedTicket = {
   code: string;
@@ -16,12 +18,11 @@ export type SavedTicket = {
   state: TicketState;
   /** Only the owner learns the slot; the public view never carries it. */
   slotNumber: number | null;
-  svg: string | null;
   /** When the server last told this device about the ticket (ms since the epoch). */
   heardAt: number;
 };
 
-type OwnedTicket = Pick<RouterOutputs["qr"]["get"], "code" | "id" | "number" | "state" | "slotNumber" | "venue"> & { svg?: string };
+type OwnedTicket = Pick<RouterOutputs["qr"]["get"], "code" | "id" | "number" | "state" | "slotNumber" | "venue">;
 type PublicView = RouterOutputs["qr"]["view"];
 
 const STORAGE_KEY = "qrcoats.tickets.v1";
@@ -37,6 +38,15 @@ export function normalizeCode(code: string): string {
   return code.trim().toLowerCase();
 }
 
+/**
+ * What a ticket's QR encodes, drawn on this device: its page on the address this app was
+ * opened at (the host's PUBLIC_URL, as people reach it). The counter reads the code from any
+ * ticket address, whatever its host.
+ */
+export function qrUrlOf(code: string): string {
+  return ticketUrl(window.location.origin, normalizeCode(code));
+}
+
 export function isActive(state: TicketState): boolean {
   return ACTIVE.includes(state);
 }
@@ -45,7 +55,8 @@ function read(): SavedTicket[] {
   if (cache) return cache;
   try {
     const parsed: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? "[]");
-    cache = Array.isArray(parsed) ? (parsed as SavedTicket[]) : [];
+    // Earlier releases kept each ticket's SVG (about 10 KB each) here; it is drawn now.
+    cache = Array.isArray(parsed) ? (parsed as (SavedTicket & { svg?: unknown })[]).map(({ svg: _drawnNow, ...ticket }) => ticket) : [];
   } catch {
     cache = [];
   }
@@ -75,14 +86,13 @@ function upsert(code: string, change: (current: SavedTicket | undefined) => Save
 /** What the owner's own calls (qr.request, qr.get, qr.mine) say about a ticket. */
 export function saveOwnedTicket(ticket: OwnedTicket) {
   const code = normalizeCode(ticket.code);
-  upsert(code, (current) => ({
+  upsert(code, () => ({
     code,
     id: ticket.id,
     number: ticket.number,
     venueName: ticket.venue.name,
     state: ticket.state,
     slotNumber: ticket.slotNumber,
-    svg: ticket.svg ?? current?.svg ?? null,
     heardAt: Date.now(),
   }));
 }
@@ -98,16 +108,8 @@ export function savePublicView(code: string, view: PublicView) {
     state: view.state,
     // The slot stays known while the coat is on it; any other state has none.
     slotNumber: view.state === "CHECKED_IN" && current?.state === "CHECKED_IN" ? current.slotNumber : null,
-    svg: current?.svg ?? null,
     heardAt: Date.now(),
   }));
-}
-
-/** The QR of a ticket this device already knows (qr.viewImage, for a holder who does not own it). */
-export function saveTicketImage(code: string, svg: string) {
-  const key = normalizeCode(code);
-  const current = read().find((ticket) => ticket.code === key);
-  if (current && !current.svg) upsert(key, () => ({ ...current, svg }));
 }
 
 /** On sign-out: a shared phone must not keep the previous person's tickets. */

@@ -1,17 +1,17 @@
-import { Alert, QrImage, errorCode, trpc, useSession } from "@qrcoats/ui";
+import { ticketQrPng } from "@qrcoats/api/client";
+import { Alert, Button, QrImage, errorCode, trpc, useSession } from "@qrcoats/ui";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { clsx } from "clsx";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { Link } from "wouter";
 import { clockTime } from "../format";
 import {
   getSavedTicket,
   isActive,
   normalizeCode,
+  qrUrlOf,
   saveOwnedTicket,
   savePublicView,
-  saveTicketImage,
   useSavedTicket,
   type SavedTicket,
 } from "./saved-tickets";
@@ -21,8 +21,8 @@ import { useWakeLock } from "./use-wake-lock";
 
 /**
  * A ticket's page, at the address its QR encodes. Everyone holding the code sees its state
- * live; its owner also sees the slot and can save the PNG. Whatever was seen is kept on the
- * device, so the page opens in a basement with no signal.
+ * live and its QR, drawn here from the code; its owner also sees the slot. Whatever was seen
+ * is kept on the device, so the page opens in a basement with no signal.
  */
 export function TicketPage({ params }: { params: { code: string } }) {
   const code = normalizeCode(decodeURIComponent(params.code));
@@ -45,13 +45,6 @@ export function TicketPage({ params }: { params: { code: string } }) {
       },
     ),
   );
-
-  // The QR of a ticket opened from its link, for a holder who does not own it (a walk-in).
-  const image = useQuery({ ...trpc.qr.viewImage.queryOptions({ code }), enabled: !ticketId && !saved?.svg, staleTime: Infinity });
-  const seen = saved !== undefined;
-  useEffect(() => {
-    if (image.data) saveTicketImage(code, image.data.svg);
-  }, [code, image.data, seen]);
 
   useWakeLock(saved !== undefined && isActive(saved.state));
 
@@ -90,7 +83,7 @@ export function TicketPage({ params }: { params: { code: string } }) {
       </div>
       <TicketQr ticket={saved} />
       <div className="flex flex-col gap-3">
-        {ticketId && <PngDownload ticketId={ticketId} number={saved.number} />}
+        <PngDownload code={code} number={saved.number} />
         <Link
           href="/tickets"
           className="inline-flex min-h-11 items-center justify-center rounded-lg px-4 font-semibold text-indigo-700 underline-offset-4 hover:underline"
@@ -118,18 +111,12 @@ function TicketQr({ ticket }: { ticket: SavedTicket }) {
   const usable = isActive(ticket.state);
   return (
     <div className="relative mx-auto w-full max-w-sm rounded-2xl bg-white p-3 shadow-sm ring-1 ring-slate-200">
-      {ticket.svg ? (
-        <QrImage
-          svg={ticket.svg}
-          label={`QR code of ticket ${ticket.number} at ${ticket.venueName}`}
-          className={usable ? "" : "opacity-25"}
-        />
-      ) : (
-        <div className="flex aspect-square w-full items-center justify-center rounded-lg bg-slate-100 p-6 text-center text-slate-700">
-          The QR code appears here once this phone is online. Tell the attendant your ticket number: {ticket.number}.
-        </div>
-      )}
-      {!usable && ticket.svg && (
+      <QrImage
+        url={qrUrlOf(ticket.code)}
+        label={`QR code of ticket ${ticket.number} at ${ticket.venueName}`}
+        className={usable ? "" : "opacity-25"}
+      />
+      {!usable && (
         <p className="absolute inset-0 flex items-center justify-center text-center text-2xl font-bold text-slate-800">No longer valid</p>
       )}
     </div>
@@ -158,22 +145,22 @@ function Connection({ live, online, heardAt }: { live: boolean; online: boolean;
   );
 }
 
-function PngDownload({ ticketId, number }: { ticketId: string; number: number }) {
-  const png = useQuery({ ...trpc.qr.image.queryOptions({ ticketId, format: "png" }), staleTime: Infinity });
-  const dataUrl = png.data?.format === "png" ? png.data.dataUrl : null;
-  const className =
-    "inline-flex min-h-11 items-center justify-center rounded-lg bg-white px-4 font-semibold text-slate-900 ring-1 ring-slate-300 ring-inset hover:bg-slate-50";
-  if (!dataUrl) {
-    return (
-      <span aria-disabled className={clsx(className, "opacity-60")}>
-        {png.isError ? "The image cannot be made offline" : "Preparing the image…"}
-      </span>
-    );
-  }
+/** Drawn on the phone when asked for, so that it costs the page nothing until then, and works offline. */
+function PngDownload({ code, number }: { code: string; number: number }) {
+  const [failed, setFailed] = useState(false);
+  const save = () =>
+    ticketQrPng(qrUrlOf(code))
+      .then((dataUrl) => {
+        const link = document.createElement("a");
+        link.href = dataUrl;
+        link.download = `qrcoats-ticket-${number}.png`;
+        link.click();
+      })
+      .catch(() => setFailed(true));
   return (
-    <a href={dataUrl} download={`qrcoats-ticket-${number}.png`} className={className}>
-      Save the QR as an image
-    </a>
+    <Button variant="secondary" onClick={() => void save()}>
+      {failed ? "This phone cannot save the image: take a screenshot" : "Save the QR as an image"}
+    </Button>
   );
 }
 

@@ -5,6 +5,8 @@ import type { AppRouter } from "../root";
 
 export type { AppRouter };
 export type { RouterInputs, RouterOutputs } from "../types";
+/** A ticket's QR, drawn here from its code: the same SVG the API sends, with no request. */
+export { QR_OPTIONS, ticketQrPng, ticketQrSvg, ticketUrl } from "../qr/ticket-qr";
 
 export type QRcoatsClientOptions = {
   /** The API's address, e.g. "https://coats.example.com/trpc". */

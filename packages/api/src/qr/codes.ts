@@ -2,6 +2,9 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { LRUCache } from "lru-cache";
 import QRCode from "qrcode";
+import { QR_OPTIONS, ticketQrSvg } from "./ticket-qr";
+
+export { ticketUrl } from "./ticket-qr";
 
 // A ticket's code is its random public id followed by a truncated HMAC of it under the
 // ticket-signing key. Only the public id is stored, so a database dump cannot mint codes,
@@ -28,10 +31,6 @@ export function codeFor(signingKey: Uint8Array, publicId: string): string {
   return publicId + tagOf(signingKey, publicId);
 }
 
-export function ticketUrl(publicUrl: string, code: string): string {
-  return `${publicUrl}/t/${code}`;
-}
-
 /**
  * What a scanner or a person typed, reduced to a candidate code: the last path segment
  * after /t/ of a ticket URL (whatever its host, since venues may print old links), or the
@@ -52,28 +51,27 @@ export function verifyCode(signingKey: Uint8Array, candidate: string): string | 
   return timingSafeEqual(expected, given) ? publicId : null;
 }
 
-// Level Q restores a quarter of the symbol: phones in dim light, cracked screens and a
-// thumb over the corner still scan, while the code stays coarse enough for small screens.
-const qrOptions = { errorCorrectionLevel: "Q", margin: 4 } as const;
-
 // A ticket's code never changes, and guests in a queue reopen their ticket again and again:
 // each image is drawn once (a 600 px PNG costs about 20 ms of CPU) and kept, up to a
 // bounded number of bytes, least recently shown first out.
-const rendered = new LRUCache<string, string>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (image) => image.length });
+const rendered = new LRUCache<string, string | Buffer>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (image) => image.length });
 
-async function cachedRender(key: string, render: () => Promise<string>): Promise<string> {
-  const cached = rendered.get(key);
-  if (cached !== undefined) return cached;
-  const image = await render();
-  rendered.set(key, image);
-  return image;
+export function renderSvg(url: string): string {
+  const key = `svg ${url}`;
+  let svg = rendered.get(key) as string | undefined;
+  if (svg === undefined) rendered.set(key, (svg = ticketQrSvg(url)));
+  return svg;
 }
 
-export function renderSvg(url: string): Promise<string> {
-  return cachedRender(`svg ${url}`, () => QRCode.toString(url, { ...qrOptions, type: "svg" }));
+/** A PNG for download and print, large enough for a 5 cm print at 300 dpi. */
+export async function renderPng(url: string): Promise<Buffer> {
+  const key = `png ${url}`;
+  let png = rendered.get(key) as Buffer | undefined;
+  if (png === undefined) rendered.set(key, (png = await QRCode.toBuffer(url, { ...QR_OPTIONS, type: "png", width: 600 })));
+  return png;
 }
 
-/** A PNG for download and print, as a data: URL, large enough for a 5 cm print at 300 dpi. */
-export function renderPngDataUrl(url: string): Promise<string> {
-  return cachedRender(`png ${url}`, () => QRCode.toDataURL(url, { ...qrOptions, type: "image/png", width: 600 }));
+/** The same PNG as a data: URL, as `qr.image` has always answered. */
+export async function renderPngDataUrl(url: string): Promise<string> {
+  return `data:image/png;base64,${(await renderPng(url)).toString("base64")}`;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { prismaRunner, type Prisma, type PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
@@ -7,7 +8,7 @@ import { encryptField, lookupHash, normalize, phoneLastDigits } from "../lib/fie
 import { emailInput } from "../lib/inputs";
 import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertWorksAtVenue, type Member } from "../venue/access";
-import { candidateCode, codeFor, generatePublicId, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
+import { candidateCode, codeFor, generatePublicId, renderPng, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
 import { recordScanEvent } from "./scan-events";
 
 /** Tickets a guest may hold unused at one venue: enough for a group, too few to hoard numbers. */
@@ -40,9 +41,9 @@ function toGuestTicket(config: ApiConfig, { publicId, slot, ...ticket }: GuestTi
 
 export type GuestTicket = ReturnType<typeof toGuestTicket>;
 
-async function withSvg(config: ApiConfig, row: GuestTicketRow) {
+function withSvg(config: ApiConfig, row: GuestTicketRow) {
   const ticket = toGuestTicket(config, row);
-  return { ...ticket, svg: await renderSvg(ticket.url) };
+  return { ...ticket, svg: renderSvg(ticket.url) };
 }
 
 /** The venue's next ticket number. The row lock it takes lasts until the transaction ends. */
@@ -170,8 +171,29 @@ export async function ticketImage(
 ) {
   const ticket = toGuestTicket(deps.config, await readableTicket(deps.prisma, principal, ticketId));
   return format === "svg"
-    ? { format, number: ticket.number, svg: await renderSvg(ticket.url) }
+    ? { format, number: ticket.number, svg: renderSvg(ticket.url) }
     : { format, number: ticket.number, dataUrl: await renderPngDataUrl(ticket.url) };
+}
+
+/**
+ * A ticket's QR as a file, for a plain HTTP GET by ticket id (the host's
+ * `/images/tickets/:id.svg|png`), for whom `qr.image` serves: no tRPC envelope, no superjson
+ * of a 10 KB string, and a strong ETag from the image's bytes, which never change for a
+ * ticket. The id in the address is no secret; the code only ever travels inside the image.
+ */
+export async function ticketImageFile(
+  deps: Pick<TicketDeps, "prisma" | "config">,
+  principal: Principal,
+  { ticketId, format }: { ticketId: string; format: "svg" | "png" },
+) {
+  const ticket = toGuestTicket(deps.config, await readableTicket(deps.prisma, principal, ticketId));
+  const body = format === "svg" ? renderSvg(ticket.url) : await renderPng(ticket.url);
+  return {
+    number: ticket.number,
+    body,
+    contentType: format === "svg" ? "image/svg+xml; charset=utf-8" : "image/png",
+    etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`,
+  };
 }
 
 /** The caller's own tickets, newest first. */
@@ -234,5 +256,5 @@ export async function publicTicketView(deps: TicketDeps, { code }: { code: strin
 export async function publicTicketImage(deps: TicketDeps, { code }: { code: string }) {
   const { publicId, ticket } = await ticketByCode(deps, code);
   const url = ticketUrl(deps.config.publicUrl, codeFor(deps.config.keys.ticketSigning, publicId));
-  return { number: ticket.number, svg: await renderSvg(url) };
+  return { number: ticket.number, svg: renderSvg(url) };
 }
