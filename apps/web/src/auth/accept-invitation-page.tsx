@@ -44,7 +44,7 @@ export function AcceptInvitationPage() {
       <PageTitle>Join {organizationName}</PageTitle>
       <p className="mb-4 text-slate-800">
         Hello {name}. Choose a password for <strong>{email}</strong> to start working at the coat check. This link works until{" "}
-        {dayTime(expiresAt)}.
+        {dayTime(expiresAt)}. Already have a QRcoats account with this address? Enter its own password instead.
       </p>
       <form noValidate className="flex flex-col gap-4" onSubmit={form.handleSubmit((values) => accept.mutate(values))}>
         <FormError form={form} />

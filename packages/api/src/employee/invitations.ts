@@ -2,9 +2,9 @@ import { prismaRunner, type Prisma, type Role } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { accountSelect, assertStrongPassword, toMe, type Me } from "../auth/accounts";
 import { audit } from "../auth/audit";
-import { hashPassword } from "../auth/passwords";
+import { hashPassword, verifyPassword } from "../auth/passwords";
 import { enforce } from "../auth/rate-limit";
-import { revokeSessions, startBrowserSession } from "../auth/sessions";
+import { startBrowserSession } from "../auth/sessions";
 import type { Deps } from "../context";
 import { fieldError, isUniqueViolation } from "../lib/errors";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
@@ -211,6 +211,9 @@ const invitationSelect = {
 
 type InvitationRow = Prisma.InvitationGetPayload<{ select: typeof invitationSelect }>;
 
+const EXISTING_ACCOUNT =
+  "This address already has a QRcoats account: enter its password to join. Forgot it? Reset it from the sign-in page first.";
+
 const UNUSABLE_INVITATION = "This invitation link is not valid, or it has already been used.";
 
 function expiredMessage(invitation: InvitationRow) {
@@ -255,11 +258,15 @@ export async function acceptInvitation(deps: InvitationDeps, input: { token: str
   const { employee } = invitation;
   const existing = await deps.prisma.user.findUnique({
     where: { email: employee.email },
-    select: { name: true, membership: { select: { id: true } } },
+    select: { name: true, passwordHash: true, membership: { select: { id: true } } },
   });
   if (existing?.membership) throw new TRPCError({ code: "CONFLICT", message: ALREADY_A_MEMBER });
-  assertStrongPassword("password", input.password, [employee.email, existing?.name ?? employee.name]);
-  const passwordHash = await hashPassword(input.password);
+  // An address with an account joins with that account's own password, never a new one: the
+  // link is no proof of owning the account, since the inviting admin can copy it
+  // (employee.invitationLink). Someone who forgot theirs resets it by email first.
+  if (existing && !(await verifyPassword(existing.passwordHash, input.password))) throw fieldError("password", EXISTING_ACCOUNT);
+  if (!existing) assertStrongPassword("password", input.password, [employee.email, employee.name]);
+  const passwordHash = existing ? undefined : await hashPassword(input.password);
   try {
     const account = await deps.prisma.$transaction(async (tx) => {
       // Taking the invitation is the race's arbiter: of two uses at once, one finds it taken.
@@ -275,16 +282,14 @@ export async function acceptInvitation(deps: InvitationDeps, input: { token: str
       if (taken.count === 0) throw fieldError("token", UNUSABLE_INVITATION);
       const user = await tx.user.upsert({
         where: { email: employee.email },
-        create: { email: employee.email, name: employee.name, passwordHash, createdAt: now },
-        update: { passwordHash },
+        create: { email: employee.email, name: employee.name, passwordHash: passwordHash!, createdAt: now },
+        update: {},
         select: { id: true, name: true },
       });
       // memberships.user_id is unique: joining a second organization at once fails here.
       await tx.membership.update({ where: { id: employee.membership.id }, data: { userId: user.id, status: "ACTIVE" } });
       // From now on the organization knows them by the name they chose for themselves.
       await tx.employee.update({ where: { id: employee.id }, data: { name: user.name, updatedAt: now } });
-      // A guest who had an account gets a new password: whoever held the old one is out.
-      await revokeSessions(tx, { userId: user.id }, "invitation accepted", now);
       await startBrowserSession(tx, user.id, deps.request, deps.config, now);
       const account = await tx.user.findUniqueOrThrow({ where: { id: user.id }, select: accountSelect });
       await audit(

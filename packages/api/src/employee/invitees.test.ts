@@ -59,7 +59,7 @@ describe("inviting someone who has an account", () => {
     await employer.api.employee.create({ email: "gus@example.com", name: "Gus", venueIds: [] });
     const joined = await t
       .client()
-      .api.employee.acceptInvitation({ token: await invitationTokenFor(t, "gus@example.com"), password: NEW_PASSWORD });
+      .api.employee.acceptInvitation({ token: await invitationTokenFor(t, "gus@example.com"), password: STRONG_PASSWORD });
     expect(joined).toEqual({
       user: { id: guest.me.user.id, email: "gus@example.com", name: "Gus Guest" },
       membership: { role: "EMPLOYEE", organization: { id: employer.organization.id, name: employer.organization.name } },
@@ -80,7 +80,7 @@ describe("inviting someone who has an account", () => {
     // Accepting later joins the account they made; the organization then knows their name.
     const me = await t
       .client()
-      .api.employee.acceptInvitation({ token: await invitationTokenFor(t, "newcomer@example.com"), password: NEW_PASSWORD });
+      .api.employee.acceptInvitation({ token: await invitationTokenFor(t, "newcomer@example.com"), password: STRONG_PASSWORD });
     expect(me.user).toEqual(person.me.user);
     expect((await admin.api.employee.list({ search: "newcomer" })).items).toEqual([
       expect.objectContaining({ userId: person.me.user.id, name: "Nina Newcomer", status: "ACTIVE" }),
@@ -249,5 +249,31 @@ describe("invitation emails are rate limited", () => {
 
     t.clock.advance(HOUR);
     await admin.api.employee.resendInvitation({ employeeId: first.employee.id });
+  });
+});
+
+describe("an invitation link in an admin's hands", () => {
+  it("cannot take over an account the address already has: joining takes that account's own password, unchanged", async () => {
+    const victim = await t.signUp({ email: "glen@guest.example" });
+    const ticket = await victim.api.qr.mine();
+    const attacker = await anyone();
+    const { employee } = await attacker.api.employee.create({ email: "glen@guest.example", name: "x", venueIds: [] });
+    const { link } = await attacker.api.employee.invitationLink({ employeeId: employee.id });
+    const token = new URL(link).searchParams.get("token")!;
+
+    // A password of the attacker's choosing is refused, and nothing of the account changes.
+    expect(await refusal(t.client().api.employee.acceptInvitation({ token, password: NEW_PASSWORD }))).toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("already has a QRcoats account"),
+    });
+    expect((await victim.api.auth.me()).user.email).toBe("glen@guest.example");
+    expect(await victim.api.qr.mine()).toEqual(ticket);
+    await t.client().api.auth.login({ email: "glen@guest.example", password: STRONG_PASSWORD });
+    expect((await attacker.api.employee.get({ employeeId: employee.id })).status).toBe("INVITED");
+
+    // The owner joins with the password they have, and stays signed in elsewhere.
+    const me = await t.client().api.employee.acceptInvitation({ token, password: STRONG_PASSWORD });
+    expect(me.user.id).toBe(victim.me.user.id);
+    expect((await victim.api.auth.me()).membership?.organization.id).toBe(attacker.organization.id);
   });
 });

@@ -135,6 +135,19 @@ describe("the notification outbox", () => {
     }
   });
 
+  it("keeps no token a server echoed in another spelling: upper-cased, cut short, or squeezed", async () => {
+    const token = "x3mbqnmbujh6t63rptzuegh2hxsoe7ab";
+    await queue({ ...reset(7), template: "password-reset", params: { name: "Person 7", token, validMinutes: 30 } } as OutgoingMessage);
+    const { sender } = recordingSender(
+      () =>
+        new PermanentDeliveryError(`554 5.7.1 Rejected: token ${token.toUpperCase()} looks like spam; ${token.slice(0, 29)}... blocked`),
+    );
+    await deliverPending(t.deps, { senders: [sender] });
+    const [row] = await rows();
+    expect(row!.last_error).toMatch(/^554 5\.7\.1 Rejected: token \[…\] looks like spam/);
+    expect(row!.last_error!.toLowerCase()).not.toContain(token.slice(0, 16));
+  });
+
   it("leaves a message waiting when no sender serves its channel, saying why", async () => {
     await queue(reset(7, { channel: "sms" }), reset(8));
     const email = recordingSender();

@@ -216,7 +216,12 @@ export function describeFailure(error: unknown, message: RenderedMessage, params
     ...lines(message.html),
   ].filter((part) => part.length >= 4);
   let scrubbed = raw;
-  for (const part of [...new Set(parts)].sort((a, b) => b.length - a.length)) scrubbed = scrubbed.split(part).join("[…]");
+  // In any case: a server may echo a token upper-cased.
+  for (const part of [...new Set(parts)].sort((a, b) => b.length - a.length)) {
+    scrubbed = scrubbed.replace(new RegExp(part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), "[…]");
+  }
+  // And anything shaped like a token or a code, however the server cut or spelled it.
+  scrubbed = scrubbed.replace(/[A-Za-z0-9_+/=-]{16,}/g, "[…]");
   scrubbed = scrubbed.replace(/\s+/g, " ").trim();
   return (scrubbed.length > 300 ? `${scrubbed.slice(0, 299)}…` : scrubbed) || "The sender failed without saying why.";
 }
