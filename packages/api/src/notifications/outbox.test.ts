@@ -137,7 +137,7 @@ describe("the notification outbox", () => {
 
   it("keeps no token a server echoed in another spelling: upper-cased, cut short, or squeezed", async () => {
     const token = "x3mbqnmbujh6t63rptzuegh2hxsoe7ab";
-    await queue({ ...reset(7), template: "password-reset", params: { name: "Person 7", token, validMinutes: 30 } } as OutgoingMessage);
+    await queue({ ...reset(7), template: "password-reset", params: { name: "Person 7", token, validMinutes: 30 } });
     const { sender } = recordingSender(
       () =>
         new PermanentDeliveryError(`554 5.7.1 Rejected: token ${token.toUpperCase()} looks like spam; ${token.slice(0, 29)}... blocked`),
