@@ -3,6 +3,7 @@ import { authRouter } from "./auth/router";
 import { employeeRouter } from "./employee/router";
 import { healthProcedure } from "./health/router";
 import { messagesRouter } from "./notifications/router";
+import { offlineRouter } from "./offline/router";
 import { orgRouter } from "./org/router";
 import { performanceRouter } from "./performance/router";
 import { qrRouter } from "./qr/router";
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   venue: venueRouter,
   rack: rackRouter,
   qr: qrRouter,
+  offline: offlineRouter,
 });
 
 export type AppRouter = typeof appRouter;

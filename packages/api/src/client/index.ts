@@ -6,6 +6,20 @@ import type { AppRouter } from "../root";
 export type { AppRouter };
 export type { RouterInputs, RouterOutputs } from "../types";
 /** A ticket's QR, drawn here from its code: the same SVG the API sends, with no request. */
+/** The ticket lifecycle the server decides by, so a counter offline decides the same way. */
+export { allowedActions, decide, decideScan, type CounterAction, type TicketFacts } from "../qr/state-machine";
+export { candidateCode, codeCheckOf, publicIdOfCandidate } from "../qr/codes-shape";
+export type {
+  OfflineSlot,
+  OfflineTicket,
+  Operation,
+  OperationAction,
+  OperationOutcome,
+  PoolTicket,
+  Preparation,
+  SyncResult,
+} from "../offline/contract";
+export { MAX_SYNC_BATCH } from "../offline/contract";
 export { QR_OPTIONS, ticketQrPng, ticketQrSvg, ticketUrl } from "../qr/ticket-qr";
 
 export type QRcoatsClientOptions = {

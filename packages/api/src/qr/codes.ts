@@ -2,7 +2,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { LRUCache } from "lru-cache";
 import QRCode from "qrcode";
+import { CODE_PART_LENGTH, publicIdOfCandidate } from "./codes-shape";
 import { QR_OPTIONS, ticketQrSvg } from "./ticket-qr";
+
+export { candidateCode } from "./codes-shape";
 
 export { ticketUrl } from "./ticket-qr";
 
@@ -12,9 +15,6 @@ export { ticketUrl } from "./ticket-qr";
 
 const PUBLIC_ID_BYTES = 12;
 const TAG_BYTES = 12;
-/** Base32 characters of 12 bytes (96 bits, 5 bits a character). */
-const PART_LENGTH = Math.ceil((PUBLIC_ID_BYTES * 8) / 5);
-const CODE_SHAPE = new RegExp(`^[a-z2-7]{${PART_LENGTH * 2}}$`);
 
 export const MAX_SCANNED_INPUT = 512;
 
@@ -31,23 +31,12 @@ export function codeFor(signingKey: Uint8Array, publicId: string): string {
   return publicId + tagOf(signingKey, publicId);
 }
 
-/**
- * What a scanner or a person typed, reduced to a candidate code: the last path segment
- * after /t/ of a ticket URL (whatever its host, since venues may print old links), or the
- * bare code; trimmed and lower-cased, because base32 reads the same in either case.
- */
-export function candidateCode(scanned: string): string {
-  const text = scanned.trim();
-  const fromUrl = /\/t\/([^/?#\s]+)\/?(?:[?#].*)?$/i.exec(text)?.[1];
-  return (fromUrl ?? text).toLowerCase();
-}
-
 /** The public id a code vouches for, or null when the code was not made with this key. */
 export function verifyCode(signingKey: Uint8Array, candidate: string): string | null {
-  if (!CODE_SHAPE.test(candidate)) return null;
-  const publicId = candidate.slice(0, PART_LENGTH);
+  const publicId = publicIdOfCandidate(candidate);
+  if (!publicId) return null;
   const expected = Buffer.from(tagOf(signingKey, publicId));
-  const given = Buffer.from(candidate.slice(PART_LENGTH));
+  const given = Buffer.from(candidate.slice(CODE_PART_LENGTH));
   return timingSafeEqual(expected, given) ? publicId : null;
 }
 
