@@ -1,4 +1,5 @@
 import { useSession } from "@qrcoats/ui";
+import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
 import { Redirect, Route, Switch, useLocation } from "wouter";
 import { prefetchCounterVenue } from "./counter/use-counter-venue";
@@ -77,11 +78,25 @@ export function App() {
   );
 }
 
-/** Staff pages: signed out goes to sign-in and comes back; guests are told why not. */
+/**
+ * Staff pages: signed out goes to sign-in and comes back; guests are told why not. With no
+ * network, an attendant whose counter device this browser holds stays at work as that person.
+ */
 function StaffOnly({ children }: { children: ReactNode }) {
-  const { me, isPending } = useSession();
+  const session = useSession();
   const [location] = useLocation();
-  if (isPending) return <p role="status">Loading…</p>;
+  const device = useQuery({
+    queryKey: ["counter-device-me"],
+    // Loaded only when needed: the first download stays the guest's ticket page.
+    queryFn: async () => (await (await import("./counter/offline/device-store")).readDevice())?.me ?? null,
+    enabled: session.unreachable,
+    networkMode: "always",
+    staleTime: Infinity,
+  });
+  const me = session.me ?? (session.unreachable ? device.data : null);
+  if (session.isPending || (session.unreachable && device.isPending)) return <p role="status">Loading…</p>;
+  if (!me && session.unreachable)
+    return <p className="text-slate-800">No network: this page needs one, or a counter this device has opened before.</p>;
   if (!me) return <Redirect to={`/signin?next=${encodeURIComponent(location)}`} />;
   if (!me.membership)
     return <p className="text-slate-800">This part of QRcoats is for coat-check staff. Your manager sends you an invitation to join.</p>;

@@ -1,6 +1,6 @@
 import { Button, useSession, useSignOut } from "@qrcoats/ui";
 import { clsx } from "clsx";
-import { useEffect, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 import { forgetSavedTickets } from "./tickets/saved-tickets";
 
@@ -18,9 +18,8 @@ const GUEST_NAV: NavItem[] = [
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { me, error } = useSession();
-  const signOut = useSignOut();
-  const [location, navigate] = useLocation();
+  const { me, error, unreachable } = useSession();
+  const [location] = useLocation();
   const nav = me ? (me.membership ? STAFF_NAV : GUEST_NAV) : [];
   // The counter uses a desktop's width for its side column; everything else reads best narrow.
   const wide = location.startsWith("/counter");
@@ -50,23 +49,9 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="max-w-40 truncate text-sm text-slate-200" data-testid="signed-in-as">
                 {me.user.name}
               </span>
-              <Button
-                variant="ghost"
-                className="text-white hover:bg-slate-800"
-                busy={signOut.isPending}
-                onClick={() =>
-                  signOut.mutate(undefined, {
-                    onSettled: () => {
-                      forgetSavedTickets();
-                      navigate("/signin");
-                    },
-                  })
-                }
-              >
-                Sign out
-              </Button>
+              <SignOutButton />
             </div>
-          ) : error ? null : (
+          ) : error || unreachable ? null : (
             // Offline the session is unknown: not a reason to ask anyone to sign in.
             <Link href="/signin" className="flex min-h-11 items-center text-sm font-semibold underline-offset-4 hover:underline">
               Sign in
@@ -91,6 +76,57 @@ export function Layout({ children }: { children: ReactNode }) {
         />
       )}
     </div>
+  );
+}
+
+/**
+ * Signing out erases the counter's device; actions it has not sent yet would be lost with it,
+ * so then it asks first.
+ */
+function SignOutButton() {
+  const signOut = useSignOut();
+  const [, navigate] = useLocation();
+  const [unsent, setUnsent] = useState(0);
+  const [ending, setEnding] = useState(false);
+  const counterDevice = () => import("./counter/offline/sign-out");
+  const confirmed = async () => {
+    setEnding(true);
+    await (await counterDevice()).endDevice();
+    signOut.mutate(undefined, {
+      onSettled: () => {
+        forgetSavedTickets();
+        setEnding(false);
+        setUnsent(0);
+        navigate("/signin");
+      },
+    });
+  };
+  if (unsent > 0) {
+    return (
+      <div role="alertdialog" aria-label="Sign out?" className="flex flex-wrap items-center gap-2 text-sm">
+        <span>{`${unsent} action${unsent === 1 ? " was" : "s were"} not sent yet and will be lost.`}</span>
+        <Button variant="ghost" className="text-white hover:bg-slate-800" onClick={() => setUnsent(0)}>
+          Stay
+        </Button>
+        <Button variant="danger" busy={ending} onClick={() => void confirmed()}>
+          Sign out anyway
+        </Button>
+      </div>
+    );
+  }
+  return (
+    <Button
+      variant="ghost"
+      className="text-white hover:bg-slate-800"
+      busy={signOut.isPending || ending}
+      onClick={() =>
+        void counterDevice()
+          .then((module) => module.unsentActions())
+          .then((count) => (count > 0 ? setUnsent(count) : confirmed()))
+      }
+    >
+      Sign out
+    </Button>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { trpc } from "./api";
-import { isUnauthorized } from "./errors";
+import { errorCode, isUnauthorized } from "./errors";
 
 /**
  * Who is signed in, from `auth.me`; UNAUTHORIZED simply means nobody. Every screen reads
@@ -9,10 +9,14 @@ import { isUnauthorized } from "./errors";
 export function useSession() {
   const me = useQuery({ ...trpc.auth.me.queryOptions(), retry: (count, error) => !isUnauthorized(error) && count < 2 });
   const signedOut = me.isError && isUnauthorized(me.error);
+  // No network (the browser says so and the query waits, or the server cannot be reached):
+  // who is signed in is unknown, which is not the same as nobody.
+  const unreachable = !me.data && ((me.isPending && me.fetchStatus === "paused") || (me.isError && !signedOut && !errorCode(me.error)));
   return {
     me: me.data ?? null,
-    isPending: me.isPending && !signedOut,
+    isPending: me.isPending && !signedOut && !unreachable,
     signedOut,
+    unreachable,
     error: signedOut ? null : me.error,
   };
 }

@@ -2,25 +2,49 @@ import { Alert, errorMessage } from "@qrcoats/ui";
 import { lazy, Suspense, useCallback, useRef, useState } from "react";
 import { Link } from "wouter";
 import { clockTime } from "../format";
-import { OccupancySummary, useOccupancy } from "./occupancy";
+import { OccupancySummary } from "./occupancy";
+import { ConflictNotices } from "./offline/conflict-notices";
+import type { DeviceState } from "./offline/device-store";
+import { freeLeasedSlots, occupancyOf, type Copy } from "./offline/local-counter";
+import { SyncStatus } from "./offline/sync-status";
+import { useDevice } from "./offline/use-device";
 import { ScanField } from "./scan-field";
 import { ScanOutcome } from "./scan-outcome";
 import { ShiftBar } from "./shift-bar";
-import { useCounter } from "./use-counter";
-import { useCounterVenue, type CounterVenue } from "./use-counter-venue";
+import { resultOf, useCounter } from "./use-counter";
+import { useCounterVenue } from "./use-counter-venue";
 
 const CameraScanner = lazy(() => import("./camera-scanner"));
 
 export function CounterPage() {
   const counter = useCounterVenue();
-  if (counter.isPending) return <p role="status">Opening the counter…</p>;
-  if (counter.error) return <Alert tone="error">{errorMessage(counter.error)}</Alert>;
+  const networkKnowsVenue = !counter.isPending && !counter.error;
+  const { device, opened } = useDevice(counter.venue, networkKnowsVenue);
+  const fromDevice = !networkKnowsVenue && device?.copy;
+
+  if (counter.isPending && !opened) return <p role="status">Opening the counter…</p>;
+  if (!networkKnowsVenue && !device?.copy) {
+    if (counter.isPending) return <p role="status">Opening the counter…</p>;
+    return <Alert tone="error">{errorMessage(counter.error)}</Alert>;
+  }
   return (
     <div className="flex flex-col gap-4">
       <h1 className="sr-only">Counter</h1>
-      <ShiftBar counter={counter} />
-      {counter.venue ? (
-        <Counter key={counter.venue.id} venue={counter.venue} />
+      {fromDevice ? (
+        <p className="rounded-xl bg-white p-3 text-lg font-bold text-slate-900 shadow-sm ring-1 ring-slate-200">
+          {device.record.venue.name}
+        </p>
+      ) : (
+        <ShiftBar counter={counter} />
+      )}
+      {device && <SyncStatus waiting={device.queued.length} />}
+      {device && <ConflictNotices notices={device.notices} />}
+      {device?.copy && (fromDevice || device.record.venue.id === counter.venue?.id) ? (
+        <Counter key={device.record.venue.id} device={device} copy={device.copy} />
+      ) : counter.venue ? (
+        <p role="status" className="text-slate-800">
+          Getting tonight's tickets for this counter…
+        </p>
       ) : (
         <Alert tone="warning">
           {counter.workable.length === 0
@@ -32,30 +56,34 @@ export function CounterPage() {
   );
 }
 
-function Counter({ venue }: { venue: CounterVenue }) {
+function Counter({ device, copy }: { device: DeviceState; copy: Copy }) {
+  const venue = device.record.venue;
   const inputRef = useRef<HTMLInputElement>(null);
   // Whatever happened, the next scan goes straight into the field.
   const refocus = useCallback(() => inputRef.current?.focus(), []);
-  const { outcome, history, busy, scan, act } = useCounter(venue.id, refocus);
-  const racks = useOccupancy(venue.id);
+  const { outcome, history, scan, act } = useCounter(venue, refocus);
   const [camera, setCamera] = useState(false);
-  const hasShelves = (racks?.totals.SHELF.slotCount ?? 0) > 0;
+  const totals = occupancyOf(copy);
+  const hasShelves = totals.SHELF.slotCount > 0;
+  // The panel shows the ticket as the copy has it now: a sync may have changed it meanwhile.
+  const current = outcome.kind === "ticket" ? copy.tickets.get(outcome.result.ticket.publicId) : undefined;
+  const shown = outcome.kind === "ticket" && current ? { ...outcome, result: resultOf(copy, current, outcome.kindOfSlot) } : outcome;
 
   return (
     <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_20rem] lg:items-start">
       <div className="flex flex-col gap-4">
-        <OccupancySummary racks={racks} />
+        <OccupancySummary totals={totals} />
         {camera && (
           <Suspense fallback={<p className="h-48 rounded-xl bg-slate-200 p-4 text-slate-800 md:h-72">Starting the camera…</p>}>
             <CameraScanner onCode={scan} />
           </Suspense>
         )}
-        <ScanField inputRef={inputRef} onCode={scan} busy={busy} cameraOn={camera} onCamera={() => setCamera((on) => !on)} />
+        <ScanField inputRef={inputRef} onCode={scan} cameraOn={camera} onCamera={() => setCamera((on) => !on)} />
         <ScanOutcome
-          outcome={outcome}
+          outcome={shown}
           venue={venue}
-          busy={busy}
           hasShelves={hasShelves}
+          freeSlots={freeLeasedSlots(copy)}
           onAct={act}
           onRescan={(kind) => outcome.kind === "ticket" && scan(outcome.code, kind)}
         />
@@ -70,9 +98,9 @@ function Counter({ venue }: { venue: CounterVenue }) {
             <h2 id="recent-heading" className="mb-2 text-sm font-semibold text-slate-800">
               Done at this counter
             </h2>
-            <ol className="flex flex-col gap-1 text-sm text-slate-800">
-              {history.map((done) => (
-                <li key={done.at.getTime()} className="flex justify-between gap-2">
+            <ol className="flex flex-col gap-1 text-sm text-slate-800" data-testid="counter-history">
+              {history.map((done, index) => (
+                <li key={history.length - index} className="flex justify-between gap-2">
                   <span>{done.title}</span>
                   <time className="text-slate-600 tabular-nums" dateTime={done.at.toISOString()}>
                     {clockTime(done.at)}

@@ -1,19 +1,29 @@
 import type { RouterOutputs } from "@qrcoats/api";
+import type { OfflineTicket } from "@qrcoats/api/client";
 import { Alert, Button, TextField, TicketStateBadge, errorMessage, trpc } from "@qrcoats/ui";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { onlineManager, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, useSyncExternalStore } from "react";
 import { dayTime } from "../format";
 import { PageTitle } from "../layout";
+import { searchCopy } from "./offline/local-counter";
+import { useDevice } from "./offline/use-device";
 import { useCounterVenue } from "./use-counter-venue";
 
 type Found = RouterOutputs["qr"]["lookup"]["items"][number];
 
-/** A guest lost their ticket: find it by number, name, email or the phone's last digits. */
+/**
+ * A guest lost their ticket: find it by number, name, email or the phone's last digits. With
+ * no network, tonight's tickets on this device are searched by number or name instead.
+ */
 export function LookupPage() {
-  const { venue } = useCounterVenue();
+  const counter = useCounterVenue();
+  const venue = counter.venue;
+  const { device } = useDevice(venue, !counter.isPending && !counter.error);
+  const online = useSyncExternalStore(onlineManager.subscribe.bind(onlineManager), () => onlineManager.isOnline());
   const [draft, setDraft] = useState("");
   const [query, setQuery] = useState("");
-  const found = useQuery({ ...trpc.qr.lookup.queryOptions({ query, venueId: venue?.id, limit: 20 }), enabled: query !== "" });
+  const found = useQuery({ ...trpc.qr.lookup.queryOptions({ query, venueId: venue?.id, limit: 20 }), enabled: query !== "" && online });
+  const local = !online || (found.isError && !found.error.data);
 
   return (
     <section className="flex flex-col gap-4">
@@ -40,7 +50,9 @@ export function LookupPage() {
         </Button>
       </form>
       <div aria-live="polite" className="flex min-h-24 flex-col gap-3">
-        {query === "" ? (
+        {local ? (
+          <LocalResults query={query} tickets={device?.copy?.tickets.values()} />
+        ) : query === "" ? (
           <p className="text-slate-700">Walk-ins are found by their exact name or email; app guests by part of theirs.</p>
         ) : found.isPending ? (
           <p role="status">Searching…</p>
@@ -57,6 +69,36 @@ export function LookupPage() {
         )}
       </div>
     </section>
+  );
+}
+
+/** The offline search: by number or part of a name, among the tickets this counter holds. */
+function LocalResults({ query, tickets }: { query: string; tickets: Iterable<OfflineTicket> | undefined }) {
+  if (!tickets) return <Alert tone="warning">No network, and this device holds no tickets to search.</Alert>;
+  const matches = query === "" ? [] : searchCopy(tickets, query);
+  return (
+    <>
+      <p className="text-slate-700" data-testid="lookup-offline">
+        Offline: searching tonight's tickets on this device, by ticket number or name.
+      </p>
+      {query !== "" && matches.length === 0 && <p className="text-slate-800">No ticket matches “{query}”.</p>}
+      <ul className="flex flex-col gap-3">
+        {matches.slice(0, 20).map((ticket) => (
+          <li key={ticket.publicId} className="flex flex-col gap-1 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+            <div className="flex flex-wrap items-center justify-between gap-2">
+              <p className="text-2xl font-black text-slate-950">
+                Ticket <span className="tabular-nums">{ticket.number}</span>
+                {ticket.slot && <span className="text-lg font-bold text-slate-700"> · slot {ticket.slot.number}</span>}
+              </p>
+              <TicketStateBadge state={ticket.state} />
+            </div>
+            <p className="text-sm text-slate-700">
+              {ticket.name ?? "No name left"} · issued {dayTime(ticket.issuedAt)}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

@@ -1,8 +1,7 @@
-import { Button, Segmented, TextField, trpc } from "@qrcoats/ui";
-import { useQuery } from "@tanstack/react-query";
+import { Button, Segmented, TextField } from "@qrcoats/ui";
 import { useState } from "react";
 import type { CounterAction } from "./use-counter";
-import { SLOT_WORD, type CounterResult, type Payment } from "./words";
+import { SLOT_WORD, type CounterResult, type Payment, type Slot } from "./words";
 
 type Step = "SWAP" | "DETACH" | "VOID" | "PAY";
 
@@ -15,14 +14,12 @@ const LABELS: Record<Step, string> = {
 
 /** The rarer actions, one tap further away, each behind its own confirmation. */
 export function MoreActions({
-  venueId,
   result,
-  busy,
+  freeSlots,
   onAct,
 }: {
-  venueId: string;
   result: CounterResult;
-  busy: boolean;
+  freeSlots: Slot[];
   onAct: (action: CounterAction) => void;
 }) {
   const [step, setStep] = useState<Step | null>(null);
@@ -50,18 +47,17 @@ export function MoreActions({
               {LABELS[action]}
             </Button>
           ))}
-        {step === "SWAP" && <SwapStep venueId={venueId} result={result} busy={busy} onAct={onAct} onCancel={cancel} />}
+        {step === "SWAP" && <SwapStep result={result} freeSlots={freeSlots} onAct={onAct} onCancel={cancel} />}
         {step === "DETACH" && (
           <Confirm
             question={`Free ${result.ticket.slot ? `${SLOT_WORD[result.ticket.slot.kind]} ${result.ticket.slot.number}` : "the slot"} and keep ticket ${result.ticket.number} valid? ${result.ticket.inOutAllowance - result.ticket.inOutsUsed} of ${result.ticket.inOutAllowance} in & outs left.`}
             confirm="Yes, in & out"
-            busy={busy}
             onConfirm={() => onAct({ type: "DETACH" })}
             onCancel={cancel}
           />
         )}
-        {step === "PAY" && <PayStep busy={busy} onAct={onAct} onCancel={cancel} />}
-        {step === "VOID" && <VoidStep number={result.ticket.number} busy={busy} onAct={onAct} onCancel={cancel} />}
+        {step === "PAY" && <PayStep onAct={onAct} onCancel={cancel} />}
+        {step === "VOID" && <VoidStep number={result.ticket.number} onAct={onAct} onCancel={cancel} />}
       </div>
     </details>
   );
@@ -71,14 +67,12 @@ function Confirm({
   question,
   confirm,
   danger,
-  busy,
   onConfirm,
   onCancel,
 }: {
   question: string;
   confirm: string;
   danger?: boolean;
-  busy: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -89,7 +83,7 @@ function Confirm({
         <Button variant="secondary" className="flex-1" onClick={onCancel}>
           Cancel
         </Button>
-        <Button variant={danger ? "danger" : "primary"} className="flex-1" busy={busy} onClick={onConfirm}>
+        <Button variant={danger ? "danger" : "primary"} className="flex-1" onClick={onConfirm}>
           {confirm}
         </Button>
       </div>
@@ -97,32 +91,21 @@ function Confirm({
   );
 }
 
+/** Only slots this counter's lease holds free are offered: offline, no other counter fills them. */
 function SwapStep({
-  venueId,
   result,
-  busy,
+  freeSlots,
   onAct,
   onCancel,
 }: {
-  venueId: string;
   result: CounterResult;
-  busy: boolean;
+  freeSlots: Slot[];
   onAct: (action: CounterAction) => void;
   onCancel: () => void;
 }) {
-  const racks = useQuery(trpc.rack.list.queryOptions({ venueId }));
   const [number, setNumber] = useState("");
-  const slots = racks.data?.racks.flatMap((rack) => rack.slots.map((slot) => ({ ...slot, rackName: rack.name }))) ?? [];
-  const free = slots.filter((slot) => !slot.occupied);
-  const wanted = slots.find((slot) => String(slot.number) === number.trim());
-  const problem =
-    number.trim() === ""
-      ? null
-      : !wanted
-        ? `There is no slot ${number.trim()} here.`
-        : wanted.occupied
-          ? `Slot ${wanted.number} is taken.`
-          : null;
+  const wanted = freeSlots.find((slot) => String(slot.number) === number.trim());
+  const problem = number.trim() === "" ? null : !wanted ? `Slot ${number.trim()} is not one of this counter's free slots.` : null;
   return (
     <div className="flex flex-col gap-3">
       <TextField
@@ -133,16 +116,17 @@ function SwapStep({
         onChange={(event) => setNumber(event.target.value)}
         error={problem ?? undefined}
       />
-      {free.length > 0 && (
+      {freeSlots.length > 0 ? (
         <div className="flex flex-wrap gap-2" aria-label="Free slots">
-          {free.slice(0, 6).map((slot) => (
+          {freeSlots.slice(0, 6).map((slot) => (
             <Button key={slot.id} size="md" variant="secondary" onClick={() => setNumber(String(slot.number))}>
               {SLOT_WORD[slot.kind]} {slot.number}
             </Button>
           ))}
         </div>
+      ) : (
+        <p className="text-sm text-slate-700">No slot set aside for this counter is free.</p>
       )}
-      {racks.isPending && <p className="text-sm text-slate-700">Loading the free slots…</p>}
       <Confirm
         question={
           wanted && !problem
@@ -150,7 +134,6 @@ function SwapStep({
             : "Choose the new slot."
         }
         confirm={wanted && !problem ? `Move to ${wanted.number}` : "Move"}
-        busy={busy}
         onConfirm={() => wanted && !problem && onAct({ type: "SWAP", toSlotId: wanted.id })}
         onCancel={onCancel}
       />
@@ -158,7 +141,7 @@ function SwapStep({
   );
 }
 
-function PayStep({ busy, onAct, onCancel }: { busy: boolean; onAct: (action: CounterAction) => void; onCancel: () => void }) {
+function PayStep({ onAct, onCancel }: { onAct: (action: CounterAction) => void; onCancel: () => void }) {
   const [status, setStatus] = useState<Payment["status"]>("PAID_CASH");
   return (
     <div className="flex flex-col gap-3">
@@ -175,7 +158,6 @@ function PayStep({ busy, onAct, onCancel }: { busy: boolean; onAct: (action: Cou
       <Confirm
         question="The venue's price is recorded; nothing is charged."
         confirm="Record the payment"
-        busy={busy}
         onConfirm={() => onAct({ type: "PAY", payment: { status } })}
         onCancel={onCancel}
       />
@@ -183,17 +165,7 @@ function PayStep({ busy, onAct, onCancel }: { busy: boolean; onAct: (action: Cou
   );
 }
 
-function VoidStep({
-  number,
-  busy,
-  onAct,
-  onCancel,
-}: {
-  number: number;
-  busy: boolean;
-  onAct: (action: CounterAction) => void;
-  onCancel: () => void;
-}) {
+function VoidStep({ number, onAct, onCancel }: { number: number; onAct: (action: CounterAction) => void; onCancel: () => void }) {
   const [reason, setReason] = useState("");
   return (
     <div className="flex flex-col gap-3">
@@ -202,7 +174,6 @@ function VoidStep({
         question={`Void ticket ${number}? It can never be used again.`}
         confirm={`Void ticket ${number}`}
         danger
-        busy={busy}
         onConfirm={() => onAct({ type: "VOID", reason: reason.trim() || undefined })}
         onCancel={onCancel}
       />

@@ -1,23 +1,17 @@
-import type { RouterOutputs } from "@qrcoats/api";
-import { trpc } from "@qrcoats/ui";
-import { useSubscription } from "@trpc/tanstack-react-query";
 import { clsx } from "clsx";
+import type { occupancyOf } from "./offline/local-counter";
 
-type Racks = RouterOutputs["rack"]["list"];
-
-/** The venue's racks, live: every check-in and check-out anywhere at the venue moves them. */
-export function useOccupancy(venueId: string): Racks | undefined {
-  return useSubscription(trpc.rack.occupancy.subscriptionOptions({ venueId })).data;
-}
-
-export function OccupancySummary({ racks }: { racks: Racks | undefined }) {
-  if (!racks) return <p className="h-12 text-sm text-slate-700">Counting free slots…</p>;
-  const kinds = (["HANGER", "SHELF"] as const).filter((kind) => racks.totals[kind].slotCount > 0);
+/**
+ * Free slots per kind, from the counter's copy: the same count online and offline, moved by
+ * this counter's actions at once and by colleagues' with each refresh.
+ */
+export function OccupancySummary({ totals }: { totals: ReturnType<typeof occupancyOf> }) {
+  const kinds = (["HANGER", "SHELF"] as const).filter((kind) => totals[kind].slotCount > 0);
   if (kinds.length === 0) return <p className="h-12 text-sm text-amber-900">This venue has no racks yet: an admin sets them up.</p>;
   return (
     <dl className={clsx("grid h-12 gap-3", kinds.length > 1 ? "grid-cols-2" : "grid-cols-1")} aria-label="Free slots">
       {kinds.map((kind) => {
-        const { freeCount, slotCount } = racks.totals[kind];
+        const { freeCount, slotCount } = totals[kind];
         return (
           <div key={kind} className="flex flex-col gap-1">
             <div className="flex items-baseline justify-between text-sm">

@@ -8,18 +8,17 @@ const coarsePointer = typeof matchMedia === "function" && matchMedia("(pointer: 
 
 /**
  * The code field. USB and Bluetooth scanners "type" the code and press Enter: it takes that
- * with no click, clears itself and is ready for the next one at once.
+ * with no click, clears itself and is ready for the next one at once. Never disabled: a scan
+ * is handled on the device, so there is nothing to wait for.
  */
 export function ScanField({
   inputRef,
   onCode,
-  busy,
   onCamera,
   cameraOn,
 }: {
   inputRef: RefObject<HTMLInputElement | null>;
   onCode: (code: string) => void;
-  busy: boolean;
   onCamera: () => void;
   cameraOn: boolean;
 }) {
@@ -56,10 +55,9 @@ export function ScanField({
           enterKeyHint="go"
           inputMode={typing ? "text" : "none"}
           placeholder="Ready for the next ticket"
-          aria-busy={busy || undefined}
           className="min-h-14 min-w-0 flex-1 rounded-lg border-2 border-slate-300 bg-white px-3 font-mono text-lg text-slate-900 placeholder:font-sans placeholder:text-slate-500 focus:border-indigo-600 focus:ring-4 focus:ring-indigo-600/30 focus:outline-none"
         />
-        <Button type="submit" size="lg" variant="secondary" busy={busy}>
+        <Button type="submit" size="lg" variant="secondary">
           Go
         </Button>
       </div>

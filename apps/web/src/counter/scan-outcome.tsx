@@ -4,14 +4,14 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { money } from "../format";
 import { MoreActions } from "./more-actions";
 import type { CounterAction, Outcome } from "./use-counter";
-import type { CounterVenue } from "./use-counter-venue";
-import { PAYMENT_WORDS, SLOT_WORD, type Payment, type Slot } from "./words";
+import { PAYMENT_WORDS, SLOT_WORD, type CounterVenueFacts, type Payment, type Slot } from "./words";
 
 type Props = {
   outcome: Outcome;
-  venue: CounterVenue;
-  busy: boolean;
+  venue: CounterVenueFacts;
   hasShelves: boolean;
+  /** Slots this counter may fill: its lease's free ones. */
+  freeSlots: Slot[];
   onAct: (action: CounterAction) => void;
   onRescan: (kind: Slot["kind"]) => void;
 };
@@ -48,7 +48,7 @@ export function ScanOutcome(props: Props) {
       )}
       {outcome.kind === "ticket" && (
         <TicketPanel
-          key={`${outcome.result.ticket.id}:${outcome.result.ticket.state}:${outcome.kindOfSlot}`}
+          key={`${outcome.result.ticket.publicId}:${outcome.result.ticket.state}:${outcome.kindOfSlot}`}
           {...props}
           outcome={outcome}
         />
@@ -92,11 +92,18 @@ function Banner({
   );
 }
 
-function TicketPanel({ outcome, venue, busy, hasShelves, onAct, onRescan }: Props & { outcome: Extract<Outcome, { kind: "ticket" }> }) {
+function TicketPanel({
+  outcome,
+  venue,
+  hasShelves,
+  freeSlots,
+  onAct,
+  onRescan,
+}: Props & { outcome: Extract<Outcome, { kind: "ticket" }> }) {
   const { ticket, allowedActions, proposedSlot } = outcome.result;
   const [payment, setPayment] = useState<Payment | undefined>();
   const canPay = allowedActions.includes("PAY") && venue.priceCents > 0;
-  const who = ticket.guestName ?? ticket.contactName;
+  const who = ticket.name;
 
   return (
     <section aria-label={`Ticket ${ticket.number}`} className="flex flex-col gap-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
@@ -119,9 +126,7 @@ function TicketPanel({ outcome, venue, busy, hasShelves, onAct, onRescan }: Prop
       </p>
       {outcome.note && <Alert tone="info">{outcome.note}</Alert>}
 
-      {allowedActions.includes("CHECK_IN") && hasShelves && (
-        <SlotKindChoice kind={outcome.kindOfSlot} onChange={onRescan} disabled={busy} />
-      )}
+      {allowedActions.includes("CHECK_IN") && hasShelves && <SlotKindChoice kind={outcome.kindOfSlot} onChange={onRescan} />}
       {canPay && (allowedActions.includes("CHECK_IN") || allowedActions.includes("CHECK_OUT")) && (
         <PaymentChoice price={money(venue.priceCents, venue.currency)} value={payment} onChange={setPayment} />
       )}
@@ -129,18 +134,19 @@ function TicketPanel({ outcome, venue, busy, hasShelves, onAct, onRescan }: Prop
       {allowedActions.includes("CHECK_IN") &&
         (proposedSlot ? (
           <PrimaryAction
-            busy={busy}
             tone="bg-indigo-700 hover:bg-indigo-800 focus-visible:outline-indigo-700"
             verb={`Check in on ${SLOT_WORD[proposedSlot.kind]}`}
             slot={proposedSlot}
             onClick={() => onAct({ type: "CHECK_IN", slotId: proposedSlot.id, payment })}
           />
         ) : (
-          <Alert tone="error">No free {outcome.kindOfSlot === "SHELF" ? "shelf" : "hook"} is left at this venue.</Alert>
+          <Alert tone="error">
+            No {outcome.kindOfSlot === "SHELF" ? "shelf" : "hook"} set aside for this counter is free. Check this coat in when the network
+            is back, or hand a coat back first.
+          </Alert>
         ))}
       {allowedActions.includes("CHECK_OUT") && ticket.slot && (
         <PrimaryAction
-          busy={busy}
           tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700"
           verb={`Hand back from ${SLOT_WORD[ticket.slot.kind]}`}
           slot={ticket.slot}
@@ -149,7 +155,6 @@ function TicketPanel({ outcome, venue, busy, hasShelves, onAct, onRescan }: Prop
       )}
       {allowedActions.includes("CHECK_OUT") && !ticket.slot && (
         <PrimaryAction
-          busy={busy}
           tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700"
           verb="Hand back from lost & found"
           slot={null}
@@ -157,31 +162,17 @@ function TicketPanel({ outcome, venue, busy, hasShelves, onAct, onRescan }: Prop
         />
       )}
 
-      <MoreActions venueId={venue.id} result={outcome.result} busy={busy} onAct={onAct} />
+      <MoreActions result={outcome.result} freeSlots={freeSlots} onAct={onAct} />
     </section>
   );
 }
 
 /** The one big button: the slot number is what the attendant's eyes look for. */
-function PrimaryAction({
-  verb,
-  slot,
-  tone,
-  busy,
-  onClick,
-}: {
-  verb: string;
-  slot: Slot | null;
-  tone: string;
-  busy: boolean;
-  onClick: () => void;
-}) {
+function PrimaryAction({ verb, slot, tone, onClick }: { verb: string; slot: Slot | null; tone: string; onClick: () => void }) {
   return (
     <button
       type="button"
       onClick={onClick}
-      disabled={busy}
-      aria-busy={busy || undefined}
       // Read as said: "Check in on hook 143 (Rack A)", the number where the eyes go.
       aria-label={slot ? `${verb} ${slot.number} (${slot.rackName})` : verb}
       className={clsx(
@@ -198,7 +189,7 @@ function PrimaryAction({
   );
 }
 
-function SlotKindChoice({ kind, onChange, disabled }: { kind: Slot["kind"]; onChange: (kind: Slot["kind"]) => void; disabled: boolean }) {
+function SlotKindChoice({ kind, onChange }: { kind: Slot["kind"]; onChange: (kind: Slot["kind"]) => void }) {
   return (
     <Segmented
       legend="What is it?"
@@ -207,7 +198,6 @@ function SlotKindChoice({ kind, onChange, disabled }: { kind: Slot["kind"]; onCh
         { value: "SHELF", label: "Bag (shelf)" },
       ]}
       value={kind}
-      disabled={disabled}
       onChange={onChange}
     />
   );

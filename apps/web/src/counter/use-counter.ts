@@ -1,7 +1,11 @@
-import { errorMessage, trpc, trpcClient } from "@qrcoats/ui";
-import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
-import { PAYMENT_WORDS, SLOT_WORD, refusalReason, refusalTitle, type CounterResult, type Payment, type Slot } from "./words";
+import { allowedActions, candidateCode, codeCheckOf, decideScan, publicIdOfCandidate, type OfflineTicket } from "@qrcoats/api/client";
+import { REFUSAL_TITLES } from "@qrcoats/ui";
+import { onlineManager } from "@tanstack/react-query";
+import { useRef, useState } from "react";
+import { deviceStore, enqueue } from "./offline/device-store";
+import { LEASE_USED_UP, factsOf, freeLeasedSlots, type Applied, type Copy, type NewOperation, type Refusal } from "./offline/local-counter";
+import { refreshNow } from "./offline/sync-engine";
+import { PAYMENT_WORDS, SLOT_WORD, type CounterResult, type CounterVenueFacts, type Payment, type Slot } from "./words";
 
 export type CounterAction =
   | { type: "CHECK_IN"; slotId?: string; payment?: Payment }
@@ -17,11 +21,13 @@ export type Outcome =
   | { kind: "refused"; title: string; message: string }
   | { kind: "done"; title: string; detail: string; at: Date };
 
+type Done = { title: string; at: Date };
+
 const slotName = (slot: Slot | null) => (slot ? `${SLOT_WORD[slot.kind]} ${slot.number}` : "its slot");
 
-/** What the attendant reads once an action went through. */
-function describe(action: CounterAction, { ticket, releasedSlot }: CounterResult): { title: string; detail: string } {
-  switch (action.type) {
+/** What the attendant reads once an action is taken: the same words go into a conflict notice. */
+function describe(action: CounterAction["type"], ticket: OfflineTicket, releasedSlot: Slot | null, allowance: number) {
+  switch (action) {
     case "CHECK_IN":
       return {
         title: `Checked in on ${slotName(ticket.slot)}`,
@@ -37,7 +43,7 @@ function describe(action: CounterAction, { ticket, releasedSlot }: CounterResult
     case "DETACH":
       return {
         title: `In & out: ${slotName(releasedSlot)} is free`,
-        detail: `Ticket ${ticket.number} stays valid for the guest's return (${ticket.inOutsUsed} of ${ticket.inOutAllowance} in & outs used).`,
+        detail: `Ticket ${ticket.number} stays valid for the guest's return (${ticket.inOutsUsed} of ${allowance} in & outs used).`,
       };
     case "VOID":
       return {
@@ -49,84 +55,129 @@ function describe(action: CounterAction, { ticket, releasedSlot }: CounterResult
   }
 }
 
+/** The ticket as the counter shows it, with what may be done and the slot check-in would take. */
+export function resultOf(copy: Copy, ticket: OfflineTicket, kindOfSlot: Slot["kind"]): CounterResult {
+  const facts = factsOf(ticket, copy.venue);
+  return {
+    ticket: { ...ticket, inOutAllowance: copy.venue.inOutAllowance },
+    allowedActions: allowedActions(facts),
+    proposedSlot: freeLeasedSlots(copy, kindOfSlot)[0] ?? null,
+  };
+}
+
+const refusedBy = (refusal: Refusal): Outcome => ({
+  kind: "refused",
+  title: REFUSAL_TITLES[refusal.reason] ?? "Refused",
+  message: refusal.message,
+});
+
+const NOT_OURS = "This is not one of our tickets. Ask for the ticket number or the guest's name.";
+const NOT_HELD_OFFLINE =
+  "It is not among tonight's tickets this counter holds, and with no network it cannot be checked. Give the guest a walk-in ticket, or scan it again when the network is back.";
+
 /**
  * The counter's one loop: scan → the ticket and its next step → act → ready for the next
- * scan. Scanning again at any point simply replaces what is shown.
+ * scan. Everything acts on the device's copy and is queued for the server, online or not, so
+ * nothing waits for the network and each scan is handled on its own.
  */
-export function useCounter(venueId: string, onSettled: () => void) {
+export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
   const [outcome, setOutcome] = useState<Outcome>({ kind: "ready" });
-  const [history, setHistory] = useState<Extract<Outcome, { kind: "done" }>[]>([]);
+  const [history, setHistory] = useState<Done[]>([]);
+  // The ticket on screen, read when an action button is pressed (the outcome may be newer than this render).
+  const shown = useRef<Outcome>(outcome);
+  const show = (next: Outcome) => {
+    shown.current = next;
+    setOutcome(next);
+    onSettled();
+  };
+  const remember = (title: string) => setHistory((earlier) => [{ title, at: new Date() }, ...earlier].slice(0, 12));
 
-  const refuse = (error: unknown) => setOutcome({ kind: "refused", title: refusalTitle(error), message: errorMessage(error) });
+  async function scan(input: string, kindOfSlot: Slot["kind"] = "HANGER") {
+    const candidate = candidateCode(input);
+    const publicId = publicIdOfCandidate(candidate);
+    const find = async () => {
+      const ticket = publicId ? deviceStore.get()?.copy?.tickets.get(publicId) : undefined;
+      return ticket && (await codeCheckOf(candidate)) === ticket.codeCheck ? ticket : undefined;
+    };
+    let ticket = await find();
+    let refreshed = false;
+    // A guest may have got their ticket after the last snapshot: look once more, fresh.
+    if (!ticket && publicId && onlineManager.isOnline()) {
+      refreshed = await refreshNow();
+      ticket = await find();
+    }
+    if (!ticket) {
+      const taken = await enqueue(
+        () => ({ action: "SCAN", code: input.trim().slice(0, 512) }),
+        () => "Scanned a code this counter did not know",
+      );
+      if (!taken.allowed) return show(refusedBy(taken));
+      remember("Unknown code scanned");
+      return show(
+        publicId === null || refreshed
+          ? { kind: "refused", title: REFUSAL_TITLES.UNKNOWN_CODE!, message: NOT_OURS }
+          : { kind: "refused", title: "Can't check this ticket offline", message: NOT_HELD_OFFLINE },
+      );
+    }
+    const found = ticket;
+    const taken = await enqueue(
+      () => ({ action: "SCAN", publicId: found.publicId }),
+      () => `Scanned ticket ${found.number}`,
+    );
+    if (!taken.allowed) return show(refusedBy(taken));
+    remember(`Ticket ${found.number} scanned`);
+    const copy = taken.state.copy!;
+    const current = copy.tickets.get(found.publicId)!;
+    const decision = decideScan(factsOf(current, copy.venue));
+    if (!decision.allowed) return show(refusedBy(decision));
+    show({ kind: "ticket", code: input, kindOfSlot, result: resultOf(copy, current, kindOfSlot) });
+  }
 
-  const scan = useMutation(
-    trpc.qr.scan.mutationOptions({
-      onSuccess: (result, input) => setOutcome({ kind: "ticket", code: input.code, kindOfSlot: input.kind ?? "HANGER", result }),
-      onError: refuse,
-      onSettled,
-    }),
-  );
-
-  const act = useMutation({
-    mutationFn: ({ action, ticketId }: { action: CounterAction; ticketId: string }): Promise<CounterResult> => {
-      const ref = { venueId, ticketId };
+  async function act(action: CounterAction) {
+    const on = shown.current;
+    if (on.kind !== "ticket") return;
+    const publicId = on.result.ticket.publicId;
+    const payment = (chosen: Payment | undefined) => (chosen ? { status: chosen.status, amountCents: venue.priceCents } : undefined);
+    const build = (copy: Copy): NewOperation | Refusal => {
       switch (action.type) {
-        case "CHECK_IN":
-          return trpcClient.qr.checkIn.mutate({ ...ref, slotId: action.slotId, payment: action.payment });
+        case "CHECK_IN": {
+          const slotId = action.slotId ?? freeLeasedSlots(copy, on.kindOfSlot)[0]?.id;
+          if (!slotId) return { allowed: false, reason: "NO_FREE_SLOT", message: LEASE_USED_UP };
+          return { action: "CHECK_IN", publicId, slotId, payment: payment(action.payment) };
+        }
         case "CHECK_OUT":
-          return trpcClient.qr.checkOut.mutate({ ...ref, payment: action.payment });
+          return { action: "CHECK_OUT", publicId, payment: payment(action.payment) };
         case "SWAP":
-          return trpcClient.qr.swap.mutate({ ...ref, toSlotId: action.toSlotId });
+          return { action: "SWAP", publicId, toSlotId: action.toSlotId };
         case "DETACH":
-          return trpcClient.qr.detach.mutate(ref);
+          return { action: "DETACH", publicId };
         case "VOID":
-          return trpcClient.qr.void.mutate({ ...ref, reason: action.reason });
+          return { action: "VOID", publicId, reason: action.reason };
         case "PAY":
-          return trpcClient.qr.pay.mutate({ ...ref, payment: action.payment });
+          return { action: "PAY", publicId, payment: payment(action.payment)! };
       }
-    },
-    onSuccess: (result, { action }) => {
-      const words = describe(action, result);
-      if (action.type === "PAY" && outcome.kind === "ticket") {
-        // Paying changes no state: the ticket's next step is still to be done.
-        setOutcome({ ...outcome, result: { ...result, proposedSlot: outcome.result.proposedSlot }, note: words.detail });
-        return;
-      }
-      const done = { kind: "done" as const, ...words, at: new Date() };
-      setOutcome(done);
-      setHistory((earlier) => [done, ...earlier].slice(0, 8));
-    },
-    onError: (error, { action }) => {
-      // The proposed slot went to a colleague's coat a moment ago: propose the next one.
-      if (action.type === "CHECK_IN" && refusalReason(error) === "SLOT_TAKEN" && outcome.kind === "ticket") {
-        scan.mutate(
-          { venueId, code: outcome.code, kind: outcome.kindOfSlot },
-          {
-            onSuccess: (result, input) =>
-              setOutcome({
-                kind: "ticket",
-                code: input.code,
-                kindOfSlot: outcome.kindOfSlot,
-                result,
-                note: `${errorMessage(error)} Here is the next free one.`,
-              }),
-          },
-        );
-        return;
-      }
-      refuse(error);
-    },
-    onSettled,
-  });
+    };
+    const words = (applied: Applied) => describe(action.type, applied.ticket!, applied.releasedSlot, on.result.ticket.inOutAllowance);
+    const taken = await enqueue(build, (applied) => {
+      const { title, detail } = words(applied);
+      return `${title}. ${detail}`;
+    });
+    if (!taken.allowed) return show(refusedBy(taken));
+    const { title, detail } = words(taken.applied);
+    remember(action.type === "PAY" ? `Ticket ${taken.applied.ticket!.number}: payment recorded` : title);
+    if (action.type === "PAY") {
+      // Paying changes no state: the ticket's next step is still to be done.
+      const copy = taken.state.copy!;
+      return show({ ...on, result: resultOf(copy, copy.tickets.get(publicId)!, on.kindOfSlot), note: detail });
+    }
+    show({ kind: "done", title, detail, at: new Date() });
+  }
 
   return {
     outcome,
     history,
-    busy: scan.isPending || act.isPending,
-    scan: (code: string, kind: Slot["kind"] = "HANGER") => scan.mutate({ venueId, code, kind }),
-    act: (action: CounterAction) => {
-      if (outcome.kind === "ticket") act.mutate({ action, ticketId: outcome.result.ticket.id });
-    },
-    clear: () => setOutcome({ kind: "ready" }),
+    scan: (code: string, kind?: Slot["kind"]) => void scan(code, kind),
+    act: (action: CounterAction) => void act(action),
+    clear: () => show({ kind: "ready" }),
   };
 }

@@ -1,49 +1,51 @@
-import { Alert, Button, FormError, QrImage, TextField, applyApiError, errorMessage, trpc } from "@qrcoats/ui";
-import { useMutation } from "@tanstack/react-query";
-import { useForm } from "react-hook-form";
+import { Alert, Button, QrImage, TextField } from "@qrcoats/ui";
+import { useState } from "react";
 import { Link } from "wouter";
 import { PageTitle } from "../layout";
+import { enqueue } from "./offline/device-store";
+import type { PooledTicket } from "./offline/local-counter";
+import { useDevice } from "./offline/use-device";
 import { useCounterVenue } from "./use-counter-venue";
 
-type Contact = { name: string; email: string; phone: string };
-
 /**
- * A ticket for a guest without the app: the QR goes on the counter's screen for the guest to
- * photograph. Name, email or phone are optional and only help find a lost ticket later.
+ * A ticket for a guest without the app, from the walk-in tickets the server set aside for
+ * this counter: the QR is drawn here and goes on the screen for the guest to photograph, with
+ * or without a network. A name is optional and only helps find a lost ticket later; nothing
+ * else about the guest is kept on the device.
  */
 export function WalkInPage() {
-  const { venue, isPending, error } = useCounterVenue();
-  const form = useForm<Contact>({ defaultValues: { name: "", email: "", phone: "" } });
-  const issue = useMutation(trpc.qr.issueWalkIn.mutationOptions({ onError: (failure) => applyApiError(form, failure) }));
-  const { errors } = form.formState;
+  const counter = useCounterVenue();
+  const { device, opened } = useDevice(counter.venue, !counter.isPending && !counter.error);
+  const [name, setName] = useState("");
+  const [issued, setIssued] = useState<PooledTicket | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
 
-  if (isPending) return <p role="status">Loading…</p>;
-  if (error) return <Alert tone="error">{errorMessage(error)}</Alert>;
-  if (!venue) return <Alert tone="warning">Choose your venue at the counter first.</Alert>;
+  if (!opened) return <p role="status">Loading…</p>;
+  if (!device?.copy) return <Alert tone="warning">Open the counter once with a network first: it keeps the walk-in tickets.</Alert>;
+  const venueName = device.record.venue.name;
 
-  if (issue.data) {
-    const ticket = issue.data;
+  if (issued) {
     return (
       <section className="flex flex-col items-center gap-4 text-center">
         <PageTitle>Walk-in ticket</PageTitle>
         <p className="-mt-2 text-lg text-slate-800">Ask the guest to take a photo of this code.</p>
         <div className="w-full max-w-md rounded-2xl bg-white p-3 shadow-sm ring-1 ring-slate-200">
-          <QrImage url={ticket.url} label={`QR code of walk-in ticket ${ticket.number}`} />
+          <QrImage url={issued.url} label={`QR code of walk-in ticket ${issued.number}`} />
         </div>
         <p className="text-lg font-semibold text-slate-700">
           Ticket{" "}
           <span className="block text-8xl leading-none font-black text-slate-950 tabular-nums" data-testid="walk-in-number">
-            {ticket.number}
+            {issued.number}
           </span>
         </p>
-        <p className="text-slate-700">{ticket.venue.name}</p>
+        <p className="text-slate-700">{venueName}</p>
         <div className="grid w-full max-w-md grid-cols-2 gap-2">
           <Button
             size="lg"
             variant="secondary"
             onClick={() => {
-              issue.reset();
-              form.reset();
+              setIssued(null);
+              setName("");
             }}
           >
             Another walk-in
@@ -59,37 +61,43 @@ export function WalkInPage() {
     );
   }
 
+  const left = device.copy.pool.length;
   return (
     <section>
       <PageTitle>New walk-in ticket</PageTitle>
       <form
         noValidate
         className="flex flex-col gap-4"
-        onSubmit={form.handleSubmit((values) =>
-          issue.mutate({
-            venueId: venue.id,
-            name: values.name.trim() || undefined,
-            email: values.email.trim() || undefined,
-            phone: values.phone.trim() || undefined,
-          }),
-        )}
+        onSubmit={(event) => {
+          event.preventDefault();
+          let handedOut: PooledTicket | undefined;
+          void enqueue(
+            (copy) => {
+              handedOut = copy.pool[0];
+              if (!handedOut) return { allowed: false, reason: "POOL_EMPTY", message: POOL_EMPTY };
+              return { action: "ISSUE_WALK_IN", publicId: handedOut.publicId, name: name.trim().slice(0, 100) || undefined };
+            },
+            (applied) => `Walk-in ticket ${applied.ticket?.number ?? ""} handed out`,
+          ).then((taken) => {
+            if (taken.allowed && handedOut) setIssued(handedOut);
+            else if (!taken.allowed) setProblem(taken.message);
+          });
+        }}
       >
-        <p className="text-slate-700">At {venue.name}. All fields are optional: they only help find the ticket if the guest loses it.</p>
-        <FormError form={form} />
-        <TextField label="Guest's name" autoComplete="off" error={errors.name?.message} {...form.register("name")} />
-        <TextField
-          label="Email"
-          type="email"
-          inputMode="email"
-          autoComplete="off"
-          error={errors.email?.message}
-          {...form.register("email")}
-        />
-        <TextField label="Phone" type="tel" inputMode="tel" autoComplete="off" error={errors.phone?.message} {...form.register("phone")} />
-        <Button type="submit" size="lg" busy={issue.isPending}>
+        <p className="text-slate-700">At {venueName}. The name is optional: it only helps find the ticket if the guest loses it.</p>
+        {problem && <Alert tone="error">{problem}</Alert>}
+        {left === 0 && !problem && <Alert tone="warning">{POOL_EMPTY}</Alert>}
+        <TextField label="Guest's name" autoComplete="off" maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
+        <Button type="submit" size="lg" disabled={left === 0}>
           Issue the ticket
         </Button>
+        <p className="text-sm text-slate-700" data-testid="walk-in-pool">
+          {left} walk-in ticket{left === 1 ? "" : "s"} left on this counter.
+        </p>
       </form>
     </section>
   );
 }
+
+const POOL_EMPTY =
+  "This counter has handed out all the walk-in tickets it was given. More come when it is back online; meanwhile ask a colleague's counter.";

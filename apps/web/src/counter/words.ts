@@ -1,9 +1,19 @@
-import type { RouterOutputs } from "@qrcoats/api";
+import type { CounterAction as Step, OfflineSlot, OfflineTicket } from "@qrcoats/api/client";
 import { REFUSAL_TITLES } from "@qrcoats/ui";
 
-export type CounterResult = RouterOutputs["qr"]["scan"];
-export type Slot = NonNullable<CounterResult["proposedSlot"]>;
-export type PaymentStatus = CounterResult["ticket"]["paymentStatus"];
+export type Slot = OfflineSlot;
+export type PaymentStatus = OfflineTicket["paymentStatus"];
+
+/** A ticket as the counter shows it, read from the device's copy. */
+export type CounterResult = {
+  ticket: OfflineTicket & { inOutAllowance: number };
+  allowedActions: Step[];
+  /** For a ticket to check in: the free slot of this counter's lease it would take. */
+  proposedSlot: Slot | null;
+};
+
+/** The venue as the counter needs it, online or from the device. */
+export type CounterVenueFacts = { id: string; name: string; priceCents: number; currency: string };
 export type Payment = { status: Exclude<PaymentStatus, "UNPAID"> };
 
 export const SLOT_WORD: Record<Slot["kind"], string> = { HANGER: "hook", SHELF: "shelf" };

@@ -1,0 +1,174 @@
+import { MAX_SYNC_BATCH } from "@qrcoats/api/client";
+import { errorCode, trpcClient } from "@qrcoats/ui";
+import { onlineManager } from "@tanstack/react-query";
+import { acknowledge, deviceStore, mergePreparation, waitingOperations } from "./device-store";
+
+// Sends the device's queue, oldest first, one call at a time, and asks for a fresh snapshot
+// after: the only code that talks to the offline procedures. It never drops an operation the
+// server has not acknowledged; on a network failure it waits (1, 2, 4 … 15 s) or until the
+// browser says it is online again, and on an expired session it waits for a sign-in.
+
+export type SyncPhase = "idle" | "sending" | "offline" | "signedOut";
+
+export type SyncStatus = {
+  phase: SyncPhase;
+  /** Since when the network has failed us: the browser's word or a failed call. */
+  offlineSince: Date | null;
+  lastSyncedAt: Date | null;
+  /** The last failure other than the network, for the attendant. */
+  problem: string | null;
+};
+
+const REFRESH_EVERY_MS = 30_000;
+const MAX_BACKOFF_MS = 15_000;
+
+let status: SyncStatus = {
+  phase: onlineManager.isOnline() ? "idle" : "offline",
+  offlineSince: onlineManager.isOnline() ? null : new Date(),
+  lastSyncedAt: null,
+  problem: null,
+};
+const listeners = new Set<() => void>();
+function setStatus(change: Partial<SyncStatus>) {
+  status = { ...status, ...change };
+  for (const listener of listeners) listener();
+}
+
+export const syncStatus = {
+  subscribe: (listener: () => void) => {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  },
+  get: () => status,
+};
+
+let running = false;
+let again = false;
+let backoffMs = 0;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let currency = "EUR";
+let snapshotWanted = true;
+let snapshotAt = 0;
+
+/** Runs a round now (or right after the one in flight): send what waits, then refresh. */
+export function wake() {
+  clearTimeout(retryTimer);
+  if (running) {
+    again = true;
+    return;
+  }
+  running = true;
+  void (async () => {
+    try {
+      do {
+        again = false;
+        await round();
+      } while (again);
+    } finally {
+      running = false;
+    }
+  })();
+}
+
+type Failure = "network" | "signedOut" | "busy" | "refused";
+
+function classify(error: unknown): Failure {
+  const code = errorCode(error);
+  const httpStatus = (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus;
+  if (code === undefined || httpStatus === undefined || httpStatus >= 500) return "network";
+  if (code === "UNAUTHORIZED") return "signedOut";
+  // "Sync in progress" from the server: another of this device's calls is still being applied.
+  if (code === "CONFLICT" || code === "TOO_MANY_REQUESTS") return "busy";
+  return "refused";
+}
+
+async function round() {
+  const device = deviceStore.get();
+  if (!device) return;
+  if (!onlineManager.isOnline()) {
+    setStatus({ phase: "offline", offlineSince: status.offlineSince ?? new Date() });
+    return;
+  }
+  const { deviceId, venue } = device.record;
+  try {
+    for (let batch = waitingOperations(MAX_SYNC_BATCH); batch.length > 0; batch = waitingOperations(MAX_SYNC_BATCH)) {
+      setStatus({ phase: "sending" });
+      const result = await trpcClient.offline.sync.mutate({ venueId: venue.id, deviceId, operations: batch });
+      await acknowledge(result);
+      // A conflict means a colleague acted meanwhile: the rest of the copy may be stale too.
+      if (result.outcomes.some((outcome) => outcome.status === "CONFLICT")) snapshotWanted = true;
+      if (result.lastSeq < batch[0]!.seq) throw new Error("The server acknowledged none of the batch.");
+    }
+    // The whole snapshot is the heavier call: asked for on opening, after a conflict, when
+    // the network returns, on an unknown scan, and every 30 s, not after every action.
+    if (snapshotWanted || Date.now() - snapshotAt >= REFRESH_EVERY_MS) {
+      const preparation = await trpcClient.offline.prepare.mutate({ venueId: venue.id, deviceId });
+      await mergePreparation(preparation, currency);
+      snapshotWanted = false;
+      snapshotAt = Date.now();
+    }
+    backoffMs = 0;
+    setStatus({ phase: "idle", offlineSince: null, lastSyncedAt: new Date(), problem: null });
+    scheduleRetry(REFRESH_EVERY_MS);
+  } catch (error) {
+    const failure = classify(error);
+    if (failure === "signedOut") {
+      setStatus({ phase: "signedOut" });
+      return;
+    }
+    backoffMs = Math.min(backoffMs === 0 ? 1000 : backoffMs * 2, MAX_BACKOFF_MS);
+    if (failure === "network") setStatus({ phase: "offline", offlineSince: status.offlineSince ?? new Date() });
+    else if (failure === "refused") setStatus({ phase: "idle", problem: error instanceof Error ? error.message : String(error) });
+    else setStatus({ phase: "idle" });
+    scheduleRetry(backoffMs);
+  }
+}
+
+function scheduleRetry(delayMs: number) {
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(wake, delayMs);
+}
+
+/** The counter opened (or the venue's currency is known): start syncing, and keep at it. */
+export function startSyncing(venueCurrency: string) {
+  currency = venueCurrency;
+  snapshotWanted = true;
+  wake();
+}
+
+/** A round that also tells whether the snapshot could be refreshed, for an unknown scan. */
+export async function refreshNow(): Promise<boolean> {
+  const before = snapshotAt;
+  snapshotWanted = true;
+  wake();
+  while (running) await new Promise((resolve) => setTimeout(resolve, 50));
+  return snapshotAt !== before;
+}
+
+// An action taken on the counter goes out at once when it can.
+let lastQueuedSeq = 0;
+deviceStore.subscribe(() => {
+  const newest = deviceStore.get()?.queued.at(-1)?.seq ?? 0;
+  if (newest > lastQueuedSeq) {
+    lastQueuedSeq = newest;
+    if (status.phase !== "signedOut") wake();
+  }
+});
+
+onlineManager.subscribe((online) => {
+  if (online) {
+    backoffMs = 0;
+    snapshotWanted = true;
+    wake();
+  } else {
+    setStatus({ phase: "offline", offlineSince: status.offlineSince ?? new Date() });
+  }
+});
+
+/** Sign-out: stop, and hand the device's lease and pool back if the network lets us. */
+export async function stopSyncing(deviceId: string) {
+  clearTimeout(retryTimer);
+  await trpcClient.offline.release.mutate({ deviceId }).catch(() => {});
+}
