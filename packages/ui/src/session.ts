@@ -7,7 +7,13 @@ import { errorCode, isUnauthorized } from "./errors";
  * the same cached answer.
  */
 export function useSession() {
-  const me = useQuery({ ...trpc.auth.me.queryOptions(), retry: (count, error) => !isUnauthorized(error) && count < 2 });
+  const me = useQuery({
+    ...trpc.auth.me.queryOptions(),
+    retry: (count, error) => !isUnauthorized(error) && count < 2,
+    // Asked again when the network returns, not each time a screen mounts: a refetch with
+    // no answer yet would turn "unreachable" back into "loading" and unmount the page.
+    retryOnMount: false,
+  });
   const signedOut = me.isError && isUnauthorized(me.error);
   // No network (the browser says so and the query waits, or the server cannot be reached):
   // who is signed in is unknown, which is not the same as nobody.

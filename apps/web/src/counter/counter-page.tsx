@@ -1,4 +1,5 @@
-import { Alert, errorMessage } from "@qrcoats/ui";
+import { Alert, errorMessage, trpc } from "@qrcoats/ui";
+import { useSubscription } from "@trpc/tanstack-react-query";
 import { lazy, Suspense, useCallback, useRef, useState } from "react";
 import { Link } from "wouter";
 import { clockTime } from "../format";
@@ -6,6 +7,7 @@ import { OccupancySummary } from "./occupancy";
 import { ConflictNotices } from "./offline/conflict-notices";
 import type { DeviceState } from "./offline/device-store";
 import { freeLeasedSlots, occupancyOf, type Copy } from "./offline/local-counter";
+import { requestSnapshot } from "./offline/sync-engine";
 import { SyncStatus } from "./offline/sync-status";
 import { useDevice } from "./offline/use-device";
 import { ScanField } from "./scan-field";
@@ -63,6 +65,8 @@ function Counter({ device, copy }: { device: DeviceState; copy: Copy }) {
   const refocus = useCallback(() => inputRef.current?.focus(), []);
   const { outcome, history, scan, act } = useCounter(venue, refocus);
   const [camera, setCamera] = useState(false);
+  // The venue's live occupancy feed, as a sign that a colleague acted: the copy catches up.
+  useSubscription(trpc.rack.occupancy.subscriptionOptions({ venueId: venue.id }, { onData: requestSnapshot }));
   const totals = occupancyOf(copy);
   const hasShelves = totals.SHELF.slotCount > 0;
   // The panel shows the ticket as the copy has it now: a sync may have changed it meanwhile.

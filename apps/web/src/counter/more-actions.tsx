@@ -117,7 +117,7 @@ function SwapStep({
         error={problem ?? undefined}
       />
       {freeSlots.length > 0 ? (
-        <div className="flex flex-wrap gap-2" aria-label="Free slots">
+        <div role="group" className="flex flex-wrap gap-2" aria-label="Free slots">
           {freeSlots.slice(0, 6).map((slot) => (
             <Button key={slot.id} size="md" variant="secondary" onClick={() => setNumber(String(slot.number))}>
               {SLOT_WORD[slot.kind]} {slot.number}

@@ -48,7 +48,7 @@ export function ScanOutcome(props: Props) {
       )}
       {outcome.kind === "ticket" && (
         <TicketPanel
-          key={`${outcome.result.ticket.publicId}:${outcome.result.ticket.state}:${outcome.kindOfSlot}`}
+          key={`${outcome.result.ticket.publicId}:${outcome.result.ticket.state}:${outcome.result.ticket.paymentStatus}:${outcome.kindOfSlot}`}
           {...props}
           outcome={outcome}
         />

@@ -20,6 +20,9 @@ export type SyncStatus = {
 };
 
 const REFRESH_EVERY_MS = 30_000;
+
+// TanStack Query starts out assuming a network; a counter reopened in a basement has none.
+if (!navigator.onLine) onlineManager.setOnline(false);
 const MAX_BACKOFF_MS = 15_000;
 
 let status: SyncStatus = {
@@ -136,6 +139,21 @@ export function startSyncing(venueCurrency: string) {
   currency = venueCurrency;
   snapshotWanted = true;
   wake();
+}
+
+let snapshotSoon: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Something changed at the venue (a colleague's counter acted): refresh the copy shortly,
+ * once for a burst of changes, so an online counter sees its colleagues' work in a second
+ * rather than at the next 30 s refresh.
+ */
+export function requestSnapshot() {
+  snapshotWanted = true;
+  snapshotSoon ??= setTimeout(() => {
+    snapshotSoon = undefined;
+    wake();
+  }, 500);
 }
 
 /** A round that also tells whether the snapshot could be refreshed, for an unknown scan. */
