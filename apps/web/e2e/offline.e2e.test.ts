@@ -151,7 +151,7 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
       () =>
         new Promise<Ticket[]>((resolve, reject) => {
           const opening = indexedDB.open("qrcoats-counter");
-          opening.onerror = () => reject(opening.error);
+          opening.onerror = () => reject(new Error(`IndexedDB: ${String(opening.error)}`));
           opening.onsuccess = () => {
             const reading = opening.result.transaction("pool").objectStore("pool").getAll();
             reading.onsuccess = () => {
