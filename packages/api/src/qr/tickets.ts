@@ -95,7 +95,7 @@ export const walkInContactFields = {
 export type WalkInContact = { name?: string; email?: string; phone?: string };
 
 /** Encrypted contact columns with the keyed hashes that lost-ticket lookup searches. */
-function sealContact(keys: ApiConfig["keys"], contact: WalkInContact) {
+export function sealContact(keys: ApiConfig["keys"], contact: WalkInContact) {
   const lastDigits = contact.phone ? phoneLastDigits(contact.phone) : null;
   return {
     contactNameEncrypted: contact.name ? encryptField(keys, "ticket.contactName", contact.name) : null,
