@@ -171,6 +171,12 @@ describe("syncing a device", () => {
       ["CHECK_OUT", "OK"],
     ]);
     expect(events.map((event) => event.occurredAt.getTime())).toEqual(operations.map((op) => op.takenAt.getTime()));
+    const history = await club.admin.api.qr.history({ ticketId: walkInTicket.id });
+    expect(history.items.map((item) => [item.action, item.offline])).toEqual([
+      ["CHECK_OUT", true],
+      ["CHECK_IN", true],
+      ["ISSUE", true],
+    ]);
 
     // The network dropped before the answer came: the device sends it all again, twice at once.
     const answers = (result: typeof first) => result.outcomes.map(({ opId, seq, status, reason }) => ({ opId, seq, status, reason }));
