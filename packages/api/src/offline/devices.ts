@@ -35,6 +35,14 @@ async function registerDevice(sql: SqlRunner, member: Member, venueId: string, d
   );
   if (!device) throw new TRPCError({ code: "NOT_FOUND", message: "No such counter device: start a new one." });
   if (device.previousVenueId !== venueId) await releaseHoldings(sql, deviceId);
+  // An attendant works one counter at a venue: a device they set up anew (another browser,
+  // cleared storage) takes over, and the slots set aside for their earlier ones go back, so
+  // abandoned devices never starve the venue of free slots. Their walk-in pools stay theirs.
+  await sql.query(
+    `DELETE FROM qr.slot_leases l USING qr.counter_devices d
+      WHERE l.device_id = d.id AND d.employee_id = $1::uuid AND d.venue_id = $2::uuid AND d.id <> $3::uuid`,
+    [member.employeeId, venueId, deviceId],
+  );
   return device.lastSeq;
 }
 

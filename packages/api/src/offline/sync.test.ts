@@ -107,6 +107,18 @@ describe("preparing a device", () => {
     expect(one.preparation.leasedSlotIds).not.toContain(checkedIn.ticket.slot!.id);
   });
 
+  it("gives back the slots of an attendant's earlier device when they set up another at the venue", async () => {
+    const earlier = await device(bo);
+    expect(earlier.preparation.leasedSlotIds.length).toBeGreaterThan(0);
+    const later = await device(bo);
+    expect(later.preparation.leasedSlotIds.length).toBeGreaterThan(0);
+    expect((await earlier.prepare()).leasedSlotIds, "the earlier device took them back, but only until the later one prepares").not.toEqual(
+      [],
+    );
+    await later.prepare();
+    expect(await t.db.prisma.slotLease.count({ where: { deviceId: earlier.deviceId } })).toBe(0);
+  });
+
   it("is the attendant's own: another's device id is not found, and another venue's is refused", async () => {
     const one = await device(ada);
     expect(await refusal(bo.api.offline.prepare({ venueId: club.venue.id, deviceId: one.deviceId }))).toMatchObject({ code: "NOT_FOUND" });
