@@ -7,7 +7,23 @@ type ScanEvent = RouterOutputs["qr"]["history"]["items"][number];
 
 const column = columnHelper<ScanEvent>();
 const columns = column.columns([
-  column.accessor("occurredAt", { header: "When", cell: (info) => <span className="whitespace-nowrap">{dayTime(info.getValue())}</span> }),
+  column.accessor("occurredAt", {
+    header: "When",
+    cell: (info) => (
+      <span className="whitespace-nowrap">
+        {dayTime(info.getValue())}
+        {/* Offline actions are dated when they were done, and arrive later: say so. */}
+        {info.row.original.offline && (
+          <span
+            className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-semibold text-amber-900"
+            title="Done without network, synced later"
+          >
+            offline
+          </span>
+        )}
+      </span>
+    ),
+  }),
   column.accessor("action", { header: "Action", cell: (info) => ACTION_WORDS[info.getValue()] ?? info.getValue() }),
   column.accessor("result", {
     header: "Result",

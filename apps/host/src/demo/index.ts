@@ -1,6 +1,14 @@
 import type { ApiServices, InProcessClient } from "@qrcoats/api";
 import { deliverDemoMail, resendToDev } from "./messages";
-import { clockedServices, closeLastNight, lastClosing, playLastNight, playTonight, signedInClient } from "./night";
+import {
+  clockedServices,
+  closeLastNight,
+  lastClosing,
+  playLastNight,
+  playOfflineSpell,
+  playTonight,
+  signedInClient,
+} from "./night";
 
 // A living demo organization for `npm start` on an empty database, made through the API
 // itself so that every row is one the product could have written: two venues with racks,
@@ -72,6 +80,7 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<boolean> {
   await playLastNight(night);
   await closeLastNight(services, now);
   await playTonight(night, now);
+  await playOfflineSpell(night, now);
   await resendToDev(clock, admin, dev.employee.id, now);
   clock.at(now);
   // The forgotten-coat notice of last night: Jonas's mail server refuses it for good.

@@ -135,6 +135,36 @@ export async function playTonight({ clock, venueId, attendants, guest }: Night, 
   clock.at(now);
 }
 
+/**
+ * Tonight, Ben's counter lost the network for a quarter of an hour: it took two walk-ins and a
+ * check-out offline and sent them when the network came back. Cleo had handed that coat back
+ * in the meantime, so the check-out comes back as a conflict, in scan history as "offline".
+ */
+export async function playOfflineSpell({ clock, venueId, attendants }: Night, now: Date) {
+  const [ben, cleo] = attendants as [InProcessClient["api"], InProcessClient["api"]];
+  clock.at(new Date(now.getTime() - 40 * MINUTE));
+  const deviceId = crypto.randomUUID();
+  const device = await ben.offline.prepare({ venueId, deviceId });
+  const held = new Set(device.tickets.flatMap((ticket) => (ticket.slot ? [ticket.slot.id] : [])));
+  const [first, second] = device.leasedSlotIds.filter((id) => !held.has(id));
+  const [mia, noah] = device.walkInPool;
+  const coat = device.tickets.find((ticket) => ticket.state === "CHECKED_IN")!;
+  let seq = device.lastSeq;
+  const taken = (minutesAgo: number) => ({ opId: crypto.randomUUID(), seq: ++seq, takenAt: new Date(now.getTime() - minutesAgo * MINUTE) });
+  const operations = [
+    { ...taken(35), action: "ISSUE_WALK_IN" as const, publicId: mia!.publicId, name: "Mia K." },
+    { ...taken(35), action: "CHECK_IN" as const, publicId: mia!.publicId, slotId: first!, payment: { status: "PAID_CASH" as const } },
+    { ...taken(31), action: "ISSUE_WALK_IN" as const, publicId: noah!.publicId },
+    { ...taken(31), action: "CHECK_IN" as const, publicId: noah!.publicId, slotId: second! },
+    { ...taken(28), action: "CHECK_OUT" as const, publicId: coat.publicId },
+  ];
+  clock.at(new Date(now.getTime() - 30 * MINUTE));
+  await cleo.qr.checkOut({ venueId, ticketId: coat.id });
+  clock.at(new Date(now.getTime() - 20 * MINUTE));
+  await ben.offline.sync({ venueId, deviceId, operations });
+  clock.at(now);
+}
+
 /** The leftovers of last night become forgotten, as the host's job would make them. */
 export async function closeLastNight(services: ApiServices, now: Date) {
   return markForgottenTickets({ ...services, prisma: services.db.prisma, clock: () => now });

@@ -197,6 +197,18 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
     input: async (w) => ({ venueId: w.venueA.id, code: (await w.checkedIn()).code, payment: { status: "PAID_CASH" } }),
     expect: STAFF_OF_A,
   },
+  "offline.prepare": { input: (w) => ({ venueId: w.venueA.id, deviceId: crypto.randomUUID() }), expect: STAFF_OF_A },
+  // Each caller prepares a device of their own at A's venue first (refused to all but A's staff).
+  "offline.sync": {
+    input: async (w, { client }) => {
+      const deviceId = crypto.randomUUID();
+      await client.api.offline.prepare({ venueId: w.venueA.id, deviceId }).catch(() => {});
+      const scan = { action: "SCAN" as const, opId: crypto.randomUUID(), seq: 1, takenAt: w.t.clock.now(), code: (await w.issued()).code };
+      return { venueId: w.venueA.id, deviceId, operations: [scan] };
+    },
+    expect: STAFF_OF_A,
+  },
+  "offline.release": { input: () => ({ deviceId: crypto.randomUUID() }), expect: ANY_MEMBER },
   "qr.lookup": { input: (w) => ({ venueId: w.venueA.id, query: "1" }), expect: STAFF_OF_A },
   "qr.history": { input: venueA, expect: STAFF_OF_A },
   "qr.list": { input: venueA, expect: ADMIN_OF_A },

@@ -6,7 +6,7 @@ import { decryptField, lookupHash } from "../lib/field-crypto";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, verifyCode } from "./codes";
 import { CounterRefusal } from "./refusal";
-import { recordScanEvent, type ScanAction, type ScanFacts } from "./scan-events";
+import { recordScanEvent, type RefusalReason, type ScanAction, type ScanFacts } from "./scan-events";
 import { allowedActions, decide, decideScan, type CounterAction, type Decision, type TicketFacts } from "./state-machine";
 
 // The counter: scanning and every transition an attendant makes. Each transition locks the
@@ -21,8 +21,26 @@ import { allowedActions, decide, decideScan, type CounterAction, type Decision, 
 
 type CounterDeps = Pick<Deps, "db" | "config" | "clock" | "telemetry">;
 
-/** A ticket as scanned (its signed code, or its URL) or as picked from a list (its id). */
-export type TicketRef = { code: string } | { ticketId: string };
+/**
+ * A ticket as scanned (its signed code, or its URL), as picked from a list (its id), or as
+ * an offline counter device names it (its public id, which it holds for tonight's tickets).
+ */
+export type TicketRef = { code: string } | { ticketId: string } | { publicId: string };
+
+/** What is known of the counter device an action comes from, when it comes from one. */
+export type DeviceContext = {
+  /** The device: slots set aside for it are its own to fill, and its events name it. */
+  deviceId: string;
+  /**
+   * Called with how the action ended, inside the action's own transaction (APPLIED) or with
+   * the refusal's record (CONFLICT): the device's journal commits with what it records, so a
+   * retried operation is applied once.
+   */
+  journal: (sql: SqlRunner, outcome: JournalEntry) => Promise<void>;
+};
+
+export type JournalEntry =
+  { status: "APPLIED"; ticketId: string } | { status: "CONFLICT"; ticketId: string | null; reason: RefusalReason; message: string };
 
 export type PaymentInput = { status: Exclude<PaymentStatus, "UNPAID">; amountCents?: number };
 
@@ -133,7 +151,13 @@ type Attempt = ScanFacts & { action: ScanAction; venueId: string };
  * way (the ticket, its state, the slots) goes into `attempt`, so a refusal is recorded with
  * as much as was known; success records its own event inside its transaction.
  */
-async function atCounter<T>(deps: CounterDeps, member: Member, attempt: Attempt, work: (attempt: Attempt) => Promise<T>): Promise<T> {
+async function atCounter<T>(
+  deps: CounterDeps,
+  member: Member,
+  attempt: Attempt,
+  work: (attempt: Attempt) => Promise<T>,
+  device?: DeviceContext,
+): Promise<T> {
   await assertWorksAtVenue(deps.db.sql, member, attempt.venueId);
   try {
     const result = await work(attempt);
@@ -141,14 +165,30 @@ async function atCounter<T>(deps: CounterDeps, member: Member, attempt: Attempt,
     return result;
   } catch (error) {
     if (error instanceof CounterRefusal) {
-      await recordScanEvent(deps.db.sql, {
+      const refused = {
         ...attempt,
         organizationId: member.organizationId,
         employeeId: member.employeeId,
-        result: "REFUSED",
+        deviceId: device?.deviceId ?? null,
+        result: "REFUSED" as const,
         reason: error.reason,
         occurredAt: deps.clock(),
-      });
+      };
+      if (device) {
+        // The refusal and the device's journal commit together: a retry finds the journal
+        // entry and is not recorded twice.
+        await deps.db.transaction(async (sql) => {
+          await recordScanEvent(sql, refused);
+          await device.journal(sql, {
+            status: "CONFLICT",
+            ticketId: attempt.ticketId ?? null,
+            reason: error.reason,
+            message: error.message,
+          });
+        });
+      } else {
+        await recordScanEvent(deps.db.sql, refused);
+      }
       deps.telemetry?.counterAction(attempt.action, error.reason);
     }
     throw error;
@@ -169,15 +209,15 @@ async function findTicketAt(
   attempt: Attempt,
   lock = false,
 ): Promise<CounterTicketRow> {
-  const input = "code" in ref ? candidateCode(ref.code) : ref.ticketId;
-  const publicId = "code" in ref ? verifyCode(config.keys.ticketSigning, input) : null;
+  const input = "code" in ref ? candidateCode(ref.code) : "publicId" in ref ? ref.publicId : ref.ticketId;
+  const publicId = "code" in ref ? verifyCode(config.keys.ticketSigning, input) : "publicId" in ref ? ref.publicId : null;
   const ticket =
-    "code" in ref ? publicId && (await readTicket(sql, { publicId }, lock)) : await readTicket(sql, { id: ref.ticketId }, lock);
+    "ticketId" in ref ? await readTicket(sql, { id: ref.ticketId }, lock) : publicId && (await readTicket(sql, { publicId }, lock));
   if (!ticket || ticket.organizationId !== member.organizationId) {
     attempt.unknownCodeHash = lookupHash(config.keys, "scan.unknownCode", input);
     // A code is in the hands of the guest at the counter: saying it belongs elsewhere helps
-    // them. A ticket id is not, and another organization's is never confirmed to exist.
-    if (!ticket || "ticketId" in ref) {
+    // them. An id is not, and another organization's is never confirmed to exist.
+    if (!ticket || !("code" in ref)) {
       throw new CounterRefusal(
         "NOT_FOUND",
         "UNKNOWN_CODE",
@@ -205,14 +245,27 @@ const KIND_WORDS: Record<SlotKind, string> = { HANGER: "hanger", SHELF: "shelf" 
 
 const SLOT_COLUMNS = `s.id, s.number, s.kind::text AS kind, r.name AS "rackName"`;
 
+/**
+ * Slots set aside for an offline counter device are left to it (docs/offline.md): others skip
+ * them while the lease lasts. `$device` is the acting device, whose own set it is.
+ */
+const NOT_LEASED_TO_ANOTHER = (now: string, device: string) =>
+  `NOT EXISTS (SELECT 1 FROM qr.slot_leases l WHERE l.slot_id = s.id AND l.expires_at > ${now} AND l.device_id IS DISTINCT FROM ${device}::uuid)`;
+
 /** A slot the attendant picked, locked so no parallel check-in or swap takes it meanwhile. */
-async function claimChosenSlot(sql: SqlRunner, venueId: string, slotId: string, kind?: SlotKind): Promise<SlotView> {
-  const [slot] = await sql.query<SlotView & { holder: number | null }>(
-    `SELECT ${SLOT_COLUMNS}, (SELECT t.number FROM qr.tickets t WHERE t.slot_id = s.id) AS holder
+async function claimChosenSlot(
+  sql: SqlRunner,
+  at: { venueId: string; now: Date; deviceId: string | null },
+  slotId: string,
+  kind?: SlotKind,
+): Promise<SlotView> {
+  const [slot] = await sql.query<SlotView & { holder: number | null; setAside: boolean }>(
+    `SELECT ${SLOT_COLUMNS}, (SELECT t.number FROM qr.tickets t WHERE t.slot_id = s.id) AS holder,
+            NOT ${NOT_LEASED_TO_ANOTHER("$3", "$4")} AS "setAside"
        FROM qr.slots s JOIN qr.racks r ON r.id = s.rack_id
       WHERE s.id = $1::uuid AND s.venue_id = $2::uuid
         FOR UPDATE OF s`,
-    [slotId, venueId],
+    [slotId, at.venueId, at.now, at.deviceId],
   );
   if (!slot) throw new CounterRefusal("NOT_FOUND", "SLOT_NOT_FOUND", "There is no such slot at this venue.");
   if (kind && slot.kind !== kind) {
@@ -223,7 +276,10 @@ async function claimChosenSlot(sql: SqlRunner, venueId: string, slotId: string, 
     );
   }
   if (slot.holder !== null) throw slotTaken(slot.number, slot.holder);
-  const { holder: _, ...view } = slot;
+  if (slot.setAside) {
+    throw new CounterRefusal("CONFLICT", "SLOT_TAKEN", `Slot ${slot.number} is set aside for another counter working offline.`);
+  }
+  const { holder: _, setAside: __, ...view } = slot;
   return view;
 }
 
@@ -235,17 +291,22 @@ function noFreeSlot(kind: SlotKind) {
  * The lowest free slot of a kind. Slots other check-ins are claiming right now are skipped
  * rather than waited for, so a rush of check-ins spreads over distinct slots at once.
  */
-async function claimFreeSlot(sql: SqlRunner, venueId: string, kind: SlotKind): Promise<SlotView> {
+async function claimFreeSlot(
+  sql: SqlRunner,
+  at: { venueId: string; now: Date; deviceId: string | null },
+  kind: SlotKind,
+): Promise<SlotView> {
   const passedOver: string[] = [];
   for (;;) {
     const [candidate] = await sql.query<SlotView>(
       `SELECT ${SLOT_COLUMNS} FROM qr.slots s JOIN qr.racks r ON r.id = s.rack_id
         WHERE s.venue_id = $1::uuid AND s.kind = $2::qr."SlotKind" AND s.id <> ALL($3::uuid[])
           AND NOT EXISTS (SELECT 1 FROM qr.tickets t WHERE t.slot_id = s.id)
+          AND ${NOT_LEASED_TO_ANOTHER("$4", "$5")}
         ORDER BY s.number
         LIMIT 1
           FOR UPDATE OF s SKIP LOCKED`,
-      [venueId, kind, passedOver],
+      [at.venueId, kind, passedOver, at.now, at.deviceId],
     );
     if (!candidate) throw noFreeSlot(kind);
     // The search saw tickets as they were when it began; a check-in that committed since
@@ -331,6 +392,7 @@ type TransitionSpec = {
   plan: (sql: SqlRunner, row: CounterTicketRow, now: Date) => Promise<Plan>;
   /** The kind of slot a retried check-in looks for, to say which ran out. */
   slotKind?: SlotKind;
+  device?: DeviceContext;
 };
 
 function paymentChange(row: CounterTicketRow, payment: PaymentInput | undefined, now: Date): TicketChange {
@@ -341,84 +403,116 @@ function paymentChange(row: CounterTicketRow, payment: PaymentInput | undefined,
 
 async function transition(deps: CounterDeps, member: Member, spec: TransitionSpec): Promise<CounterResult> {
   const { db, config } = deps;
-  return atCounter(deps, member, { action: spec.action, venueId: spec.venueId, ...spec.requested }, async (attempt) => {
-    for (let round = 1; ; round++) {
-      try {
-        return await db.transaction(async (sql) => {
-          const now = deps.clock();
-          // Found and locked in one statement; a refusal rolls back and is recorded outside.
-          const row = await findTicketAt(sql, config, member, spec.venueId, spec.ref, attempt, true);
-          const ticketId = row.id;
-          attempt.fromState = row.state;
-          attempt.slotId = row.slot?.id ?? spec.requested?.slotId ?? null;
-          const toState = enforce(decide(spec.action, factsOf(row)));
-          const payment = paymentChange(row, spec.payment, now);
-          const plan = await spec.plan(sql, row, now);
-          const changed = await updateTicket(sql, ticketId, toState, { ...plan.change, ...payment }, now).catch((error: unknown) => {
-            if (!isUniqueViolation(error) || !plan.onSlotRace) throw error;
-            throw plan.onSlotRace === "retry" ? new SlotRace() : plan.onSlotRace;
+  return atCounter(
+    deps,
+    member,
+    { action: spec.action, venueId: spec.venueId, ...spec.requested },
+    async (attempt) => {
+      for (let round = 1; ; round++) {
+        try {
+          return await db.transaction(async (sql) => {
+            const now = deps.clock();
+            // Found and locked in one statement; a refusal rolls back and is recorded outside.
+            const row = await findTicketAt(sql, config, member, spec.venueId, spec.ref, attempt, true);
+            const ticketId = row.id;
+            attempt.fromState = row.state;
+            attempt.slotId = row.slot?.id ?? spec.requested?.slotId ?? null;
+            const toState = enforce(decide(spec.action, factsOf(row)));
+            const payment = paymentChange(row, spec.payment, now);
+            const plan = await spec.plan(sql, row, now);
+            const changed = await updateTicket(sql, ticketId, toState, { ...plan.change, ...payment }, now).catch((error: unknown) => {
+              if (!isUniqueViolation(error) || !plan.onSlotRace) throw error;
+              throw plan.onSlotRace === "retry" ? new SlotRace() : plan.onSlotRace;
+            });
+            await recordScanEvent(sql, {
+              organizationId: member.organizationId,
+              venueId: spec.venueId,
+              employeeId: member.employeeId,
+              ticketId,
+              action: spec.action,
+              result: "OK",
+              fromState: row.state,
+              toState,
+              slotId: plan.slotId,
+              toSlotId: plan.toSlotId ?? null,
+              paymentStatus: payment.paymentStatus ?? null,
+              amountCents: payment.amountCents ?? null,
+              deviceId: spec.device?.deviceId ?? null,
+              occurredAt: now,
+            });
+            await spec.device?.journal(sql, { status: "APPLIED", ticketId });
+            return counterResult(config, changed, { releasedSlot: plan.releasedSlot });
           });
-          await recordScanEvent(sql, {
-            organizationId: member.organizationId,
-            venueId: spec.venueId,
-            employeeId: member.employeeId,
-            ticketId,
-            action: spec.action,
-            result: "OK",
-            fromState: row.state,
-            toState,
-            slotId: plan.slotId,
-            toSlotId: plan.toSlotId ?? null,
-            paymentStatus: payment.paymentStatus ?? null,
-            amountCents: payment.amountCents ?? null,
-            occurredAt: now,
-          });
-          return counterResult(config, changed, { releasedSlot: plan.releasedSlot });
-        });
-      } catch (error) {
-        if (!(error instanceof SlotRace)) throw error;
-        if (round >= SLOT_ATTEMPTS) throw noFreeSlot(spec.slotKind ?? "HANGER");
+        } catch (error) {
+          if (!(error instanceof SlotRace)) throw error;
+          if (round >= SLOT_ATTEMPTS) throw noFreeSlot(spec.slotKind ?? "HANGER");
+        }
       }
-    }
-  });
+    },
+    spec.device,
+  );
 }
 
 /** What the counter shows after a scan: the ticket, what may be done, where it would go. */
-export async function scan(deps: CounterDeps, member: Member, input: { code: string; venueId: string; kind?: SlotKind }) {
+export async function scan(
+  deps: CounterDeps,
+  member: Member,
+  input: { ref: TicketRef; venueId: string; kind?: SlotKind },
+  device?: DeviceContext,
+) {
   const { db, config } = deps;
-  return atCounter(deps, member, { action: "SCAN", venueId: input.venueId }, async (attempt) => {
-    const row = await findTicketAt(db.sql, config, member, input.venueId, { code: input.code }, attempt);
-    attempt.fromState = row.state;
-    attempt.slotId = row.slot?.id ?? null;
-    enforce(decideScan(factsOf(row)));
-    const [proposedSlot] =
-      row.state === "ISSUED"
-        ? await db.sql.query<SlotView>(
-            `SELECT ${SLOT_COLUMNS} FROM qr.slots s JOIN qr.racks r ON r.id = s.rack_id
-              WHERE s.venue_id = $1::uuid AND s.kind = $2::qr."SlotKind"
-                AND NOT EXISTS (SELECT 1 FROM qr.tickets t WHERE t.slot_id = s.id)
-              ORDER BY s.number LIMIT 1`,
-            [input.venueId, input.kind ?? "HANGER"],
-          )
-        : [];
-    await recordScanEvent(db.sql, {
-      ...attempt,
-      organizationId: member.organizationId,
-      employeeId: member.employeeId,
-      result: "OK",
-      occurredAt: deps.clock(),
-    });
-    return counterResult(config, row, { proposedSlot: proposedSlot ?? null });
-  });
+  return atCounter(
+    deps,
+    member,
+    { action: "SCAN", venueId: input.venueId },
+    async (attempt) => {
+      const row = await findTicketAt(db.sql, config, member, input.venueId, input.ref, attempt);
+      attempt.fromState = row.state;
+      attempt.slotId = row.slot?.id ?? null;
+      enforce(decideScan(factsOf(row)));
+      const now = deps.clock();
+      const [proposedSlot] =
+        row.state === "ISSUED"
+          ? await db.sql.query<SlotView>(
+              `SELECT ${SLOT_COLUMNS} FROM qr.slots s JOIN qr.racks r ON r.id = s.rack_id
+                WHERE s.venue_id = $1::uuid AND s.kind = $2::qr."SlotKind"
+                  AND NOT EXISTS (SELECT 1 FROM qr.tickets t WHERE t.slot_id = s.id)
+                  AND ${NOT_LEASED_TO_ANOTHER("$3", "$4")}
+                ORDER BY s.number LIMIT 1`,
+              [input.venueId, input.kind ?? "HANGER", now, device?.deviceId ?? null],
+            )
+          : [];
+      const event = {
+        ...attempt,
+        organizationId: member.organizationId,
+        employeeId: member.employeeId,
+        deviceId: device?.deviceId ?? null,
+        result: "OK" as const,
+        occurredAt: now,
+      };
+      if (device) {
+        await db.transaction(async (sql) => {
+          await recordScanEvent(sql, event);
+          await device.journal(sql, { status: "APPLIED", ticketId: row.id });
+        });
+      } else {
+        await recordScanEvent(db.sql, event);
+      }
+      return counterResult(config, row, { proposedSlot: proposedSlot ?? null });
+    },
+    device,
+  );
 }
 
 export function checkIn(
   deps: CounterDeps,
   member: Member,
   input: { venueId: string; ref: TicketRef; slotId?: string; kind?: SlotKind; payment?: PaymentInput },
+  device?: DeviceContext,
 ) {
   const kind = input.kind ?? (input.slotId ? undefined : "HANGER");
   return transition(deps, member, {
+    device,
     action: "CHECK_IN",
     venueId: input.venueId,
     ref: input.ref,
@@ -426,9 +520,8 @@ export function checkIn(
     requested: { slotId: input.slotId ?? null },
     slotKind: kind,
     async plan(sql, _row, now) {
-      const slot = input.slotId
-        ? await claimChosenSlot(sql, input.venueId, input.slotId, kind)
-        : await claimFreeSlot(sql, input.venueId, kind!);
+      const at = { venueId: input.venueId, now, deviceId: device?.deviceId ?? null };
+      const slot = input.slotId ? await claimChosenSlot(sql, at, input.slotId, kind) : await claimFreeSlot(sql, at, kind!);
       return {
         change: { slotId: slot.id, checkedInAt: now },
         slotId: slot.id,
@@ -439,8 +532,14 @@ export function checkIn(
   });
 }
 
-export function checkOut(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef; payment?: PaymentInput }) {
+export function checkOut(
+  deps: CounterDeps,
+  member: Member,
+  input: { venueId: string; ref: TicketRef; payment?: PaymentInput },
+  device?: DeviceContext,
+) {
   return transition(deps, member, {
+    device,
     action: "CHECK_OUT",
     venueId: input.venueId,
     ref: input.ref,
@@ -451,17 +550,23 @@ export function checkOut(deps: CounterDeps, member: Member, input: { venueId: st
   });
 }
 
-export function swap(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef; toSlotId: string }) {
+export function swap(
+  deps: CounterDeps,
+  member: Member,
+  input: { venueId: string; ref: TicketRef; toSlotId: string },
+  device?: DeviceContext,
+) {
   return transition(deps, member, {
+    device,
     action: "SWAP",
     venueId: input.venueId,
     ref: input.ref,
     requested: { toSlotId: input.toSlotId },
-    async plan(sql, row) {
+    async plan(sql, row, now) {
       if (row.slot?.id === input.toSlotId) {
         throw new CounterRefusal("CONFLICT", "SLOT_TAKEN", `The coat is already on slot ${row.slot.number}.`);
       }
-      const slot = await claimChosenSlot(sql, input.venueId, input.toSlotId);
+      const slot = await claimChosenSlot(sql, { venueId: input.venueId, now, deviceId: device?.deviceId ?? null }, input.toSlotId);
       return {
         change: { slotId: slot.id },
         slotId: row.slot?.id ?? null,
@@ -474,8 +579,9 @@ export function swap(deps: CounterDeps, member: Member, input: { venueId: string
 }
 
 /** An "in & out": the guest takes the coat for a while; the ticket stays valid to re-check. */
-export function detach(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef }) {
+export function detach(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef }, device?: DeviceContext) {
   return transition(deps, member, {
+    device,
     action: "DETACH",
     venueId: input.venueId,
     ref: input.ref,
@@ -485,8 +591,14 @@ export function detach(deps: CounterDeps, member: Member, input: { venueId: stri
   });
 }
 
-export function voidTicket(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef; reason?: string }) {
+export function voidTicket(
+  deps: CounterDeps,
+  member: Member,
+  input: { venueId: string; ref: TicketRef; reason?: string },
+  device?: DeviceContext,
+) {
   return transition(deps, member, {
+    device,
     action: "VOID",
     venueId: input.venueId,
     ref: input.ref,
@@ -501,8 +613,14 @@ export function voidTicket(deps: CounterDeps, member: Member, input: { venueId: 
 }
 
 /** Records a payment taken at the counter without moving the ticket. */
-export function pay(deps: CounterDeps, member: Member, input: { venueId: string; ref: TicketRef; payment: PaymentInput }) {
+export function pay(
+  deps: CounterDeps,
+  member: Member,
+  input: { venueId: string; ref: TicketRef; payment: PaymentInput },
+  device?: DeviceContext,
+) {
   return transition(deps, member, {
+    device,
     action: "PAY",
     venueId: input.venueId,
     ref: input.ref,

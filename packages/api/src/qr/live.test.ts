@@ -112,6 +112,28 @@ describe("qr.watch: a ticket's page follows its state", () => {
     await stream.stop();
   });
 
+  it("follows a walk-in ticket handed out offline, from before its counter syncs it", async () => {
+    const club = await openVenue(t, "Basement");
+    const deviceId = crypto.randomUUID();
+    const device = await club.admin.api.offline.prepare({ venueId: club.venue.id, deviceId });
+    const pooled = device.walkInPool[0]!;
+    const anyone = subscriber({ cookies: new Map() });
+    const stream = record(await anyone.api.qr.watch({ code: pooled.code }), anyone);
+    expect((await stream.waitFor(1))[0]).toMatchObject({ number: pooled.number, state: "ISSUED", venueName: "Basement Club" });
+    const op = (seq: number) => ({ opId: crypto.randomUUID(), seq, takenAt: t.clock.now() });
+    await club.admin.api.offline.sync({
+      venueId: club.venue.id,
+      deviceId,
+      operations: [
+        { ...op(1), action: "ISSUE_WALK_IN", publicId: pooled.publicId },
+        { ...op(2), action: "CHECK_IN", publicId: pooled.publicId, slotId: device.leasedSlotIds[0]! },
+      ],
+    });
+    const states = (await stream.waitFor(2)).map((view) => (view as { state: string }).state);
+    expect(states).toEqual(["ISSUED", "CHECKED_IN"]);
+    await stream.stop();
+  });
+
   it("refuses a code that is not a ticket", async () => {
     const stream = await t.client().api.qr.watch({ code: "forged-code-value" });
     expect((await refusal(stream[Symbol.asyncIterator]().next())).code).toBe("NOT_FOUND");

@@ -68,8 +68,11 @@ export async function* watchTicket(
   try {
     const view = await publicTicketView(deps, { code });
     yield view;
-    const { id: ticketId } = await deps.prisma.ticket.findUniqueOrThrow({ where: { publicId }, select: { id: true } });
+    const ticketIdOf = async () => (await deps.prisma.ticket.findUnique({ where: { publicId }, select: { id: true } }))?.id ?? null;
+    // A walk-in ticket handed out offline becomes a row only when its counter syncs.
+    let ticketId = await ticketIdOf();
     for await (const notice of stream.notices) {
+      ticketId ??= await ticketIdOf();
       if (notice.ticketId === ticketId) yield { ...view, state: notice.state, updatedAt: new Date(notice.updatedAt) };
     }
   } finally {

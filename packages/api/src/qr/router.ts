@@ -92,7 +92,7 @@ export const qrRouter = {
 
   scan: memberProcedure
     .input(z.object({ venueId: venueIdInput, code: codeInput, kind: slotKindInput.optional() }))
-    .mutation(({ ctx, input }) => scan(ctx, ctx.member, input)),
+    .mutation(({ ctx, input }) => scan(ctx, ctx.member, { venueId: input.venueId, kind: input.kind, ref: { code: input.code } })),
 
   checkIn: memberProcedure
     .input(

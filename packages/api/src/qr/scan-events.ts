@@ -41,6 +41,8 @@ export type ScanFacts = {
   toSlotId?: string | null;
   paymentStatus?: PaymentStatus | null;
   amountCents?: number | null;
+  /** The offline counter device that did it, synced later. */
+  deviceId?: string | null;
 };
 
 export type ScanEventInput = ScanFacts & {
@@ -59,9 +61,9 @@ export async function recordScanEvent(sql: SqlRunner, event: ScanEventInput): Pr
   await sql.query(
     `INSERT INTO qr.scan_events
        (occurred_at, organization_id, venue_id, employee_id, ticket_id, unknown_code_hash, action, result, reason,
-        from_state, to_state, slot_id, to_slot_id, payment_status, amount_cents)
+        from_state, to_state, slot_id, to_slot_id, payment_status, amount_cents, device_id)
      VALUES ($1, $2::uuid, $3::uuid, $4::uuid, $5::uuid, $6, $7, $8, $9,
-        $10::qr."TicketState", $11::qr."TicketState", $12::uuid, $13::uuid, $14::qr."PaymentStatus", $15)`,
+        $10::qr."TicketState", $11::qr."TicketState", $12::uuid, $13::uuid, $14::qr."PaymentStatus", $15, $16::uuid)`,
     [
       event.occurredAt,
       event.organizationId,
@@ -78,6 +80,7 @@ export async function recordScanEvent(sql: SqlRunner, event: ScanEventInput): Pr
       event.toSlotId ?? null,
       event.paymentStatus ?? null,
       event.amountCents ?? null,
+      event.deviceId ?? null,
     ],
   );
 }

@@ -95,7 +95,7 @@ export const walkInContactFields = {
 export type WalkInContact = { name?: string; email?: string; phone?: string };
 
 /** Encrypted contact columns with the keyed hashes that lost-ticket lookup searches. */
-function sealContact(keys: ApiConfig["keys"], contact: WalkInContact) {
+export function sealContact(keys: ApiConfig["keys"], contact: WalkInContact) {
   const lastDigits = contact.phone ? phoneLastDigits(contact.phone) : null;
   return {
     contactNameEncrypted: contact.name ? encryptField(keys, "ticket.contactName", contact.name) : null,
@@ -234,9 +234,24 @@ const notATicket = () => new TRPCError({ code: "NOT_FOUND", message: "This is no
 
 async function ticketByCode(deps: TicketDeps, scanned: string) {
   const publicId = verifiedPublicId(deps.config, scanned);
-  const ticket = await deps.prisma.ticket.findUnique({ where: { publicId }, select: publicViewSelect });
+  const ticket =
+    (await deps.prisma.ticket.findUnique({ where: { publicId }, select: publicViewSelect })) ?? (await pooledTicket(deps, publicId));
   if (!ticket) throw notATicket();
   return { publicId, ticket };
+}
+
+/**
+ * A walk-in ticket a counter handed out with no network (docs/offline.md) is a real ticket
+ * to its guest before the counter syncs it: its code was minted by the server, and only
+ * the device it was minted for showed it. Until then it reads as issued, as it will be.
+ */
+async function pooledTicket(deps: TicketDeps, publicId: string) {
+  const pooled = await deps.prisma.walkInPoolTicket.findUnique({
+    where: { publicId },
+    select: { number: true, device: { select: { venue: { select: { name: true } } } } },
+  });
+  if (!pooled) return null;
+  return { number: pooled.number, state: "ISSUED" as const, updatedAt: deps.clock(), venue: pooled.device.venue };
 }
 
 /**
