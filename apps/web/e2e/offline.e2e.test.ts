@@ -315,6 +315,7 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     await ben.page.reload();
     await expect.poll(() => status(ben.page)).toMatch(/^Offline since \d\d:\d\d · 2 actions waiting$/);
     expect(new URL(ben.page.url()).pathname).toBe("/counter");
+    expect(await ben.page.getByTestId("signed-in-as").textContent()).toBe("Ben Attendant");
     // The copy came back too: the ticket just handed back is refused as returned.
     await scan(ben.page, g3.code);
     await ben.page.getByRole("alert").filter({ hasText: "Already returned" }).waitFor();
@@ -349,5 +350,34 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     const events = await history();
     for (const ticket of walkInsByApi) expect(count(events, ticket.number, "SCAN"), `scans of ticket ${ticket.number}`).toBe(1);
+  });
+
+  it("a second tab of the same browser does not open a second counter", async () => {
+    const other = await ben.context.newPage();
+    await other.goto("/counter");
+    await other.getByText("The counter is open in another tab or window of this browser").waitFor();
+    expect(await other.getByLabel("Scan or type a ticket code").count()).toBe(0);
+    await other.close();
+  });
+
+  it("signing out asks first while actions wait, then erases the device", async () => {
+    const page = ben.page;
+    await ben.context.setOffline(true);
+    await scan(page, guests[1]!.code);
+    await shown(page, guests[1]!.number);
+    await expect.poll(() => status(page)).toMatch(/· 1 action waiting$/);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    const ask = page.getByRole("alertdialog", { name: "Sign out?" });
+    await ask.waitFor();
+    expect(await ask.textContent()).toContain("1 action was not sent yet and will be lost.");
+    await ask.getByRole("button", { name: "Stay" }).click();
+    expect(await status(page)).toMatch(/· 1 action waiting$/);
+
+    await ben.context.setOffline(false);
+    await syncedAndEmpty(page);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/signin/);
+    const databases = await page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name));
+    expect(databases).not.toContain("qrcoats-counter");
   });
 });

@@ -1,9 +1,8 @@
-import { useSession } from "@qrcoats/ui";
-import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
 import { Redirect, Route, Switch, useLocation } from "wouter";
 import { prefetchCounterVenue } from "./counter/use-counter-venue";
 import { Layout } from "./layout";
+import { useStaffSession } from "./staff-session";
 import { TicketPage } from "./tickets/ticket-page";
 
 // The first download holds the ticket page only, the screen a phone camera opens in the
@@ -83,19 +82,10 @@ export function App() {
  * network, an attendant whose counter device this browser holds stays at work as that person.
  */
 function StaffOnly({ children }: { children: ReactNode }) {
-  const session = useSession();
+  const { me, isPending, unreachable } = useStaffSession();
   const [location] = useLocation();
-  const device = useQuery({
-    queryKey: ["counter-device-me"],
-    // Loaded only when needed: the first download stays the guest's ticket page.
-    queryFn: async () => (await (await import("./counter/offline/device-store")).readDevice())?.me ?? null,
-    enabled: session.unreachable,
-    networkMode: "always",
-    staleTime: Infinity,
-  });
-  const me = session.me ?? (session.unreachable ? device.data : null);
-  if (session.isPending || (session.unreachable && device.isPending)) return <p role="status">Loading…</p>;
-  if (!me && session.unreachable)
+  if (isPending) return <p role="status">Loading…</p>;
+  if (!me && unreachable)
     return <p className="text-slate-800">No network: this page needs one, or a counter this device has opened before.</p>;
   if (!me) return <Redirect to={`/signin?next=${encodeURIComponent(location)}`} />;
   if (!me.membership)

@@ -1,7 +1,9 @@
-import { Button, useSession, useSignOut } from "@qrcoats/ui";
+import { Button, useSignOut } from "@qrcoats/ui";
+import { onlineManager, useQueryClient } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { useEffect, useState, type ReactNode } from "react";
 import { Link, useLocation } from "wouter";
+import { useStaffSession } from "./staff-session";
 import { forgetSavedTickets } from "./tickets/saved-tickets";
 
 type NavItem = { href: string; label: string };
@@ -18,7 +20,7 @@ const GUEST_NAV: NavItem[] = [
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { me, error, unreachable } = useSession();
+  const { me, error, unreachable } = useStaffSession();
   const [location] = useLocation();
   const nav = me ? (me.membership ? STAFF_NAV : GUEST_NAV) : [];
   // The counter uses a desktop's width for its side column; everything else reads best narrow.
@@ -85,6 +87,7 @@ export function Layout({ children }: { children: ReactNode }) {
  */
 function SignOutButton() {
   const signOut = useSignOut();
+  const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const [unsent, setUnsent] = useState(0);
   const [ending, setEnding] = useState(false);
@@ -92,14 +95,14 @@ function SignOutButton() {
   const confirmed = async () => {
     setEnding(true);
     await (await counterDevice()).endDevice();
-    signOut.mutate(undefined, {
-      onSettled: () => {
-        forgetSavedTickets();
-        setEnding(false);
-        setUnsent(0);
-        navigate("/signin");
-      },
-    });
+    queryClient.removeQueries({ queryKey: ["counter-device-me"] });
+    forgetSavedTickets();
+    // With no network the sign-out itself waits (a paused mutation) and goes when it returns;
+    // the device is erased already, so the sign-in page need not wait for it.
+    signOut.mutate(undefined, { onSettled: () => navigate("/signin") });
+    if (!onlineManager.isOnline()) navigate("/signin");
+    setEnding(false);
+    setUnsent(0);
   };
   if (unsent > 0) {
     return (

@@ -9,7 +9,7 @@ import type { DeviceState } from "./offline/device-store";
 import { freeLeasedSlots, occupancyOf, type Copy } from "./offline/local-counter";
 import { requestSnapshot } from "./offline/sync-engine";
 import { SyncStatus } from "./offline/sync-status";
-import { useDevice } from "./offline/use-device";
+import { OPEN_ELSEWHERE, useDevice } from "./offline/use-device";
 import { ScanField } from "./scan-field";
 import { ScanOutcome } from "./scan-outcome";
 import { ShiftBar } from "./shift-bar";
@@ -21,8 +21,14 @@ const CameraScanner = lazy(() => import("./camera-scanner"));
 export function CounterPage() {
   const counter = useCounterVenue();
   const networkKnowsVenue = !counter.isPending && !counter.error;
-  const { device, opened } = useDevice(counter.venue, networkKnowsVenue);
+  const { device, opened, problem, elsewhere } = useDevice(counter.venue, networkKnowsVenue);
   const fromDevice = !networkKnowsVenue && device?.copy;
+
+  if (elsewhere) return <Alert tone="warning">{OPEN_ELSEWHERE}</Alert>;
+  if (problem)
+    return (
+      <Alert tone="error">{`This browser cannot keep the counter's data (${problem instanceof Error ? problem.message : "IndexedDB is unavailable"}). Try another browser.`}</Alert>
+    );
 
   if (counter.isPending && !opened) return <p role="status">Opening the counter…</p>;
   if (!networkKnowsVenue && !device?.copy) {

@@ -4,7 +4,7 @@ import { Link } from "wouter";
 import { PageTitle } from "../layout";
 import { enqueue } from "./offline/device-store";
 import type { PooledTicket } from "./offline/local-counter";
-import { useDevice } from "./offline/use-device";
+import { OPEN_ELSEWHERE, useDevice } from "./offline/use-device";
 import { useCounterVenue } from "./use-counter-venue";
 
 /**
@@ -15,11 +15,12 @@ import { useCounterVenue } from "./use-counter-venue";
  */
 export function WalkInPage() {
   const counter = useCounterVenue();
-  const { device, opened } = useDevice(counter.venue, !counter.isPending && !counter.error);
+  const { device, opened, elsewhere } = useDevice(counter.venue, !counter.isPending && !counter.error);
   const [name, setName] = useState("");
   const [issued, setIssued] = useState<PooledTicket | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
+  if (elsewhere) return <Alert tone="warning">{OPEN_ELSEWHERE}</Alert>;
   if (!opened) return <p role="status">Loading…</p>;
   if (!device?.copy) return <Alert tone="warning">Open the counter once with a network first: it keeps the walk-in tickets.</Alert>;
   const venueName = device.record.venue.name;

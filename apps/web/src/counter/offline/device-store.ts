@@ -116,6 +116,8 @@ const copyOf = (record: DeviceRecord, tickets: OfflineTicket[], pool: PooledTick
 
 /** The device this browser holds, as stored: for the session check offline, before the counter loads. */
 export async function readDevice(): Promise<DeviceRecord | null> {
+  // Asking must not create the database in a guest's browser.
+  if ("databases" in indexedDB && !(await indexedDB.databases()).some((database) => database.name === DATABASE)) return null;
   return (await (await open()).get("device", "current")) ?? null;
 }
 

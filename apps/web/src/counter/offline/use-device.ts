@@ -4,6 +4,24 @@ import type { CounterVenue } from "../use-counter-venue";
 import { deviceStore, openDevice, resumeDevice, type DeviceState } from "./device-store";
 import { startSyncing, syncStatus } from "./sync-engine";
 
+export const OPEN_ELSEWHERE = "The counter is open in another tab or window of this browser: work there, or close it and reload this one.";
+
+let counterLock: Promise<boolean> | null = null;
+
+/**
+ * One tab of a browser works as its counter: two would hand out the same operation numbers
+ * and slots from copies that do not see each other. The lock is held until the tab closes.
+ */
+function holdCounterLock(): Promise<boolean> {
+  counterLock ??= new Promise((resolve) => {
+    void navigator.locks.request("qrcoats-counter-device", { ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      return lock ? new Promise<void>(() => {}) : undefined;
+    });
+  });
+  return counterLock;
+}
+
 /**
  * The counter's device: opened for the signed-in attendant at their venue when the network
  * can say who and where, else resumed as this browser last held it. Syncing starts with it.
@@ -13,13 +31,18 @@ export function useDevice(venue: CounterVenue | undefined, networkKnowsVenue: bo
   const device = useSyncExternalStore(deviceStore.subscribe, deviceStore.get);
   const [opened, setOpened] = useState(false);
   const [problem, setProblem] = useState<unknown>(null);
+  const [elsewhere, setElsewhere] = useState(false);
   const userId = me?.user.id;
   const venueId = venue?.id;
 
   useEffect(() => {
     let current = true;
-    const opening =
-      me?.membership && venue
+    const opening = holdCounterLock().then((held) => {
+      if (!held) {
+        if (current) setElsewhere(true);
+        return null;
+      }
+      return me?.membership && venue
         ? openDevice(me, {
             id: venue.id,
             name: venue.name,
@@ -31,6 +54,7 @@ export function useDevice(venue: CounterVenue | undefined, networkKnowsVenue: bo
         : networkKnowsVenue
           ? Promise.resolve(null)
           : resumeDevice();
+    });
     opening
       .then((state: DeviceState | null) => {
         if (!current) return;
@@ -47,7 +71,7 @@ export function useDevice(venue: CounterVenue | undefined, networkKnowsVenue: bo
 
   // Until the stored device is checked against who signed in, another person's is never shown.
   const theirs = device && (!me || device.record.me.user.id === me.user.id) ? device : null;
-  return { device: opened ? theirs : null, opened, problem };
+  return { device: opened ? theirs : null, opened, problem, elsewhere };
 }
 
 export function useSyncStatus() {
