@@ -5,6 +5,7 @@ import { onlineManager, useMutation, useQuery, useQueryClient } from "@tanstack/
 import { useState, useSyncExternalStore } from "react";
 import { dayTime } from "../format";
 import { PageTitle } from "../layout";
+import { enqueue } from "./offline/device-store";
 import { searchCopy } from "./offline/local-counter";
 import { useDevice } from "./offline/use-device";
 import { useCounterVenue } from "./use-counter-venue";
@@ -84,21 +85,61 @@ function LocalResults({ query, tickets }: { query: string; tickets: Iterable<Off
       {query !== "" && matches.length === 0 && <p className="text-slate-800">No ticket matches “{query}”.</p>}
       <ul className="flex flex-col gap-3">
         {matches.slice(0, 20).map((ticket) => (
-          <li key={ticket.publicId} className="flex flex-col gap-1 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
-            <div className="flex flex-wrap items-center justify-between gap-2">
-              <p className="text-2xl font-black text-slate-950">
-                Ticket <span className="tabular-nums">{ticket.number}</span>
-                {ticket.slot && <span className="text-lg font-bold text-slate-700"> · slot {ticket.slot.number}</span>}
-              </p>
-              <TicketStateBadge state={ticket.state} />
-            </div>
-            <p className="text-sm text-slate-700">
-              {ticket.name ?? "No name left"} · issued {dayTime(ticket.issuedAt)}
-            </p>
-          </li>
+          <LocalTicket key={ticket.publicId} ticket={ticket} />
         ))}
       </ul>
     </>
+  );
+}
+
+/** A ticket found on the device: handed back there, and sent with the rest of the queue. */
+function LocalTicket({ ticket }: { ticket: OfflineTicket }) {
+  const [confirming, setConfirming] = useState(false);
+  const [answer, setAnswer] = useState<{ ok: boolean; text: string } | null>(null);
+  const onRack = ticket.state === "CHECKED_IN" || ticket.state === "FORGOTTEN";
+  const handBack = () =>
+    void enqueue(
+      () => ({ action: "CHECK_OUT", publicId: ticket.publicId }),
+      () => `Ticket ${ticket.number} returned (found by lookup)`,
+    ).then((taken) =>
+      setAnswer(
+        taken.allowed
+          ? { ok: true, text: `Ticket ${ticket.number} returned. ${ticket.slot ? `Slot ${ticket.slot.number} is free again.` : ""}` }
+          : { ok: false, text: taken.message },
+      ),
+    );
+  return (
+    <li className="flex flex-col gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-2xl font-black text-slate-950">
+          Ticket <span className="tabular-nums">{ticket.number}</span>
+          {ticket.slot && <span className="text-lg font-bold text-slate-700"> · slot {ticket.slot.number}</span>}
+        </p>
+        <TicketStateBadge state={ticket.state} />
+      </div>
+      <p className="text-sm text-slate-700">
+        {ticket.name ?? "No name left"} · issued {dayTime(ticket.issuedAt)}
+      </p>
+      {answer ? (
+        <Alert tone={answer.ok ? "success" : "error"}>{answer.text}</Alert>
+      ) : (
+        onRack &&
+        (confirming ? (
+          <div className="flex gap-2">
+            <Button variant="secondary" className="flex-1" onClick={() => setConfirming(false)}>
+              Cancel
+            </Button>
+            <Button className="flex-1" onClick={handBack}>
+              Yes, hand it back
+            </Button>
+          </div>
+        ) : (
+          <Button variant="secondary" onClick={() => setConfirming(true)}>
+            {ticket.slot ? `Hand back from slot ${ticket.slot.number}` : "Hand back from lost & found"}
+          </Button>
+        ))
+      )}
+    </li>
   );
 }
 
