@@ -69,7 +69,7 @@ function Counter({ device, copy }: { device: DeviceState; copy: Copy }) {
   const inputRef = useRef<HTMLInputElement>(null);
   // Whatever happened, the next scan goes straight into the field.
   const refocus = useCallback(() => inputRef.current?.focus(), []);
-  const { outcome, history, scan, act } = useCounter(venue, refocus);
+  const { outcome, history, scan, act, chooseKind } = useCounter(venue, refocus);
   const [camera, setCamera] = useState(false);
   // The venue's live occupancy feed, as a sign that a colleague acted: the copy catches up.
   useSubscription(trpc.rack.occupancy.subscriptionOptions({ venueId: venue.id }, { onData: requestSnapshot }));
@@ -95,7 +95,7 @@ function Counter({ device, copy }: { device: DeviceState; copy: Copy }) {
           hasShelves={hasShelves}
           freeSlots={freeLeasedSlots(copy)}
           onAct={act}
-          onRescan={(kind) => outcome.kind === "ticket" && scan(outcome.code, kind)}
+          onChooseKind={chooseKind}
         />
       </div>
       <aside className="flex flex-col gap-4">

@@ -13,7 +13,7 @@ type Props = {
   /** Slots this counter may fill: its lease's free ones. */
   freeSlots: Slot[];
   onAct: (action: CounterAction) => void;
-  onRescan: (kind: Slot["kind"]) => void;
+  onChooseKind: (kind: Slot["kind"]) => void;
 };
 
 /**
@@ -98,7 +98,7 @@ function TicketPanel({
   hasShelves,
   freeSlots,
   onAct,
-  onRescan,
+  onChooseKind,
 }: Props & { outcome: Extract<Outcome, { kind: "ticket" }> }) {
   const { ticket, allowedActions, proposedSlot } = outcome.result;
   const [payment, setPayment] = useState<Payment | undefined>();
@@ -126,7 +126,7 @@ function TicketPanel({
       </p>
       {outcome.note && <Alert tone="info">{outcome.note}</Alert>}
 
-      {allowedActions.includes("CHECK_IN") && hasShelves && <SlotKindChoice kind={outcome.kindOfSlot} onChange={onRescan} />}
+      {allowedActions.includes("CHECK_IN") && hasShelves && <SlotKindChoice kind={outcome.kindOfSlot} onChange={onChooseKind} />}
       {canPay && (allowedActions.includes("CHECK_IN") || allowedActions.includes("CHECK_OUT")) && (
         <PaymentChoice price={money(venue.priceCents, venue.currency)} value={payment} onChange={setPayment} />
       )}

@@ -17,7 +17,7 @@ export type CounterAction =
 
 export type Outcome =
   | { kind: "ready" }
-  | { kind: "ticket"; code: string; kindOfSlot: Slot["kind"]; result: CounterResult; note?: string }
+  | { kind: "ticket"; kindOfSlot: Slot["kind"]; result: CounterResult; note?: string }
   | { kind: "refused"; title: string; message: string }
   | { kind: "done"; title: string; detail: string; at: Date };
 
@@ -130,7 +130,7 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
     const current = copy.tickets.get(found.publicId)!;
     const decision = decideScan(factsOf(current, copy.venue));
     if (!decision.allowed) return show(refusedBy(decision));
-    show({ kind: "ticket", code: input, kindOfSlot, result: resultOf(copy, current, kindOfSlot) });
+    show({ kind: "ticket", kindOfSlot, result: resultOf(copy, current, kindOfSlot) });
   }
 
   async function act(action: CounterAction) {
@@ -178,6 +178,10 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
     history,
     scan: (code: string, kind?: Slot["kind"]) => void scan(code, kind),
     act: (action: CounterAction) => void act(action),
+    /** Coat or bag: only the proposed slot changes, so nothing is scanned or sent again. */
+    chooseKind: (kindOfSlot: Slot["kind"]) => {
+      if (shown.current.kind === "ticket") show({ ...shown.current, kindOfSlot });
+    },
     clear: () => show({ kind: "ready" }),
   };
 }

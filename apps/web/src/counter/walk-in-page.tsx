@@ -4,6 +4,7 @@ import { Link } from "wouter";
 import { PageTitle } from "../layout";
 import { enqueue } from "./offline/device-store";
 import type { PooledTicket } from "./offline/local-counter";
+import { requestSnapshot } from "./offline/sync-engine";
 import { OPEN_ELSEWHERE, useDevice } from "./offline/use-device";
 import { useCounterVenue } from "./use-counter-venue";
 
@@ -80,8 +81,11 @@ export function WalkInPage() {
             },
             (applied) => `Walk-in ticket ${applied.ticket?.number ?? ""} handed out`,
           ).then((taken) => {
-            if (taken.allowed && handedOut) setIssued(handedOut);
-            else if (!taken.allowed) setProblem(taken.message);
+            if (taken.allowed && handedOut) {
+              setIssued(handedOut);
+              // The server tops the pool up on each refresh: ask for one before it runs dry.
+              if ((taken.state.copy?.pool.length ?? 0) < 3) requestSnapshot();
+            } else if (!taken.allowed) setProblem(taken.message);
           });
         }}
       >

@@ -1,5 +1,4 @@
 import type { CounterAction as Step, OfflineSlot, OfflineTicket } from "@qrcoats/api/client";
-import { REFUSAL_TITLES } from "@qrcoats/ui";
 
 export type Slot = OfflineSlot;
 export type PaymentStatus = OfflineTicket["paymentStatus"];
@@ -24,18 +23,3 @@ export const PAYMENT_WORDS: Record<PaymentStatus, string> = {
   PAID_CARD: "Paid by card",
   PREPAID: "Prepaid",
 };
-
-type ErrorShape = { data?: { code?: string; reason?: string | null } | null };
-
-export function refusalReason(error: unknown): string | null {
-  return (error as ErrorShape | null)?.data?.reason ?? null;
-}
-
-export function refusalTitle(error: unknown): string {
-  const data = (error as ErrorShape | null)?.data;
-  if (!data) return "No connection";
-  if (data.reason && REFUSAL_TITLES[data.reason]) return REFUSAL_TITLES[data.reason]!;
-  if (data.code === "FORBIDDEN") return "Not allowed";
-  if (data.code === "BAD_REQUEST") return "Check the code";
-  return "Refused";
-}
