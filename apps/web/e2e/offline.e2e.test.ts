@@ -378,6 +378,23 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     await other.close();
   });
 
+  it("an expired session keeps the queue until the same attendant signs in again", async () => {
+    const page = ben.page;
+    const ticket = walkInsByApi[1]!;
+    await ben.context.clearCookies();
+    await scan(page, ticket.code);
+    await shown(page, ticket.number);
+    await expect.poll(() => status(page)).toBe("Signed out · sign in again to send 1 action waiting");
+    await page.getByRole("link", { name: "Sign in", exact: true }).last().click();
+    await page.getByLabel("Email").fill("ben@velvet.example");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/counter$/);
+    await syncedAndEmpty(page);
+    // Scanned once by the rapid-scan test, once now: the queued scan was sent, once.
+    expect(count(await history(), ticket.number, "SCAN")).toBe(2);
+  });
+
   it("signing out asks first while actions wait, then erases the device", async () => {
     const page = ben.page;
     await ben.context.setOffline(true);
