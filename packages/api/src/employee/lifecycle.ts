@@ -6,6 +6,7 @@ import type { Deps } from "../context";
 import { assertVenuesOfOrganization } from "../venue/access";
 import { assertAnotherActiveAdmin, assertEmployeeOfOrganization, lockOrganization, type Actor } from "./access";
 import { readEmployee, sealPhone, type EmployeeRecord } from "./records";
+import { withdrawUnsent } from "../notifications/outbox";
 
 export type EmployeeChanges = {
   name?: string;
@@ -92,6 +93,7 @@ export async function deactivateEmployee(deps: StaffDeps, admin: Actor, { employ
     const sessionsEnded = userId === null ? 0 : await revokeSessions(tx, { userId }, "deactivated", now);
     // Not clocked out by them: marked like the job's closings, so reports can tell.
     await tx.shift.updateMany({ where: { employeeId, endedAt: null }, data: { endedAt: now, autoClosed: true } });
+    await withdrawUnsent(tx, deps.config.keys, { template: "employee-invitation", employeeId }, "Withdrawn: they were deactivated.", now);
     await audit(
       tx,
       { type: "EMPLOYEE_DEACTIVATED", userId: admin.userId, organizationId: admin.organizationId, detail: { employeeId, sessionsEnded } },
