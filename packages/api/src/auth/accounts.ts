@@ -4,7 +4,7 @@ import { TRPCError } from "@trpc/server";
 import type { Deps, Principal } from "../context";
 import { fieldError } from "../lib/errors";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
-import { enqueue } from "../notifications/outbox";
+import { enqueue, withdrawUnsent } from "../notifications/outbox";
 import { audit } from "./audit";
 import { hashPassword, passwordWeakness, verifyPassword } from "./passwords";
 import { clear, enforce, reserve, type Budget } from "./rate-limit";
@@ -192,6 +192,13 @@ export async function changePassword(deps: AccountDeps, principal: Principal, in
     // Whoever else holds a session (a lost phone, a leaked token) is out; this one stays.
     await revokeSessions(tx, { userId: principal.userId, id: { not: principal.sessionId } }, "password changed", now);
     await voidResetLinks(tx, { id: principal.userId }, now);
+    await withdrawUnsent(
+      tx,
+      deps.config.keys,
+      { template: "password-reset", channel: "email", to: user.email },
+      "Withdrawn: the password was changed.",
+      now,
+    );
     await audit(
       tx,
       { type: "PASSWORD_CHANGED", userId: principal.userId, organizationId: principal.membership?.organizationId },
@@ -252,6 +259,13 @@ async function sendResetLink(deps: AccountDeps, email: string): Promise<void> {
   await deps.prisma.$transaction(async (tx) => {
     await audit(tx, { type: "PASSWORD_RESET_REQUESTED", email, userId: user?.id }, deps.request, now);
     await voidResetLinks(tx, { email }, now);
+    await withdrawUnsent(
+      tx,
+      deps.config.keys,
+      { template: "password-reset", channel: "email", to: email },
+      "Withdrawn: a newer reset link replaced it.",
+      now,
+    );
     await tx.passwordResetToken.createMany({
       data: recipient ? [{ userId: recipient.id, tokenHash: hashSecretToken(token), expiresAt, createdAt: now }] : [],
     });
@@ -297,6 +311,13 @@ export async function resetPassword(deps: AccountDeps, input: { token: string; p
     await tx.user.update({ where: { id: reset.user.id }, data: { passwordHash } });
     await revokeSessions(tx, { userId: reset.user.id }, "password reset", now);
     await voidResetLinks(tx, { id: reset.user.id }, now);
+    await withdrawUnsent(
+      tx,
+      deps.config.keys,
+      { template: "password-reset", channel: "email", to: reset.user.email },
+      "Withdrawn: the password was reset.",
+      now,
+    );
     await audit(tx, { type: "PASSWORD_RESET", userId: reset.user.id, email: reset.user.email }, deps.request, now);
   });
   // Whoever reads the account's mail is its owner: guesses counted against it are forgiven.

@@ -208,7 +208,14 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
     },
     expect: STAFF_OF_A,
   },
-  "offline.release": { input: () => ({ deviceId: crypto.randomUUID() }), expect: ANY_MEMBER },
+  "offline.release": {
+    input: async (w, { client }) => {
+      const deviceId = crypto.randomUUID();
+      await client.api.offline.prepare({ venueId: w.venueA.id, deviceId }).catch(() => {});
+      return { deviceId };
+    },
+    expect: STAFF_OF_A,
+  },
   "qr.lookup": { input: (w) => ({ venueId: w.venueA.id, query: "1" }), expect: STAFF_OF_A },
   "qr.history": { input: venueA, expect: STAFF_OF_A },
   "qr.list": { input: venueA, expect: ADMIN_OF_A },

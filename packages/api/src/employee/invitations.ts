@@ -9,7 +9,7 @@ import type { Deps } from "../context";
 import { fieldError, isUniqueViolation } from "../lib/errors";
 import { generateSecretToken, hashSecretToken } from "../lib/secrets";
 import { decryptField, encryptField, FieldDecryptionError } from "../lib/field-crypto";
-import { enqueue } from "../notifications/outbox";
+import { enqueue, withdrawUnsent } from "../notifications/outbox";
 import { links } from "../notifications/templates";
 import { assertVenuesOfOrganization } from "../venue/access";
 import { assertEmployeeOfOrganization, type Actor } from "./access";
@@ -280,6 +280,13 @@ export async function acceptInvitation(deps: InvitationDeps, input: { token: str
         data: { acceptedAt: now, tokenEncrypted: null },
       });
       if (taken.count === 0) throw fieldError("token", UNUSABLE_INVITATION);
+      await withdrawUnsent(
+        tx,
+        deps.config.keys,
+        { template: "employee-invitation", employeeId: employee.id },
+        "Withdrawn: the invitation was accepted.",
+        now,
+      );
       const user = await tx.user.upsert({
         where: { email: employee.email },
         create: { email: employee.email, name: employee.name, passwordHash: passwordHash!, createdAt: now },
@@ -329,6 +336,13 @@ export async function resendInvitation(
     // No earlier link can be copied any more, expired or not.
     await tx.invitation.updateMany({ where: { employeeId, tokenEncrypted: { not: null } }, data: { tokenEncrypted: null } });
     await createInvitation(deps, tx, { employeeId, token, expiresAt, invitedById: admin.employeeId }, now);
+    await withdrawUnsent(
+      tx,
+      deps.config.keys,
+      { template: "employee-invitation", employeeId },
+      "Withdrawn: the invitation was sent again.",
+      now,
+    );
     const organization = await tx.organization.findUniqueOrThrow({ where: { id: admin.organizationId }, select: { name: true } });
     await limitInvitations(deps, tx, admin.organizationId, email);
     await sendInvitation(

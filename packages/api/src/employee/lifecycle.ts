@@ -1,8 +1,10 @@
-import type { Role } from "@qrcoats/db";
+import { prismaRunner, type Role } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { audit } from "../auth/audit";
 import { revokeSessions } from "../auth/sessions";
 import type { Deps } from "../context";
+import { withdrawUnsent } from "../notifications/outbox";
+import { releaseWithdrawnLeases } from "../offline/devices";
 import { assertVenuesOfOrganization } from "../venue/access";
 import { assertAnotherActiveAdmin, assertEmployeeOfOrganization, lockOrganization, type Actor } from "./access";
 import { readEmployee, sealPhone, type EmployeeRecord } from "./records";
@@ -41,6 +43,7 @@ export async function updateEmployee(
     if (changes.role !== undefined) {
       await tx.membership.update({ where: { id: target.membership.id }, data: { role: changes.role } });
     }
+    if (changes.venueIds || changes.role !== undefined) await releaseWithdrawnLeases(prismaRunner(tx), employeeId);
     await tx.employee.update({
       where: { id: employeeId },
       // The name is the organization's, on its staff record; the person's account keeps its own.
@@ -92,6 +95,8 @@ export async function deactivateEmployee(deps: StaffDeps, admin: Actor, { employ
     const sessionsEnded = userId === null ? 0 : await revokeSessions(tx, { userId }, "deactivated", now);
     // Not clocked out by them: marked like the job's closings, so reports can tell.
     await tx.shift.updateMany({ where: { employeeId, endedAt: null }, data: { endedAt: now, autoClosed: true } });
+    await withdrawUnsent(tx, deps.config.keys, { template: "employee-invitation", employeeId }, "Withdrawn: they were deactivated.", now);
+    await releaseWithdrawnLeases(prismaRunner(tx), employeeId);
     await audit(
       tx,
       { type: "EMPLOYEE_DEACTIVATED", userId: admin.userId, organizationId: admin.organizationId, detail: { employeeId, sessionsEnded } },

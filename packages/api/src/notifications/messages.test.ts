@@ -31,6 +31,8 @@ beforeAll(async () => {
   await alpha.admin.api.employee.create({ email: "ann@alpha.example", name: "Ann", venueIds: [] });
   t.clock.advance(1000);
   await alpha.admin.api.employee.create({ email: "bob@alpha.example", name: "Bob", venueIds: [] });
+  t.clock.advance(1000);
+  await alpha.admin.api.employee.create({ email: "dot@alpha.example", name: "Dot", venueIds: [] });
   await bravo.admin.api.employee.create({ email: "cy@bravo.example", name: "Cy", venueIds: [] });
   walkIn = await alpha.admin.api.qr.issueWalkIn({ venueId: alpha.venue.id, name: "Wanda Walker", email: WALK_IN_EMAIL });
   await alpha.admin.api.qr.checkIn({ venueId: alpha.venue.id, code: walkIn.code });
@@ -73,6 +75,7 @@ describe("messages.list", () => {
     expect(items.map((item) => [item.template, item.to])).toEqual([
       ["password-reset", "attendant@alpha.example"],
       ["forgotten-items", null],
+      ["employee-invitation", "dot@alpha.example"],
       ["employee-invitation", "bob@alpha.example"],
       ["employee-invitation", "ann@alpha.example"],
       ["employee-invitation", "attendant@alpha.example"],
@@ -88,7 +91,7 @@ describe("messages.list", () => {
       retryable: true,
     });
     const ann = await alpha.admin.api.employee.list({ search: "ann@alpha.example" });
-    expect(items[3]).toMatchObject({ employeeId: ann.items[0]!.id, subject: "You are invited to join Alpha Ltd on QRcoats" });
+    expect(items[4]).toMatchObject({ employeeId: ann.items[0]!.id, subject: "You are invited to join Alpha Ltd on QRcoats" });
 
     expect((await everything(bravo.admin)).map((item) => item.to)).toEqual(["cy@bravo.example"]);
   });
@@ -124,18 +127,28 @@ describe("delivery states and messages.retry", () => {
         sender((message) =>
           message.to === "bob@alpha.example"
             ? new PermanentDeliveryError("550 5.1.1 mailbox unavailable")
-            : message.to === "attendant@alpha.example"
+            : message.to === "attendant@alpha.example" || message.to === "dot@alpha.example"
               ? new Error("421 4.7.0 try again later")
               : null,
         ),
       ],
     });
     const failed = await everything(alpha.admin, "FAILED");
-    expect(failed).toMatchObject([{ to: "bob@alpha.example", status: "FAILED", attempts: 1, lastError: "550 5.1.1 mailbox unavailable" }]);
+    expect(failed).toMatchObject([
+      { to: "bob@alpha.example", status: "FAILED", attempts: 1, lastError: "550 5.1.1 mailbox unavailable", retryable: true },
+      // Accepted before it went: its link was dead, so it never will.
+      {
+        to: "attendant@alpha.example",
+        status: "FAILED",
+        attempts: 0,
+        lastError: "Withdrawn: the invitation was accepted.",
+        retryable: false,
+      },
+    ]);
     const pending = await everything(alpha.admin, "PENDING");
     expect(pending.map((item) => [item.template, item.to, item.attempts, item.lastError])).toEqual([
       ["password-reset", "attendant@alpha.example", 1, "421 4.7.0 try again later"],
-      ["employee-invitation", "attendant@alpha.example", 1, "421 4.7.0 try again later"],
+      ["employee-invitation", "dot@alpha.example", 1, "421 4.7.0 try again later"],
     ]);
     expect(pending[0]!.nextAttemptAt!.getTime()).toBeGreaterThan(t.clock.now().getTime());
     const sent = await everything(alpha.admin, "SENT");

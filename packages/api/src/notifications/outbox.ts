@@ -62,6 +62,35 @@ export async function enqueue(db: PrismaClient | Prisma.TransactionClient, keys:
   });
 }
 
+/** Which unsent messages a later change made useless: one person's, of one template. */
+export type UnsentMessages = { template: MessageTemplate } & ({ employeeId: string } | { channel: Channel; to: string });
+
+/**
+ * Withdraws messages not sent yet whose link a later change made useless (a newer invitation
+ * or reset link, an invitation accepted, a reset link used): sending them would only deliver
+ * a dead link, or a stale one beside the live one. They fail at once with `reason`, their
+ * parameters are dropped and they can no longer be retried. One being sent right now is
+ * left to finish: it is out of anyone's hands.
+ */
+export async function withdrawUnsent(
+  db: PrismaClient | Prisma.TransactionClient,
+  keys: ApiKeys,
+  which: UnsentMessages,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  await db.notification.updateMany({
+    where: {
+      template: which.template,
+      ...("employeeId" in which ? { employeeId: which.employeeId } : { recipientHash: recipientHash(keys, which.channel, which.to) }),
+      deliveredAt: null,
+      paramsEncrypted: { not: null },
+      OR: [{ sendingUntil: null }, { sendingUntil: { lte: now } }],
+    },
+    data: { failedAt: now, lastError: reason, paramsEncrypted: null, expiresAt: now },
+  });
+}
+
 /** After the first failed attempt, the wait before each next one; after the last, the message has failed. */
 export const BACKOFF_SECONDS = [30, 2 * 60, 10 * 60, 60 * 60, 6 * 60 * 60] as const;
 export const MAX_ATTEMPTS = BACKOFF_SECONDS.length + 1;

@@ -9,13 +9,14 @@ import type { MessageTemplate } from "./templates";
 
 const channelOf = (address: string): Channel => (address.includes("@") ? "email" : "sms");
 
-type Row = StoredMessage & { audience: "STAFF" | "GUEST"; organizationId: string | null };
+type Row = StoredMessage & { audience: "STAFF" | "GUEST"; organizationId: string | null; withdrawn: boolean };
 
 async function rowsTo(t: TestApi, address: string, template?: MessageTemplate): Promise<Row[]> {
   const channel = channelOf(address);
   return t.db.sql.query<Row>(
     `SELECT id, channel, template, recipient_encrypted AS "recipientEncrypted", params_encrypted AS "paramsEncrypted",
-            audience::text AS audience, organization_id AS "organizationId"
+            audience::text AS audience, organization_id AS "organizationId",
+            (params_encrypted IS NULL AND delivered_at IS NULL AND last_error LIKE 'Withdrawn:%') AS withdrawn
        FROM auth.notification_outbox
       WHERE recipient_hash = $1 AND ($2::text IS NULL OR template = $2)
       ORDER BY created_at DESC, id DESC`,
@@ -30,9 +31,10 @@ export async function countMessagesTo(t: TestApi, address: string, template?: Me
 
 export type QueuedMessage = RenderedMessage & { audience: "STAFF" | "GUEST"; organizationId: string | null };
 
-/** Every message queued for an address, newest first, as it would be delivered now. */
+/** Every message queued for an address and still to be sent, newest first, as it would be delivered now. */
 export async function messagesTo(t: TestApi, address: string, template?: MessageTemplate): Promise<QueuedMessage[]> {
-  return (await rowsTo(t, address, template)).map((row) => {
+  const rows = (await rowsTo(t, address, template)).filter((row) => !row.withdrawn);
+  return rows.map((row) => {
     if (row.paramsEncrypted === null) throw new Error(`Message ${row.id} to ${address} was delivered or expired: its content is gone`);
     return { ...openMessage(t.config, row).rendered, audience: row.audience, organizationId: row.organizationId };
   });

@@ -1,6 +1,6 @@
 import type { PaymentStatus, SlotKind, TicketState } from "@qrcoats/db";
 import { z } from "zod";
-import { idInput, venueIdInput } from "../lib/inputs";
+import { dateInput, idInput, venueIdInput } from "../lib/inputs";
 import type { RefusalReason } from "../qr/scan-events";
 
 // The offline counter's contract (docs/offline.md). A counter device keeps tonight's tickets
@@ -26,7 +26,7 @@ const operationBase = {
   /** The device's own count, from 1: the server applies seq n only after n - 1. */
   seq: z.number().int().min(1).max(2_147_483_647),
   /** When the attendant did it, by the device's clock; the server keeps it within the last day. */
-  takenAt: z.date("Give takenAt as a date."),
+  takenAt: dateInput("Give takenAt as a date."),
 };
 
 export const operationInput = z.discriminatedUnion("action", [
@@ -66,6 +66,11 @@ export const prepareInput = z.object({ venueId: venueIdInput, deviceId: deviceId
 export const syncInput = z.object({
   venueId: venueIdInput,
   deviceId: deviceIdInput,
+  /**
+   * The device's clock when it sent this: the server corrects every takenAt by how far that
+   * clock is off, so a phone set to the wrong time still dates its actions right.
+   */
+  sentAt: dateInput("Give sentAt as a date.").optional(),
   operations: z.array(operationInput).min(1).max(MAX_SYNC_BATCH, `Send at most ${MAX_SYNC_BATCH} operations at a time.`),
 });
 

@@ -14,10 +14,16 @@ type OfflineDeps = Pick<Deps, "db" | "config" | "clock">;
 
 /** How long a lease and a pool last without the device coming back: a night, and then some. */
 export const LEASE_HOURS = 12;
-/** Free slots set aside per device, by kind; never more than half of those still unleased. */
+/**
+ * Free slots set aside per device, by kind. All devices together never hold more than half
+ * of a venue's free slots of a kind, so online counters always find some, and devices set up
+ * and abandoned (a cleared browser) cannot take them all.
+ */
 export const LEASE_TARGET: Record<SlotKind, number> = { HANGER: 20, SHELF: 5 };
 /** Walk-in tickets a device holds ready. */
 export const POOL_TARGET = 10;
+/** Unused walk-in tickets one attendant's devices hold at a venue: each takes a number for good. */
+export const POOL_LIMIT_PER_ATTENDANT = 2 * POOL_TARGET;
 
 /**
  * The device, registered to this attendant (a device id of someone else's is not confirmed
@@ -26,8 +32,8 @@ export const POOL_TARGET = 10;
 async function registerDevice(sql: SqlRunner, member: Member, venueId: string, deviceId: string, now: Date): Promise<number> {
   const [device] = await sql.query<{ lastSeq: number; previousVenueId: string }>(
     `WITH previous AS (SELECT venue_id FROM qr.counter_devices WHERE id = $1::uuid)
-     INSERT INTO qr.counter_devices AS d (id, organization_id, venue_id, employee_id, last_seen_at)
-     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5)
+     INSERT INTO qr.counter_devices AS d (id, organization_id, venue_id, employee_id, created_at, last_seen_at)
+     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $5)
      ON CONFLICT (id) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, venue_id = EXCLUDED.venue_id
       WHERE d.employee_id = EXCLUDED.employee_id
      RETURNING d.last_seq AS "lastSeq", COALESCE((SELECT venue_id FROM previous), d.venue_id) AS "previousVenueId"`,
@@ -35,14 +41,6 @@ async function registerDevice(sql: SqlRunner, member: Member, venueId: string, d
   );
   if (!device) throw new TRPCError({ code: "NOT_FOUND", message: "No such counter device: start a new one." });
   if (device.previousVenueId !== venueId) await releaseHoldings(sql, deviceId);
-  // An attendant works one counter at a venue: a device they set up anew (another browser,
-  // cleared storage) takes over, and the slots set aside for their earlier ones go back, so
-  // abandoned devices never starve the venue of free slots. Their walk-in pools stay theirs.
-  await sql.query(
-    `DELETE FROM qr.slot_leases l USING qr.counter_devices d
-      WHERE l.device_id = d.id AND d.employee_id = $1::uuid AND d.venue_id = $2::uuid AND d.id <> $3::uuid`,
-    [member.employeeId, venueId, deviceId],
-  );
   return device.lastSeq;
 }
 
@@ -52,9 +50,10 @@ async function releaseHoldings(sql: SqlRunner, deviceId: string) {
 }
 
 /**
- * Tops the device's lease up to its target of free slots per kind. A slot whose lease ran out
- * may go to another device; one still leased to another is never taken. Leases on slots that
- * now hold a coat are dropped: the slot is no longer free.
+ * Tops the device's lease up to its target of free slots per kind, while all live leases stay
+ * within half of the free slots. A slot whose lease ran out may go to another device; one
+ * still leased to another is never taken. Leases on slots that now hold a coat are dropped:
+ * the slot is no longer free.
  */
 async function renewLease(sql: SqlRunner, venueId: string, deviceId: string, now: Date, expiresAt: Date) {
   await sql.query(
@@ -63,19 +62,22 @@ async function renewLease(sql: SqlRunner, venueId: string, deviceId: string, now
   );
   await sql.query(`UPDATE qr.slot_leases SET expires_at = $2 WHERE device_id = $1::uuid`, [deviceId, expiresAt]);
   for (const [kind, target] of Object.entries(LEASE_TARGET) as [SlotKind, number][]) {
-    // Free slots nobody holds, lowest numbers first; the device already has `held` of them.
+    // Free slots nobody holds, lowest numbers first; the device already has `held` of them,
+    // and all devices together `leased` of the venue's `free`.
     await sql.query(
-      `WITH held AS (
-         SELECT count(*)::int AS n FROM qr.slot_leases l JOIN qr.slots s ON s.id = l.slot_id
-          WHERE l.device_id = $3::uuid AND s.kind = $2::qr."SlotKind"),
-       open AS (
-         SELECT s.id, s.number FROM qr.slots s
+      `WITH free AS (
+         SELECT s.id, s.number, l.device_id, l.expires_at > $4 AS live FROM qr.slots s
+           LEFT JOIN qr.slot_leases l ON l.slot_id = s.id
           WHERE s.venue_id = $1::uuid AND s.kind = $2::qr."SlotKind"
-            AND NOT EXISTS (SELECT 1 FROM qr.tickets t WHERE t.slot_id = s.id)
-            AND NOT EXISTS (SELECT 1 FROM qr.slot_leases l WHERE l.slot_id = s.id AND l.expires_at > $4)),
+            AND NOT EXISTS (SELECT 1 FROM qr.tickets t WHERE t.slot_id = s.id)),
+       counts AS (
+         SELECT count(*) FILTER (WHERE device_id = $3::uuid AND live) AS held,
+                count(*) FILTER (WHERE live) AS leased,
+                count(*) AS free
+           FROM free),
        wanted AS (
-         SELECT id FROM open ORDER BY number
-          LIMIT GREATEST(0, LEAST($5::int - (SELECT n FROM held), ((SELECT count(*) FROM open) + 1) / 2)))
+         SELECT id FROM free WHERE live IS NOT TRUE ORDER BY number
+          LIMIT GREATEST(0, LEAST($5::int - (SELECT held FROM counts), (SELECT free / 2 - leased FROM counts))))
        INSERT INTO qr.slot_leases (slot_id, device_id, expires_at)
        SELECT id, $3::uuid, $6 FROM wanted
        ON CONFLICT (slot_id) DO UPDATE SET device_id = EXCLUDED.device_id, expires_at = EXCLUDED.expires_at
@@ -85,14 +87,19 @@ async function renewLease(sql: SqlRunner, venueId: string, deviceId: string, now
   }
 }
 
-/** Mints walk-in tickets for the device up to its target, each with its venue number taken now. */
-async function renewPool(sql: SqlRunner, venueId: string, deviceId: string, expiresAt: Date) {
+/**
+ * Mints walk-in tickets for the device up to its target, each with its venue number taken now,
+ * within what its attendant's devices at the venue may hold unused.
+ */
+async function renewPool(sql: SqlRunner, member: Member, venueId: string, deviceId: string, now: Date, expiresAt: Date) {
   await sql.query(`UPDATE qr.walk_in_pool SET expires_at = $2 WHERE device_id = $1::uuid`, [deviceId, expiresAt]);
-  const [{ held } = { held: 0 }] = await sql.query<{ held: number }>(
-    `SELECT count(*)::int AS held FROM qr.walk_in_pool WHERE device_id = $1::uuid`,
-    [deviceId],
+  const [{ held, attendantHolds } = { held: 0, attendantHolds: 0 }] = await sql.query<{ held: number; attendantHolds: number }>(
+    `SELECT count(*) FILTER (WHERE p.device_id = $1::uuid)::int AS held, count(*)::int AS "attendantHolds"
+       FROM qr.walk_in_pool p JOIN qr.counter_devices d ON d.id = p.device_id
+      WHERE d.employee_id = $2::uuid AND p.venue_id = $3::uuid AND p.expires_at > $4`,
+    [deviceId, member.employeeId, venueId, now],
   );
-  const missing = POOL_TARGET - held;
+  const missing = Math.min(POOL_TARGET - held, POOL_LIMIT_PER_ATTENDANT - attendantHolds);
   if (missing <= 0) return;
   const [{ first } = { first: 0 }] = await sql.query<{ first: number }>(
     `UPDATE qr.venues SET next_ticket_number = next_ticket_number + $2 WHERE id = $1::uuid RETURNING next_ticket_number - $2 AS first`,
@@ -118,7 +125,7 @@ export async function prepareDevice(
   const lastSeq = await db.transaction(async (sql) => {
     const seq = await registerDevice(sql, member, venueId, deviceId, now);
     await renewLease(sql, venueId, deviceId, now, expiresAt);
-    await renewPool(sql, venueId, deviceId, expiresAt);
+    await renewPool(sql, member, venueId, deviceId, now, expiresAt);
     return seq;
   });
   const [venue] = await db.sql.query<Preparation["venue"]>(
@@ -157,7 +164,26 @@ export async function releaseDevice(deps: OfflineDeps, member: Member, { deviceI
       deviceId,
       member.employeeId,
     ]);
-    if (device) await releaseHoldings(sql, deviceId);
+    if (!device) throw new TRPCError({ code: "NOT_FOUND", message: "No such counter device." });
+    await releaseHoldings(sql, deviceId);
   });
   return { released: true as const };
+}
+
+/**
+ * After an attendant's access changed (deactivated, demoted, taken off venues): the slots set
+ * aside for their devices at venues where they may no longer work go back at once, rather
+ * than staying out of everyone's reach until the lease runs out. Their devices can no longer
+ * sync there anyway. Admins work at every venue of their organization.
+ */
+export async function releaseWithdrawnLeases(sql: SqlRunner, employeeId: string): Promise<void> {
+  await sql.query(
+    `DELETE FROM qr.slot_leases l
+      USING qr.counter_devices d, employees.employees e, auth.memberships m
+      WHERE l.device_id = d.id AND d.employee_id = $1::uuid AND e.id = d.employee_id AND m.id = e.membership_id
+        AND (m.status <> 'ACTIVE'
+             OR (m.role <> 'ADMIN'
+                 AND NOT EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.employee_id = d.employee_id AND ev.venue_id = d.venue_id)))`,
+    [employeeId],
+  );
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { refusal, type TestApi, createTestApi } from "../testing";
+import { createTestApi, refusal, refusalOf, type TestApi } from "../testing";
 import { verifyCode } from "../qr/codes";
 import { codeCheckOf } from "../qr/codes-shape";
 import { hireAttendant, openVenue, setClock } from "../qr/testing";
@@ -21,7 +21,9 @@ const NIGHT = "2026-12-05T23:00:00Z";
 beforeAll(async () => {
   t = await createTestApi();
   setClock(t, NIGHT);
-  club = await openVenue(t, "Basement", { hangers: 200, shelves: 4, inOutAllowance: 1, priceCents: 300 });
+  club = await openVenue(t, "Basement", { hangers: 500, shelves: 4, inOutAllowance: 1, priceCents: 300 });
+  // Every device sets slots aside: enough of them for all the devices the tests set up.
+  await club.admin.api.rack.create({ venueId: club.venue.id, name: "Far wall", slotCount: 300, kind: "HANGER" });
   ada = await hireAttendant(t, club.organizationId, "ada@basement.example", [club.venue.id], "Ada");
   bo = await hireAttendant(t, club.organizationId, "bo@basement.example", [club.venue.id], "Bo");
 });
@@ -107,16 +109,37 @@ describe("preparing a device", () => {
     expect(one.preparation.leasedSlotIds).not.toContain(checkedIn.ticket.slot!.id);
   });
 
-  it("gives back the slots of an attendant's earlier device when they set up another at the venue", async () => {
-    const earlier = await device(bo);
-    expect(earlier.preparation.leasedSlotIds.length).toBeGreaterThan(0);
-    const later = await device(bo);
-    expect(later.preparation.leasedSlotIds.length).toBeGreaterThan(0);
-    expect((await earlier.prepare()).leasedSlotIds, "the earlier device took them back, but only until the later one prepares").not.toEqual(
-      [],
-    );
-    await later.prepare();
-    expect(await t.db.prisma.slotLease.count({ where: { deviceId: earlier.deviceId } })).toBe(0);
+  it("never sets aside more than half of a venue's free slots, however often and on however many devices it is asked", async () => {
+    const small = await openVenue(t, "Small", { hangers: 10 });
+    const cy = await hireAttendant(t, small.organizationId, "cy@small.example", [small.venue.id], "Cy");
+    const venueId = small.venue.id;
+    const devices = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const leased = new Map<string, string[]>();
+    for (let round = 0; round < 4; round++) {
+      for (const deviceId of devices) leased.set(deviceId, (await cy.api.offline.prepare({ venueId, deviceId })).leasedSlotIds);
+    }
+    const all = [...leased.values()].flat();
+    expect(all.length).toBe(5);
+    expect(new Set(all).size, "no slot is set aside for two devices, even of one attendant").toBe(all.length);
+    // The online counter still checks coats in.
+    const ticket = await small.admin.api.qr.issueWalkIn({ venueId });
+    expect((await small.admin.api.qr.checkIn({ venueId, code: ticket.code })).ticket.state).toBe("CHECKED_IN");
+    // Each device holds its own walk-in tickets, but one attendant's devices no more than 20 unused.
+    const pools = await t.db.prisma.walkInPoolTicket.count({ where: { venueId } });
+    expect(pools).toBe(2 * POOL_TARGET);
+  });
+
+  it("gives slots back when their attendant may no longer work at the venue", async () => {
+    const dora = await hireAttendant(t, club.organizationId, "dora@basement.example", [club.venue.id], "Dora");
+    const theirs = await dora.api.offline.prepare({ venueId: club.venue.id, deviceId: crypto.randomUUID() });
+    expect(theirs.leasedSlotIds.length).toBeGreaterThan(0);
+    await club.admin.api.employee.update({ employeeId: dora.employeeId, venueIds: [] });
+    expect(await t.db.prisma.slotLease.count({ where: { slotId: { in: theirs.leasedSlotIds } } })).toBe(0);
+
+    const eli = await hireAttendant(t, club.organizationId, "eli@basement.example", [club.venue.id], "Eli");
+    const eliDevice = await eli.api.offline.prepare({ venueId: club.venue.id, deviceId: crypto.randomUUID() });
+    await club.admin.api.employee.deactivate({ employeeId: eli.employeeId });
+    expect(await t.db.prisma.slotLease.count({ where: { deviceId: eliDevice.deviceId } })).toBe(0);
   });
 
   it("is the attendant's own: another's device id is not found, and another venue's is refused", async () => {
@@ -136,14 +159,14 @@ describe("preparing a device", () => {
 
 describe("syncing a device", () => {
   it("applies a night offline once, in order, dated when the attendant did each thing", async () => {
-    const one = await device(ada);
+    const one = await device(await hireAttendant(t, club.organizationId, "night@basement.example", [club.venue.id], "Nia"));
     const guest = await guestTicket("nina@example.com");
     await one.prepare();
     const [slotA, slotB] = one.freeLeased();
     const walkIn = one.preparation.walkInPool[0]!;
     const guestId = guest.code.slice(0, 20);
     const start = t.clock.now().getTime();
-    const at = (minutes: number) => new Date(start - (60 - minutes) * 60_000);
+    const at = (minutes: number) => new Date(start + minutes * 60_000);
 
     const operations: Operation[] = [
       { ...one.op("ISSUE_WALK_IN", { publicId: walkIn.publicId, name: "Wanda Walk-in" }), takenAt: at(1) },
@@ -155,6 +178,8 @@ describe("syncing a device", () => {
       { ...one.op("PAY", { publicId: guestId, payment: { status: "PAID_CARD", amountCents: 400 } }), takenAt: at(6) },
       { ...one.op("CHECK_OUT", { publicId: walkIn.publicId }), takenAt: at(7) },
     ];
+    // The network comes back an hour later.
+    t.clock.advance(60 * 60_000);
     const first = await one.sync(operations);
     expect(first.lastSeq).toBe(operations.at(-1)!.seq);
     expect(first.outcomes.map((outcome) => [outcome.seq, outcome.status])).toEqual(operations.map((op) => [op.seq, "APPLIED"]));
@@ -195,7 +220,7 @@ describe("syncing a device", () => {
     const again = await Promise.allSettled([one.sync(operations), one.sync(operations)]);
     for (const result of again) {
       if (result.status === "fulfilled") expect(answers(result.value)).toEqual(answers(first));
-      else expect(refusalOfRejected(result.reason)).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      else expect(refusalOfRejected(result.reason)).toMatchObject({ code: "TOO_MANY_REQUESTS", retryAfterSeconds: expect.any(Number) });
     }
     expect(await eventsOf(one.deviceId)).toHaveLength(events.length);
   }, 30_000);
@@ -271,6 +296,53 @@ describe("syncing a device", () => {
   });
 });
 
+describe("dates, clocks and odd operations", () => {
+  it("corrects a device's wrong clock, and never dates an action before the ticket's last change", async () => {
+    const one = await device(ada);
+    const ticket = await guestTicket("late@example.com");
+    await bo.api.qr.checkIn({ venueId: club.venue.id, code: ticket.code });
+    t.clock.advance(2 * 3_600_000);
+    await one.prepare();
+    const serverNow = t.clock.now().getTime();
+    // The phone's clock is 20 hours behind; it handed the coat back a minute ago by its clock.
+    const deviceNow = new Date(serverNow - 20 * 3_600_000);
+    const checkOut = { ...one.op("CHECK_OUT", { publicId: ticket.code.slice(0, 20) }), takenAt: new Date(deviceNow.getTime() - 60_000) };
+    await ada.api.offline.sync({ venueId: club.venue.id, deviceId: one.deviceId, sentAt: deviceNow, operations: [checkOut] });
+    const stored = await t.db.prisma.ticket.findUniqueOrThrow({ where: { publicId: ticket.code.slice(0, 20) } });
+    expect(Math.abs(stored.returnedAt!.getTime() - (serverNow - 60_000))).toBeLessThan(5_000);
+
+    // Without its clock, an action dated before the ticket's check-in is dated at it.
+    const again = await guestTicket("backwards@example.com");
+    await bo.api.qr.checkIn({ venueId: club.venue.id, code: again.code });
+    await one.prepare();
+    const early = { ...one.op("CHECK_OUT", { publicId: again.code.slice(0, 20) }), takenAt: new Date(serverNow - 23 * 3_600_000) };
+    await one.sync([early]);
+    const row = await t.db.prisma.ticket.findUniqueOrThrow({ where: { publicId: again.code.slice(0, 20) } });
+    expect(row.returnedAt!.getTime()).toBeGreaterThanOrEqual(row.checkedInAt!.getTime());
+  });
+
+  it("answers odd operations with clear refusals, never an internal error", async () => {
+    const one = await device(ada);
+    const ticket = await guestTicket("odd@example.com");
+    const first = one.op("SCAN", { publicId: ticket.code.slice(0, 20) });
+    await one.sync([first]);
+    // The same operation again under a new number.
+    expect(await refusal(one.sync([{ ...first, seq: first.seq + 1 }]))).toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining(`already applied as operation ${first.seq}`),
+    });
+    expect(await refusal(one.sync([{ ...one.op("SCAN", { code: "x" }), takenAt: new Date("+010000-01-01T00:00:00Z") }]))).toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    // Another venue's ticket: refused, and nothing of it shown.
+    const annex = await club.admin.api.venue.create({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });
+    const elsewhere = await club.admin.api.qr.issueWalkIn({ venueId: annex.id, name: "Roof Rosa" });
+    const result = await one.sync([{ ...one.op("DETACH", { publicId: elsewhere.code.slice(0, 20) }), seq: first.seq + 1 }]);
+    expect(result.outcomes[0]).toMatchObject({ status: "CONFLICT", reason: "WRONG_VENUE", ticket: null });
+    expect(await refusal(bo.api.offline.release({ deviceId: one.deviceId }))).toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
 function refusalOfRejected(reason: unknown) {
-  return { code: (reason as { code?: string }).code };
+  return refusalOf(reason);
 }

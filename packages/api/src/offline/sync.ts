@@ -1,7 +1,7 @@
 import type { SqlRunner } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import type { Deps } from "../context";
-import { isUniqueViolation } from "../lib/errors";
+import { isUniqueViolation, tooManyRequests } from "../lib/errors";
 import { checkIn, checkOut, detach, pay, scan, swap, voidTicket, type DeviceContext, type JournalEntry } from "../qr/counter";
 import { CounterRefusal } from "../qr/refusal";
 import { recordScanEvent, type RefusalReason } from "../qr/scan-events";
@@ -19,8 +19,8 @@ import { offlineTicket } from "./tickets";
 
 type OfflineDeps = Pick<Deps, "db" | "config" | "clock" | "telemetry">;
 
-/** How long one sync may hold its device before another may start. */
-const SYNC_HOLD_MS = 60_000;
+/** How long one sync may hold its device before another may start (a host that died mid-sync holds it this long). */
+const SYNC_HOLD_MS = 20_000;
 /** An operation is dated when the device took it, but never in the future nor before yesterday. */
 const OLDEST_TAKEN_AT_MS = 24 * 3_600_000;
 
@@ -43,24 +43,26 @@ async function storedOutcome(sql: SqlRunner, deviceId: string, seq: number): Pro
   return row ?? null;
 }
 
+type HeldDevice = { lastSeq: number; createdAt: Date };
+
 /** The device, held for this sync; a second sync of it at once is asked to come back. */
-async function holdDevice(deps: OfflineDeps, member: Member, venueId: string, deviceId: string, now: Date): Promise<number> {
-  const [held] = await deps.db.sql.query<{ lastSeq: number }>(
+async function holdDevice(deps: OfflineDeps, member: Member, venueId: string, deviceId: string, now: Date): Promise<HeldDevice> {
+  const [held] = await deps.db.sql.query<HeldDevice>(
     `UPDATE qr.counter_devices SET syncing_until = $4, last_seen_at = $3
       WHERE id = $1::uuid AND employee_id = $2::uuid AND venue_id = $5::uuid AND (syncing_until IS NULL OR syncing_until < $3)
-     RETURNING last_seq AS "lastSeq"`,
+     RETURNING last_seq AS "lastSeq", created_at AS "createdAt"`,
     [deviceId, member.employeeId, now, new Date(now.getTime() + SYNC_HOLD_MS), venueId],
   );
-  if (held) return held.lastSeq;
+  if (held) return held;
   const [exists] = await deps.db.sql.query(
     `SELECT 1 FROM qr.counter_devices WHERE id = $1::uuid AND employee_id = $2::uuid AND venue_id = $3::uuid`,
     [deviceId, member.employeeId, venueId],
   );
   if (!exists) throw new TRPCError({ code: "NOT_FOUND", message: "No such counter device at this venue: prepare it first." });
-  throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "This device is already sending its actions; try again in a moment." });
+  throw tooManyRequests("This device is already sending its actions.", Math.ceil(SYNC_HOLD_MS / 1000));
 }
 
-function journalFor(deviceId: string, operation: Operation, now: Date): DeviceContext["journal"] {
+function journalFor(deviceId: string, operation: Operation, takenAt: Date, now: Date): DeviceContext["journal"] {
   return async (sql, entry: JournalEntry) => {
     await sql.query(
       `INSERT INTO qr.device_operations (device_id, seq, op_id, action, taken_at, applied_at, status, reason, message, ticket_id)
@@ -70,7 +72,7 @@ function journalFor(deviceId: string, operation: Operation, now: Date): DeviceCo
         operation.seq,
         operation.opId,
         operation.action,
-        operation.takenAt,
+        takenAt,
         now,
         entry.status,
         entry.status === "CONFLICT" ? entry.reason : null,
@@ -195,8 +197,9 @@ async function apply(deps: OfflineDeps, member: Member, venueId: string, operati
   }
 }
 
-async function outcomeOf(deps: OfflineDeps, operation: Operation, stored: StoredOutcome): Promise<OperationOutcome> {
-  const ticket = stored.ticketId ? await offlineTicket(deps.db.sql, deps.config, stored.ticketId) : null;
+async function outcomeOf(deps: OfflineDeps, venueId: string, operation: Operation, stored: StoredOutcome): Promise<OperationOutcome> {
+  // Another venue's ticket (a WRONG_VENUE conflict) is not this counter's to see.
+  const ticket = stored.ticketId ? await offlineTicket(deps.db.sql, deps.config, stored.ticketId, venueId) : null;
   // A scan changes nothing: it is recorded, refused or not, and the device showed the
   // refusal when it scanned. Its reason still comes back, for an unknown code checked now.
   const status = operation.action === "SCAN" ? "APPLIED" : stored.status;
@@ -219,12 +222,15 @@ async function outcomeOf(deps: OfflineDeps, operation: Operation, stored: Stored
 export async function syncDevice(
   deps: OfflineDeps,
   member: Member,
-  input: { venueId: string; deviceId: string; operations: Operation[] },
+  input: { venueId: string; deviceId: string; sentAt?: Date; operations: Operation[] },
 ): Promise<SyncResult> {
   const { db } = deps;
   await assertWorksAtVenue(db.sql, member, input.venueId);
   const started = deps.clock();
-  let lastSeq = await holdDevice(deps, member, input.venueId, input.deviceId, started);
+  const device = await holdDevice(deps, member, input.venueId, input.deviceId, started);
+  let { lastSeq } = device;
+  // How far the device's clock is off, when it said what time it was.
+  const skewMs = input.sentAt ? started.getTime() - input.sentAt.getTime() : 0;
   const outcomes: OperationOutcome[] = [];
   try {
     for (const operation of [...input.operations].sort((a, b) => a.seq - b.seq)) {
@@ -238,42 +244,71 @@ export async function syncDevice(
         break;
       }
       if (operation.seq <= lastSeq) {
-        outcomes.push(await replayed(deps, input.deviceId, operation));
+        outcomes.push(await replayed(deps, input.venueId, input.deviceId, operation));
         continue;
       }
       const now = deps.clock();
-      const takenAt = new Date(Math.min(now.getTime(), Math.max(operation.takenAt.getTime(), now.getTime() - OLDEST_TAKEN_AT_MS)));
+      const takenAt = await dateOf(deps, operation, { now, skewMs, earliest: device.createdAt });
       // The counter dates what it records by its clock: here, when the attendant did it.
       const atTakenTime = { ...deps, clock: () => takenAt };
-      const device: DeviceContext = { deviceId: input.deviceId, journal: journalFor(input.deviceId, operation, now) };
+      const context: DeviceContext = { deviceId: input.deviceId, journal: journalFor(input.deviceId, operation, takenAt, now) };
       try {
-        await apply(atTakenTime, member, input.venueId, operation, device);
+        await apply(atTakenTime, member, input.venueId, operation, context);
       } catch (error) {
         // A refusal was journaled as a conflict; a duplicate lost to the journal's keys and
         // the journal has the first one's answer.
         if (!(error instanceof CounterRefusal || error instanceof OutOfOrder || isUniqueViolation(error))) throw error;
       }
-      outcomes.push(await replayed(deps, input.deviceId, operation));
+      outcomes.push(await replayed(deps, input.venueId, input.deviceId, operation));
       lastSeq = operation.seq;
     }
   } finally {
     await db.sql.query(`UPDATE qr.counter_devices SET syncing_until = NULL WHERE id = $1::uuid`, [input.deviceId]);
   }
-  const [device] = await db.sql.query<{ lastSeq: number }>(`SELECT last_seq AS "lastSeq" FROM qr.counter_devices WHERE id = $1::uuid`, [
+  const [after] = await db.sql.query<{ lastSeq: number }>(`SELECT last_seq AS "lastSeq" FROM qr.counter_devices WHERE id = $1::uuid`, [
     input.deviceId,
   ]);
-  return { lastSeq: device?.lastSeq ?? lastSeq, outcomes };
+  return { lastSeq: after?.lastSeq ?? lastSeq, outcomes };
+}
+
+/**
+ * When the attendant did it: the device's time, corrected by its clock's error, and kept
+ * where it can have been — not in the future, not before the device was set up nor before
+ * yesterday, and not before the ticket's last change, so no history runs backwards (a coat
+ * returned before it was checked in) and no wrong clock makes tonight's coat look forgotten.
+ */
+async function dateOf(deps: OfflineDeps, operation: Operation, { now, skewMs, earliest }: { now: Date; skewMs: number; earliest: Date }) {
+  const bounds = [now.getTime() - OLDEST_TAKEN_AT_MS, earliest.getTime()];
+  if ("publicId" in operation && operation.publicId && operation.action !== "ISSUE_WALK_IN") {
+    const [ticket] = await deps.db.sql.query<{ updatedAt: Date }>(`SELECT updated_at AS "updatedAt" FROM qr.tickets WHERE public_id = $1`, [
+      operation.publicId,
+    ]);
+    if (ticket) bounds.push(ticket.updatedAt.getTime());
+  }
+  return new Date(Math.min(now.getTime(), Math.max(operation.takenAt.getTime() + skewMs, ...bounds)));
 }
 
 /** The journal's answer for an operation, which must be the one the device sent with that number. */
-async function replayed(deps: OfflineDeps, deviceId: string, operation: Operation): Promise<OperationOutcome> {
+async function replayed(deps: OfflineDeps, venueId: string, deviceId: string, operation: Operation): Promise<OperationOutcome> {
   const stored = await storedOutcome(deps.db.sql, deviceId, operation.seq);
-  if (!stored) throw new Error(`Operation ${operation.seq} of device ${deviceId} left no journal entry.`);
+  if (!stored) {
+    // Its id was taken: the device sent an operation it had already sent, under a new number.
+    const [earlier] = await deps.db.sql.query<{ seq: number }>(`SELECT seq FROM qr.device_operations WHERE op_id = $1::uuid`, [
+      operation.opId,
+    ]);
+    if (earlier) {
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: `This operation was already applied as operation ${earlier.seq}; operation ${operation.seq} must be another one.`,
+      });
+    }
+    throw new Error(`Operation ${operation.seq} of device ${deviceId} left no journal entry.`);
+  }
   if (stored.opId !== operation.opId) {
     throw new TRPCError({
       code: "CONFLICT",
       message: `This device's operation ${operation.seq} was already applied as another operation.`,
     });
   }
-  return outcomeOf(deps, operation, stored);
+  return outcomeOf(deps, venueId, operation, stored);
 }

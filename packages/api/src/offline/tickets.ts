@@ -53,9 +53,9 @@ export async function tonightsTickets(sql: SqlRunner, config: ApiConfig, venueId
   return Promise.all(rows.map((row) => toOfflineTicket(config, row)));
 }
 
-/** One ticket as a device keeps it, or null. */
-export async function offlineTicket(sql: SqlRunner, config: ApiConfig, ticketId: string): Promise<OfflineTicket | null> {
-  const [row] = await sql.query<Row>(`${COLUMNS} WHERE t.id = $1::uuid`, [ticketId]);
+/** One ticket of the venue as a device keeps it, or null. */
+export async function offlineTicket(sql: SqlRunner, config: ApiConfig, ticketId: string, venueId: string): Promise<OfflineTicket | null> {
+  const [row] = await sql.query<Row>(`${COLUMNS} WHERE t.id = $1::uuid AND t.venue_id = $2::uuid`, [ticketId, venueId]);
   return row ? toOfflineTicket(config, row) : null;
 }
 
