@@ -98,7 +98,8 @@ async function round() {
   try {
     for (let batch = waitingOperations(MAX_SYNC_BATCH); batch.length > 0; batch = waitingOperations(MAX_SYNC_BATCH)) {
       setStatus({ phase: "sending" });
-      const result = await trpcClient.offline.sync.mutate({ venueId: venue.id, deviceId, operations: batch });
+      // sentAt lets the server correct every takenAt by how far this device's clock is off.
+      const result = await trpcClient.offline.sync.mutate({ venueId: venue.id, deviceId, sentAt: new Date(), operations: batch });
       await acknowledge(result);
       // A conflict means a colleague acted meanwhile: the rest of the copy may be stale too.
       if (result.outcomes.some((outcome) => outcome.status === "CONFLICT")) snapshotWanted = true;
