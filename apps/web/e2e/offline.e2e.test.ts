@@ -84,8 +84,8 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     expect(registered.status).toBe(200);
   }
 
-  async function attendant(email: string, name: string) {
-    await admin.api.employee.create.mutate({ email, name, venueIds: [venueId] });
+  async function attendant(email: string, name: string, venueIds = [venueId]) {
+    await admin.api.employee.create.mutate({ email, name, venueIds });
     const context = await newPhoneContext(browser, host.url);
     const page = await context.newPage();
     await page.goto(linkPath(await mail.waitFor(email), "/accept-invitation"));
@@ -414,5 +414,33 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     await page.waitForURL(/\/signin/);
     const databases = await page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name));
     expect(databases).not.toContain("qrcoats-counter");
+  });
+
+  it("with no slot of its own free, an online counter checks in on a free slot the server picks", async () => {
+    // A small room: the counters together are lent at most half of its free slots.
+    const annex = await admin.api.venue.create.mutate({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });
+    await admin.api.rack.create.mutate({ venueId: annex.id, name: "Rack B", slotCount: 3 });
+    const tickets: Ticket[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const { number, code } = await admin.api.qr.issueWalkIn.mutate({ venueId: annex.id });
+      tickets.push({ number, code });
+    }
+    const dora = await attendant("dora@velvet.example", "Dora Attendant", [annex.id]);
+    const [first, second] = tickets as [Ticket, Ticket];
+
+    await checkIn(dora.page, first);
+    await scan(dora.page, second.code);
+    const panel = await shown(dora.page, second.number);
+    await panel.getByRole("button", { name: "Check in on the next free hook" }).click();
+    await done(dora.page, `Ticket ${second.number} is on hook`);
+    const slot = Number(
+      /is on hook (\d+)/.exec((await dora.page.getByRole("status").filter({ hasText: "is on hook" }).textContent())!)![1],
+    );
+
+    const { items } = await admin.api.qr.list.query({ venueId: annex.id, limit: 10 });
+    const stored = items.find((ticket) => ticket.number === second.number)!;
+    expect({ state: stored.state, slot: stored.slotNumber }).toEqual({ state: "CHECKED_IN", slot });
+    await expect.poll(() => dora.page.getByLabel("Free slots").textContent()).toContain("1 of 3");
+    await dora.context.close();
   });
 });

@@ -3,6 +3,8 @@ import { clsx } from "clsx";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { money } from "../format";
 import { MoreActions } from "./more-actions";
+import { LEASE_USED_UP } from "./offline/local-counter";
+import { useOnline } from "./offline/use-device";
 import type { CounterAction, Outcome } from "./use-counter";
 import { PAYMENT_WORDS, SLOT_WORD, type CounterVenueFacts, type Payment, type Slot } from "./words";
 
@@ -140,10 +142,7 @@ function TicketPanel({
             onClick={() => onAct({ type: "CHECK_IN", slotId: proposedSlot.id, payment })}
           />
         ) : (
-          <Alert tone="error">
-            No {outcome.kindOfSlot === "SHELF" ? "shelf" : "hook"} set aside for this counter is free. Check this coat in when the network
-            is back, or hand a coat back first.
-          </Alert>
+          <CheckInElsewhere kind={outcome.kindOfSlot} onCheckIn={() => onAct({ type: "CHECK_IN", payment })} />
         ))}
       {allowedActions.includes("CHECK_OUT") && ticket.slot && (
         <PrimaryAction
@@ -165,6 +164,25 @@ function TicketPanel({
       <MoreActions result={outcome.result} freeSlots={freeSlots} onAct={onAct} />
     </section>
   );
+}
+
+/**
+ * No slot of this counter's lease is free: online, the server picks one no counter holds;
+ * offline, the coat waits for the network.
+ */
+function CheckInElsewhere({ kind, onCheckIn }: { kind: Slot["kind"]; onCheckIn: () => void }) {
+  const online = useOnline();
+  if (online) {
+    return (
+      <PrimaryAction
+        tone="bg-indigo-700 hover:bg-indigo-800 focus-visible:outline-indigo-700"
+        verb={`Check in on the next free ${SLOT_WORD[kind]}`}
+        slot={null}
+        onClick={onCheckIn}
+      />
+    );
+  }
+  return <Alert tone="error">{LEASE_USED_UP}</Alert>;
 }
 
 /** The one big button: the slot number is what the attendant's eyes look for. */

@@ -1,8 +1,8 @@
 import { allowedActions, candidateCode, codeCheckOf, decideScan, publicIdOfCandidate, type OfflineTicket } from "@qrcoats/api/client";
-import { REFUSAL_TITLES } from "@qrcoats/ui";
+import { REFUSAL_TITLES, errorCode, errorMessage, trpcClient } from "@qrcoats/ui";
 import { onlineManager } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { deviceStore, enqueue } from "./offline/device-store";
+import { deviceStore, enqueue, takeServerTicket } from "./offline/device-store";
 import { LEASE_USED_UP, factsOf, freeLeasedSlots, type Applied, type Copy, type NewOperation, type Refusal } from "./offline/local-counter";
 import { refreshNow } from "./offline/sync-engine";
 import { PAYMENT_WORDS, SLOT_WORD, type CounterResult, type CounterVenueFacts, type Payment, type Slot } from "./words";
@@ -157,6 +157,10 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
           return { action: "PAY", publicId, payment: payment(action.payment)! };
       }
     };
+    if (action.type === "CHECK_IN" && !action.slotId && onlineManager.isOnline()) {
+      const copy = deviceStore.get()?.copy;
+      if (copy && freeLeasedSlots(copy, on.kindOfSlot).length === 0) return checkInOnline(on, action.payment);
+    }
     const words = (applied: Applied) => describe(action.type, applied.ticket!, applied.releasedSlot, on.result.ticket.inOutAllowance);
     const taken = await enqueue(build, (applied) => {
       const { title, detail } = words(applied);
@@ -171,6 +175,41 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
       return show({ ...on, result: resultOf(copy, copy.tickets.get(publicId)!, on.kindOfSlot), note: detail });
     }
     show({ kind: "done", title, detail, at: new Date() });
+  }
+
+  /**
+   * Online, with no slot of this counter's lease free (the server sets aside at most half of
+   * the venue's free slots for all counters together): the server picks a free slot no
+   * counter holds, and the screen waits for its answer, since only it can say which is free.
+   */
+  async function checkInOnline(on: Extract<Outcome, { kind: "ticket" }>, payment: Payment | undefined) {
+    const { ticket } = on.result;
+    if (!ticket.id) return show({ kind: "refused", title: "One moment", message: "This walk-in ticket is still being sent. Try again." });
+    try {
+      const result = await trpcClient.qr.checkIn.mutate({
+        venueId: venue.id,
+        ticketId: ticket.id,
+        kind: on.kindOfSlot,
+        payment: payment ? { status: payment.status, amountCents: venue.priceCents } : undefined,
+      });
+      const after = result.ticket;
+      await takeServerTicket(ticket.publicId, {
+        state: after.state,
+        slot: after.slot,
+        paymentStatus: after.paymentStatus,
+        amountCents: after.amountCents,
+        checkedInAt: after.checkedInAt,
+      });
+      const { title, detail } = describe("CHECK_IN", { ...ticket, ...after, name: ticket.name }, null, ticket.inOutAllowance);
+      remember(title);
+      show({ kind: "done", title, detail, at: new Date() });
+    } catch (error) {
+      show({
+        kind: "refused",
+        title: errorCode(error) ? "Refused" : "No connection",
+        message: errorCode(error) ? errorMessage(error) : LEASE_USED_UP,
+      });
+    }
   }
 
   return {

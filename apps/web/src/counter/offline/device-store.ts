@@ -342,6 +342,27 @@ export function acknowledge(result: SyncResult): Promise<DeviceState> {
   });
 }
 
+/**
+ * A ticket the server changed outside the queue (an online check-in on a slot this counter
+ * does not lease): the copy takes the server's word, with queued operations laid over it.
+ */
+export function takeServerTicket(publicId: string, change: Partial<OfflineTicket>): Promise<DeviceState> {
+  return serially(async () => {
+    const current = requireState();
+    const existing = current.copy?.tickets.get(publicId);
+    if (!current.copy || !existing) return current;
+    const tickets = new Map(current.copy.tickets).set(publicId, { ...existing, ...change });
+    const copy = rebase(
+      { ...current.copy, tickets },
+      current.queued.filter((operation) => "publicId" in operation && operation.publicId === publicId),
+    );
+    await (await open()).put("tickets", copy.tickets.get(publicId)!);
+    const next = { ...current, copy };
+    publish(next);
+    return next;
+  });
+}
+
 export function dismissNotice(opId: string): Promise<void> {
   return serially(async () => {
     const current = requireState();

@@ -1,4 +1,5 @@
 import { useSession } from "@qrcoats/ui";
+import { onlineManager } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import type { CounterVenue } from "../use-counter-venue";
 import { deviceStore, openDevice, resumeDevice, type DeviceState } from "./device-store";
@@ -72,6 +73,14 @@ export function useDevice(venue: CounterVenue | undefined, networkKnowsVenue: bo
   // Until the stored device is checked against who signed in, another person's is never shown.
   const theirs = device && (!me || device.record.me.user.id === me.user.id) ? device : null;
   return { device: opened ? theirs : null, opened, problem, elsewhere };
+}
+
+/** Whether the browser says it is online, as TanStack Query's onlineManager hears it. */
+export function useOnline() {
+  return useSyncExternalStore(
+    (listener) => onlineManager.subscribe(listener),
+    () => onlineManager.isOnline(),
+  );
 }
 
 export function useSyncStatus() {
