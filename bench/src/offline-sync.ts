@@ -22,8 +22,17 @@ const TICKETS_BEFORE = 220;
 const POOL_SIZE = "20";
 const log = (line: string) => console.log(`[offline-sync] ${line}`);
 
-type Round = { actions: number; ms: number; batchMs: number[]; byAction: Record<string, number>; conflicts: number };
-type EngineResult = { engine: string; scanCycle: { one: LoadResult; sixteen: LoadResult }; rounds: Round[] };
+type Round = {
+  /** The online scan cycle at one connection, just before this round, on the same host. */
+  online: LoadResult;
+  actions: number;
+  ms: number;
+  batchMs: number[];
+  byAction: Record<string, number>;
+  conflicts: number;
+};
+type EngineResult = { engine: string; sixteen: LoadResult; rounds: Round[] };
+type ScanCycle = (connections: number, secs: number) => Promise<LoadResult>;
 
 /**
  * A night's counter work queued on one device: guests' tickets scanned and checked in (a third
@@ -82,9 +91,24 @@ async function syncAll(device: OfflineDevice, host: string): Promise<Pick<Round,
   return { ms: performance.now() - started, batchMs };
 }
 
-async function offlineRounds(host: RunningHost, admin: BrowserSession, venueId: string): Promise<Round[]> {
+/**
+ * The online scan cycle at 1 and 16 connections, then rounds of a night offline synced, each
+ * right after the online cycle at one connection: a machine shared with other work changes
+ * speed by the minute, and each round's ratio compares the two under the same load.
+ */
+async function measure(
+  engine: string,
+  host: RunningHost,
+  admin: BrowserSession,
+  venueId: string,
+  scanCycle: ScanCycle,
+): Promise<EngineResult> {
+  await scanCycle(16, 5);
+  const sixteen = await scanCycle(16, seconds);
+  log(`${engine}: scan cycle ${sixteen.requestsPerSecond.toFixed(0)} req/s at 16 connections`);
   const results: Round[] = [];
   for (let round = 1; round <= rounds; round++) {
+    const online = await scanCycle(1, seconds);
     // A fresh device each round, prepared online (lease, pool, tonight's tickets), then offline.
     const device = new OfflineDevice(admin, venueId);
     const prepared = await device.prepare(host.url);
@@ -95,11 +119,11 @@ async function offlineRounds(host: RunningHost, admin: BrowserSession, venueId: 
     const { ms, batchMs } = await syncAll(device, host.url);
     const conflicts = device.taken.filter((operation) => device.outcomes.get(operation.opId)?.status !== "APPLIED").length;
     log(
-      `round ${round}: ${device.taken.length} actions synced in ${ms.toFixed(0)} ms (${((device.taken.length / ms) * 1000).toFixed(0)} ops/s), ${conflicts} not applied`,
+      `${engine} round ${round}: scan cycle ${online.requestsPerSecond.toFixed(0)} req/s at 1 connection; ${device.taken.length} actions synced in ${ms.toFixed(0)} ms (${((device.taken.length / ms) * 1000).toFixed(0)} ops/s), ${conflicts} not applied`,
     );
-    results.push({ actions: device.taken.length, ms, batchMs, byAction, conflicts });
+    results.push({ online, actions: device.taken.length, ms, batchMs, byAction, conflicts });
   }
-  return results;
+  return { engine, sixteen, rounds: results };
 }
 
 /** A second venue of the same organization: the device's tickets apart from the scan cycle's. */
@@ -115,15 +139,9 @@ async function offlineVenue(admin: BrowserSession) {
   return venue.id;
 }
 
-async function scanCycles(host: RunningHost, admin: BrowserSession, venueId: string, codes: CodePool) {
+function scanCycleAt(host: RunningHost, admin: BrowserSession, venueId: string, codes: CodePool): ScanCycle {
   const headers = { cookie: admin.cookie(), origin: host.url };
-  const run = (connections: number, secs: number) =>
-    runCycles({ url: host.url, steps: qrcoatsCycle(venueId), headers, connections, seconds: secs, codes });
-  await run(16, 5);
-  const one = await run(1, seconds);
-  const sixteen = await run(16, seconds);
-  log(`scan cycle: ${one.requestsPerSecond.toFixed(0)} req/s at 1 connection, ${sixteen.requestsPerSecond.toFixed(0)} at 16`);
-  return { one, sixteen };
+  return (connections, secs) => runCycles({ url: host.url, steps: qrcoatsCycle(venueId), headers, connections, seconds: secs, codes });
 }
 
 async function onPostgres(): Promise<EngineResult> {
@@ -135,8 +153,7 @@ async function onPostgres(): Promise<EngineResult> {
     const deviceVenueId = await offlineVenue(counter.admin);
     await mintTickets(databaseUrl, counter.organizationId, deviceVenueId, TICKETS_BEFORE * rounds, keys.ticketSigning);
     const codes = new CodePool(await mintTickets(databaseUrl, counter.organizationId, counter.venueId, 60_000, keys.ticketSigning));
-    const scanCycle = await scanCycles(host, counter.admin, counter.venueId, codes);
-    return { engine: "PostgreSQL", scanCycle, rounds: await offlineRounds(host, counter.admin, deviceVenueId) };
+    return await measure("PostgreSQL", host, counter.admin, deviceVenueId, scanCycleAt(host, counter.admin, counter.venueId, codes));
   } finally {
     await host.stop();
     await dropDatabase(serverUrl, "qrcoats_bench_offline");
@@ -150,9 +167,9 @@ async function onEmbedded(): Promise<EngineResult> {
     const deviceVenueId = await offlineVenue(counter.admin);
     log("issuing tickets through the API on the embedded database...");
     await issueTickets(counter.admin, deviceVenueId, TICKETS_BEFORE * rounds);
-    const codes = new CodePool(await issueTickets(counter.admin, counter.venueId, Math.max(2_000, seconds * 250)));
-    const scanCycle = await scanCycles(host, counter.admin, counter.venueId, codes);
-    return { engine: "embedded (PGlite)", scanCycle, rounds: await offlineRounds(host, counter.admin, deviceVenueId) };
+    // Enough for about 60 cycles a second at 16 connections and 50 at one, with room to spare.
+    const codes = new CodePool(await issueTickets(counter.admin, counter.venueId, 500 + seconds * (70 + 50 * rounds)));
+    return await measure("embedded (PGlite)", host, counter.admin, deviceVenueId, scanCycleAt(host, counter.admin, counter.venueId, codes));
   } finally {
     await host.stop();
   }
@@ -182,18 +199,19 @@ slots at once, the oldest handed back as the rack fills. Then the network return
 queue to \`offline.sync\` through the host over HTTP, ${BATCH} operations a request, one request
 at a time, until every operation is answered. ${rounds} rounds, a fresh device each.
 
-Beside it, on the same host in the same run, just before: the online scan cycle of section 1
-(scan, check in, scan, check out; each request one counter action) for ${seconds} s at 1
-connection — one attendant's device, one request at a time, as the sync goes — and at 16, after
-5 s of warm-up at 16.
+Beside it, on the same host in the same run: the online scan cycle of section 1 (scan, check
+in, scan, check out; each request one counter action) for ${seconds} s at 1 connection just
+before each round — one attendant's device, one request at a time, as the sync goes, under the
+same load as the round it is compared with — and once at 16 connections, after 5 s of warm-up
+at 16, before the rounds.
 
 | engine | round | actions | time to sync all | sync ops/s | batch ms (each) | not applied | online scan cycle req/s, 1 conn | sync / online (1 conn) | online req/s, 16 conn | sync / online (16 conn) |
 |---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|
 ${engines
-  .flatMap(({ engine, scanCycle, rounds: done }) =>
+  .flatMap(({ engine, sixteen, rounds: done }) =>
     done.map(
       (round, index) =>
-        `| ${engine} | ${index + 1} | ${round.actions} | ${fmt(round.ms / 1000, 2)} s | ${fmt(opsPerSecond(round))} | ${round.batchMs.map((ms) => fmt(ms)).join(", ")} | ${round.conflicts} | ${fmt(scanCycle.one.requestsPerSecond)} | ${fmt(opsPerSecond(round) / scanCycle.one.requestsPerSecond, 2)} | ${fmt(scanCycle.sixteen.requestsPerSecond)} | ${fmt(opsPerSecond(round) / scanCycle.sixteen.requestsPerSecond, 2)} |`,
+        `| ${engine} | ${index + 1} | ${round.actions} | ${fmt(round.ms / 1000, 2)} s | ${fmt(opsPerSecond(round))} | ${round.batchMs.map((ms) => fmt(ms)).join(", ")} | ${round.conflicts} | ${fmt(round.online.requestsPerSecond)} | **${fmt(opsPerSecond(round) / round.online.requestsPerSecond, 2)}** | ${fmt(sixteen.requestsPerSecond)} | ${fmt(opsPerSecond(round) / sixteen.requestsPerSecond, 2)} |`,
     ),
   )
   .join("\n")}
@@ -203,7 +221,12 @@ The load average was ${os
     .map((load) => fmt(load, 1))
     .join(", ")} (1, 5, 15 minutes) when the run ended: a machine busy with other work gives lower figures.
 
-Median time until all ${ACTIONS} are synced: ${engines.map(({ engine, rounds: done }) => `${engine} **${fmt(median(done.map((r) => r.ms)) / 1000, 2)} s** (${fmt(median(done.map(opsPerSecond)))} ops/s)`).join("; ")}.
+Medians over the rounds: ${engines
+    .map(
+      ({ engine, rounds: done }) =>
+        `${engine}, all ${ACTIONS} synced in **${fmt(median(done.map((r) => r.ms)) / 1000, 2)} s** (${fmt(median(done.map(opsPerSecond)))} ops/s), **${fmt(median(done.map((r) => opsPerSecond(r) / r.online.requestsPerSecond)), 2)}×** the online cycle's throughput at one connection`,
+    )
+    .join("; ")}.
 
 Each operation is a transaction of its own (the counter's transition under the ticket's lock,
 its scan event and its journal entry, the device's count moved on), then read back from the
