@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 export const RESULTS_FILE = path.resolve(import.meta.dirname, "..", "RESULTS.md");
@@ -22,4 +24,11 @@ export function writeSection(name: string, markdown: string) {
   const section = `${start(name)}\n\n${markdown.trim()}\n\n${end(name)}`;
   const old = keptSection(name);
   fs.writeFileSync(RESULTS_FILE, old ? text.replace(old, () => section) : `${text.trimEnd()}\n\n${section}\n`);
+}
+
+/** The machine a run was made on, for the line every section of RESULTS.md opens with. */
+export function machineNote(serverUrl: string): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const postgres = execFileSync("psql", [serverUrl, "-Atc", "SHOW server_version"], { encoding: "utf8" }).trim();
+  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.version}; PostgreSQL ${postgres} on the same machine`;
 }

@@ -1,13 +1,12 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { hash } from "@node-rs/argon2";
 import { sharedKeys, startHost } from "@qrcoats/testing";
 import type { BundleReport } from "@qrcoats/ui/bundle-budget";
 import QRCode from "qrcode";
 import { CodePool, baselineCycle, qrcoatsCycle, runCycles, runGets, type LoadResult } from "./load";
-import { keptSection, RESULTS_FILE } from "./results";
+import { keptSection, machineNote, RESULTS_FILE } from "./results";
 import { dropDatabase, freshDatabase, issueTickets, mintTickets, openCounter, startBaseline } from "./setup";
 
 // npm run bench [-- --seconds 10]: the scan cycle through the real host and through a
@@ -148,12 +147,6 @@ function bundles(): [web: BundleReport, admin: BundleReport] {
   return [report("web"), report("admin")];
 }
 
-function machine(): string {
-  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  const postgres = execFileSync("psql", [serverUrl, "-Atc", "SHOW server_version"], { encoding: "utf8" }).trim();
-  return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; Node ${process.version}; PostgreSQL ${postgres} on the same machine`;
-}
-
 const started = new Date();
 const postgres = await scanCycleOnPostgres();
 const embedded = await scanCycleEmbedded();
@@ -168,7 +161,7 @@ const p99At64 = postgres.find((row) => row.connections === 64)!.qrcoats.p99;
 const report = `# Benchmark results
 
 Made by \`npm run bench -- --seconds ${seconds}\` on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC.
-Machine: ${machine()}. Load from autocannon in one process; the QRcoats host and the baseline
+Machine: ${machineNote(serverUrl)}. Load from autocannon in one process; the QRcoats host and the baseline
 each in a process of their own, with ${POOL_SIZE} database connections each. The host ran with
 \`LOG_LEVEL=warn\` (one log line per request at \`info\` costs it about a tenth more).
 
@@ -297,7 +290,8 @@ What is left is the framework's share (tRPC turns each request into a Fetch \`Re
 its abort signals and streams the answer back; superjson; zod), spread thin across many
 functions, and the pg driver's.
 `;
-// The Lighthouse figures come from their own command (npm run lighthouse): kept as they are.
-const lighthouse = keptSection("lighthouse");
-fs.writeFileSync(RESULTS_FILE, lighthouse ? `${report}\n${lighthouse}\n` : report);
+// Lighthouse and the offline sync have their own commands (npm run lighthouse, npm run
+// offline-sync): their figures are kept as they are.
+const kept = ["offline-sync", "lighthouse"].map(keptSection).filter(Boolean);
+fs.writeFileSync(RESULTS_FILE, [report, ...kept].join("\n") + (kept.length ? "\n" : ""));
 log(`wrote bench/RESULTS.md`);

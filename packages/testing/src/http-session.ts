@@ -34,25 +34,41 @@ type TrpcAnswer = { result?: { data: Parameters<typeof superjson.deserialize>[0]
 export function browserSession(base: string) {
   let cookie = "";
 
-  /** The call's outcome, typed refusals and unreachable hosts included, as data. */
-  async function answer(procedure: string, input: unknown, host = base, type: "query" | "mutation" = "mutation"): Promise<Answer> {
+  /**
+   * The call's outcome, typed refusals and unreachable hosts included, as data. A `signal`
+   * cuts the call as a dropped network would: an answer cut off, even half read, is no answer.
+   */
+  async function answer(
+    procedure: string,
+    input: unknown,
+    host = base,
+    type: "query" | "mutation" = "mutation",
+    signal?: AbortSignal,
+  ): Promise<Answer> {
     const serialized = JSON.stringify(superjson.serialize(input));
     let response: Response;
+    let body: TrpcAnswer;
     try {
       response =
         type === "query"
-          ? await fetch(`${host}/trpc/${procedure}?input=${encodeURIComponent(serialized)}`, { headers: { cookie } })
+          ? await fetch(`${host}/trpc/${procedure}?input=${encodeURIComponent(serialized)}`, { headers: { cookie }, signal })
           : await fetch(`${host}/trpc/${procedure}`, {
               method: "POST",
               headers: { "content-type": "application/json", origin: host, cookie },
               body: serialized,
+              signal,
             });
     } catch (error) {
-      return { answered: false, neverSent: (error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED" };
+      return { answered: false, neverSent: !signal?.aborted && (error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED" };
     }
     const setCookie = response.headers.getSetCookie()[0];
     if (setCookie) cookie = setCookie.split(";")[0]!;
-    const body = (await response.json()) as TrpcAnswer;
+    try {
+      body = (await response.json()) as TrpcAnswer;
+    } catch (error) {
+      if (signal?.aborted) return { answered: false, neverSent: false };
+      throw error;
+    }
     if (body.result)
       return { answered: true, status: response.status, data: superjson.deserialize<Record<string, unknown>>(body.result.data) };
     return { answered: true, status: response.status, code: body.error?.json.data.code ?? "UNREADABLE" };

@@ -3,3 +3,4 @@ export { browserAvailable, findChromium, launchBrowser, newPhoneContext, recordC
 export { openEventStream, type ServerSentEvent } from "./event-stream";
 export { browserSession, sharedKeys, type Answer, type BrowserSession } from "./http-session";
 export { linkPath, startMailServer, type MailServer, type ReceivedMail } from "./mail-server";
+export { OfflineDevice } from "./offline-device";

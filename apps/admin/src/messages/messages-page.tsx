@@ -15,11 +15,13 @@ import { DeliveryNotice } from "./delivery-notice";
 type Message = RouterOutputs["messages"]["list"]["items"][number];
 type Status = Message["status"];
 
-const STATUS_WORDS: Record<Status, string> = { PENDING: "Waiting to send", SENT: "Sent", FAILED: "Failed" };
+const STATUS_WORDS: Record<Status, string> = { PENDING: "Waiting to send", SENT: "Sent", FAILED: "Failed", WITHDRAWN: "Not needed" };
 const STATUS_TONES: Record<Status, string> = {
   PENDING: "bg-amber-50 text-amber-900 ring-amber-300",
   SENT: "bg-emerald-50 text-emerald-900 ring-emerald-300",
   FAILED: "bg-red-50 text-red-900 ring-red-300",
+  // Nothing went wrong: a later change (a newer link, an accepted invitation) made it useless.
+  WITHDRAWN: "bg-slate-100 text-slate-800 ring-slate-300",
 };
 const TEMPLATE_WORDS: Record<string, string> = {
   "employee-invitation": "Invitation",
@@ -73,7 +75,9 @@ function MessageStatus({ message }: { message: Message }) {
           </span>
         )}
       </p>
-      {message.status !== "SENT" && message.lastError && <p className="break-words text-red-800">{message.lastError}</p>}
+      {message.status !== "SENT" && message.lastError && (
+        <p className={clsx("break-words", message.status === "WITHDRAWN" ? "text-slate-700" : "text-red-800")}>{message.lastError}</p>
+      )}
     </div>
   );
 }
@@ -83,7 +87,8 @@ function MessageActions({ message }: { message: Message }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.messages.list.pathKey() });
   const retry = useMutation(trpc.messages.retry.mutationOptions({ onSuccess: refresh }));
   const resend = useMutation(trpc.employee.resendInvitation.mutationOptions({ onSuccess: refresh }));
-  const invitation = message.template === "employee-invitation" && message.employeeId;
+  // A withdrawn invitation was accepted or replaced: nothing to send or copy for it.
+  const invitation = message.template === "employee-invitation" && message.employeeId && message.status !== "WITHDRAWN";
   const failed = retry.error ?? resend.error;
   return (
     <div className="flex shrink-0 flex-col items-start gap-2 sm:w-56">

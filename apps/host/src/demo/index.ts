@@ -111,7 +111,8 @@ async function hire(
     phone: person.phone,
     venueIds: person.venueIds,
   });
-  // The admin copies the invitation's link for them, as a venue without a mail server would.
+  // The invitation goes out by mail; they accept its link (copied here, as an admin may).
+  await deliverDemoMail(services);
   const { link } = await admin.employee.invitationLink({ employeeId: employee.id });
   const token = new URL(link).searchParams.get("token")!;
   const browser = signedInClient(services);

@@ -10,7 +10,7 @@ import type { Member } from "../venue/access";
 // address stays closed, and the ticket number stands in. Nothing here ever carries a link,
 // a token or a body: those exist only at delivery.
 
-export type MessageStatus = "PENDING" | "SENT" | "FAILED";
+export type MessageStatus = "PENDING" | "SENT" | "FAILED" | "WITHDRAWN";
 
 /** How email leaves this host, for the admins' panel: "none" means nothing is sent. */
 export type MailDelivery = { email: "smtp" | "local-mailbox" | "none"; from?: string };
@@ -30,6 +30,7 @@ const messageSelect = {
   deliveredAt: true,
   deliveredVia: true,
   failedAt: true,
+  withdrawnAt: true,
   employeeId: true,
   ticket: { select: { number: true } },
 } satisfies Prisma.NotificationSelect;
@@ -39,11 +40,12 @@ type MessageRow = Prisma.NotificationGetPayload<{ select: typeof messageSelect }
 const statusWhere: Record<MessageStatus, Prisma.NotificationWhereInput> = {
   PENDING: { deliveredAt: null, failedAt: null },
   SENT: { deliveredAt: { not: null } },
-  FAILED: { failedAt: { not: null } },
+  FAILED: { failedAt: { not: null }, withdrawnAt: null },
+  WITHDRAWN: { withdrawnAt: { not: null } },
 };
 
-function statusOf(row: { deliveredAt: Date | null; failedAt: Date | null }): MessageStatus {
-  return row.deliveredAt ? "SENT" : row.failedAt ? "FAILED" : "PENDING";
+function statusOf(row: { deliveredAt: Date | null; failedAt: Date | null; withdrawnAt: Date | null }): MessageStatus {
+  return row.deliveredAt ? "SENT" : row.withdrawnAt ? "WITHDRAWN" : row.failedAt ? "FAILED" : "PENDING";
 }
 
 function toMessage(row: MessageRow, keys: Deps["config"]["keys"], now: Date) {

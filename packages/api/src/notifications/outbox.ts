@@ -85,9 +85,11 @@ export async function withdrawUnsent(
       ...("employeeId" in which ? { employeeId: which.employeeId } : { recipientHash: recipientHash(keys, which.channel, which.to) }),
       deliveredAt: null,
       paramsEncrypted: { not: null },
+      // One already past its expiry fails as expired, as it would have anyway.
+      expiresAt: { gt: now },
       OR: [{ sendingUntil: null }, { sendingUntil: { lte: now } }],
     },
-    data: { failedAt: now, lastError: reason, paramsEncrypted: null, expiresAt: now },
+    data: { failedAt: now, withdrawnAt: now, lastError: reason, paramsEncrypted: null, expiresAt: now },
   });
 }
 

@@ -10,7 +10,7 @@ export const messagesRouter = {
   list: adminProcedure
     .input(
       z.object({
-        status: z.enum(["PENDING", "SENT", "FAILED"], "The status is PENDING, SENT or FAILED.").optional(),
+        status: z.enum(["PENDING", "SENT", "FAILED", "WITHDRAWN"], "The status is PENDING, SENT, FAILED or WITHDRAWN.").optional(),
         ...pageInput,
       }),
     )
