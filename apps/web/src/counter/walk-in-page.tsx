@@ -1,3 +1,4 @@
+import { walkInContactFields } from "@qrcoats/api/client";
 import { Alert, Button, QrImage, TextField } from "@qrcoats/ui";
 import { useState } from "react";
 import { Link } from "wouter";
@@ -5,19 +6,23 @@ import { PageTitle } from "../layout";
 import { enqueue } from "./offline/device-store";
 import type { PooledTicket } from "./offline/local-counter";
 import { requestSnapshot } from "./offline/sync-engine";
-import { OPEN_ELSEWHERE, useDevice } from "./offline/use-device";
+import { OPEN_ELSEWHERE, useDevice, useOnline } from "./offline/use-device";
 import { useCounterVenue } from "./use-counter-venue";
 
 /**
  * A ticket for a guest without the app, from the walk-in tickets the server set aside for
  * this counter: the QR is drawn here and goes on the screen for the guest to photograph, with
- * or without a network. A name is optional and only helps find a lost ticket later; nothing
- * else about the guest is kept on the device.
+ * or without a network. A name is optional and only helps find a lost ticket later. Email and
+ * phone (for lookup, and the forgotten-coat notice) are asked only online: they leave the
+ * device with the ticket's operation at once, rather than wait on it through a night offline.
  */
 export function WalkInPage() {
   const counter = useCounterVenue();
   const { device, opened, elsewhere } = useDevice(counter.venue, !counter.isPending && !counter.error);
+  const online = useOnline();
   const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [phone, setPhone] = useState("");
   const [issued, setIssued] = useState<PooledTicket | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -48,6 +53,8 @@ export function WalkInPage() {
             onClick={() => {
               setIssued(null);
               setName("");
+              setEmail("");
+              setPhone("");
             }}
           >
             Another walk-in
@@ -72,12 +79,23 @@ export function WalkInPage() {
         className="flex flex-col gap-4"
         onSubmit={(event) => {
           event.preventDefault();
+          // Checked here as the server will: a queued operation it refused would hold up the rest.
+          const contact = online ? contactOf(email, phone) : { ok: true as const, fields: {} };
+          if (!contact.ok) {
+            setProblem(contact.message);
+            return;
+          }
           let handedOut: PooledTicket | undefined;
           void enqueue(
             (copy) => {
               handedOut = copy.pool[0];
               if (!handedOut) return { allowed: false, reason: "POOL_EMPTY", message: POOL_EMPTY };
-              return { action: "ISSUE_WALK_IN", publicId: handedOut.publicId, name: name.trim().slice(0, 100) || undefined };
+              return {
+                action: "ISSUE_WALK_IN",
+                publicId: handedOut.publicId,
+                name: name.trim().slice(0, 100) || undefined,
+                ...contact.fields,
+              };
             },
             (applied) => `Walk-in ticket ${applied.ticket?.number ?? ""} handed out`,
           ).then((taken) => {
@@ -89,10 +107,34 @@ export function WalkInPage() {
           });
         }}
       >
-        <p className="text-slate-700">At {venueName}. The name is optional: it only helps find the ticket if the guest loses it.</p>
+        <p className="text-slate-700">
+          At {venueName}. All optional: they help find the ticket if the guest loses it, and tell them if they leave their coat.
+        </p>
         {problem && <Alert tone="error">{problem}</Alert>}
         {left === 0 && !problem && <Alert tone="warning">{POOL_EMPTY}</Alert>}
         <TextField label="Guest's name" autoComplete="off" maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
+        {online ? (
+          <>
+            <TextField
+              label="Guest's email (optional)"
+              type="email"
+              autoComplete="off"
+              maxLength={254}
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
+            <TextField
+              label="Guest's phone (optional)"
+              type="tel"
+              autoComplete="off"
+              maxLength={30}
+              value={phone}
+              onChange={(event) => setPhone(event.target.value)}
+            />
+          </>
+        ) : (
+          <p className="text-sm text-slate-700">Offline, only a name: email and phone are asked when the network is back.</p>
+        )}
         <Button type="submit" size="lg" disabled={left === 0}>
           Issue the ticket
         </Button>
@@ -102,6 +144,20 @@ export function WalkInPage() {
       </form>
     </section>
   );
+}
+
+function contactOf(email: string, phone: string) {
+  const fields: { email?: string; phone?: string } = {};
+  for (const [field, value] of [
+    ["email", email],
+    ["phone", phone],
+  ] as const) {
+    if (!value.trim()) continue;
+    const checked = walkInContactFields[field].safeParse(value);
+    if (!checked.success) return { ok: false as const, message: checked.error.issues[0]?.message ?? `Check the ${field}.` };
+    fields[field] = checked.data;
+  }
+  return { ok: true as const, fields };
 }
 
 const POOL_EMPTY =

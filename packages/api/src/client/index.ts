@@ -20,6 +20,8 @@ export type {
   SyncResult,
 } from "../offline/contract";
 export { MAX_SYNC_BATCH } from "../offline/contract";
+/** A walk-in's contact as the server checks it: checked before it is queued, so a sync is never refused for it. */
+export { walkInContactFields } from "../lib/inputs";
 export { QR_OPTIONS, ticketQrPng, ticketQrSvg, ticketUrl } from "../qr/ticket-qr";
 
 export type QRcoatsClientOptions = {

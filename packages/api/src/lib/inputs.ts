@@ -28,6 +28,18 @@ export const emailInput = z
 
 export const venueIdInput = idInput("venue");
 
+/** What a walk-in may leave for lost-ticket lookup and notices: at the counter, and from an offline counter's sync. */
+export const walkInContactFields = {
+  name: z.string().trim().min(1, "Enter a name or leave it out.").max(100, "Use at most 100 characters."),
+  email: emailInput,
+  phone: z
+    .string()
+    .trim()
+    .max(30, "That phone number is too long.")
+    .regex(/^\+?[0-9 ().-]+$/, "Use digits, spaces and + ( ) - only.")
+    .refine((phone) => phone.replace(/\D/g, "").length >= 6, "Enter the whole phone number."),
+};
+
 /** A period that must be given: `[from, to)`, checked by `checkPeriod`. */
 export const periodFields = {
   from: dateInput("Give the start as a date."),

@@ -1,6 +1,6 @@
 import type { PaymentStatus, SlotKind, TicketState } from "@qrcoats/db";
 import { z } from "zod";
-import { dateInput, idInput, venueIdInput } from "../lib/inputs";
+import { dateInput, idInput, venueIdInput, walkInContactFields } from "../lib/inputs";
 import type { RefusalReason } from "../qr/scan-events";
 
 // The offline counter's contract (docs/offline.md). A counter device keeps tonight's tickets
@@ -37,12 +37,17 @@ export const operationInput = z.discriminatedUnion("action", [
     publicId: publicIdInput.optional(),
     code: z.string().trim().min(1).max(512).optional(),
   }),
-  /** A walk-in ticket handed out from the device's pool. */
+  /**
+   * A walk-in ticket handed out from the device's pool. Email and phone are asked only
+   * online, and leave the device with this operation (docs/offline.md).
+   */
   z.object({
     ...operationBase,
     action: z.literal("ISSUE_WALK_IN"),
     publicId: publicIdInput,
-    name: z.string().trim().min(1).max(100).optional(),
+    name: walkInContactFields.name.optional(),
+    email: walkInContactFields.email.optional(),
+    phone: walkInContactFields.phone.optional(),
   }),
   z.object({
     ...operationBase,

@@ -169,7 +169,15 @@ describe("syncing a device", () => {
     const at = (minutes: number) => new Date(start + minutes * 60_000);
 
     const operations: Operation[] = [
-      { ...one.op("ISSUE_WALK_IN", { publicId: walkIn.publicId, name: "Wanda Walk-in" }), takenAt: at(1) },
+      {
+        ...one.op("ISSUE_WALK_IN", {
+          publicId: walkIn.publicId,
+          name: "Wanda Walk-in",
+          email: "wanda@example.com",
+          phone: "+49 151 5550199",
+        }),
+        takenAt: at(1),
+      },
       { ...one.op("CHECK_IN", { publicId: walkIn.publicId, slotId: slotA!.id, payment: { status: "PAID_CASH" } }), takenAt: at(2) },
       { ...one.op("SCAN", { publicId: guestId }), takenAt: at(3) },
       { ...one.op("CHECK_IN", { publicId: guestId, slotId: slotB!.id }), takenAt: at(3) },
@@ -208,6 +216,11 @@ describe("syncing a device", () => {
       ["CHECK_OUT", "OK"],
     ]);
     expect(events.map((event) => event.occurredAt.getTime())).toEqual(operations.map((op) => op.takenAt.getTime()));
+    // Its contact was sealed as at the counter: lost-ticket lookup finds it by phone and email.
+    expect(walkInTicket.contactPhoneEncrypted).toMatch(/^v1:/);
+    for (const query of ["0199", "wanda@example.com"]) {
+      expect((await club.admin.api.qr.lookup({ venueId: club.venue.id, query })).items.map((item) => item.number)).toContain(walkIn.number);
+    }
     const history = await club.admin.api.qr.history({ ticketId: walkInTicket.id });
     expect(history.items.map((item) => [item.action, item.offline])).toEqual([
       ["CHECK_OUT", true],

@@ -134,11 +134,12 @@ async function issuePooledTicket(
     if (!pooled) {
       throw new CounterRefusal("NOT_FOUND", "UNKNOWN_CODE", "This walk-in ticket was not set aside for this counter.");
     }
-    const contact = sealContact(deps.config.keys, operation.name ? { name: operation.name } : {});
+    const contact = sealContact(deps.config.keys, { name: operation.name, email: operation.email, phone: operation.phone });
     const [ticket] = await sql.query<{ id: string }>(
       `INSERT INTO qr.tickets (id, public_id, organization_id, venue_id, number, issued_by_id, issued_at, updated_at,
-                               contact_name_encrypted, contact_name_hash)
-       VALUES (gen_random_uuid(), $1, $2::uuid, $3::uuid, $4, $5::uuid, $6, $6, $7, $8)
+                               contact_name_encrypted, contact_name_hash, contact_email_encrypted, contact_email_hash,
+                               contact_phone_encrypted, contact_phone_last_digits_hash)
+       VALUES (gen_random_uuid(), $1, $2::uuid, $3::uuid, $4, $5::uuid, $6, $6, $7, $8, $9, $10, $11, $12)
        RETURNING id`,
       [
         operation.publicId,
@@ -149,6 +150,10 @@ async function issuePooledTicket(
         now,
         contact.contactNameEncrypted,
         contact.contactNameHash,
+        contact.contactEmailEncrypted,
+        contact.contactEmailHash,
+        contact.contactPhoneEncrypted,
+        contact.contactPhoneLastDigitsHash,
       ],
     );
     await recordScanEvent(sql, {

@@ -1,7 +1,7 @@
 import { PaymentStatus, SlotKind, TicketState } from "@qrcoats/db";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { checkPeriod, idInput, optionalPeriodFields, periodFields, venueIdInput } from "../lib/inputs";
+import { checkPeriod, idInput, optionalPeriodFields, periodFields, venueIdInput, walkInContactFields } from "../lib/inputs";
 import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, protectedProcedure, publicProcedure } from "../trpc";
 import { analyticsCsv, MAX_ANALYTICS_DAYS, venueAnalytics } from "./analytics";
@@ -11,16 +11,7 @@ import { scanHistory } from "./history";
 import { liveScanFeed, watchTicket } from "./live";
 import { lookupTickets } from "./lookup";
 import { listTickets } from "./ticket-list";
-import {
-  getTicket,
-  issueWalkIn,
-  myTickets,
-  publicTicketImage,
-  publicTicketView,
-  requestTicket,
-  ticketImage,
-  walkInContactFields,
-} from "./tickets";
+import { getTicket, issueWalkIn, myTickets, publicTicketImage, publicTicketView, requestTicket, ticketImage } from "./tickets";
 
 const ticketIdInput = idInput("ticket");
 const codeInput = z

@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
 import { prismaRunner, type Prisma, type PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import type { ApiConfig } from "../config";
 import type { Deps, Principal } from "../context";
 import { encryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
-import { emailInput } from "../lib/inputs";
 import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, codeFor, generatePublicId, renderPng, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
@@ -80,17 +78,6 @@ export async function requestTicket(deps: TicketDeps, { userId: guestId }: Princ
   });
   return withSvg(deps.config, row);
 }
-
-export const walkInContactFields = {
-  name: z.string().trim().min(1, "Enter a name or leave it out.").max(100, "Use at most 100 characters."),
-  email: emailInput,
-  phone: z
-    .string()
-    .trim()
-    .max(30, "That phone number is too long.")
-    .regex(/^\+?[0-9 ().-]+$/, "Use digits, spaces and + ( ) - only.")
-    .refine((phone) => normalize.phoneDigits(phone).length >= 6, "Enter the whole phone number."),
-};
 
 export type WalkInContact = { name?: string; email?: string; phone?: string };
 
