@@ -416,6 +416,25 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     expect(databases).not.toContain("qrcoats-counter");
   });
 
+  it("signed out with no network and the tab closed, the phone lets nobody in, and the session ends when the network returns", async () => {
+    const eve = await attendant("eve@velvet.example", "Eve Attendant");
+    await eve.context.setOffline(true);
+    await eve.page.getByRole("button", { name: "Sign out" }).click();
+    await eve.page.waitForURL(/\/signin/);
+    await eve.page.close();
+
+    // The next person picks the phone up, still offline: the counter asks them to sign in.
+    const next = await eve.context.newPage();
+    await next.goto(`${host.url}/counter`);
+    await next.waitForURL(/\/signin/);
+    // Back online, the session the cookie still names is ended on the server.
+    await eve.context.setOffline(false);
+    const me = () => next.evaluate(async () => (await fetch("/trpc/auth.me")).status);
+    await expect.poll(me, { timeout: 15_000 }).toBe(401);
+    await next.goto(`${host.url}/counter`);
+    await next.waitForURL(/\/signin/);
+  });
+
   it("with no slot of its own free, an online counter checks in on a free slot the server picks", async () => {
     // A small room: the counters together are lent at most half of its free slots.
     const annex = await admin.api.venue.create.mutate({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });

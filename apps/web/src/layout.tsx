@@ -1,4 +1,4 @@
-import { Button, useSignOut } from "@qrcoats/ui";
+import { Button, rememberSignOut, useSignOut } from "@qrcoats/ui";
 import { onlineManager, useQueryClient } from "@tanstack/react-query";
 import { clsx } from "clsx";
 import { useEffect, useState, type ReactNode } from "react";
@@ -99,8 +99,13 @@ function SignOutButton() {
     forgetSavedTickets();
     // With no network the sign-out itself waits (a paused mutation) and goes when it returns;
     // the device is erased already, so the sign-in page need not wait for it.
-    signOut.mutate(undefined, { onSettled: () => navigate("/signin") });
-    if (!onlineManager.isOnline()) navigate("/signin");
+    if (onlineManager.isOnline()) {
+      signOut.mutate(undefined, { onSettled: () => navigate("/signin") });
+    } else {
+      // Remembered on the device: the tab may close before the network returns.
+      rememberSignOut();
+      navigate("/signin");
+    }
     setEnding(false);
     setUnsent(0);
   };

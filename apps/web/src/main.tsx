@@ -1,8 +1,10 @@
 import "./styles.css";
-import { ApiProvider } from "@qrcoats/ui";
+import { ApiProvider, finishPendingSignOut } from "@qrcoats/ui";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app";
+
+finishPendingSignOut();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

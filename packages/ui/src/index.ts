@@ -5,7 +5,7 @@ export { Button, type ButtonProps } from "./button";
 export { errorCode, errorMessage, fieldErrors, isUnauthorized } from "./errors";
 export { applyApiError, FieldFrame, FormError, TextField, type FieldFrameProps, type TextFieldProps } from "./form";
 export { HealthStatus } from "./health-status";
-export { useSession, useSignOut } from "./session";
+export { finishPendingSignOut, forgetPendingSignOut, rememberSignOut, useSession, useSignOut } from "./session";
 export { SignInForm } from "./sign-in-form";
 export { QrImage } from "./qr-image";
 export { Segmented } from "./segmented";

@@ -2,6 +2,7 @@ import type { RouterOutputs } from "@qrcoats/api";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { trpc } from "./api";
+import { forgetPendingSignOut } from "./session";
 import { Button } from "./button";
 import { EmailField } from "./account-fields";
 import { applyApiError, FormError, TextField } from "./form";
@@ -15,6 +16,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: (me: RouterOutputs["aut
   const login = useMutation(
     trpc.auth.login.mutationOptions({
       onSuccess: (me) => {
+        forgetPendingSignOut();
         queryClient.setQueryData(trpc.auth.me.queryKey(), me);
         onSignedIn(me);
       },
