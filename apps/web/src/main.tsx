@@ -4,7 +4,9 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app";
 
-finishPendingSignOut();
+// A sign-out made offline reaches the server once the network is back, the counter's slots
+// given back first (loaded only then: the first download stays the guest's ticket page).
+finishPendingSignOut(async () => (await import("./counter/offline/sync-engine")).releasePendingDevice());
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

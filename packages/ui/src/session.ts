@@ -54,17 +54,22 @@ export function forgetPendingSignOut() {
   localStorage.removeItem(SIGN_OUT_PENDING);
 }
 
-/** Ends a sign-out made offline, now and whenever the network returns, until the server has it. */
-export function finishPendingSignOut() {
+/**
+ * Ends a sign-out made offline, now and whenever the network returns, until the server has
+ * it; `first` runs before, while the session still works (the counter gives its slots back).
+ */
+export function finishPendingSignOut(first: () => Promise<void> = async () => {}) {
   const attempt = () => {
     if (!signOutPending() || !onlineManager.isOnline()) return;
-    trpcClient.auth.logout.mutate().then(
-      () => {
-        forgetPendingSignOut();
-        sharedQueryClient.clear();
-      },
-      () => {},
-    );
+    first()
+      .then(() => trpcClient.auth.logout.mutate())
+      .then(
+        () => {
+          forgetPendingSignOut();
+          sharedQueryClient.clear();
+        },
+        () => {},
+      );
   };
   attempt();
   onlineManager.subscribe((online) => online && attempt());

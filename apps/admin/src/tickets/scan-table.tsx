@@ -36,7 +36,7 @@ const columns = column.columns([
   }),
   column.accessor((event) => (event.ticket ? `#${event.ticket.number}` : "—"), { id: "ticket", header: "Ticket" }),
   column.accessor(
-    (event) => (event.toSlotNumber !== null ? `${event.slotNumber} → ${event.toSlotNumber}` : (event.slotNumber?.toString() ?? "—")),
+    (event) => (event.toSlotNumber !== null ? `${event.slotNumber ?? "—"} → ${event.toSlotNumber}` : (event.slotNumber?.toString() ?? "—")),
     { id: "slot", header: "Slot" },
   ),
   column.accessor((event) => event.venue.name, { id: "venue", header: "Venue" }),

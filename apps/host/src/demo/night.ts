@@ -162,6 +162,8 @@ export async function playOfflineSpell({ clock, venueId, attendants }: Night, no
   await cleo.qr.checkOut({ venueId, ticketId: coat.id });
   clock.at(new Date(now.getTime() - 20 * MINUTE));
   await ben.offline.sync({ venueId, deviceId, operations });
+  // Ben signed out of that phone afterwards: its set-aside slots went back to the venue.
+  await ben.offline.release({ deviceId });
   clock.at(now);
 }
 

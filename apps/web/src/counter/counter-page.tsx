@@ -8,7 +8,7 @@ import { ConflictNotices } from "./offline/conflict-notices";
 import type { DeviceState } from "./offline/device-store";
 import { freeLeasedSlots, occupancyOf, type Copy } from "./offline/local-counter";
 import { requestSnapshot } from "./offline/sync-engine";
-import { SyncStatus } from "./offline/sync-status";
+import { SyncStatus, type Readiness } from "./offline/sync-status";
 import { OPEN_ELSEWHERE, useDevice } from "./offline/use-device";
 import { ScanField } from "./scan-field";
 import { ScanOutcome } from "./scan-outcome";
@@ -45,7 +45,7 @@ export function CounterPage() {
       ) : (
         <ShiftBar counter={counter} />
       )}
-      {device && <SyncStatus waiting={device.queued.length} />}
+      {device && <SyncStatus waiting={device.queued.length} readiness={device.copy ? readinessOf(device.copy) : null} />}
       {device && <ConflictNotices notices={device.notices} />}
       {device?.copy && (fromDevice || device.record.venue.id === counter.venue?.id) ? (
         <Counter key={device.record.venue.id} device={device} copy={device.copy} />
@@ -134,4 +134,14 @@ function ToolLink({ href, children }: { href: string; children: string }) {
       {children}
     </Link>
   );
+}
+
+/** What this counter holds for working with no network, to be seen before the network goes. */
+function readinessOf(copy: Copy): Readiness {
+  const hasShelves = copy.slots.some((slot) => slot.kind === "SHELF");
+  return {
+    hangers: freeLeasedSlots(copy, "HANGER").length,
+    shelves: hasShelves ? freeLeasedSlots(copy, "SHELF").length : null,
+    walkIns: copy.pool.length,
+  };
 }

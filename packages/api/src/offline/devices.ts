@@ -22,8 +22,13 @@ export const LEASE_HOURS = 12;
 export const LEASE_TARGET: Record<SlotKind, number> = { HANGER: 20, SHELF: 5 };
 /** Walk-in tickets a device holds ready. */
 export const POOL_TARGET = 10;
-/** Unused walk-in tickets one attendant's devices hold at a venue: each takes a number for good. */
+/**
+ * Unused walk-in tickets one attendant's devices hold at a venue: each takes a number for
+ * good. A device not heard from for two hours (a dead or swapped phone) no longer counts,
+ * so the attendant's next one gets its own.
+ */
 export const POOL_LIMIT_PER_ATTENDANT = 2 * POOL_TARGET;
+const POOL_DEVICE_GONE_MS = 2 * 3_600_000;
 
 /**
  * The device, registered to this attendant (a device id of someone else's is not confirmed
@@ -96,8 +101,9 @@ async function renewPool(sql: SqlRunner, member: Member, venueId: string, device
   const [{ held, attendantHolds } = { held: 0, attendantHolds: 0 }] = await sql.query<{ held: number; attendantHolds: number }>(
     `SELECT count(*) FILTER (WHERE p.device_id = $1::uuid)::int AS held, count(*)::int AS "attendantHolds"
        FROM qr.walk_in_pool p JOIN qr.counter_devices d ON d.id = p.device_id
-      WHERE d.employee_id = $2::uuid AND p.venue_id = $3::uuid AND p.expires_at > $4`,
-    [deviceId, member.employeeId, venueId, now],
+      WHERE d.employee_id = $2::uuid AND p.venue_id = $3::uuid AND p.expires_at > $4
+        AND (d.id = $1::uuid OR d.last_seen_at > $5)`,
+    [deviceId, member.employeeId, venueId, now, new Date(now.getTime() - POOL_DEVICE_GONE_MS)],
   );
   const missing = Math.min(POOL_TARGET - held, POOL_LIMIT_PER_ATTENDANT - attendantHolds);
   if (missing <= 0) return;

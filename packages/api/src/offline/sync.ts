@@ -21,6 +21,8 @@ type OfflineDeps = Pick<Deps, "db" | "config" | "clock" | "telemetry">;
 
 /** How long one sync may hold its device before another may start (a host that died mid-sync holds it this long). */
 const SYNC_HOLD_MS = 20_000;
+/** An operation that reaches the server this long after it was done was done offline (a slow network takes seconds). */
+const LATE_MS = 30_000;
 /** An operation is dated when the device took it, but never in the future nor before yesterday. */
 const OLDEST_TAKEN_AT_MS = 24 * 3_600_000;
 
@@ -107,6 +109,7 @@ async function issueFromPool(
         venueId,
         employeeId: member.employeeId,
         deviceId: device.deviceId,
+        takenOffline: device.takenOffline,
         action: "ISSUE",
         result: "REFUSED",
         reason: error.reason,
@@ -162,6 +165,7 @@ async function issuePooledTicket(
       employeeId: member.employeeId,
       ticketId: ticket!.id,
       deviceId: device.deviceId,
+      takenOffline: device.takenOffline,
       action: "ISSUE",
       result: "OK",
       toState: "ISSUED",
@@ -256,7 +260,11 @@ export async function syncDevice(
       const takenAt = await dateOf(deps, operation, { now, skewMs, earliest: device.createdAt });
       // The counter dates what it records by its clock: here, when the attendant did it.
       const atTakenTime = { ...deps, clock: () => takenAt };
-      const context: DeviceContext = { deviceId: input.deviceId, journal: journalFor(input.deviceId, operation, takenAt, now) };
+      const context: DeviceContext = {
+        deviceId: input.deviceId,
+        takenOffline: now.getTime() - takenAt.getTime() > LATE_MS,
+        journal: journalFor(input.deviceId, operation, takenAt, now),
+      };
       try {
         await apply(atTakenTime, member, input.venueId, operation, context);
       } catch (error) {

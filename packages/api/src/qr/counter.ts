@@ -31,6 +31,8 @@ export type TicketRef = { code: string } | { ticketId: string } | { publicId: st
 export type DeviceContext = {
   /** The device: slots set aside for it are its own to fill, and its events name it. */
   deviceId: string;
+  /** Reached the server well after it was done: the network was down at the counter. */
+  takenOffline: boolean;
   /**
    * Called with how the action ended, inside the action's own transaction (APPLIED) or with
    * the refusal's record (CONFLICT): the device's journal commits with what it records, so a
@@ -170,6 +172,7 @@ async function atCounter<T>(
         organizationId: member.organizationId,
         employeeId: member.employeeId,
         deviceId: device?.deviceId ?? null,
+        takenOffline: device?.takenOffline ?? false,
         result: "REFUSED" as const,
         reason: error.reason,
         occurredAt: deps.clock(),
@@ -438,6 +441,7 @@ async function transition(deps: CounterDeps, member: Member, spec: TransitionSpe
               paymentStatus: payment.paymentStatus ?? null,
               amountCents: payment.amountCents ?? null,
               deviceId: spec.device?.deviceId ?? null,
+              takenOffline: spec.device?.takenOffline ?? false,
               occurredAt: now,
             });
             await spec.device?.journal(sql, { status: "APPLIED", ticketId });
@@ -487,6 +491,7 @@ export async function scan(
         organizationId: member.organizationId,
         employeeId: member.employeeId,
         deviceId: device?.deviceId ?? null,
+        takenOffline: device?.takenOffline ?? false,
         result: "OK" as const,
         occurredAt: now,
       };

@@ -18,7 +18,7 @@ const historySelect = {
   toSlotId: true,
   paymentStatus: true,
   amountCents: true,
-  deviceId: true,
+  takenOffline: true,
   venue: { select: { id: true, name: true } },
   ticket: { select: { id: true, number: true } },
   employee: { select: { id: true, name: true } },
@@ -27,13 +27,13 @@ const historySelect = {
 type HistoryRow = Prisma.ScanEventGetPayload<{ select: typeof historySelect }>;
 
 function toHistoryItem(row: HistoryRow, slotNumbers: Map<string, number>) {
-  const { slotId, toSlotId, employee, id, deviceId, ...event } = row;
+  const { slotId, toSlotId, employee, id, takenOffline, ...event } = row;
   return {
     ...event,
     id: id.toString(),
     employee,
     /** Done on a counter device without network and synced later (docs/offline.md); occurredAt is when it was done. */
-    offline: deviceId !== null,
+    offline: takenOffline,
     slotNumber: slotId ? (slotNumbers.get(slotId) ?? null) : null,
     toSlotNumber: toSlotId ? (slotNumbers.get(toSlotId) ?? null) : null,
   };

@@ -41,8 +41,10 @@ export type ScanFacts = {
   toSlotId?: string | null;
   paymentStatus?: PaymentStatus | null;
   amountCents?: number | null;
-  /** The offline counter device that did it, synced later. */
+  /** The counter device that did it (every action of the web app's counter comes from one). */
   deviceId?: string | null;
+  /** Done with no network and synced later. */
+  takenOffline?: boolean;
 };
 
 export type ScanEventInput = ScanFacts & {
@@ -61,9 +63,9 @@ export async function recordScanEvent(sql: SqlRunner, event: ScanEventInput): Pr
   await sql.query(
     `INSERT INTO qr.scan_events
        (occurred_at, organization_id, venue_id, employee_id, ticket_id, unknown_code_hash, action, result, reason,
-        from_state, to_state, slot_id, to_slot_id, payment_status, amount_cents, device_id)
+        from_state, to_state, slot_id, to_slot_id, payment_status, amount_cents, device_id, taken_offline)
      VALUES ($1, $2::uuid, $3::uuid, $4::uuid, $5::uuid, $6, $7, $8, $9,
-        $10::qr."TicketState", $11::qr."TicketState", $12::uuid, $13::uuid, $14::qr."PaymentStatus", $15, $16::uuid)`,
+        $10::qr."TicketState", $11::qr."TicketState", $12::uuid, $13::uuid, $14::qr."PaymentStatus", $15, $16::uuid, $17)`,
     [
       event.occurredAt,
       event.organizationId,
@@ -81,6 +83,7 @@ export async function recordScanEvent(sql: SqlRunner, event: ScanEventInput): Pr
       event.paymentStatus ?? null,
       event.amountCents ?? null,
       event.deviceId ?? null,
+      event.takenOffline ?? false,
     ],
   );
 }

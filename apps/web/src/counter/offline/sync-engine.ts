@@ -25,15 +25,36 @@ const REFRESH_EVERY_MS = 30_000;
 if (!navigator.onLine) onlineManager.setOnline(false);
 const MAX_BACKOFF_MS = 15_000;
 
+// Since when it is offline and when it last synced outlive a reload: a page reopened in the
+// basement must not say it went offline just now.
+const REMEMBERED = "qrcoats.counterSync";
+type Remembered = { offlineSince: string | null; lastSyncedAt: string | null };
+
+function remembered(): Remembered {
+  try {
+    return { offlineSince: null, lastSyncedAt: null, ...(JSON.parse(localStorage.getItem(REMEMBERED) ?? "{}") as Partial<Remembered>) };
+  } catch {
+    return { offlineSince: null, lastSyncedAt: null };
+  }
+}
+
+const earlier = remembered();
+const dateOr = (text: string | null, fallback: Date | null) => (text ? new Date(text) : fallback);
+
 let status: SyncStatus = {
   phase: onlineManager.isOnline() ? "idle" : "offline",
-  offlineSince: onlineManager.isOnline() ? null : new Date(),
-  lastSyncedAt: null,
+  offlineSince: onlineManager.isOnline() ? null : dateOr(earlier.offlineSince, new Date()),
+  lastSyncedAt: dateOr(earlier.lastSyncedAt, null),
   problem: null,
 };
 const listeners = new Set<() => void>();
 function setStatus(change: Partial<SyncStatus>) {
   status = { ...status, ...change };
+  const keep: Remembered = {
+    offlineSince: status.offlineSince?.toISOString() ?? null,
+    lastSyncedAt: status.lastSyncedAt?.toISOString() ?? null,
+  };
+  localStorage.setItem(REMEMBERED, JSON.stringify(keep));
   for (const listener of listeners) listener();
 }
 
@@ -186,8 +207,23 @@ onlineManager.subscribe((online) => {
   }
 });
 
-/** Sign-out: stop, and hand the device's lease and pool back if the network lets us. */
+const RELEASE_PENDING = "qrcoats.releasePending";
+
+/**
+ * Sign-out: stop, and hand the device's lease and pool back — now, or, with no network, before
+ * the remembered sign-out reaches the server (`releasePendingDevice`), so a phone signed out
+ * in the basement does not keep the venue's slots for the rest of the night.
+ */
 export async function stopSyncing(deviceId: string) {
   clearTimeout(retryTimer);
+  localStorage.removeItem(REMEMBERED);
+  await trpcClient.offline.release.mutate({ deviceId }).catch(() => localStorage.setItem(RELEASE_PENDING, deviceId));
+}
+
+/** Gives back what a device signed out offline still holds; called before the sign-out itself reaches the server. */
+export async function releasePendingDevice() {
+  const deviceId = localStorage.getItem(RELEASE_PENDING);
+  if (!deviceId) return;
   await trpcClient.offline.release.mutate({ deviceId }).catch(() => {});
+  localStorage.removeItem(RELEASE_PENDING);
 }

@@ -5,8 +5,17 @@ import { useSyncStatus } from "./use-device";
 
 const actions = (count: number) => `${count} action${count === 1 ? "" : "s"}`;
 
-/** Where the counter stands with the server, always in view: online, offline since when, what waits. */
-export function SyncStatus({ waiting }: { waiting: number }) {
+/** What the counter may still do with no network: its own free slots and walk-in tickets. */
+export type Readiness = { hangers: number; shelves: number | null; walkIns: number };
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Where the counter stands with the server, always in view: online, offline since when, what
+ * waits — and what it holds for the network going, so a counter with no hooks of its own is
+ * known before a guest is waiting.
+ */
+export function SyncStatus({ waiting, readiness }: { waiting: number; readiness: Readiness | null }) {
   const status = useSyncStatus();
   const [text, tone] =
     status.phase === "signedOut"
@@ -33,6 +42,15 @@ export function SyncStatus({ waiting }: { waiting: number }) {
         </Link>
       )}
       {status.problem && <p className="w-full text-sm">{status.problem}</p>}
+      {readiness && (
+        <p data-testid="offline-readiness" className={clsx("w-full text-sm", readiness.hangers === 0 && "font-semibold")}>
+          {readiness.hangers === 0
+            ? "No hooks of this counter's own are free: with no network it cannot check coats in."
+            : `For no network: ${count(readiness.hangers, "hook", "hooks")}${
+                readiness.shelves !== null ? `, ${count(readiness.shelves, "shelf", "shelves")}` : ""
+              }, ${count(readiness.walkIns, "walk-in ticket", "walk-in tickets")}.`}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,9 +1,10 @@
 -- The offline counter (docs/offline.md): devices that sync numbered operations exactly once,
 -- the free slots set aside for each, and walk-in tickets each may hand out with no network.
--- Scan events remember the device that did them offline.
+-- Scan events remember the device that did them, and whether it was offline.
 
 -- AlterTable
-ALTER TABLE "qr"."scan_events" ADD COLUMN     "device_id" UUID;
+ALTER TABLE "qr"."scan_events" ADD COLUMN     "device_id" UUID,
+ADD COLUMN     "taken_offline" BOOLEAN NOT NULL DEFAULT false;
 
 -- CreateTable
 CREATE TABLE "qr"."counter_devices" (
