@@ -314,6 +314,11 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
 
     await ben.page.reload();
     await expect.poll(() => status(ben.page)).toMatch(/^Offline since \d\d:\d\d · 2 actions waiting$/);
+    // Which actions wait, not only how many: the newest is the check-out just done.
+    const waiting = ben.page.getByTestId("waiting-actions").getByRole("listitem");
+    expect(await waiting.count()).toBe(2);
+    expect(await waiting.first().textContent()).toContain(`Ticket ${g3.number}`);
+    await saveScreenshot(ben.page, "web/offline-3-reloaded");
     expect(new URL(ben.page.url()).pathname).toBe("/counter");
     expect(await ben.page.getByTestId("signed-in-as").textContent()).toBe("Ben Attendant");
     // The copy came back too: the ticket just handed back is refused as returned.

@@ -103,6 +103,8 @@ function Counter({ device, copy }: { device: DeviceState; copy: Copy }) {
           <ToolLink href="/counter/walk-in">New walk-in ticket</ToolLink>
           <ToolLink href="/counter/lookup">Find a lost ticket</ToolLink>
         </nav>
+        {/* After a reload this session has done nothing yet, but what waits is still to be seen. */}
+        {history.length === 0 && <WaitingActions queued={device.queued} />}
         {history.length > 0 && (
           <section aria-labelledby="recent-heading" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
             <h2 id="recent-heading" className="mb-2 text-sm font-semibold text-slate-800">
@@ -144,4 +146,34 @@ function readinessOf(copy: Copy): Readiness {
     shelves: hasShelves ? freeLeasedSlots(copy, "SHELF").length : null,
     walkIns: copy.pool.length,
   };
+}
+
+const WAITING_SHOWN = 8;
+
+/**
+ * What this counter did that the server does not have yet, newest first: kept on the device,
+ * so a reload or a reopened tab still shows which actions wait, not only how many. (In the
+ * session that did them, "Done at this counter" lists them already.)
+ */
+function WaitingActions({ queued }: { queued: DeviceState["queued"] }) {
+  if (queued.length === 0) return null;
+  const newest = [...queued].reverse().slice(0, WAITING_SHOWN);
+  return (
+    <section aria-labelledby="waiting-heading" className="rounded-xl bg-amber-50 p-4 ring-1 ring-amber-300">
+      <h2 id="waiting-heading" className="mb-2 text-sm font-semibold text-amber-950">
+        Waiting to send
+      </h2>
+      <ol className="flex flex-col gap-1 text-sm text-slate-900" data-testid="waiting-actions">
+        {newest.map((operation) => (
+          <li key={operation.seq} className="flex justify-between gap-2">
+            <span>{operation.described}</span>
+            <time className="text-slate-700 tabular-nums" dateTime={operation.takenAt.toISOString()}>
+              {clockTime(operation.takenAt)}
+            </time>
+          </li>
+        ))}
+      </ol>
+      {queued.length > WAITING_SHOWN && <p className="mt-1 text-sm text-slate-800">and {queued.length - WAITING_SHOWN} earlier</p>}
+    </section>
+  );
 }
