@@ -94,7 +94,6 @@ function LocalResults({ query, tickets }: { query: string; tickets: Iterable<Off
 
 /** A ticket found on the device: handed back there, and sent with the rest of the queue. */
 function LocalTicket({ ticket }: { ticket: OfflineTicket }) {
-  const [confirming, setConfirming] = useState(false);
   const [answer, setAnswer] = useState<{ ok: boolean; text: string } | null>(null);
   const onRack = ticket.state === "CHECKED_IN" || ticket.state === "FORGOTTEN";
   const handBack = () =>
@@ -123,21 +122,7 @@ function LocalTicket({ ticket }: { ticket: OfflineTicket }) {
       {answer ? (
         <Alert tone={answer.ok ? "success" : "error"}>{answer.text}</Alert>
       ) : (
-        onRack &&
-        (confirming ? (
-          <div className="flex gap-2">
-            <Button variant="secondary" className="flex-1" onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-            <Button className="flex-1" onClick={handBack}>
-              Yes, hand it back
-            </Button>
-          </div>
-        ) : (
-          <Button variant="secondary" onClick={() => setConfirming(true)}>
-            {ticket.slot ? `Hand back from slot ${ticket.slot.number}` : "Hand back from lost & found"}
-          </Button>
-        ))
+        onRack && <ConfirmHandBack slotNumber={ticket.slot?.number ?? null} onConfirm={handBack} />
       )}
     </li>
   );
@@ -145,7 +130,6 @@ function LocalTicket({ ticket }: { ticket: OfflineTicket }) {
 
 function FoundTicket({ ticket }: { ticket: Found }) {
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
   const handBack = useMutation(
     trpc.qr.checkOut.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.qr.lookup.pathKey() }) }),
   );
@@ -171,26 +155,36 @@ function FoundTicket({ ticket }: { ticket: Found }) {
           Ticket {ticket.number} returned. Slot {handBack.data.releasedSlot?.number ?? ""} is free again.
         </Alert>
       ) : (
-        onRack &&
-        (confirming ? (
-          <div className="flex gap-2">
-            <Button variant="secondary" className="flex-1" onClick={() => setConfirming(false)}>
-              Cancel
-            </Button>
-            <Button
-              className="flex-1"
-              busy={handBack.isPending}
-              onClick={() => handBack.mutate({ venueId: ticket.venue.id, ticketId: ticket.id })}
-            >
-              Yes, hand it back
-            </Button>
-          </div>
-        ) : (
-          <Button variant="secondary" onClick={() => setConfirming(true)}>
-            {ticket.slotNumber !== null ? `Hand back from slot ${ticket.slotNumber}` : "Hand back from lost & found"}
-          </Button>
-        ))
+        onRack && (
+          <ConfirmHandBack
+            slotNumber={ticket.slotNumber}
+            busy={handBack.isPending}
+            onConfirm={() => handBack.mutate({ venueId: ticket.venue.id, ticketId: ticket.id })}
+          />
+        )
       )}
     </li>
+  );
+}
+
+/** Handing back a found coat takes a second tap: a lookup lists several tickets, side by side. */
+function ConfirmHandBack({ slotNumber, busy, onConfirm }: { slotNumber: number | null; busy?: boolean; onConfirm: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <Button variant="secondary" onClick={() => setConfirming(true)}>
+        {slotNumber !== null ? `Hand back from slot ${slotNumber}` : "Hand back from lost & found"}
+      </Button>
+    );
+  }
+  return (
+    <div className="flex gap-2">
+      <Button variant="secondary" className="flex-1" onClick={() => setConfirming(false)}>
+        Cancel
+      </Button>
+      <Button className="flex-1" busy={busy} onClick={onConfirm}>
+        Yes, hand it back
+      </Button>
+    </div>
   );
 }
