@@ -39,7 +39,7 @@ describe("npm run job", () => {
       expect(unknown.code).toBe(2);
       // The embedded database's nightly backup is a job too; PostgreSQL's is pg_dump's.
       expect(unknown.stderr).toContain(
-        `usage: npm run job -- <notifications | forgotten-tickets | stale-shifts | retention${db ? "" : " | backup"}>`,
+        `usage: npm run job -- <notifications | forgotten-tickets | pickups | stale-shifts | retention${db ? "" : " | backup"}>`,
       );
     } finally {
       await db?.close();

@@ -3,6 +3,7 @@ import {
   deleteExpiredAuthRecords,
   deliverPending,
   markForgottenTickets,
+  sweepPickups,
   type ApiServices,
   type MessageSender,
 } from "@qrcoats/api";
@@ -35,6 +36,8 @@ export function hostJobs(services: ApiServices, senders: MessageSender[], settin
     { name: "notifications", everyMs: 2_000, run: () => deliverPending(deps, { senders }) },
     // Coats still on the racks some hours after closing become forgotten, and their guests hear of it.
     { name: "forgotten-tickets", everyMs: 5 * 60_000, run: () => markForgottenTickets(deps) },
+    // Coats on the ready rail past their venue's hold go back to the rack (or stay, as the venue chose).
+    { name: "pickups", everyMs: 30_000, run: () => sweepPickups(deps) },
     // A shift left open past its length is closed and flagged.
     { name: "stale-shifts", everyMs: 15 * 60_000, run: () => closeStaleShifts(deps, { maxHours: settings.shiftMaxHours }) },
     // Sign-in records and messages past their retention periods (RETENTION_DAYS, MESSAGE_RETENTION_DAYS) are deleted.

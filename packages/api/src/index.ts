@@ -10,6 +10,7 @@ export { LiveHub } from "./live/hub";
 export { closeStaleShifts } from "./shift/stale";
 export { deleteExpiredAuthRecords, RETENTION_DAYS } from "./auth/retention";
 export { markForgottenTickets } from "./qr/forgotten";
+export { sweepPickups } from "./pickup/requests";
 export { ticketImageFile } from "./qr/tickets";
 export type { RefusalReason } from "./qr/scan-events";
 /** For tools that mint tickets in bulk (benchmarks): the same codes the API makes. */

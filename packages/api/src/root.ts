@@ -5,6 +5,7 @@ import { healthProcedure } from "./health/router";
 import { messagesRouter } from "./notifications/router";
 import { offlineRouter } from "./offline/router";
 import { orgRouter } from "./org/router";
+import { pickupRouter } from "./pickup/router";
 import { performanceRouter } from "./performance/router";
 import { qrRouter } from "./qr/router";
 import { shiftRouter } from "./shift/router";
@@ -26,6 +27,7 @@ export const appRouter = createTRPCRouter({
   rack: rackRouter,
   qr: qrRouter,
   offline: offlineRouter,
+  pickup: pickupRouter,
 });
 
 export type AppRouter = typeof appRouter;

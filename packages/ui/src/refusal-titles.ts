@@ -19,4 +19,8 @@ export const REFUSAL_TITLES: Readonly<Record<string, string>> = {
   SLOT_WRONG_KIND: "Wrong kind of slot",
   SLOT_TAKEN: "Slot taken",
   NO_FREE_SLOT: "No free slot",
+  NO_PICKUP_REQUEST: "No pickup request",
+  PICKUP_OFF: "No pickup requests here",
+  PICKUP_READY: "Already on the rail",
+  PICKUP_CLOSED: "Request closed",
 } satisfies Record<RefusalReason, string>;

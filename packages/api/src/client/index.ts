@@ -20,6 +20,22 @@ export type {
   SyncResult,
 } from "../offline/contract";
 export { MAX_SYNC_BATCH } from "../offline/contract";
+/** The closing rush's rules (docs/pickup.md): places, estimates, walks and the board, as the server derives them. */
+export {
+  boardOf,
+  fetchingEstimateMinutes,
+  planWalks,
+  queuedPlaces,
+  OPEN_PICKUP_STATES,
+  PICKUP_DELAYS_MINUTES,
+  type GuestPickup,
+  type PickupBoardView,
+  type PickupDelay,
+  type PickupEntry,
+  type PickupState,
+  type PickupWalk,
+  type VenueQueue,
+} from "../pickup/rules";
 /** A walk-in's contact as the server checks it: checked before it is queued, so a sync is never refused for it. */
 export { walkInContactFields } from "../lib/inputs";
 export { QR_OPTIONS, ticketQrPng, ticketQrSvg, ticketUrl } from "../qr/ticket-qr";

@@ -12,6 +12,8 @@ export type LiveNotices = {
     slotId: string | null;
     updatedAt: string;
   };
+  // Migration 20261207194337_closing_rush_pickups.
+  qrcoats_pickups: { id: string; organizationId: string; venueId: string; ticketId: string; state: string };
 };
 export type LiveChannel = keyof LiveNotices;
 

@@ -15,6 +15,8 @@ export type LiveStream<C extends LiveChannel> = {
   notices: AsyncIterableIterator<LiveNotices[C]>;
   /** Throws the refusal once access is lost: call it before each yield, and after the loop. */
   assertAllowed(): void;
+  /** Another channel's notices for the same stream (one place in the host's limits), ending with it. */
+  also<D extends LiveChannel>(channel: D): Promise<AsyncIterableIterator<LiveNotices[D]>>;
   /** Unsubscribes and gives the stream's place back; call it in a finally. */
   close(): void;
 };
@@ -57,6 +59,11 @@ export async function openLiveStream<C extends LiveChannel>(
     notices,
     assertAllowed() {
       if (refusal) throw refusal.reason;
+    },
+    async also(channel) {
+      const more = deps.live.stream(channel, ending.signal);
+      await deps.live.ready(channel);
+      return more;
     },
     close() {
       clearTimeout(timer);

@@ -30,6 +30,9 @@ export function adviceFor(operation: Operation, reason: RefusalReason | null, ti
       return `${capital(number)} has no in & outs left: the guest must check the coat out instead.`;
     case "FORGOTTEN":
       return `${capital(number)} went to lost & found after closing: hand the coat back with check-out.`;
+    case "NO_PICKUP_REQUEST":
+    case "PICKUP_CLOSED":
+      return `${capital(number)}'s pickup request was closed meanwhile (called off, or the coat handed over): if you fetched its coat, hang it back on ${slotOf(ticket) ?? "its slot"}.`;
     case "UNKNOWN_CODE":
     case "WRONG_VENUE":
       return operation.action === "ISSUE_WALK_IN"

@@ -1,6 +1,7 @@
 import type { PaymentStatus, SlotKind, TicketState } from "@qrcoats/db";
 import { z } from "zod";
 import { dateInput, idInput, venueIdInput, walkInContactFields } from "../lib/inputs";
+import type { PickupState, VenueQueue } from "../pickup/rules";
 import type { RefusalReason } from "../qr/scan-events";
 
 // The offline counter's contract (docs/offline.md). A counter device keeps tonight's tickets
@@ -61,6 +62,10 @@ export const operationInput = z.discriminatedUnion("action", [
   z.object({ ...operationBase, action: z.literal("DETACH"), publicId: publicIdInput }),
   z.object({ ...operationBase, action: z.literal("PAY"), publicId: publicIdInput, payment: offlinePaymentInput }),
   z.object({ ...operationBase, action: z.literal("VOID"), publicId: publicIdInput, reason: z.string().trim().min(1).max(200).optional() }),
+  /** The closing rush (docs/pickup.md): off to the rack for the ticket's requested coat. */
+  z.object({ ...operationBase, action: z.literal("PICKUP_START"), publicId: publicIdInput }),
+  /** The ticket's requested coat is on the ready rail; the server gives it its place there. */
+  z.object({ ...operationBase, action: z.literal("PICKUP_FETCHED"), publicId: publicIdInput }),
 ]);
 
 export type Operation = z.infer<typeof operationInput>;
@@ -101,6 +106,8 @@ export type OfflineTicket = {
   issuedAt: Date;
   checkedInAt: Date | null;
   returnedAt: Date | null;
+  /** Its open pickup request, or the rail place of a coat fetched for it (docs/pickup.md). */
+  pickup: { requestId: string; state: PickupState; dueAt: Date; railPosition: number | null } | null;
 };
 
 /** A walk-in ticket the device may hand out offline: its code is final, minted by the server. */
@@ -122,6 +129,8 @@ export type Preparation = {
   leaseExpiresAt: Date;
   /** Unused walk-in tickets reserved for this device. */
   walkInPool: PoolTicket[];
+  /** The venue's pickup queue as the server orders it, for the counter's walks (docs/pickup.md). */
+  pickupQueue: VenueQueue | null;
 };
 
 export type OperationOutcome = {

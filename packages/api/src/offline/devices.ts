@@ -4,6 +4,7 @@ import type { Deps } from "../context";
 import { codeFor, generatePublicId, ticketUrl } from "../qr/codes";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import type { Preparation } from "./contract";
+import { readVenueQueue } from "../pickup/queue";
 import { tonightsTickets, venueSlots } from "./tickets";
 
 // Preparing a counter device for a night without network (docs/offline.md): it is registered
@@ -138,7 +139,7 @@ export async function prepareDevice(
     `SELECT id, name, timezone, in_out_allowance AS "inOutAllowance", price_cents AS "priceCents" FROM qr.venues WHERE id = $1::uuid`,
     [venueId],
   );
-  const [tickets, slots, leased, pool] = await Promise.all([
+  const [tickets, slots, leased, pool, pickupQueue] = await Promise.all([
     tonightsTickets(db.sql, config, venueId, now),
     venueSlots(db.sql, venueId),
     db.sql.query<{ slotId: string }>(`SELECT slot_id AS "slotId" FROM qr.slot_leases WHERE device_id = $1::uuid`, [deviceId]),
@@ -146,6 +147,7 @@ export async function prepareDevice(
       `SELECT public_id AS "publicId", number FROM qr.walk_in_pool WHERE device_id = $1::uuid ORDER BY number`,
       [deviceId],
     ),
+    readVenueQueue(db.sql, venueId, now),
   ]);
   return {
     deviceId,
@@ -160,6 +162,7 @@ export async function prepareDevice(
       const code = codeFor(config.keys.ticketSigning, publicId);
       return { publicId, number, code, url: ticketUrl(config.publicUrl, code) };
     }),
+    pickupQueue,
   };
 }
 

@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import type { Deps } from "../context";
 import { isUniqueViolation, tooManyRequests } from "../lib/errors";
 import { checkIn, checkOut, detach, pay, scan, swap, voidTicket, type DeviceContext, type JournalEntry } from "../qr/counter";
+import { markFetched, PickupRefusal, startFetching } from "../pickup/requests";
 import { CounterRefusal } from "../qr/refusal";
 import { recordScanEvent, type RefusalReason } from "../qr/scan-events";
 import { sealContact } from "../qr/tickets";
@@ -203,6 +204,12 @@ async function apply(deps: OfflineDeps, member: Member, venueId: string, operati
     case "VOID":
       await voidTicket(deps, member, { venueId, ref, reason: operation.reason }, device);
       return;
+    case "PICKUP_START":
+      await startFetching(deps, member, { venueId, ref }, device);
+      return;
+    case "PICKUP_FETCHED":
+      await markFetched(deps, member, { venueId, ref }, device);
+      return;
   }
 }
 
@@ -270,7 +277,14 @@ export async function syncDevice(
       } catch (error) {
         // A refusal was journaled as a conflict; a duplicate lost to the journal's keys and
         // the journal has the first one's answer.
-        if (!(error instanceof CounterRefusal || error instanceof OutOfOrder || isUniqueViolation(error))) throw error;
+        if (!(
+          error instanceof CounterRefusal ||
+          error instanceof PickupRefusal ||
+          error instanceof OutOfOrder ||
+          isUniqueViolation(error)
+        )) {
+          throw error;
+        }
       }
       outcomes.push(await replayed(deps, input.venueId, input.deviceId, operation));
       lastSeq = operation.seq;

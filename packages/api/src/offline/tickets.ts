@@ -13,7 +13,8 @@ const TONIGHT_HOURS = 24;
 /** Coats left after closing go to lost & found and may be fetched on a later night. */
 const LOST_AND_FOUND_DAYS = 7;
 
-type Row = Omit<OfflineTicket, "codeCheck" | "name"> & {
+type Row = Omit<OfflineTicket, "codeCheck" | "name" | "pickup"> & {
+  pickup: (Omit<NonNullable<OfflineTicket["pickup"]>, "dueAt"> & { dueAt: string }) | null;
   contactNameEncrypted: string | null;
   guestName: string | null;
   state: TicketState;
@@ -25,15 +26,21 @@ const COLUMNS = `
          t.amount_cents AS "amountCents", t.in_outs_used AS "inOutsUsed", t.void_reason AS "voidReason",
          t.issued_at AS "issuedAt", t.checked_in_at AS "checkedInAt", t.returned_at AS "returnedAt",
          t.contact_name_encrypted AS "contactNameEncrypted", g.name AS "guestName",
-         CASE WHEN s.id IS NOT NULL THEN json_build_object('id', s.id, 'number', s.number, 'kind', s.kind, 'rackName', r.name) END AS slot
+         CASE WHEN s.id IS NOT NULL THEN json_build_object('id', s.id, 'number', s.number, 'kind', s.kind, 'rackName', r.name) END AS slot,
+         (SELECT json_build_object('requestId', p.id, 'state', p.state, 'dueAt', p.due_at, 'railPosition', p.rail_position)
+            FROM qr.pickup_requests p
+           WHERE p.ticket_id = t.id AND (p.state IN ('QUEUED', 'FETCHING', 'READY') OR p.rail_position IS NOT NULL)
+           ORDER BY p.seq DESC LIMIT 1) AS pickup
     FROM qr.tickets t
     LEFT JOIN qr.slots s ON s.id = t.slot_id
     LEFT JOIN qr.racks r ON r.id = s.rack_id
     LEFT JOIN auth.users g ON g.id = t.guest_id`;
 
-async function toOfflineTicket(config: ApiConfig, { contactNameEncrypted, guestName, ...row }: Row): Promise<OfflineTicket> {
+async function toOfflineTicket(config: ApiConfig, { contactNameEncrypted, guestName, pickup, ...row }: Row): Promise<OfflineTicket> {
   return {
     ...row,
+    // Read as JSON: its date comes as text.
+    pickup: pickup && { ...pickup, dueAt: new Date(pickup.dueAt) },
     codeCheck: await codeCheckOf(codeFor(config.keys.ticketSigning, row.publicId)),
     name: contactNameEncrypted ? decryptField(config.keys, "ticket.contactName", contactNameEncrypted) : guestName,
   };

@@ -3,6 +3,7 @@ import type { ApiConfig } from "../config";
 import type { Deps } from "../context";
 import { isUniqueViolation } from "../lib/errors";
 import { decryptField, lookupHash } from "../lib/field-crypto";
+import { closePickupOnCounterAction } from "../pickup/requests";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, verifyCode } from "./codes";
 import { CounterRefusal } from "./refusal";
@@ -113,7 +114,7 @@ function factsOf(row: CounterTicketRow): TicketFacts {
 function counterResult(
   config: ApiConfig,
   row: CounterTicketRow,
-  extra: { proposedSlot?: SlotView | null; releasedSlot?: SlotView | null },
+  extra: { proposedSlot?: SlotView | null; releasedSlot?: SlotView | null; railPosition?: number | null },
 ) {
   return {
     ticket: {
@@ -136,6 +137,8 @@ function counterResult(
     proposedSlot: extra.proposedSlot ?? null,
     /** The slot the coat was taken from: where to fetch it at check-out. */
     releasedSlot: extra.releasedSlot ?? null,
+    /** Where the coat hung on the ready rail, when it was fetched ahead (docs/pickup.md). */
+    railPosition: extra.railPosition ?? null,
   };
 }
 
@@ -444,8 +447,13 @@ async function transition(deps: CounterDeps, member: Member, spec: TransitionSpe
               takenOffline: spec.device?.takenOffline ?? false,
               occurredAt: now,
             });
+            // The coat is handed over (or the ticket voided): its pickup request ends with it.
+            const pickup =
+              spec.action === "CHECK_OUT" || spec.action === "DETACH" || spec.action === "VOID"
+                ? await closePickupOnCounterAction(sql, ticketId, spec.action, now)
+                : null;
             await spec.device?.journal(sql, { status: "APPLIED", ticketId });
-            return counterResult(config, changed, { releasedSlot: plan.releasedSlot });
+            return counterResult(config, changed, { releasedSlot: plan.releasedSlot, railPosition: pickup?.railPosition ?? null });
           });
         } catch (error) {
           if (!(error instanceof SlotRace)) throw error;
@@ -457,8 +465,25 @@ async function transition(deps: CounterDeps, member: Member, spec: TransitionSpe
   );
 }
 
-/** What the counter shows after a scan: the ticket, what may be done, where it would go. */
+/**
+ * What the counter shows after a scan: the ticket, what may be done, where it would go. A coat
+ * fetched ahead to the ready rail is handed over by the scan itself: the check-out follows at
+ * once (docs/pickup.md). A counter device decides that itself and sends the check-out.
+ */
 export async function scan(
+  deps: CounterDeps,
+  member: Member,
+  input: { ref: TicketRef; venueId: string; kind?: SlotKind },
+  device?: DeviceContext,
+): Promise<CounterResult & { handedOver: boolean }> {
+  const scanned = await scanOnly(deps, member, input, device);
+  if (!device && scanned.onRail && scanned.result.allowedActions.includes("CHECK_OUT")) {
+    return { ...(await checkOut(deps, member, { venueId: input.venueId, ref: { ticketId: scanned.result.ticket.id } })), handedOver: true };
+  }
+  return { ...scanned.result, handedOver: false };
+}
+
+async function scanOnly(
   deps: CounterDeps,
   member: Member,
   input: { ref: TicketRef; venueId: string; kind?: SlotKind },
@@ -503,7 +528,14 @@ export async function scan(
       } else {
         await recordScanEvent(db.sql, event);
       }
-      return counterResult(config, row, { proposedSlot: proposedSlot ?? null });
+      const [onRail] = await db.sql.query<{ railPosition: number }>(
+        `SELECT rail_position AS "railPosition" FROM qr.pickup_requests WHERE ticket_id = $1::uuid AND rail_position IS NOT NULL`,
+        [row.id],
+      );
+      return {
+        result: counterResult(config, row, { proposedSlot: proposedSlot ?? null, railPosition: onRail?.railPosition ?? null }),
+        onRail: Boolean(onRail),
+      };
     },
     device,
   );

@@ -102,6 +102,7 @@ describe("qr.watch: a ticket's page follows its state", () => {
       state: "ISSUED",
       venueName: "Watch Club",
       updatedAt: expect.any(Date),
+      pickup: { offered: false, request: null },
     });
 
     await club.admin.api.qr.checkIn({ venueId: club.venue.id, code: ticket.code });

@@ -1,10 +1,15 @@
 import { tracked } from "@trpc/server";
 import type { Deps, Principal } from "../context";
+import type { LiveNotices } from "../live/hub";
+import { mergeStreams } from "../live/merge";
 import { openLiveStream, staffAccess, type StreamDeps } from "../live/streams";
 import { adminOf } from "../trpc";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 import { latestVenueEventId, venueEventsAfter } from "./history";
-import { publicTicketView, verifiedPublicId } from "./tickets";
+import { queueAfter } from "../pickup/live";
+import { ticketPickup } from "../pickup/requests";
+import { guestPickupOf } from "../pickup/rules";
+import { publicTicketView, verifiedPublicId, type PublicTicketView } from "./tickets";
 
 // Live updates over server-sent events. Each stream subscribes first, then reads the
 // database, so nothing that happens in between is lost; notifications only say "something
@@ -52,9 +57,10 @@ export async function* liveScanFeed(
 
 /**
  * A ticket's state for whoever holds its code — the guest's page turns to "checked in" and
- * "returned" by itself. Only the public view is ever sent, as `qr.view` shows it. Each
- * change comes from its notice, which carries the state it committed: every state arrives,
- * in order, however quickly the next one follows.
+ * "returned" by itself, and follows its pickup request (docs/pickup.md): its place in the
+ * queue, "being fetched", "ready". Only the public view is ever sent, as `qr.view` shows it.
+ * Each state change comes from its notice, which carries the state it committed: every state
+ * arrives, in order, however quickly the next one follows.
  */
 export async function* watchTicket(
   deps: StreamDeps & Pick<Deps, "prisma">,
@@ -66,14 +72,37 @@ export async function* watchTicket(
   const publicId = verifiedPublicId(deps.config, code);
   const stream = await openLiveStream(deps, caller, "qrcoats_tickets", signal);
   try {
-    const view = await publicTicketView(deps, { code });
+    const pickups = await stream.also("qrcoats_pickups");
+    let view = await publicTicketView(deps, { code });
     yield view;
-    const ticketIdOf = async () => (await deps.prisma.ticket.findUnique({ where: { publicId }, select: { id: true } }))?.id ?? null;
+    const ticketOf = () => deps.prisma.ticket.findUnique({ where: { publicId }, select: { id: true, venueId: true } });
     // A walk-in ticket handed out offline becomes a row only when its counter syncs.
-    let ticketId = await ticketIdOf();
-    for await (const notice of stream.notices) {
-      ticketId ??= await ticketIdOf();
-      if (notice.ticketId === ticketId) yield { ...view, state: notice.state, updatedAt: new Date(notice.updatedAt) };
+    let ticket = await ticketOf();
+    const sql = deps.db.sql;
+    for await (const notice of mergeStreams<LiveNotices["qrcoats_tickets"] | LiveNotices["qrcoats_pickups"]>([stream.notices, pickups])) {
+      if (notice === "tick") continue;
+      ticket ??= await ticketOf();
+      if (!ticket) continue;
+      let next: PublicTicketView;
+      if ("updatedAt" in notice) {
+        if (notice.ticketId !== ticket.id) continue;
+        const pickup = await ticketPickup(sql, { ...ticket, state: notice.state }, deps.clock());
+        next = { ...view, state: notice.state, updatedAt: new Date(notice.updatedAt), pickup };
+      } else if (notice.venueId !== ticket.venueId) {
+        continue;
+      } else if (notice.ticketId === ticket.id) {
+        next = { ...view, pickup: await ticketPickup(sql, { ...ticket, state: view.state }, deps.clock()) };
+      } else if (view.pickup.request?.state === "QUEUED") {
+        // Someone else's request moved: this one's place in the queue may have too.
+        const { position: _, waitingForPlace: __, estimateMinutes: ___, holdUntil: ____, ...request } = view.pickup.request;
+        const queue = await queueAfter(deps, notice);
+        next = { ...view, pickup: { ...view.pickup, request: guestPickupOf({ ...request, fetchingAt: null }, queue, deps.clock()) } };
+        if (JSON.stringify(next.pickup) === JSON.stringify(view.pickup)) continue;
+      } else {
+        continue;
+      }
+      view = next;
+      yield view;
     }
   } finally {
     stream.close();

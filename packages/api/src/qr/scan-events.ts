@@ -28,6 +28,11 @@ export const REFUSAL_REASONS = [
   "SLOT_WRONG_KIND",
   "SLOT_NOT_FOUND",
   "NO_FREE_SLOT",
+  // Pickup requests (docs/pickup.md): refused to a guest or an attendant, never a scan event.
+  "NO_PICKUP_REQUEST",
+  "PICKUP_OFF",
+  "PICKUP_READY",
+  "PICKUP_CLOSED",
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

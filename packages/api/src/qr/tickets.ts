@@ -5,6 +5,7 @@ import type { ApiConfig } from "../config";
 import type { Deps, Principal } from "../context";
 import { encryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
 import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
+import { ticketPickup } from "../pickup/requests";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { candidateCode, codeFor, generatePublicId, renderPng, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
 import { recordScanEvent } from "./scan-events";
@@ -207,7 +208,14 @@ export async function myTickets(
   );
 }
 
-const publicViewSelect = { number: true, state: true, updatedAt: true, venue: { select: { name: true } } } satisfies Prisma.TicketSelect;
+const publicViewSelect = {
+  id: true,
+  venueId: true,
+  number: true,
+  state: true,
+  updatedAt: true,
+  venue: { select: { name: true } },
+} satisfies Prisma.TicketSelect;
 
 /** The ticket a scanned code names; codes that do not verify never reach the database. */
 /** The public id a scanned code carries; a code that does not verify is NOT_FOUND, checked without the database. */
@@ -238,7 +246,7 @@ async function pooledTicket(deps: TicketDeps, publicId: string) {
     select: { number: true, device: { select: { venue: { select: { name: true } } } } },
   });
   if (!pooled) return null;
-  return { number: pooled.number, state: "ISSUED" as const, updatedAt: deps.clock(), venue: pooled.device.venue };
+  return { id: null, venueId: null, number: pooled.number, state: "ISSUED" as const, updatedAt: deps.clock(), venue: pooled.device.venue };
 }
 
 /**
@@ -247,8 +255,21 @@ async function pooledTicket(deps: TicketDeps, publicId: string) {
  */
 export async function publicTicketView(deps: TicketDeps, { code }: { code: string }) {
   const { ticket } = await ticketByCode(deps, code);
-  return { number: ticket.number, state: ticket.state, venueName: ticket.venue.name, updatedAt: ticket.updatedAt };
+  const { id, venueId } = ticket;
+  return {
+    number: ticket.number,
+    state: ticket.state,
+    venueName: ticket.venue.name,
+    updatedAt: ticket.updatedAt,
+    /** "I'm leaving — get my coat ready" (docs/pickup.md): whether it may be asked now, and the latest request. */
+    pickup:
+      id && venueId
+        ? await ticketPickup(prismaRunner(deps.prisma), { id, venueId, state: ticket.state }, deps.clock())
+        : { offered: false, request: null },
+  };
 }
+
+export type PublicTicketView = Awaited<ReturnType<typeof publicTicketView>>;
 
 /**
  * The QR of a code its holder already has — a walk-in who opened their ticket's link keeps

@@ -24,6 +24,10 @@ export const venueRouter = {
         inOutAllowance: venueFields.inOutAllowance.optional(),
         forgottenDelayMinutes: venueFields.forgottenDelayMinutes.optional(),
         publiclyListed: venueFields.publiclyListed.optional(),
+        pickupEnabled: venueFields.pickupEnabled.optional(),
+        pickupQueueCap: venueFields.pickupQueueCap.optional(),
+        pickupHoldMinutes: venueFields.pickupHoldMinutes.optional(),
+        pickupUncollected: venueFields.pickupUncollected.optional(),
       }),
     )
     .mutation(({ ctx, input }) => createVenue(ctx, ctx.member, input)),
@@ -41,6 +45,10 @@ export const venueRouter = {
         inOutAllowance: venueFields.inOutAllowance.optional(),
         forgottenDelayMinutes: venueFields.forgottenDelayMinutes.optional(),
         publiclyListed: venueFields.publiclyListed.optional(),
+        pickupEnabled: venueFields.pickupEnabled.optional(),
+        pickupQueueCap: venueFields.pickupQueueCap.optional(),
+        pickupHoldMinutes: venueFields.pickupHoldMinutes.optional(),
+        pickupUncollected: venueFields.pickupUncollected.optional(),
       }),
     )
     .mutation(({ ctx, input }) => updateVenue(ctx, ctx.member, input)),

@@ -23,6 +23,10 @@ export const venueSettingsSelect = {
   inOutAllowance: true,
   forgottenDelayMinutes: true,
   publiclyListed: true,
+  pickupEnabled: true,
+  pickupQueueCap: true,
+  pickupHoldMinutes: true,
+  pickupUncollected: true,
   createdAt: true,
   updatedAt: true,
 } satisfies Prisma.VenueSelect;
@@ -94,6 +98,14 @@ export const venueFields = {
     .min(0, "It cannot be negative.")
     .max(7 * 24 * 60, "At most a week (10080 minutes)."),
   publiclyListed: z.boolean("Choose whether guests find the venue in the public list."),
+  pickupEnabled: z.boolean("Choose whether guests may ask for their coat ahead."),
+  pickupQueueCap: z
+    .number()
+    .int("Use a whole number.")
+    .min(0, "It cannot be negative (0 means no cap).")
+    .max(500, "At most 500 requests at once."),
+  pickupHoldMinutes: z.number().int("Use whole minutes.").min(1, "At least a minute.").max(240, "At most 4 hours (240 minutes)."),
+  pickupUncollected: z.enum(["RACK", "RAIL"], "Choose RACK (back to its slot) or RAIL (it stays on the rail)."),
 };
 
 export type VenueInput = {
@@ -106,6 +118,10 @@ export type VenueInput = {
   inOutAllowance?: number;
   forgottenDelayMinutes?: number;
   publiclyListed?: boolean;
+  pickupEnabled?: boolean;
+  pickupQueueCap?: number;
+  pickupHoldMinutes?: number;
+  pickupUncollected?: "RACK" | "RAIL";
 };
 
 function assertHoursDiffer(opensAt: string, closesAt: string) {

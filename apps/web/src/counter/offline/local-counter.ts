@@ -76,6 +76,7 @@ export function applyOperation(copy: Copy, operation: NewOperation, takenAt: Dat
   }
   const ticket = copy.tickets.get(operation.publicId);
   if (!ticket) return { allowed: false, reason: "UNKNOWN_CODE", message: "This ticket is not among the ones this counter holds." };
+  if (operation.action === "PICKUP_START" || operation.action === "PICKUP_FETCHED") return pickupStep(ticket, operation.action);
   const decision = decide(operation.action, factsOf(ticket, copy.venue));
   if (!decision.allowed) return decision;
   const paid = (payment: { status: OfflineTicket["paymentStatus"]; amountCents?: number } | undefined) =>
@@ -96,7 +97,7 @@ export function applyOperation(copy: Copy, operation: NewOperation, takenAt: Dat
     case "CHECK_OUT":
       return {
         allowed: true,
-        ticket: { ...ticket, state: "RETURNED", slot: null, returnedAt: takenAt, ...paid(operation.payment) },
+        ticket: { ...ticket, state: "RETURNED", slot: null, returnedAt: takenAt, pickup: null, ...paid(operation.payment) },
         releasedSlot: ticket.slot,
       };
     case "SWAP": {
@@ -107,7 +108,7 @@ export function applyOperation(copy: Copy, operation: NewOperation, takenAt: Dat
     case "DETACH":
       return {
         allowed: true,
-        ticket: { ...ticket, state: "ISSUED", slot: null, inOutsUsed: ticket.inOutsUsed + 1 },
+        ticket: { ...ticket, state: "ISSUED", slot: null, inOutsUsed: ticket.inOutsUsed + 1, pickup: null },
         releasedSlot: ticket.slot,
       };
     case "PAY":
@@ -115,10 +116,23 @@ export function applyOperation(copy: Copy, operation: NewOperation, takenAt: Dat
     case "VOID":
       return {
         allowed: true,
-        ticket: { ...ticket, state: "VOIDED", slot: null, voidReason: operation.reason ?? null },
+        ticket: { ...ticket, state: "VOIDED", slot: null, voidReason: operation.reason ?? null, pickup: null },
         releasedSlot: ticket.slot,
       };
   }
+}
+
+/**
+ * A step of the ticket's pickup request (docs/pickup.md): off to the rack, then on the ready
+ * rail. The rail place is the server's to give; until it answers the coat is "on the rail".
+ */
+function pickupStep(ticket: OfflineTicket, action: "PICKUP_START" | "PICKUP_FETCHED"): Applied | Refusal {
+  const pickup = ticket.pickup;
+  if (!pickup || (pickup.state !== "QUEUED" && pickup.state !== "FETCHING" && pickup.state !== "READY")) {
+    return { allowed: false, reason: "NO_PICKUP_REQUEST", message: `Ticket ${ticket.number} has no open pickup request.` };
+  }
+  const state = action === "PICKUP_FETCHED" ? "READY" : pickup.state === "QUEUED" ? "FETCHING" : pickup.state;
+  return { allowed: true, ticket: { ...ticket, pickup: { ...pickup, state } }, releasedSlot: null };
 }
 
 /** A pool ticket once handed out: ISSUED, with no server id until the server answers. */
@@ -138,6 +152,7 @@ export function walkInTicket(pooled: PooledTicket, name: string | null, issuedAt
     issuedAt,
     checkedInAt: null,
     returnedAt: null,
+    pickup: null,
   };
 }
 
