@@ -54,6 +54,19 @@ const lastWeek = (w: World) => {
 };
 const venueA = (w: World) => ({ venueId: w.venueA.id });
 
+/** A coat checked in at A's venue and asked for by its guest (who holds only its code). */
+async function pickupOfA(w: World) {
+  const ticket = await w.checkedIn();
+  const request = await w.t.client().api.pickup.request({ code: ticket.code, requestId: crypto.randomUUID() });
+  return { code: ticket.code, requestId: request.id };
+}
+
+/** The secret of a pickup board link of A's venue (after the "#"). */
+async function boardTokenOfA(w: World) {
+  const { link } = await w.adminA.api.pickup.createBoard({ venueId: w.venueA.id, label: "Door" });
+  return link.slice(link.indexOf("#") + 1);
+}
+
 export const AUTHORIZATION_MATRIX: Record<string, Row> = {
   health: { input: () => undefined, expect: PUBLIC },
 
@@ -215,6 +228,37 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
       return { deviceId };
     },
     expect: STAFF_OF_A,
+  },
+  // The closing rush: the ticket's code is the guest's key; the queue is the venue's staff's.
+  "pickup.request": {
+    input: async (w) => ({ code: (await w.checkedIn()).code, requestId: crypto.randomUUID() }),
+    expect: PUBLIC,
+  },
+  "pickup.cancel": { input: async (w) => ({ code: (await pickupOfA(w)).code }), expect: PUBLIC },
+  "pickup.requestAtCounter": {
+    input: async (w) => ({ venueId: w.venueA.id, ticketNumber: (await w.checkedIn()).number, requestId: crypto.randomUUID() }),
+    expect: STAFF_OF_A,
+  },
+  "pickup.start": { input: async (w) => ({ venueId: w.venueA.id, requestId: (await pickupOfA(w)).requestId }), expect: STAFF_OF_A },
+  "pickup.fetched": { input: async (w) => ({ venueId: w.venueA.id, requestId: (await pickupOfA(w)).requestId }), expect: STAFF_OF_A },
+  // At their own venue, B's staff name A's request by id: it must be unknown to them.
+  "pickup.fetched (A's request at each caller's own venue)": {
+    procedure: "pickup.fetched",
+    input: async (w, { kind }) => ({ venueId: kind.endsWith("B") ? w.venueB.id : w.venueA.id, requestId: (await pickupOfA(w)).requestId }),
+    expect: STAFF_OF_A,
+  },
+  "pickup.cancelAtCounter": {
+    input: async (w) => ({ venueId: w.venueA.id, requestId: (await pickupOfA(w)).requestId }),
+    expect: STAFF_OF_A,
+  },
+  "pickup.putBack": { input: async (w) => ({ venueId: w.venueA.id, requestId: (await pickupOfA(w)).requestId }), expect: STAFF_OF_A },
+  "pickup.queue": { input: venueA, expect: STAFF_OF_A },
+  "pickup.board": { input: async (w) => ({ token: await boardTokenOfA(w) }), expect: PUBLIC },
+  "pickup.createBoard": { input: (w) => ({ venueId: w.venueA.id, label: "Main counter" }), expect: ADMIN_OF_A },
+  "pickup.boards": { input: venueA, expect: ADMIN_OF_A },
+  "pickup.revokeBoard": {
+    input: async (w) => ({ boardId: (await w.adminA.api.pickup.createBoard({ venueId: w.venueA.id, label: "Bar" })).id }),
+    expect: ADMIN_OF_A,
   },
   "qr.lookup": { input: (w) => ({ venueId: w.venueA.id, query: "1" }), expect: STAFF_OF_A },
   "qr.history": { input: venueA, expect: STAFF_OF_A },

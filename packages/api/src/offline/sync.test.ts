@@ -309,6 +309,48 @@ describe("syncing a device", () => {
   });
 });
 
+describe("pickup requests at an offline counter (docs/pickup.md)", () => {
+  it("gets the queue with its snapshot, and applies a fetch done offline once, with one rail place", async () => {
+    const [first, second] = [await guestTicket("pia@example.com"), await guestTicket("quinn@example.com")];
+    for (const ticket of [first, second]) await bo.api.qr.checkIn({ venueId: club.venue.id, code: ticket.code });
+    const asked = await t.client().api.pickup.request({ code: first.code, requestId: crypto.randomUUID() });
+    const one = await device(ada);
+    expect(one.preparation.pickupQueue?.entries.map((entry) => entry.id)).toContain(asked.id);
+    const publicId = first.code.slice(0, 20);
+    expect(one.preparation.tickets.find((ticket) => ticket.publicId === publicId)?.pickup).toMatchObject({
+      requestId: asked.id,
+      state: "QUEUED",
+      railPosition: null,
+    });
+
+    const batch = [one.op("PICKUP_START", { publicId }), one.op("PICKUP_FETCHED", { publicId })];
+    const [sent, resent] = [await one.sync(batch), await one.sync(batch)];
+    expect(sent.outcomes.map((outcome) => outcome.status)).toEqual(["APPLIED", "APPLIED"]);
+    // Answered again from the journal (each outcome shows the ticket as it is now).
+    expect(resent.outcomes.map(({ opId, status }) => [opId, status])).toEqual(sent.outcomes.map(({ opId, status }) => [opId, status]));
+    const stored = await t.db.prisma.pickupRequest.findUniqueOrThrow({ where: { id: asked.id } });
+    expect(stored).toMatchObject({
+      state: "READY",
+      railPosition: expect.any(Number),
+      fetchingById: ada.employeeId,
+      readyById: ada.employeeId,
+    });
+    expect(sent.outcomes[1]!.ticket?.pickup).toMatchObject({ state: "READY", railPosition: stored.railPosition });
+
+    // A request the guest called off while the counter was offline: the fetch comes back as a conflict that says what to do.
+    const secondId = second.code.slice(0, 20);
+    await t.client().api.pickup.request({ code: second.code, requestId: crypto.randomUUID() });
+    await one.prepare();
+    await t.client().api.pickup.cancel({ code: second.code });
+    const late = await one.sync([one.op("PICKUP_FETCHED", { publicId: secondId })]);
+    expect(late.outcomes[0]).toMatchObject({
+      status: "CONFLICT",
+      reason: "NO_PICKUP_REQUEST",
+      advice: expect.stringContaining("hang it back"),
+    });
+  });
+});
+
 describe("dates, clocks and odd operations", () => {
   it("corrects a device's wrong clock, and never dates an action before the ticket's last change", async () => {
     const one = await device(ada);

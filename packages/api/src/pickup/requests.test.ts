@@ -144,11 +144,11 @@ describe("the counter's side: fetch, rail, hand-over", () => {
     const rival = await openVenue(t, "Rival", { hangers: 2 });
     const eve = await hireAttendant(t, rival.organizationId, "eve@rival.example", [rival.venue.id]);
     for (const call of [
-      eve.api.pickup.fetched({ venueId: club.venue.id, requestId: queued.id }),
-      eve.api.pickup.start({ venueId: rival.venue.id, requestId: queued.id }),
-      eve.api.pickup.requestAtCounter({ venueId: club.venue.id, ticketNumber: walkIn.number, requestId: randomUUID() }),
+      () => eve.api.pickup.fetched({ venueId: club.venue.id, requestId: queued.id }),
+      () => eve.api.pickup.start({ venueId: rival.venue.id, requestId: queued.id }),
+      () => eve.api.pickup.requestAtCounter({ venueId: club.venue.id, ticketNumber: walkIn.number, requestId: randomUUID() }),
     ]) {
-      expect(["FORBIDDEN", "NOT_FOUND"]).toContain((await refusal(call)).code);
+      expect((await refusal(call())).code).toBe("NOT_FOUND");
     }
     expect((await ada.api.pickup.cancelAtCounter({ venueId: club.venue.id, requestId: queued.id })).state).toBe("CANCELLED");
     await ada.api.qr.checkOut({ venueId: club.venue.id, code: walkIn.code });
