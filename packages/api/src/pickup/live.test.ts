@@ -48,7 +48,7 @@ function record<T>(stream: AsyncIterable<T>, connection: { close(): void }) {
       for (let i = 0; i < 300; i++) {
         const found = received.find(check);
         if (found) return found;
-        if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+        if (failure) throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       throw new Error(`never received ${what}; got ${JSON.stringify(received.at(-1))}`);
