@@ -80,4 +80,32 @@ describe.runIf(testDatabaseUrl())("live updates across two hosts on one PostgreS
     await feedOnB.close();
     await guestPage.close();
   });
+
+  it("a guest's pickup request made through one host reaches the counter's queue and the board on the other, and back", async () => {
+    const admin = browserSession(a.url);
+    await admin.mutate("auth.register", { email: "rush-admin@example.com", name: "Rush Admin", password: PASSWORD });
+    await admin.mutate("org.create", { name: "Rush Ltd" });
+    const venue = await admin.mutate<{ id: string }>("venue.create", {
+      name: "Rush",
+      timezone: "Europe/Berlin",
+      opensAt: "22:00",
+      closesAt: "05:00",
+    });
+    await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 5, kind: "HANGER" });
+    const ticket = await admin.mutate<{ code: string; number: number }>("qr.issueWalkIn", { venueId: venue.id });
+    await admin.mutate("qr.checkIn", { venueId: venue.id, code: ticket.code });
+    const { link } = await admin.mutate<{ link: string }>("pickup.createBoard", { venueId: venue.id, label: "Door" });
+
+    const queueOnB = await admin.subscribe("pickup.queue", { venueId: venue.id }, b.url);
+    const boardOnB = await browserSession(b.url).subscribe("pickup.board", { token: link.slice(link.indexOf("#") + 1) });
+    const phone = browserSession(a.url);
+    const pageOnA = await phone.subscribe("qr.watch", { code: ticket.code });
+    const request = await phone.mutate<{ id: string }>("pickup.request", { code: ticket.code, requestId: crypto.randomUUID() });
+
+    expect(await queueOnB.waitFor((event) => event.data.includes(request.id), 5_000), "the request on B's counter").toBeDefined();
+    expect(await boardOnB.waitFor((event) => event.data.includes(`"getting":[${ticket.number}]`), 5_000), "on B's board").toBeDefined();
+    await admin.mutate("pickup.fetched", { venueId: venue.id, requestId: request.id }, b.url);
+    expect(await pageOnA.waitFor((event) => event.data.includes('"state":"READY"'), 5_000), "ready on the phone on A").toBeDefined();
+    await Promise.all([queueOnB.close(), boardOnB.close(), pageOnA.close()]);
+  });
 });
