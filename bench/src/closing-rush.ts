@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { createQRcoatsClient, planWalks, type AppRouter, type PickupEntry, type VenueQueue } from "@qrcoats/api/client";
 import { browserSession, startHost, type BrowserSession, type RunningHost } from "@qrcoats/testing";
@@ -34,6 +36,9 @@ const ENGINE = serverUrl ? "PostgreSQL" : "embedded (PGlite)";
 const DATABASE_NAME = "issue17_bench_closing_rush";
 const RACK_SIZE = 100;
 const log = (line: string) => console.log(`[closing-rush] ${line}`);
+/** `--profile`: the host writes a CPU profile (--cpu-prof) to a temporary directory, to see where its time went. */
+const PROFILE_DIR = process.argv.includes("--profile") ? fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-rush-profile-")) : null;
+const nodeFlags = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
 
 // Simulated durations, in simulated seconds, drawn from a seeded generator so that every run
 // asks the server the same things in the same order.
@@ -338,7 +343,7 @@ async function rush(host: RunningHost): Promise<Run> {
 
 async function onEngine(): Promise<Run> {
   if (!serverUrl) {
-    const host = await startHost({ LOG_LEVEL: "warn", DATABASE_URL: "" }, { port: PORT });
+    const host = await startHost({ LOG_LEVEL: "warn", DATABASE_URL: "" }, { port: PORT, nodeFlags });
     try {
       return await rush(host);
     } finally {
@@ -346,7 +351,7 @@ async function onEngine(): Promise<Run> {
     }
   }
   const databaseUrl = await freshDatabase(serverUrl, DATABASE_NAME);
-  const host = await startHost({ LOG_LEVEL: "warn" }, { databaseUrl, port: PORT });
+  const host = await startHost({ LOG_LEVEL: "warn" }, { databaseUrl, port: PORT, nodeFlags });
   try {
     return await rush(host);
   } finally {
@@ -360,6 +365,7 @@ log(
   `${ENGINE}: ${GUESTS} guests over ${MINUTES} simulated minutes at ${SPEED}× (about ${((MINUTES * 60) / SPEED).toFixed(0)} s of asking)`,
 );
 const run = await onEngine();
+if (PROFILE_DIR) log(`the host's CPU profile: ${PROFILE_DIR}`);
 
 const quantile = (values: number[], q: number) => {
   if (values.length === 0) return NaN;
@@ -405,9 +411,11 @@ const load = os
   .loadavg()
   .map((value) => value.toFixed(1))
   .join(", ");
-writeSection(
-  serverUrl ? "closing-rush-postgresql" : "closing-rush-embedded",
-  `## The closing rush, live: ${ENGINE}
+// A profiled host is slower: its figures are not the bench's.
+if (!PROFILE_DIR)
+  writeSection(
+    serverUrl ? "closing-rush-postgresql" : "closing-rush-embedded",
+    `## The closing rush, live: ${ENGINE}
 
 Made by \`${command}\` on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC.
 Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${ENGINE}${serverUrl ? " on the same machine" : " inside the host's process"}. The host as \`npm start\` runs it, \`LOG_LEVEL=warn\`, in a process of its own; every client below in one other process.
@@ -449,6 +457,6 @@ themselves on every change of anyone's request. Server time is not scaled: every
 millisecond the server takes is ${SPEED} simulated ones, so the simulated exit wait includes the
 server's latency ×${SPEED}.
 `,
-);
-log(`wrote its section of bench/RESULTS.md`);
+  );
+if (!PROFILE_DIR) log(`wrote its section of bench/RESULTS.md`);
 process.exit(run.errors.length === 0 ? 0 : 1);
