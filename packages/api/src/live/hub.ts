@@ -23,6 +23,13 @@ const MAX_QUEUED = 1_000;
 type Subscriber<T> = { push(notice: T): void; end(error?: Error): void };
 
 /**
+ * A channel's notices for one subscriber. `takeWaiting` hands over (and drops) the notices
+ * that arrived but were not read yet, so a view that only needs the latest state can skip a
+ * burst of changes to its end rather than work through each.
+ */
+export type NoticeStream<T> = AsyncIterableIterator<T> & { takeWaiting(): T[] };
+
+/**
  * Fans the database's notifications out to this host's subscribers: one LISTEN per channel
  * per process, however many browsers watch. Every host hears every host's changes, because
  * the database (PostgreSQL's NOTIFY, or PGlite's in-process) delivers them.
@@ -41,7 +48,7 @@ export class LiveHub {
    * at once (not on first read), so a caller can subscribe, then catch up from the
    * database, and miss nothing in between.
    */
-  stream<C extends LiveChannel>(channel: C, signal: AbortSignal): AsyncIterableIterator<LiveNotices[C]> {
+  stream<C extends LiveChannel>(channel: C, signal: AbortSignal): NoticeStream<LiveNotices[C]> {
     const queue: LiveNotices[C][] = [];
     let wake: (() => void) | null = null;
     let done = false;
@@ -71,7 +78,10 @@ export class LiveHub {
     if (this.closed || signal.aborted) leave();
     signal.addEventListener("abort", leave, { once: true });
 
-    const iterator: AsyncIterableIterator<LiveNotices[C]> = {
+    const iterator: NoticeStream<LiveNotices[C]> = {
+      takeWaiting() {
+        return queue.splice(0);
+      },
       async next() {
         await ready;
         while (queue.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));

@@ -2,7 +2,7 @@ import { reauthenticate } from "../auth/credentials";
 import type { Deps, Principal } from "../context";
 import { adminOf, memberOf, signedIn } from "../trpc";
 import type { Member } from "../venue/access";
-import type { LiveChannel, LiveNotices } from "./hub";
+import type { LiveChannel, LiveNotices, NoticeStream } from "./hub";
 
 /** What opening a stream and re-checking its caller's access use. */
 export type StreamDeps = Pick<Deps, "db" | "clock" | "live" | "config" | "request">;
@@ -12,11 +12,11 @@ export type AccessCheck = () => Promise<void>;
 
 export type LiveStream<C extends LiveChannel> = {
   /** The channel's notices until the client leaves, access is lost, or the hub closes. */
-  notices: AsyncIterableIterator<LiveNotices[C]>;
+  notices: NoticeStream<LiveNotices[C]>;
   /** Throws the refusal once access is lost: call it before each yield, and after the loop. */
   assertAllowed(): void;
   /** Another channel's notices for the same stream (one place in the host's limits), ending with it. */
-  also<D extends LiveChannel>(channel: D): Promise<AsyncIterableIterator<LiveNotices[D]>>;
+  also<D extends LiveChannel>(channel: D): Promise<NoticeStream<LiveNotices[D]>>;
   /** Unsubscribes and gives the stream's place back; call it in a finally. */
   close(): void;
 };

@@ -1,5 +1,5 @@
 import type { Deps, Principal } from "../context";
-import type { LiveNotices } from "../live/hub";
+import type { LiveNotices, NoticeStream } from "../live/hub";
 import { mergeStreams } from "../live/merge";
 import { openLiveStream, staffAccess, type StreamDeps } from "../live/streams";
 import { memberOf } from "../trpc";
@@ -29,6 +29,18 @@ export function queueAfter(deps: Pick<Deps, "db" | "clock">, notice: PickupNotic
   return read;
 }
 
+/** A burst of changes (a walk's worth of "fetched", a rush of requests) is shown once, at its end. */
+const BURST_MS = 150;
+
+/**
+ * The last notice of the venue once a burst has settled: the ones waiting behind `first` are
+ * skipped, so a stream does one read and sends one view per burst, not one per change.
+ */
+async function endOfBurst(notices: NoticeStream<PickupNotice>, first: PickupNotice): Promise<PickupNotice> {
+  await new Promise((resolve) => setTimeout(resolve, BURST_MS));
+  return notices.takeWaiting().findLast((notice) => notice.venueId === first.venueId) ?? first;
+}
+
 /** A venue's pickup queue for its attendants: the whole queue now, then after every change. */
 export async function* pickupQueueFeed(deps: QueueDeps, caller: Principal, { venueId }: { venueId: string }, signal?: AbortSignal) {
   const member = memberOf(caller);
@@ -40,7 +52,7 @@ export async function* pickupQueueFeed(deps: QueueDeps, caller: Principal, { ven
     if (first) yield first;
     for await (const notice of stream.notices) {
       if (notice.venueId !== venueId) continue;
-      const queue = await queueAfter(deps, notice);
+      const queue = await queueAfter(deps, await endOfBurst(stream.notices, notice));
       stream.assertAllowed();
       if (queue) yield queue;
     }
@@ -70,7 +82,7 @@ export async function* pickupBoardFeed(deps: QueueDeps, { token }: { token: stri
     for await (const notice of mergeStreams([stream.notices], BOARD_TICK_MS)) {
       if (notice !== "tick") {
         if (notice.venueId !== venueId) continue;
-        queue = (await queueAfter(deps, notice)) ?? queue;
+        queue = (await queueAfter(deps, await endOfBurst(stream.notices, notice))) ?? queue;
       }
       stream.assertAllowed();
       const board = boardOf(queue, deps.clock());

@@ -72,11 +72,19 @@ export type QueuedPlace = {
   estimateMinutes: number;
 };
 
+// Every guest's page asks for its place in the same read of the queue: worked out once per
+// read, and again only when the estimates (which count down to a request's due time) are
+// seconds old.
+const placesByQueue = new WeakMap<object, { at: number; places: Map<string, QueuedPlace> }>();
+const PLACES_FRESH_MS = 5_000;
+
 /**
  * Positions of the queued requests (entries already in queue order). Requests being fetched
  * or on the rail hold places first; queued ones take the remaining places in order.
  */
 export function queuedPlaces(queue: Pick<VenueQueue, "entries" | "rules" | "fetchSeconds" | "attendants">, now: Date) {
+  const known = placesByQueue.get(queue);
+  if (known && Math.abs(known.at - now.getTime()) < PLACES_FRESH_MS) return known.places;
   const holding = queue.entries.filter((entry) => entry.state === "FETCHING" || entry.state === "READY").length;
   const places = new Map<string, QueuedPlace>();
   const attendants = Math.max(1, queue.attendants);
@@ -86,13 +94,14 @@ export function queuedPlaces(queue: Pick<VenueQueue, "entries" | "rules" | "fetc
     position += 1;
     const waitForDue = Math.max(0, entry.dueAt.getTime() - now.getTime()) / 1000;
     const rounds = Math.ceil(position / attendants);
-    const seconds = Math.max(waitForDue, 0) + rounds * queue.fetchSeconds;
+    const seconds = waitForDue + rounds * queue.fetchSeconds;
     places.set(entry.id, {
       position,
       inPlace: queue.rules.queueCap === 0 || holding + position <= queue.rules.queueCap,
       estimateMinutes: Math.max(1, Math.round(seconds / 60)),
     });
   }
+  placesByQueue.set(queue, { at: now.getTime(), places });
   return places;
 }
 

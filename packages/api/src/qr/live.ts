@@ -55,6 +55,9 @@ export async function* liveScanFeed(
   }
 }
 
+/** How often a queued guest's place is refreshed while others' requests move. */
+const PLACE_REFRESH_MS = 2_000;
+
 /**
  * A ticket's state for whoever holds its code — the guest's page turns to "checked in" and
  * "returned" by itself, and follows its pickup request (docs/pickup.md): its place in the
@@ -79,27 +82,38 @@ export async function* watchTicket(
     // A walk-in ticket handed out offline becomes a row only when its counter syncs.
     let ticket = await ticketOf();
     const sql = deps.db.sql;
-    for await (const notice of mergeStreams<LiveNotices["qrcoats_tickets"] | LiveNotices["qrcoats_pickups"]>([stream.notices, pickups])) {
-      if (notice === "tick") continue;
-      ticket ??= await ticketOf();
-      if (!ticket) continue;
+    // Others' changes move this request's place; the place is refreshed at a bounded pace
+    // from the latest of them, so a rush costs each page a message every few seconds at most.
+    let placeMoved: LiveNotices["qrcoats_pickups"] | null = null;
+    const merged = mergeStreams<LiveNotices["qrcoats_tickets"] | LiveNotices["qrcoats_pickups"]>(
+      [stream.notices, pickups],
+      PLACE_REFRESH_MS,
+    );
+    for await (const notice of merged) {
       let next: PublicTicketView;
-      if ("updatedAt" in notice) {
-        if (notice.ticketId !== ticket.id) continue;
-        const pickup = await ticketPickup(sql, { ...ticket, state: notice.state }, deps.clock());
-        next = { ...view, state: notice.state, updatedAt: new Date(notice.updatedAt), pickup };
-      } else if (notice.venueId !== ticket.venueId) {
-        continue;
-      } else if (notice.ticketId === ticket.id) {
-        next = { ...view, pickup: await ticketPickup(sql, { ...ticket, state: view.state }, deps.clock()) };
-      } else if (view.pickup.request?.state === "QUEUED") {
-        // Someone else's request moved: this one's place in the queue may have too.
+      if (notice === "tick") {
+        if (!placeMoved || view.pickup.request?.state !== "QUEUED") continue;
         const { position: _, waitingForPlace: __, estimateMinutes: ___, holdUntil: ____, ...request } = view.pickup.request;
-        const queue = await queueAfter(deps, notice);
+        const queue = await queueAfter(deps, placeMoved);
+        placeMoved = null;
         next = { ...view, pickup: { ...view.pickup, request: guestPickupOf({ ...request, fetchingAt: null }, queue, deps.clock()) } };
         if (JSON.stringify(next.pickup) === JSON.stringify(view.pickup)) continue;
       } else {
-        continue;
+        ticket ??= await ticketOf();
+        if (!ticket) continue;
+        if ("updatedAt" in notice) {
+          if (notice.ticketId !== ticket.id) continue;
+          const pickup = await ticketPickup(sql, { ...ticket, state: notice.state }, deps.clock());
+          next = { ...view, state: notice.state, updatedAt: new Date(notice.updatedAt), pickup };
+        } else if (notice.venueId !== ticket.venueId) {
+          continue;
+        } else if (notice.ticketId === ticket.id) {
+          next = { ...view, pickup: await ticketPickup(sql, { ...ticket, state: view.state }, deps.clock()) };
+          placeMoved = null;
+        } else {
+          if (view.pickup.request?.state === "QUEUED") placeMoved = notice;
+          continue;
+        }
       }
       view = next;
       yield view;
