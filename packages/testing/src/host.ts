@@ -41,10 +41,12 @@ export async function startHost(
     databaseUrl?: string;
     /** Flags for node itself that NODE_OPTIONS refuses, such as --cpu-prof. */
     nodeFlags?: string[];
+    /** Listen here rather than on a free port the system picks (on a shared machine, a port set aside). */
+    port?: number;
   } = {},
 ): Promise<RunningHost> {
   await buildHost();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-host-"));
   let database: TestDatabase | undefined;
   if (process.env.TEST_DATABASE_URL && !options.databaseUrl) database = await createTestDatabase();
