@@ -46,7 +46,8 @@ function LiveBoard({ token }: { token: string }) {
   }, [status, dead, reset]);
 
   if (dead) return <DeadLink />;
-  const reconnecting = feed.status === "connecting" || feed.status === "error" || (feed.status === "idle" && board !== null);
+  // Once it has shown numbers, anything but a live stream is a connection being made again.
+  const reconnecting = board !== null && feed.status !== "pending";
   return (
     <BoardScreen>
       <header className="flex items-baseline justify-between gap-6 px-8 pt-5 pb-3 text-2xl text-neutral-300">
