@@ -228,4 +228,16 @@ describe.runIf(browserAvailable())("web app: the closing rush, guest side and pi
   it("ran under the host's Content-Security-Policy with nothing refused", () => {
     expect(cspViolations.flat()).toEqual([]);
   });
+
+  // Last: it takes the host down.
+  it("a board whose connection drops keeps its numbers and says only 'reconnecting…'", async () => {
+    const created = await admin.api.pickup.createBoard.mutate({ venueId, label: "Second screen" });
+    await board.goto(`/board${new URL(created.link).hash}`);
+    await expect.poll(() => board.getByTestId("board-ready").getByRole("listitem").count()).toBe(7);
+    expect(await board.getByText("reconnecting…").count()).toBe(0);
+    await host.kill();
+    await board.getByText("reconnecting…").waitFor({ timeout: 20_000 });
+    expect(await board.getByTestId("board-ready").getByRole("listitem").count()).toBe(7);
+    expect(await board.getByText("This board link no longer works").count()).toBe(0);
+  });
 });
