@@ -21,6 +21,7 @@ const loadCounter = () => import("./counter/counter-page");
 const CounterPage = named(loadCounter, "CounterPage");
 const WalkInPage = named(() => import("./counter/walk-in-page"), "WalkInPage");
 const LookupPage = named(() => import("./counter/lookup-page"), "LookupPage");
+const BoardPage = named(() => import("./board/board-page"), "BoardPage");
 const TasksPage = named(() => import("./tasks/tasks-page"), "TasksPage");
 const AcceptInvitationPage = named(() => import("./auth/accept-invitation-page"), "AcceptInvitationPage");
 const ForgotPasswordPage = named(() => import("./auth/password-reset-pages"), "ForgotPasswordPage");
@@ -35,6 +36,15 @@ if (window.location.pathname === "/counter") {
 }
 
 export function App() {
+  const [location] = useLocation();
+  // The pickup board is a screen of its own: no header, no session, nothing to sign in to.
+  if (location === "/board") {
+    return (
+      <Suspense fallback={null}>
+        <BoardPage />
+      </Suspense>
+    );
+  }
   return (
     <Layout>
       <Suspense fallback={<p role="status">Loading…</p>}>

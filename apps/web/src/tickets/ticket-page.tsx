@@ -15,6 +15,7 @@ import {
   useSavedTicket,
   type SavedTicket,
 } from "./saved-tickets";
+import { PickupPanel } from "./pickup-panel";
 import { TicketStatus } from "./ticket-status";
 import { useOnline } from "./use-online";
 import { useWakeLock } from "./use-wake-lock";
@@ -81,6 +82,7 @@ export function TicketPage({ params }: { params: { code: string } }) {
         </div>
         <Connection live={live} online={online} heardAt={saved.heardAt} />
       </div>
+      <PickupPanel code={code} pickup={watch.data?.pickup} online={online} />
       <TicketQr ticket={saved} />
       <div className="flex flex-col gap-3">
         <PngDownload code={code} number={saved.number} />
