@@ -41,10 +41,12 @@ export async function startHost(
     databaseUrl?: string;
     /** Flags for node itself that NODE_OPTIONS refuses, such as --cpu-prof. */
     nodeFlags?: string[];
+    /** A fixed port (when the machine's ports are shared out); otherwise any free one. */
+    port?: number;
   } = {},
 ): Promise<RunningHost> {
   await buildHost();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "qrcoats-host-"));
   let database: TestDatabase | undefined;
   if (process.env.TEST_DATABASE_URL && !options.databaseUrl) database = await createTestDatabase();
