@@ -4,7 +4,7 @@ import { skipToken, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { BarList } from "../components/bar-list";
 import { CsvDownload } from "../components/csv-download";
-import { dayTime, money } from "../components/format";
+import { dayTime, duration, money } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
 import { PeriodFields, recentPeriod, usePeriod } from "../components/period";
 import { TimeChart, type TimeSeries } from "../components/time-chart";
@@ -147,6 +147,7 @@ function ReportView({ report }: { report: Report }) {
           )}
         </Panel>
       </div>
+      <ExitView report={report} />
       <Panel title="Busiest attendants">
         {report.attendants.length === 0 ? (
           <p className="text-slate-700">Nobody scanned here in this period.</p>
@@ -158,5 +159,99 @@ function ReportView({ report }: { report: Report }) {
         )}
       </Panel>
     </div>
+  );
+}
+
+const waitPair = (wait: { medianSeconds: number | null; p90Seconds: number | null }) =>
+  `${duration(wait.medianSeconds)} / ${duration(wait.p90Seconds)}`;
+
+/** The closing rush: how long guests waited for their coat, how long the queue grew, who fetched. */
+function ExitView({ report }: { report: Report }) {
+  const { exit } = report;
+  const times = useMemo(() => exit.queueByHour.map((hour) => hour.hourStart), [exit]);
+  const queue = useMemo<TimeSeries[]>(
+    () => [{ label: "Open requests", values: exit.queueByHour.map((hour) => hour.maxOpenRequests), color: "#0891b2", style: "bars" }],
+    [exit],
+  );
+  return (
+    <Panel title="Exit">
+      {exit.nights.length === 0 ? (
+        <p className="text-slate-700">No pickup requests in this period.</p>
+      ) : (
+        <div className="flex flex-col gap-6" data-testid="exit-section">
+          <p className="text-sm text-slate-700">
+            Waits are median / 90th percentile, counted from the time the guest wanted the coat (now, or 5 or 10 minutes after asking). A
+            night runs from the venue&apos;s opening time.
+          </p>
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm whitespace-nowrap [&_td]:pr-4 [&_th]:pr-4">
+              <caption className="sr-only">Per night</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Night</th>
+                  <th scope="col">Requests</th>
+                  <th scope="col">Collected</th>
+                  <th scope="col">Cancelled</th>
+                  <th scope="col">Uncollected</th>
+                  <th scope="col">To ready</th>
+                  <th scope="col">To collected</th>
+                </tr>
+              </thead>
+              <tbody>
+                {exit.nights.map((night) => (
+                  <tr key={night.night} className="border-t border-slate-200 whitespace-nowrap tabular-nums">
+                    <th scope="row" className="pr-3 font-semibold">
+                      {night.night}
+                    </th>
+                    <td>{night.requests}</td>
+                    <td>{night.collected}</td>
+                    <td>{night.cancelled}</td>
+                    <td>{night.uncollected}</td>
+                    <td className="pr-3">{waitPair(night.dueToReady)}</td>
+                    <td>{waitPair(night.dueToCollected)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div className="flex flex-col gap-2">
+            <h3 className="text-sm font-semibold text-slate-800">Queue: most requests open at once, per hour</h3>
+            <TimeChart title="Most requests open at once, per hour" times={times} series={queue} timezone={report.venue.timezone} />
+            <details>
+              <summary className="cursor-pointer text-sm font-semibold text-indigo-700">The hours with a queue</summary>
+              <table className="mt-2 w-full text-left text-sm">
+                <thead>
+                  <tr>
+                    <th scope="col">Hour ({report.venue.timezone})</th>
+                    <th scope="col">Most open at once</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {exit.queueByHour
+                    .filter((hour) => hour.maxOpenRequests > 0)
+                    .map((hour) => (
+                      <tr key={hour.localHour} className="border-t border-slate-200 tabular-nums">
+                        <td>{hour.localHour}</td>
+                        <td>{hour.maxOpenRequests}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </details>
+          </div>
+          {exit.attendants.length === 0 ? (
+            <p className="text-slate-700">No coat was fetched to the rail.</p>
+          ) : (
+            <BarList
+              title="Coats fetched to the rail, per attendant (median fetch)"
+              rows={exit.attendants.map((person) => ({
+                label: `${person.name} (${duration(person.medianFetchSeconds)})`,
+                value: person.fetches,
+              }))}
+            />
+          )}
+        </div>
+      )}
+    </Panel>
   );
 }

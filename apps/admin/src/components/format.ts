@@ -32,3 +32,12 @@ export function fromLocalInput(value: string): Date | undefined {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
+
+/** A wait or a fetch time: "45 s", "2 min", "5 min 16 s"; "—" without one. */
+export function duration(seconds: number | null): string {
+  if (seconds === null) return "—";
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole} s`;
+  const rest = whole % 60;
+  return rest === 0 ? `${Math.floor(whole / 60)} min` : `${Math.floor(whole / 60)} min ${rest} s`;
+}

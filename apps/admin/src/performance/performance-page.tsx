@@ -5,7 +5,7 @@ import { useState } from "react";
 import { BarList } from "../components/bar-list";
 import { columnHelper, DataTable } from "../components/data-table";
 import { CsvDownload } from "../components/csv-download";
-import { percent } from "../components/format";
+import { duration, percent } from "../components/format";
 import { Panel, QueryState } from "../components/panel";
 import { PeriodFields, recentPeriod, usePeriod, type Period } from "../components/period";
 import { useUrlFilters } from "../components/url-filters";
@@ -49,6 +49,8 @@ export function PerformancePage() {
       column.accessor("shiftHours", { header: "Hours on duty", cell: (info) => number(info.getValue()) }),
       column.accessor("scansPerShiftHour", { header: "Scans / hour", cell: (info) => number(info.getValue()) }),
       column.accessor((entry) => `${entry.tasksDoneOnTime} of ${entry.tasksDone}`, { id: "tasks", header: "Tasks on time" }),
+      column.accessor("fetches", { header: "Fetches" }),
+      column.accessor("medianFetchSeconds", { header: "Median fetch", cell: (info) => duration(info.getValue()) }),
     ]),
   );
   return (
@@ -114,6 +116,8 @@ function EmployeePerformance({ employeeId, period }: { employeeId: string; perio
                 ["Scans per hour", number(data.scansPerShiftHour)],
                 ["Tasks done", number(data.tasksDone)],
                 ["Done on time", number(data.tasksDoneOnTime)],
+                ["Coats fetched", number(data.fetches)],
+                ["Median fetch", duration(data.medianFetchSeconds)],
               ].map(([label, value]) => (
                 <div key={label} className="rounded-lg bg-slate-50 p-3">
                   <dt className="text-sm text-slate-700">{label}</dt>

@@ -14,6 +14,8 @@ const METRIC_COLUMNS = [
   { key: "scansPerShiftHour", header: "scans_per_shift_hour" },
   { key: "tasksDone", header: "tasks_done" },
   { key: "tasksDoneOnTime", header: "tasks_done_on_time" },
+  { key: "fetches", header: "fetches" },
+  { key: "medianFetchSeconds", header: "median_fetch_seconds" },
 ];
 
 /**

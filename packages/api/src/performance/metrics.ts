@@ -29,6 +29,10 @@ export type PerformanceMetrics = {
   tasksDone: number;
   /** Of those, completed by their due time or without one. */
   tasksDoneOnTime: number;
+  /** Coats they put on the pickup rail, of the requests made within the period. */
+  fetches: number;
+  /** Median from "on my way" to "on the rail" over those fetches (1 decimal); null with none. */
+  medianFetchSeconds: number | null;
 };
 
 type Totals = {
@@ -42,6 +46,8 @@ type Totals = {
   shiftSeconds: number;
   tasksDone: number;
   tasksDoneOnTime: number;
+  fetches: number;
+  medianFetchSeconds: number | null;
 };
 
 type Scope = { organizationId: string; employeeId?: string; venueId?: string; leaderboard: boolean };
@@ -58,7 +64,7 @@ async function measure(deps: Pick<Deps, "db" | "clock">, scope: Scope, { from, t
   const listed = !scope.leaderboard
     ? ""
     : `AND (
-        sc.employee_id IS NOT NULL OR sh.employee_id IS NOT NULL
+        sc.employee_id IS NOT NULL OR sh.employee_id IS NOT NULL OR fe.employee_id IS NOT NULL
         ${venue ? "" : "OR tk.employee_id IS NOT NULL"}
         OR (m.status = 'ACTIVE'
             ${venue ? `AND EXISTS (SELECT 1 FROM employees.employee_venues ev WHERE ev.employee_id = e.id AND ev.venue_id = ${venue})` : ""}))`;
@@ -94,17 +100,31 @@ async function measure(deps: Pick<Deps, "db" | "clock">, scope: Scope, { from, t
          AND completed_at >= $2::timestamptz AND completed_at < $3::timestamptz
          ${ofEmployee("assignee_id")}
        GROUP BY assignee_id
+    ), fetches AS (
+      -- Pickup requests are found through the organization's venues, by the (venue_id,
+      -- requested_at) index, as the venue's analytics find them (pickup/exit.ts).
+      SELECT ready_by_id AS employee_id, count(*)::int AS fetches,
+             round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ready_at - fetching_at))::numeric, 1)::float8
+               AS median_seconds
+        FROM qr.pickup_requests
+       WHERE venue_id IN (SELECT id FROM qr.venues WHERE organization_id = $1::uuid)
+         AND requested_at >= $2::timestamptz AND requested_at < $3::timestamptz
+         AND ready_by_id IS NOT NULL AND ready_at IS NOT NULL
+         ${atVenue} ${ofEmployee("ready_by_id")}
+       GROUP BY ready_by_id
     )
     SELECT e.id AS "employeeId", e.name,
            coalesce(sc.check_ins, 0) AS "checkIns", coalesce(sc.check_outs, 0) AS "checkOuts",
            coalesce(sc.scans, 0) AS scans, coalesce(sc.refused, 0) AS refused,
            coalesce(sc.scan_events, 0) AS "scanEvents", coalesce(sh.seconds, 0)::float8 AS "shiftSeconds",
-           coalesce(tk.done, 0) AS "tasksDone", coalesce(tk.on_time, 0) AS "tasksDoneOnTime"
+           coalesce(tk.done, 0) AS "tasksDone", coalesce(tk.on_time, 0) AS "tasksDoneOnTime",
+           coalesce(fe.fetches, 0) AS fetches, fe.median_seconds AS "medianFetchSeconds"
       FROM employees.employees e
       JOIN auth.memberships m ON m.id = e.membership_id
       LEFT JOIN scans sc ON sc.employee_id = e.id
       LEFT JOIN shifts sh ON sh.employee_id = e.id
       LEFT JOIN tasks tk ON tk.employee_id = e.id
+      LEFT JOIN fetches fe ON fe.employee_id = e.id
      WHERE e.organization_id = $1::uuid ${ofEmployee("e.id")} ${listed}`,
     params,
   );
@@ -128,6 +148,8 @@ function toMetrics(totals: Totals): PerformanceMetrics {
     scansPerShiftHour: totals.shiftSeconds >= MIN_SHIFT_SECONDS_FOR_RATE ? round(totals.scans / hours, 2) : null,
     tasksDone: totals.tasksDone,
     tasksDoneOnTime: totals.tasksDoneOnTime,
+    fetches: totals.fetches,
+    medianFetchSeconds: totals.medianFetchSeconds,
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVenue, founder, hire, travelTo, type Staff } from "../employee/testing";
 import { createTestApi, refusal, type TestApi } from "../testing";
@@ -51,6 +52,29 @@ async function seedDoneTask(organizationId: string, employee: Staff, completedAt
   });
 }
 
+/** A coat put on the pickup rail: asked for at `requestedAt`, on its way then, on the rail `seconds` later. */
+async function seedFetch(organizationId: string, ticketId: string, employee: Staff, venueId: string, requestedAt: Date, seconds: number) {
+  await t.db.prisma.pickupRequest.create({
+    data: {
+      id: randomUUID(),
+      organizationId,
+      venueId,
+      ticketId,
+      ticketNumber: 1,
+      state: "COLLECTED",
+      requestedBy: "GUEST",
+      requestedAt,
+      dueAt: requestedAt,
+      fetchingAt: requestedAt,
+      fetchingById: employee.employeeId,
+      readyAt: new Date(requestedAt.getTime() + seconds * 1000),
+      readyById: employee.employeeId,
+      collectedAt: new Date(requestedAt.getTime() + (seconds + 60) * 1000),
+      updatedAt: requestedAt,
+    },
+  });
+}
+
 beforeAll(async () => {
   t = await createTestApi();
   travelTo(t, new Date("2026-11-20T12:00:00.000Z"));
@@ -91,6 +115,11 @@ beforeAll(async () => {
     { employee: eve, venueId: main.id, action: "CHECK_IN", at: at(1) },
   ]);
 
+  // Fetches: Alice's 30 s and 50 s at Main (one more asked for just before F), Bob's 20 s at Side.
+  await seedFetch(org, ticket.id, alice, main.id, at(1), 30);
+  await seedFetch(org, ticket.id, alice, main.id, at(2), 50);
+  await seedFetch(org, ticket.id, alice, main.id, new Date(F.getTime() - 1), 10);
+  await seedFetch(org, ticket.id, bob, side.id, at(7), 20);
   // Alice: 2h of a shift that began before F, and 1.5h at Side; one shift after T.
   await seedShift(org, alice, main.id, at(-2), at(2));
   await seedShift(org, alice, side.id, at(4), at(5.5));
@@ -143,6 +172,8 @@ const zeros = {
   scansPerShiftHour: null,
   tasksDone: 0,
   tasksDoneOnTime: 0,
+  fetches: 0,
+  medianFetchSeconds: null,
 };
 
 describe("performance.employee", () => {
@@ -160,6 +191,8 @@ describe("performance.employee", () => {
       scansPerShiftHour: 1.43,
       tasksDone: 4,
       tasksDoneOnTime: 3,
+      fetches: 2,
+      medianFetchSeconds: 40,
     });
     expect(await admin.api.performance.employee({ employeeId: bob.employeeId, ...period })).toMatchObject({
       checkIns: 0,
@@ -170,6 +203,8 @@ describe("performance.employee", () => {
       scansPerShiftHour: 6,
       tasksDone: 1,
       tasksDoneOnTime: 0,
+      fetches: 1,
+      medianFetchSeconds: 20,
     });
     expect(await admin.api.performance.employee({ employeeId: dan.employeeId, ...period })).toEqual({
       from: F,
@@ -258,6 +293,8 @@ describe("performance.leaderboard", () => {
       scansPerShiftHour: 1.43,
       tasksDone: 4,
       tasksDoneOnTime: 3,
+      fetches: 2,
+      medianFetchSeconds: 40,
     });
     expect(board[2]).toEqual({
       rank: 3,
@@ -271,6 +308,8 @@ describe("performance.leaderboard", () => {
       scansPerShiftHour: null,
       tasksDone: 0,
       tasksDoneOnTime: 0,
+      fetches: 0,
+      medianFetchSeconds: null,
     });
     expect(board[5]).toEqual({ rank: 6, employeeId: dan.employeeId, name: "Dan", ...zeros });
   });
@@ -287,6 +326,8 @@ describe("performance.leaderboard", () => {
       scansPerShiftHour: 1.5,
       tasksDone: 4,
       tasksDoneOnTime: 3,
+      fetches: 2,
+      medianFetchSeconds: 40,
     });
     expect(board[2]).toMatchObject({
       name: "Bob",
@@ -299,10 +340,10 @@ describe("performance.leaderboard", () => {
     });
 
     const sideBoard = await admin.api.performance.leaderboard({ venueId: side.id, ...period });
-    expect(sideBoard.map((row) => [row.name, row.checkIns + row.checkOuts, row.scans, row.shiftHours])).toEqual([
-      ["Bob", 2, 0, 0],
-      ["Cara", 2, 0, 0],
-      ["Alice", 0, 2, 1.5],
+    expect(sideBoard.map((row) => [row.name, row.checkIns + row.checkOuts, row.scans, row.shiftHours, row.fetches])).toEqual([
+      ["Bob", 2, 0, 0, 1],
+      ["Cara", 2, 0, 0, 0],
+      ["Alice", 0, 2, 1.5, 0],
     ]);
   });
 
@@ -322,11 +363,11 @@ describe("CSV reports", () => {
     const range = `${F.toISOString()},${T.toISOString()}`;
     expect(csv).toBe(
       [
-        "rank,employee_id,name,from,to,check_ins,check_outs,scans,refused_scan_rate,shift_hours,scans_per_shift_hour,tasks_done,tasks_done_on_time",
-        `1,${alice.employeeId},Alice,${range},5,3,3,0.1429,2,1.5,4,3`,
-        `2,${eve.employeeId},'=Eve,${range},1,0,0,0,0,,0,0`,
-        `3,${bob.employeeId},Bob,${range},0,0,6,0,1,6,1,0`,
-        `4,${dan.employeeId},Dan,${range},0,0,0,,0,,0,0`,
+        "rank,employee_id,name,from,to,check_ins,check_outs,scans,refused_scan_rate,shift_hours,scans_per_shift_hour,tasks_done,tasks_done_on_time,fetches,median_fetch_seconds",
+        `1,${alice.employeeId},Alice,${range},5,3,3,0.1429,2,1.5,4,3,2,40`,
+        `2,${eve.employeeId},'=Eve,${range},1,0,0,0,0,,0,0,0,`,
+        `3,${bob.employeeId},Bob,${range},0,0,6,0,1,6,1,0,0,`,
+        `4,${dan.employeeId},Dan,${range},0,0,0,,0,,0,0,0,`,
         "",
       ].join("\n"),
     );
@@ -335,8 +376,8 @@ describe("CSV reports", () => {
   it("one employee's numbers as CSV", async () => {
     const csv = await alice.api.performance.employeeCsv({ employeeId: alice.employeeId, ...period });
     expect(csv).toBe(
-      "employee_id,name,from,to,check_ins,check_outs,scans,refused_scan_rate,shift_hours,scans_per_shift_hour,tasks_done,tasks_done_on_time\n" +
-        `${alice.employeeId},Alice,${F.toISOString()},${T.toISOString()},5,3,5,0.125,3.5,1.43,4,3\n`,
+      "employee_id,name,from,to,check_ins,check_outs,scans,refused_scan_rate,shift_hours,scans_per_shift_hour,tasks_done,tasks_done_on_time,fetches,median_fetch_seconds\n" +
+        `${alice.employeeId},Alice,${F.toISOString()},${T.toISOString()},5,3,5,0.125,3.5,1.43,4,3,2,40\n`,
     );
   });
 });

@@ -1,6 +1,7 @@
 import { oneRow, type SqlRunner } from "@qrcoats/db";
 import { stringify } from "csv-stringify/sync";
 import type { Deps } from "../context";
+import { exitReport } from "../pickup/exit";
 import { assertVenuesOfOrganization, type Member } from "../venue/access";
 
 // Venue analytics, each figure one aggregate query over the scan history and the tickets.
@@ -153,9 +154,9 @@ async function attendants(sql: SqlRunner, period: Period) {
 
 export async function venueAnalytics({ prisma, db }: Pick<Deps, "prisma" | "db">, { organizationId }: Member, period: Period) {
   await assertVenuesOfOrganization(prisma, organizationId, [period.venueId]);
-  const venue = await prisma.venue.findUniqueOrThrow({
+  const { opensAt, ...venue } = await prisma.venue.findUniqueOrThrow({
     where: { id: period.venueId },
-    select: { id: true, name: true, timezone: true, currency: true },
+    select: { id: true, name: true, timezone: true, currency: true, opensAt: true },
   });
   const { sql } = db;
   // One after the other: a report may wait, the counters sharing the pool may not.
@@ -165,6 +166,12 @@ export async function venueAnalytics({ prisma, db }: Pick<Deps, "prisma" | "db">
   const refused = await refusals(sql, period);
   const paid = await revenue(sql, period);
   const staff = await attendants(sql, period);
+  const exit = await exitReport(
+    sql,
+    period,
+    { timezone: venue.timezone, opensAt },
+    hours.map((hour) => hour.hourStart),
+  );
   return {
     venue,
     from: period.from,
@@ -184,6 +191,7 @@ export async function venueAnalytics({ prisma, db }: Pick<Deps, "prisma" | "db">
       byPaymentStatus: paid,
     },
     attendants: staff,
+    exit,
   };
 }
 
@@ -220,6 +228,22 @@ export function analyticsCsv(report: VenueAnalytics): string {
     add("attendants", person.name, "check_outs", person.checkOuts, "count");
     add("attendants", person.name, "scans", person.scans, "count");
     add("attendants", person.name, "refusals", person.refusals, "count");
+  }
+  // The exit wait: waits run from the time the guest wanted the coat (due_at), see pickup/exit.ts.
+  for (const night of report.exit.nights) {
+    add("exit_nights", night.night, "requests", night.requests, "count");
+    add("exit_nights", night.night, "collected", night.collected, "count");
+    add("exit_nights", night.night, "cancelled", night.cancelled, "count");
+    add("exit_nights", night.night, "uncollected", night.uncollected, "count");
+    add("exit_nights", night.night, "due_to_ready_median", night.dueToReady.medianSeconds, "seconds");
+    add("exit_nights", night.night, "due_to_ready_p90", night.dueToReady.p90Seconds, "seconds");
+    add("exit_nights", night.night, "due_to_collected_median", night.dueToCollected.medianSeconds, "seconds");
+    add("exit_nights", night.night, "due_to_collected_p90", night.dueToCollected.p90Seconds, "seconds");
+  }
+  for (const hour of report.exit.queueByHour) add("exit_queue", hour.localHour, "max_open_requests", hour.maxOpenRequests, "requests");
+  for (const person of report.exit.attendants) {
+    add("exit_attendants", person.name, "fetches", person.fetches, "count");
+    add("exit_attendants", person.name, "median_fetch", person.medianFetchSeconds, "seconds");
   }
   return stringify(rows.map((row) => row.map((cell) => (typeof cell === "string" ? defuse(cell) : cell))));
 }
