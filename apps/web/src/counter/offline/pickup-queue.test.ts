@@ -73,8 +73,13 @@ function queueOf(entries: PickupEntry[], change: Partial<VenueQueue> = {}): Venu
 }
 
 let seq = 0;
-const operation = (action: "PICKUP_START" | "PICKUP_FETCHED" | "CHECK_OUT", publicId: string, takenAt = T0): Operation =>
-  ({ opId: crypto.randomUUID(), seq: ++seq, takenAt, action, publicId });
+const operation = (action: "PICKUP_START" | "PICKUP_FETCHED" | "CHECK_OUT", publicId: string, takenAt = T0): Operation => ({
+  opId: crypto.randomUUID(),
+  seq: ++seq,
+  takenAt,
+  action,
+  publicId,
+});
 
 const pickupOf = (request: PickupEntry) => ({
   requestId: request.id,
