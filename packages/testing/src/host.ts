@@ -130,14 +130,31 @@ function stopProcess(child: ChildProcess): Promise<number | null> {
   });
 }
 
-export function freePort(): Promise<number> {
+/**
+ * A free loopback port: the system's choice, or with TEST_PORTS (say "3411-3419") the first
+ * free one of that range, for a machine where each person's tests keep to their own ports.
+ */
+export async function freePort(): Promise<number> {
+  const range = /^(\d+)-(\d+)$/.exec(process.env.TEST_PORTS ?? "");
+  if (!range) return listenOnce(0);
+  for (let port = Number(range[1]); port <= Number(range[2]); port += 1) {
+    try {
+      return await listenOnce(port);
+    } catch {
+      // taken: try the next
+    }
+  }
+  throw new Error(`No free port in TEST_PORTS=${process.env.TEST_PORTS}`);
+}
+
+function listenOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+    server.listen(port, "127.0.0.1", () => {
+      const { port: bound } = server.address() as net.AddressInfo;
+      server.close(() => resolve(bound));
     });
   });
 }

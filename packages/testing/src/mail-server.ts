@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { simpleParser, type AddressObject } from "mailparser";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
+import { freePort } from "./host";
 
 /** One message as a mail program would show it, with what the SMTP conversation said. */
 export type ReceivedMail = {
@@ -118,7 +119,7 @@ export async function startMailServer(options: { auth?: { user: string; pass: st
   };
 
   let server: SMTPServer | null = null;
-  let port = 0;
+  let port = process.env.TEST_PORTS ? await freePort() : 0;
   const start = () =>
     new Promise<void>((resolve, reject) => {
       const listening = new SMTPServer(handlers);

@@ -5,11 +5,12 @@ import { Link } from "wouter";
 import { clockTime } from "../format";
 import { OccupancySummary } from "./occupancy";
 import { ConflictNotices } from "./offline/conflict-notices";
-import type { DeviceState } from "./offline/device-store";
+import { takePickupQueue, type DeviceState } from "./offline/device-store";
 import { freeLeasedSlots, occupancyOf, type Copy } from "./offline/local-counter";
 import { requestSnapshot } from "./offline/sync-engine";
 import { SyncStatus, type Readiness } from "./offline/sync-status";
 import { OPEN_ELSEWHERE, useDevice } from "./offline/use-device";
+import { PickupsPanel } from "./pickups-panel";
 import { ScanField } from "./scan-field";
 import { ScanOutcome } from "./scan-outcome";
 import { ShiftBar } from "./shift-bar";
@@ -69,10 +70,23 @@ function Counter({ device, copy }: { device: DeviceState; copy: Copy }) {
   const inputRef = useRef<HTMLInputElement>(null);
   // Whatever happened, the next scan goes straight into the field.
   const refocus = useCallback(() => inputRef.current?.focus(), []);
-  const { outcome, history, scan, act, chooseKind } = useCounter(venue, refocus);
+  const { outcome, history, scan, act, chooseKind, pickup } = useCounter(venue, refocus);
   const [camera, setCamera] = useState(false);
   // The venue's live occupancy feed, as a sign that a colleague acted: the copy catches up.
   useSubscription(trpc.rack.occupancy.subscriptionOptions({ venueId: venue.id }, { onData: requestSnapshot }));
+  // The pickup queue, kept on the device for working it offline; its requests go into the
+  // tickets at once, so the next scan knows a coat is on the rail.
+  useSubscription(
+    trpc.pickup.queue.subscriptionOptions(
+      { venueId: venue.id },
+      {
+        onData: (queue) =>
+          void takePickupQueue(queue).then(({ unknown }) => {
+            if (unknown) requestSnapshot();
+          }),
+      },
+    ),
+  );
   const totals = occupancyOf(copy);
   const hasShelves = totals.SHELF.slotCount > 0;
   // The panel shows the ticket as the copy has it now: a sync may have changed it meanwhile.
@@ -80,7 +94,7 @@ function Counter({ device, copy }: { device: DeviceState; copy: Copy }) {
   const shown = outcome.kind === "ticket" && current ? { ...outcome, result: resultOf(copy, current, outcome.kindOfSlot) } : outcome;
 
   return (
-    <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_20rem] lg:items-start">
+    <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)] lg:items-start">
       <div className="flex flex-col gap-4">
         <OccupancySummary totals={totals} />
         {camera && (
@@ -99,6 +113,7 @@ function Counter({ device, copy }: { device: DeviceState; copy: Copy }) {
         />
       </div>
       <aside className="flex flex-col gap-4">
+        <PickupsPanel device={device} copy={copy} onStep={pickup} />
         <nav aria-label="Counter tools" className="grid grid-cols-2 gap-2">
           <ToolLink href="/counter/walk-in">New walk-in ticket</ToolLink>
           <ToolLink href="/counter/lookup">Find a lost ticket</ToolLink>

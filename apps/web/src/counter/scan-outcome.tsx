@@ -48,6 +48,7 @@ export function ScanOutcome(props: Props) {
           <span className="mt-2 block text-base font-semibold">Ready for the next ticket.</span>
         </Banner>
       )}
+      {outcome.kind === "handedOver" && <HandOver outcome={outcome} />}
       {outcome.kind === "ticket" && (
         <TicketPanel
           key={`${outcome.result.ticket.publicId}:${outcome.result.ticket.state}:${outcome.result.ticket.paymentStatus}:${outcome.kindOfSlot}`}
@@ -90,6 +91,30 @@ function Banner({
         <p className="text-2xl leading-tight font-black sm:text-3xl">{title}</p>
         <p className="mt-1 text-lg">{children}</p>
       </div>
+    </div>
+  );
+}
+
+/** Read at arm's length: which ticket, and the rail place to take the coat from. */
+function HandOver({ outcome }: { outcome: Extract<Outcome, { kind: "handedOver" }> }) {
+  const from = outcome.railPosition !== null ? `rail ${outcome.railPosition}` : "the rail";
+  return (
+    <div
+      role="status"
+      data-testid="hand-over"
+      className="flex items-center justify-between gap-4 rounded-xl border-l-8 border-emerald-600 bg-emerald-50 p-5 text-emerald-950 shadow-sm"
+    >
+      <div>
+        <p className="text-3xl leading-tight font-black sm:text-4xl">{`Hand over ticket ${outcome.ticketNumber} — from ${from}`}</p>
+        {outcome.detail && <p className="mt-1 text-lg">{outcome.detail}</p>}
+        <p className="mt-2 text-base font-semibold">Checked out with the scan. Ready for the next ticket.</p>
+      </div>
+      {outcome.railPosition !== null && (
+        <p aria-hidden className="flex shrink-0 flex-col items-center leading-none">
+          <span className="text-sm font-bold tracking-wide uppercase">Rail</span>
+          <span className="text-8xl font-black tabular-nums">{outcome.railPosition}</span>
+        </p>
+      )}
     </div>
   );
 }

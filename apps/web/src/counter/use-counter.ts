@@ -1,9 +1,26 @@
-import { allowedActions, candidateCode, codeCheckOf, decideScan, publicIdOfCandidate, type OfflineTicket } from "@qrcoats/api/client";
+import {
+  allowedActions,
+  candidateCode,
+  codeCheckOf,
+  decide,
+  decideScan,
+  publicIdOfCandidate,
+  type OfflineTicket,
+} from "@qrcoats/api/client";
 import { REFUSAL_TITLES, errorCode, errorMessage, trpcClient } from "@qrcoats/ui";
 import { onlineManager } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { deviceStore, enqueue, takeServerTicket } from "./offline/device-store";
-import { LEASE_USED_UP, factsOf, freeLeasedSlots, type Applied, type Copy, type NewOperation, type Refusal } from "./offline/local-counter";
+import {
+  LEASE_USED_UP,
+  factsOf,
+  freeLeasedSlots,
+  isOnRail,
+  type Applied,
+  type Copy,
+  type NewOperation,
+  type Refusal,
+} from "./offline/local-counter";
 import { refreshNow } from "./offline/sync-engine";
 import { PAYMENT_WORDS, SLOT_WORD, type CounterResult, type CounterVenueFacts, type Payment, type Slot } from "./words";
 
@@ -19,11 +36,17 @@ export type Outcome =
   | { kind: "ready" }
   | { kind: "ticket"; kindOfSlot: Slot["kind"]; result: CounterResult; note?: string }
   | { kind: "refused"; title: string; message: string }
-  | { kind: "done"; title: string; detail: string; at: Date };
+  | { kind: "done"; title: string; detail: string; at: Date }
+  /** The scan of a ticket whose coat waits on the ready rail: handed over with that scan. */
+  | { kind: "handedOver"; ticketNumber: number; railPosition: number | null; detail: string; at: Date };
+
+/** A pickup step from the queue on screen: the ticket (in the copy) and its number, for the words. */
+export type PickupTarget = { publicId: string; ticketNumber: number };
 
 type Done = { title: string; at: Date };
 
 const slotName = (slot: Slot | null) => (slot ? `${SLOT_WORD[slot.kind]} ${slot.number}` : "its slot");
+const capitalSlot = (slot: Slot) => `${SLOT_WORD[slot.kind][0]!.toUpperCase()}${SLOT_WORD[slot.kind].slice(1)} ${slot.number}`;
 
 /** What the attendant reads once an action is taken: the same words go into a conflict notice. */
 function describe(action: CounterAction["type"], ticket: OfflineTicket, releasedSlot: Slot | null, allowance: number) {
@@ -130,7 +153,44 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
     const current = copy.tickets.get(found.publicId)!;
     const decision = decideScan(factsOf(current, copy.venue));
     if (!decision.allowed) return show(refusedBy(decision));
+    if (isOnRail(current) && decide("CHECK_OUT", factsOf(current, copy.venue)).allowed) return handOver(current);
     show({ kind: "ticket", kindOfSlot, result: resultOf(copy, current, kindOfSlot) });
+  }
+
+  /**
+   * The coat was fetched ahead and hangs on the ready rail: the scan is the hand-over, queued
+   * as the ticket's check-out at once (as the server's own scan does online), with no tap.
+   */
+  async function handOver(ticket: OfflineTicket) {
+    const railPosition = ticket.pickup?.railPosition ?? null;
+    const from = railPosition !== null ? `rail ${railPosition}` : "the rail";
+    const freed = ticket.slot ? `${capitalSlot(ticket.slot)} is free again.` : "";
+    const paid = ticket.paymentStatus !== "UNPAID" ? `${PAYMENT_WORDS[ticket.paymentStatus]}.` : venue.priceCents > 0 ? "Not paid." : "";
+    const taken = await enqueue(
+      () => ({ action: "CHECK_OUT", publicId: ticket.publicId }),
+      () => `Handed over ticket ${ticket.number} from ${from}. ${freed}`.trim(),
+    );
+    if (!taken.allowed) return show(refusedBy(taken));
+    remember(`Ticket ${ticket.number} handed over from ${from}`);
+    show({ kind: "handedOver", ticketNumber: ticket.number, railPosition, detail: `${paid} ${freed}`.trim(), at: new Date() });
+  }
+
+  /**
+   * "Start walk" and "Fetched → rail" on the pickup queue: taken on the device and queued like
+   * every counter action, so they work with no network. The ticket on screen stays as it is.
+   */
+  async function pickup(action: "PICKUP_START" | "PICKUP_FETCHED", targets: PickupTarget[]) {
+    for (const target of targets) {
+      const words =
+        action === "PICKUP_START" ? `Ticket ${target.ticketNumber}: off to the rack` : `Ticket ${target.ticketNumber}: fetched to the rail`;
+      const taken = await enqueue(
+        () => ({ action, publicId: target.publicId }),
+        () => words,
+      );
+      if (!taken.allowed) return show(refusedBy(taken));
+      remember(words);
+    }
+    onSettled();
   }
 
   async function act(action: CounterAction) {
@@ -217,6 +277,7 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
     history,
     scan: (code: string, kind?: Slot["kind"]) => void scan(code, kind),
     act: (action: CounterAction) => void act(action),
+    pickup: (action: "PICKUP_START" | "PICKUP_FETCHED", targets: PickupTarget[]) => void pickup(action, targets),
     /** Coat or bag: only the proposed slot changes, so nothing is scanned or sent again. */
     chooseKind: (kindOfSlot: Slot["kind"]) => {
       if (shown.current.kind === "ticket") show({ ...shown.current, kindOfSlot });

@@ -1,5 +1,13 @@
 import type { RouterOutputs } from "@qrcoats/api";
-import { codeCheckOf, type OfflineSlot, type OfflineTicket, type Operation, type Preparation, type SyncResult } from "@qrcoats/api/client";
+import {
+  codeCheckOf,
+  type OfflineSlot,
+  type OfflineTicket,
+  type Operation,
+  type Preparation,
+  type SyncResult,
+  type VenueQueue,
+} from "@qrcoats/api/client";
 import { openDB, deleteDB, type DBSchema, type IDBPDatabase } from "idb";
 import {
   applyOperation,
@@ -12,6 +20,7 @@ import {
   type Refusal,
   type Venue,
 } from "./local-counter";
+import { newerQueue, withQueuePickups, type StoredQueue } from "./pickup-queue";
 
 // The counter device's state in IndexedDB (docs/offline.md, "What the device stores"): its
 // venue, tonight's tickets there, the walk-in pool, the operations not yet acknowledged and
@@ -35,6 +44,8 @@ export type DeviceRecord = {
   nextSeq: number;
   /** When the last snapshot arrived: null until the first one. */
   preparedAt: Date | null;
+  /** The venue's pickup queue as the server last sent it (absent on devices stored before pickups). */
+  pickupQueue?: StoredQueue | null;
 };
 
 export type ConflictNotice = {
@@ -258,6 +269,8 @@ export function mergePreparation(preparation: Preparation, currency: string): Pr
     const pool = await Promise.all(
       preparation.walkInPool.map(async (ticket) => ({ ...ticket, codeCheck: await codeCheckOf(ticket.code) })),
     );
+    const offered = preparation.pickupQueue ? { queue: preparation.pickupQueue, receivedAt: new Date() } : null;
+    const pickupQueue = newerQueue(current.record.pickupQueue ?? null, offered);
     const record: DeviceRecord = {
       ...current.record,
       venue: { ...preparation.venue, currency },
@@ -267,9 +280,12 @@ export function mergePreparation(preparation: Preparation, currency: string): Pr
       // A device restored from an older copy never reuses a number the server has seen.
       nextSeq: Math.max(current.record.nextSeq, preparation.lastSeq + 1),
       preparedAt: new Date(),
+      pickupQueue,
     };
     const snapshot = copyOf(record, preparation.tickets, pool)!;
-    const copy = rebase(snapshot, queued);
+    let copy = rebase(snapshot, queued);
+    // The live feed may have sent a queue read after this snapshot: its requests are newer.
+    if (pickupQueue && pickupQueue !== offered) copy = withQueuePickups(copy, pickupQueue.queue, queued).copy;
 
     const db = await open();
     const tx = db.transaction(["device", "tickets", "pool", "operations"], "readwrite");
@@ -339,6 +355,34 @@ export function acknowledge(result: SyncResult): Promise<DeviceState> {
     const next = { ...current, record, copy, queued, notices: [...current.notices, ...notices] };
     publish(next);
     return next;
+  });
+}
+
+/**
+ * The venue's pickup queue from the live feed: kept (for the counter offline), and its
+ * requests written into the tickets, with this device's queued steps laid over them, so a
+ * scan knows at once that a coat is on the rail. A queue older than the one held is ignored.
+ * Answers whether the queue names tickets the copy does not hold yet.
+ */
+export function takePickupQueue(queue: VenueQueue): Promise<{ unknown: boolean }> {
+  return serially(async () => {
+    // The feed may still speak as the counter signs out and its device is erased.
+    const current = state;
+    if (!current) return { unknown: false };
+    const offered = { queue, receivedAt: new Date() };
+    if (newerQueue(current.record.pickupQueue ?? null, offered) !== offered) return { unknown: false };
+    const record = { ...current.record, pickupQueue: offered };
+    const merged = current.copy ? withQueuePickups(current.copy, queue, current.queued) : null;
+
+    const db = await open();
+    const tx = db.transaction(["device", "tickets"], "readwrite");
+    await Promise.all([
+      tx.objectStore("device").put(record, "current"),
+      ...(merged?.changed ?? []).map((ticket) => tx.objectStore("tickets").put(ticket)),
+      tx.done,
+    ]);
+    publish({ ...current, record, copy: merged?.copy ?? current.copy });
+    return { unknown: merged?.unknown ?? false };
   });
 }
 

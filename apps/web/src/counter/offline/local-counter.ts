@@ -122,17 +122,35 @@ export function applyOperation(copy: Copy, operation: NewOperation, takenAt: Dat
   }
 }
 
+export type TicketPickup = NonNullable<OfflineTicket["pickup"]>;
+
+/** Whether attendants still work on the request: queued, being fetched, or on the rail. */
+export function isOpenPickup(pickup: TicketPickup | null): pickup is TicketPickup {
+  return pickup !== null && (pickup.state === "QUEUED" || pickup.state === "FETCHING" || pickup.state === "READY");
+}
+
 /**
- * A step of the ticket's pickup request (docs/pickup.md): off to the rack, then on the ready
- * rail. The rail place is the server's to give; until it answers the coat is "on the rail".
+ * A step of an open pickup request (docs/pickup.md): off to the rack, then on the ready rail.
+ * The rail place is the server's to give; until it answers the coat is "on the rail".
  */
+export function steppedPickup(pickup: TicketPickup, action: "PICKUP_START" | "PICKUP_FETCHED"): TicketPickup {
+  const state = action === "PICKUP_FETCHED" ? "READY" : pickup.state === "QUEUED" ? "FETCHING" : pickup.state;
+  return { ...pickup, state };
+}
+
 function pickupStep(ticket: OfflineTicket, action: "PICKUP_START" | "PICKUP_FETCHED"): Applied | Refusal {
-  const pickup = ticket.pickup;
-  if (!pickup || (pickup.state !== "QUEUED" && pickup.state !== "FETCHING" && pickup.state !== "READY")) {
+  if (!isOpenPickup(ticket.pickup)) {
     return { allowed: false, reason: "NO_PICKUP_REQUEST", message: `Ticket ${ticket.number} has no open pickup request.` };
   }
-  const state = action === "PICKUP_FETCHED" ? "READY" : pickup.state === "QUEUED" ? "FETCHING" : pickup.state;
-  return { allowed: true, ticket: { ...ticket, pickup: { ...pickup, state } }, releasedSlot: null };
+  return { allowed: true, ticket: { ...ticket, pickup: steppedPickup(ticket.pickup, action) }, releasedSlot: null };
+}
+
+/**
+ * Whether the ticket's coat hangs on the ready rail (or was just put there by this counter):
+ * its scan at the counter is the hand-over.
+ */
+export function isOnRail(ticket: OfflineTicket): boolean {
+  return ticket.pickup !== null && (ticket.pickup.railPosition !== null || ticket.pickup.state === "READY");
 }
 
 /** A pool ticket once handed out: ISSUED, with no server id until the server answers. */
