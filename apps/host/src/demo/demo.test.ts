@@ -27,7 +27,8 @@ const counts = (sql: string) =>
   t.db.sql.query<{ key: string; n: number }>(sql).then((rows) => Object.fromEntries(rows.map((row) => [row.key, row.n])));
 
 describe("the demo organization", () => {
-  it("shows every feature: tickets in every state, every counter action, refusals, tasks, shifts", async () => {
+  // Seeding plays two whole nights through the API: on a busy machine it outlasts the default 30 s.
+  it("shows every feature: tickets in every state, every counter action, refusals, tasks, shifts", { timeout: 120_000 }, async () => {
     seed = await seedDemoIfEmpty(t.services);
     expect(seed?.boardLink).toMatch(/\/board#[\w-]{40,}$/);
 

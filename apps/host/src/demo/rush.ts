@@ -20,7 +20,7 @@ type Api = InProcessClient["api"];
 /**
  * Plays the rush on tonight's checked-in coats (their codes, in order of arrival). Coats
  * handed back another way by now are passed over. `admin` switches the venue to keeping
- * uncollected coats on the rail midway, as an admin whose racks filled up might.
+ * uncollected coats on the rail midway, so the demo has one uncollected coat of each kind.
  */
 export async function playClosingRush({ clock, venueId, attendants }: Night, admin: Api, codes: string[], now: Date) {
   const [, cleo] = attendants as [Api, Api];
@@ -47,7 +47,7 @@ export async function playClosingRush({ clock, venueId, attendants }: Night, adm
 
   const ask = (code: string, delayMinutes: 0 | 5 | 10 = 0) => phone.pickup.request({ code, requestId: crypto.randomUUID(), delayMinutes });
   /** Cleo sets off for the rack and is back with the coat this many seconds later: tonight's fetch times. */
-  const fetch = async (requestId: string, startedMinutesAgo: number, seconds: number) => {
+  const fetchToRail = async (requestId: string, startedMinutesAgo: number, seconds: number) => {
     at(startedMinutesAgo);
     await cleo.pickup.start({ venueId, requestId });
     clock.at(new Date(now.getTime() - startedMinutesAgo * MINUTE + seconds * 1000));
@@ -62,7 +62,7 @@ export async function playClosingRush({ clock, venueId, attendants }: Night, adm
   // Nobody came for this one within the hold: the sweep sends it back, and Cleo hangs it on its slot.
   at(50);
   const forgotten = await ask(toRack);
-  await fetch(forgotten.id, 49.5, 65);
+  await fetchToRail(forgotten.id, 49.5, 65);
   await sweep(33);
   at(32);
   await cleo.pickup.putBack({ venueId, requestId: forgotten.id });
@@ -70,7 +70,7 @@ export async function playClosingRush({ clock, venueId, attendants }: Night, adm
   // Asked, fetched, and handed over with one scan of the ticket at the counter.
   at(45);
   const handed = await ask(collected);
-  await fetch(handed.id, 44.5, 80);
+  await fetchToRail(handed.id, 44.5, 80);
   at(41);
   await cleo.qr.scan({ venueId, code: collected });
 
@@ -80,17 +80,17 @@ export async function playClosingRush({ clock, venueId, attendants }: Night, adm
   at(38);
   await phone.pickup.cancel({ code: calledOff });
 
-  // Rack B filled up: from now on a coat nobody collects stays on the rail, ready at once if its guest asks again.
+  // Ada saves Cleo the walks back to the rack: from now on a coat nobody collects stays on the rail, ready at once if its guest asks again.
   at(30);
   await admin.venue.update({ venueId, pickupUncollected: "RAIL" });
   at(29);
   const kept = await ask(toRail);
-  await fetch(kept.id, 28.5, 70);
+  await fetchToRail(kept.id, 28.5, 70);
   await sweep(12);
 
   at(8);
   const onRail = await ask(ready);
-  await fetch(onRail.id, 7.5, 95);
+  await fetchToRail(onRail.id, 7.5, 95);
 
   // A walk-in with only a paper ticket asks at the counter; Cleo is on her way for it.
   at(3);
