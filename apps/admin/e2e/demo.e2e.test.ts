@@ -44,6 +44,11 @@ describe.runIf(browserAvailable())("admin app: the demo organization", () => {
       .poll(() => page.getByTestId("occupancy-totals").textContent())
       .toMatch(/Hangers: \d+ of 60 taken · Shelves: \d+ of 10 taken/);
     await expect.poll(() => page.getByTestId("live-status").textContent()).toBe("● Live");
+    // Tonight's closing rush: a small queue cap, uncollected coats kept on the rail, and the board by the counter.
+    const rush = page.getByRole("group", { name: "Closing rush" });
+    expect(await rush.getByLabel("Queue cap").inputValue()).toBe("4");
+    expect(await rush.getByRole("radio", { name: /Stays on the rail/ }).isChecked()).toBe(true);
+    await page.getByRole("listitem", { name: "Main counter" }).getByText("Active").waitFor();
     await noErrors();
     await saveScreenshot(page, "admin/demo-02-venue");
   });

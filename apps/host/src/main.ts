@@ -49,7 +49,8 @@ const metrics = config.METRICS_TOKEN === undefined ? undefined : new HostMetrics
 const services = createServices(config, db, keys, version, metrics?.api);
 metrics?.watch(services);
 const demo = seedsDemo(config);
-if (demo && (await seedDemoIfEmpty(services))) logger.info("empty database: demo organization created");
+const demoSeed = demo ? await seedDemoIfEmpty(services) : null;
+if (demoSeed) logger.info("empty database: demo organization created");
 const mail = openMail(config, logger);
 const jobs = startJobs(hostJobs(services, mail.senders, jobSettings(config)), logger, metrics?.jobs);
 const backups =
@@ -74,7 +75,7 @@ const app = await buildServer({
 });
 await app.listen({ host: config.HOST, port: config.PORT });
 logger.info(`QRcoats ${version} serving ${config.PUBLIC_URL} (web) and ${config.PUBLIC_URL}/admin/ (admin)`);
-const signIns = demo ? await demoSignIns(services, config.PUBLIC_URL) : null;
+const signIns = demo ? await demoSignIns(services, config.PUBLIC_URL, demoSeed) : null;
 // Plain text on purpose: the first thing a newcomer reads, not a log line to parse.
 if (signIns)
   process.stdout.write(`\nQRcoats is running at ${config.PUBLIC_URL}/ (admin panel: ${config.PUBLIC_URL}/admin/)\n${signIns}\n\n`);

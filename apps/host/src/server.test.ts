@@ -167,7 +167,8 @@ describe("the host process", () => {
     }
   });
 
-  it("seeds the demo organization, whose password is published, on the embedded default only", async () => {
+  // The seed plays two whole nights through the API before the host listens: give it time.
+  it("seeds the demo organization, whose password is published, on the embedded default only", { timeout: 120_000 }, async () => {
     const host = await startHost({ DEMO_DATA: "auto" });
     try {
       if (testDatabaseUrl()) expect(host.output()).not.toContain("Demo sign-ins");

@@ -15,6 +15,10 @@ type VenueFormValues = {
   inOutAllowance: string;
   forgottenDelayMinutes: string;
   publiclyListed: boolean;
+  pickupEnabled: boolean;
+  pickupQueueCap: string;
+  pickupHoldMinutes: string;
+  pickupUncollected: "RACK" | "RAIL";
 };
 
 /** The form's names for the API's fields where they differ: the price is typed in units, not cents. */
@@ -33,6 +37,11 @@ function toValues(venue?: Venue): VenueFormValues {
     inOutAllowance: String(venue?.inOutAllowance ?? 1),
     forgottenDelayMinutes: String(venue?.forgottenDelayMinutes ?? 180),
     publiclyListed: venue?.publiclyListed ?? false,
+    // A new venue starts with the database's defaults.
+    pickupEnabled: venue?.pickupEnabled ?? true,
+    pickupQueueCap: String(venue?.pickupQueueCap ?? 20),
+    pickupHoldMinutes: String(venue?.pickupHoldMinutes ?? 15),
+    pickupUncollected: venue?.pickupUncollected ?? "RACK",
   };
 }
 
@@ -48,10 +57,23 @@ function toSettings(values: VenueFormValues): VenueSettingsInput {
     inOutAllowance: Number(values.inOutAllowance),
     forgottenDelayMinutes: Number(values.forgottenDelayMinutes),
     publiclyListed: values.publiclyListed,
+    pickupEnabled: values.pickupEnabled,
+    pickupQueueCap: Number(values.pickupQueueCap),
+    pickupHoldMinutes: Number(values.pickupHoldMinutes),
+    pickupUncollected: values.pickupUncollected,
   };
 }
 
-/** Create or edit a venue: its hours, time zone, price, in & out allowance, forgotten delay and listing. */
+/** Where a coat nobody came for goes when its hold on the ready rail is over. */
+const UNCOLLECTED_CHOICES = [
+  { value: "RACK", label: "Back to its slot", hint: "An attendant hangs it back; the guest asks again or comes to the counter." },
+  { value: "RAIL", label: "Stays on the rail", hint: "It keeps its place on the rail, ready at once if the guest asks again." },
+] as const;
+
+/**
+ * Create or edit a venue: its hours, time zone, price, in & out allowance, forgotten delay,
+ * listing, and the closing rush (guests asking for their coat ahead, docs/pickup.md).
+ */
 export function VenueForm({
   venue,
   submitLabel,
@@ -123,6 +145,59 @@ export function VenueForm({
           tickets.
         </p>
         {errors.publiclyListed?.message && <p className="text-sm text-red-700">{errors.publiclyListed.message}</p>}
+      </div>
+      <div className="border-t border-slate-200 pt-4 sm:col-span-2">
+        <fieldset className="flex flex-col gap-4" aria-describedby="closing-rush-about">
+          <legend className="mb-1 text-base font-semibold text-slate-900">Closing rush</legend>
+          <p id="closing-rush-about" className="text-sm text-slate-700">
+            Guests tap “I’m leaving” on their ticket; attendants fetch the coat to the ready rail and a pickup board shows the numbers.
+          </p>
+          <div className="flex flex-col gap-1">
+            <label className="flex min-h-9 items-center gap-2 text-slate-900">
+              <input type="checkbox" className="size-4" {...form.register("pickupEnabled")} />
+              Guests may ask for their coat ahead
+            </label>
+            <p className="text-sm text-slate-700">
+              Off, nobody can ask ahead, at the counter either: coats are fetched when the guest shows the ticket.
+            </p>
+            {errors.pickupEnabled?.message && <p className="text-sm text-red-700">{errors.pickupEnabled.message}</p>}
+          </div>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <TextField
+              label="Queue cap"
+              type="number"
+              min={0}
+              hint="How many coats may be asked for, fetched or waiting on the rail at once; 0 for no cap. Requests beyond it wait for a place and see their position."
+              error={errors.pickupQueueCap?.message}
+              {...form.register("pickupQueueCap", { required: "Enter a number, 0 for no cap." })}
+            />
+            <TextField
+              label="Hold on the rail (minutes)"
+              type="number"
+              min={1}
+              hint="How long a fetched coat waits on the ready rail for its guest."
+              error={errors.pickupHoldMinutes?.message}
+              {...form.register("pickupHoldMinutes", { required: "Enter a number of minutes." })}
+            />
+          </div>
+          <fieldset className="flex flex-col gap-2" aria-describedby={errors.pickupUncollected ? "pickup-uncollected-error" : undefined}>
+            <legend className="mb-1 text-sm font-medium text-slate-800">A coat nobody collects in time</legend>
+            {UNCOLLECTED_CHOICES.map((choice) => (
+              <label key={choice.value} className="flex items-start gap-2 text-slate-900">
+                <input type="radio" value={choice.value} className="mt-1 size-4" {...form.register("pickupUncollected")} />
+                <span className="flex flex-col">
+                  {choice.label}
+                  <span className="text-sm text-slate-700">{choice.hint}</span>
+                </span>
+              </label>
+            ))}
+            {errors.pickupUncollected?.message && (
+              <p id="pickup-uncollected-error" className="text-sm text-red-700">
+                {errors.pickupUncollected.message}
+              </p>
+            )}
+          </fieldset>
+        </fieldset>
       </div>
       <div className="sm:col-span-2">
         <Button type="submit" busy={form.formState.isSubmitting}>

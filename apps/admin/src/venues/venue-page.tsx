@@ -9,6 +9,7 @@ import { Link, useParams } from "wouter";
 import { SelectField } from "../components/fields";
 import { Panel, QueryState } from "../components/panel";
 import { PageTitle } from "../layout";
+import { PickupBoardsPanel } from "./pickup-boards";
 import { VenueForm } from "./venue-form";
 
 type Racks = RouterOutputs["rack"]["list"];
@@ -50,6 +51,7 @@ export function VenuePage() {
                 />
               </Panel>
               <RacksPanel venueId={venueId} />
+              <PickupBoardsPanel venueId={venueId} />
             </>
           )
         }

@@ -1,24 +1,41 @@
-import { createTestApi, type TestApi } from "@qrcoats/api/testing";
+import { queuedPlaces } from "@qrcoats/api/client";
+import { createTestApi, type TestApi, type TestClient } from "@qrcoats/api/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, demoSignIns, seedDemoIfEmpty } from "./index";
+import { DEMO_PASSWORD, demoSignIns, seedDemoIfEmpty, type DemoSeed } from "./index";
 
 let t: TestApi;
+let seed: DemoSeed | null;
 beforeAll(async () => {
   t = await createTestApi();
 });
 afterAll(() => t.close());
 
+/** The first message of a live stream, opened signed in as a demo person (or no one), then closed. */
+async function firstOf<T>(person: string | null, open: (api: TestClient["api"]) => Promise<AsyncIterable<T>>) {
+  const connection = new AbortController();
+  const client = t.client({ signal: connection.signal });
+  if (person) await client.api.auth.login({ email: `${person}@demo.qrcoats.example`, password: DEMO_PASSWORD });
+  try {
+    for await (const message of await open(client.api)) return message;
+    throw new Error("The stream ended before its first message");
+  } finally {
+    connection.abort();
+  }
+}
+
 const counts = (sql: string) =>
   t.db.sql.query<{ key: string; n: number }>(sql).then((rows) => Object.fromEntries(rows.map((row) => [row.key, row.n])));
 
 describe("the demo organization", () => {
-  it("shows every feature: tickets in every state, every counter action, refusals, tasks, shifts", async () => {
-    expect(await seedDemoIfEmpty(t.services)).toBe(true);
+  // Seeding plays two whole nights through the API: on a busy machine it outlasts the default 30 s.
+  it("shows every feature: tickets in every state, every counter action, refusals, tasks, shifts", { timeout: 120_000 }, async () => {
+    seed = await seedDemoIfEmpty(t.services);
+    expect(seed?.boardLink).toMatch(/\/board#[\w-]{40,}$/);
 
     expect(await counts(`SELECT state::text AS key, count(*)::int AS n FROM qr.tickets GROUP BY 1`)).toEqual({
       ISSUED: 1,
-      CHECKED_IN: 7,
-      RETURNED: 39,
+      CHECKED_IN: 10,
+      RETURNED: 40,
       VOIDED: 1,
       FORGOTTEN: 3,
     });
@@ -89,25 +106,84 @@ describe("the demo organization", () => {
     expect((await ada.api.employee.invitationLink({ employeeId: waiting.employeeId! })).link).toMatch(/\/accept-invitation\?token=/);
   });
 
-  it("prints sign-ins that work, for the people who can sign in", async () => {
-    const signIns = (await demoSignIns(t.services, "http://localhost:3000"))!;
+  it("has tonight's closing rush: a pickup request in every state, and fetch times the estimates rest on", async () => {
+    const requests = await t.db.sql.query<{
+      state: string;
+      railPosition: number | null;
+      uncollectedTo: string | null;
+      ticketState: string;
+    }>(
+      `SELECT p.state::text AS state, p.rail_position AS "railPosition", p.uncollected_to::text AS "uncollectedTo",
+              t.state::text AS "ticketState"
+         FROM qr.pickup_requests p JOIN qr.tickets t ON t.id = p.ticket_id
+        ORDER BY p.due_at, p.seq`,
+    );
+    const inState = (state: string) => requests.filter((request) => request.state === state);
     expect(
+      Object.fromEntries(
+        ["QUEUED", "FETCHING", "READY", "COLLECTED", "CANCELLED", "UNCOLLECTED"].map((state) => [state, inState(state).length]),
+      ),
+    ).toEqual({ QUEUED: 3, FETCHING: 1, READY: 1, COLLECTED: 1, CANCELLED: 1, UNCOLLECTED: 2 });
+    // One uncollected coat was hung back on its slot, the other kept on the rail for its guest.
+    expect(inState("UNCOLLECTED").map((request) => [request.uncollectedTo, request.railPosition !== null])).toEqual([
+      ["RACK", false],
+      ["RAIL", true],
+    ]);
+    expect(inState("READY")[0]!.railPosition).not.toBeNull();
+    // Handed over by the scan: the ticket was checked out with it.
+    expect(inState("COLLECTED")[0]!.ticketState).toBe("RETURNED");
+
+    // Cleo's counter and the board by it, through the API: estimates rest on tonight's fetches,
+    // one queued coat is due now, one in ten minutes, and one waits beyond the venue's cap of four.
+    const velvet = await t.db.prisma.venue.findFirstOrThrow({ where: { name: "Velvet Room" }, select: { id: true } });
+    const queue = await firstOf("cleo", (api) => api.pickup.queue({ venueId: velvet.id }));
+    expect(queue.rules).toEqual({ enabled: true, queueCap: 4, holdMinutes: 15, uncollected: "RAIL" });
+    expect(queue.fetchSamples).toBe(4);
+    expect(queue.fetchSeconds).toBe(75);
+    const now = t.services.clock();
+    const places = queuedPlaces(queue, now);
+    const queued = queue.entries.filter((entry) => entry.state === "QUEUED");
+    // The seed's "now" was when it started, a little before this test's.
+    const dueIn = (entry: { dueAt: Date }) => (entry.dueAt.getTime() - now.getTime()) / 60_000;
+    expect(queued.map((entry) => places.get(entry.id)?.inPlace)).toEqual([true, true, false]);
+    expect(dueIn(queued[0]!)).toBeLessThanOrEqual(0);
+    for (const later of queued.slice(1)) expect(dueIn(later)).toBeGreaterThan(7);
+    // Still within its hold when the host starts, so the host's sweep leaves it on the rail.
+    const ready = queue.entries.find((entry) => entry.state === "READY")!;
+    expect(ready.readyAt!.getTime() + 15 * 60_000).toBeGreaterThan(now.getTime());
+
+    // The printed board link works, and shows numbers only.
+    const board = await firstOf(null, (api) => api.pickup.board({ token: new URL(seed!.boardLink).hash.slice(1) }));
+    expect(board.venueName).toBe("Velvet Room");
+    expect(board.getting).toHaveLength(2);
+    expect(board.ready).toEqual([{ ticketNumber: ready.ticketNumber, railPosition: ready.railPosition }]);
+  });
+
+  it("prints sign-ins that work, for the people who can sign in, and the board link when it was just made", async () => {
+    const people = (signIns: string) =>
       signIns
         .split("\n")
-        .slice(1)
-        .map((line) => line.trim().split(/\s+/).slice(0, 2)),
-    ).toEqual([
+        .filter((line) => line.startsWith("  ") && line.includes("@"))
+        .map((line) => line.trim().split(/\s+/).slice(0, 2));
+    const atFirstStart = (await demoSignIns(t.services, "http://localhost:3000", seed))!;
+    expect(people(atFirstStart)).toEqual([
       ["admin", "ada@demo.qrcoats.example"],
       ["attendant", "ben@demo.qrcoats.example"],
       ["attendant", "cleo@demo.qrcoats.example"],
       ["guest", "gus@demo.qrcoats.example"],
     ]);
+    expect(atFirstStart).toContain(`\n  ${seed!.boardLink}`);
+    // Later starts cannot know the secret, and say where to make another link.
+    const later = (await demoSignIns(t.services, "http://localhost:3000"))!;
+    expect(people(later)).toEqual(people(atFirstStart));
+    expect(later).not.toContain("/board#");
+    expect(later).toContain("Venues › Velvet Room › Pickup boards");
     const cleo = await t.client().api.auth.login({ email: "cleo@demo.qrcoats.example", password: DEMO_PASSWORD });
     expect(cleo.membership).toMatchObject({ role: "EMPLOYEE", organization: { name: "Demo Nightclub" } });
   });
 
   it("is made once: a database with people in it is left alone", async () => {
-    expect(await seedDemoIfEmpty(t.services)).toBe(false);
+    expect(await seedDemoIfEmpty(t.services)).toBeNull();
     // The admin, Ben, Cleo and Gus: Dev's invitation is open, and makes no account before it is accepted.
     expect(await counts(`SELECT 'users' AS key, count(*)::int AS n FROM auth.users`)).toEqual({ users: 4 });
   });

@@ -1,12 +1,14 @@
 import type { ApiServices, InProcessClient } from "@qrcoats/api";
 import { deliverDemoMail, resendToDev } from "./messages";
 import { clockedServices, closeLastNight, lastClosing, playLastNight, playOfflineSpell, playTonight, signedInClient } from "./night";
+import { DEMO_PICKUP, playClosingRush } from "./rush";
 
 // A living demo organization for `npm start` on an empty database, made through the API
 // itself so that every row is one the product could have written: two venues with racks,
 // an admin, two attendants and one still invited, a guest, last night's tickets in every
-// state with their scans, payments and shifts, tasks, tonight's counter under way, and
-// messages sent, waiting and failed (./messages.ts).
+// state with their scans, payments and shifts, tasks, tonight's counter under way with its
+// closing rush (./rush.ts) and a pickup board, and messages sent, waiting and failed
+// (./messages.ts).
 
 export const DEMO_PASSWORD = "velvet rope coat check";
 const DOMAIN = "demo.qrcoats.example";
@@ -17,9 +19,15 @@ const HOUR = 3_600_000;
 
 type Api = InProcessClient["api"];
 
-/** Seeds the demo when the database has no users at all; returns whether it did. */
-export async function seedDemoIfEmpty(services: ApiServices): Promise<boolean> {
-  if ((await services.db.prisma.user.count()) > 0) return false;
+/** What only the seed can tell: the pickup board's link, whose secret is kept nowhere after. */
+export type DemoSeed = { boardLink: string };
+
+const DEMO_VENUE = "Velvet Room";
+const DEMO_BOARD = "Main counter";
+
+/** Seeds the demo when the database has no users at all; null when it did not. */
+export async function seedDemoIfEmpty(services: ApiServices): Promise<DemoSeed | null> {
+  if ((await services.db.prisma.user.count()) > 0) return null;
   const now = services.clock();
   const closing = await lastClosing(services, TIMEZONE, now);
   const clock = clockedServices(services);
@@ -28,7 +36,7 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<boolean> {
   const admin = await signUp(clock.services, "ada", "Ada Admin");
   await admin.org.create({ name: DEMO_ORGANIZATION });
   const velvet = await admin.venue.create({
-    name: "Velvet Room",
+    name: DEMO_VENUE,
     timezone: TIMEZONE,
     opensAt: "22:00",
     closesAt: "05:00",
@@ -37,6 +45,7 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<boolean> {
     inOutAllowance: 2,
     forgottenDelayMinutes: 180,
     publiclyListed: true,
+    ...DEMO_PICKUP,
   });
   const rooftop = await admin.venue.create({
     name: "Rooftop Bar",
@@ -53,6 +62,7 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<boolean> {
   await admin.rack.create({ venueId: velvet.id, name: "B", slotCount: 30, kind: "HANGER" });
   await admin.rack.create({ venueId: velvet.id, name: "Bags", slotCount: 10, kind: "SHELF" });
   await admin.rack.create({ venueId: rooftop.id, name: "Main", slotCount: 20, kind: "HANGER" });
+  const board = await admin.pickup.createBoard({ venueId: velvet.id, label: DEMO_BOARD });
 
   const ben = await hire(clock.services, admin, { local: "ben", name: "Ben Baker", position: "Attendant", venueIds: [velvet.id] });
   const cleo = await hire(clock.services, admin, {
@@ -71,13 +81,14 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<boolean> {
   const night = { clock, venueId: velvet.id, otherVenueId: rooftop.id, attendants: [ben.api, cleo.api], guest, closing };
   await playLastNight(night);
   await closeLastNight(services, now);
-  await playTonight(night, now);
+  const tonight = await playTonight(night, now);
   await playOfflineSpell(night, now);
+  await playClosingRush(night, admin, tonight, now);
   await resendToDev(clock, admin, dev.employee.id, now);
   clock.at(now);
   // The forgotten-coat notice of last night: Jonas's mail server refuses it for good.
   await deliverDemoMail(clock.services);
-  return true;
+  return { boardLink: board.link };
 }
 
 async function signUp(services: ApiServices, local: string, name: string): Promise<Api> {
@@ -168,8 +179,11 @@ async function assignTasks(
   await admin.task.create({ title: "Fix rack A's wobbly rail", venueId, priority: "NORMAL", dueAt: new Date(now.getTime() + DAY) });
 }
 
-/** What a newcomer needs to try it: where to go and how to sign in. */
-export async function demoSignIns(services: ApiServices, baseUrl: string): Promise<string | null> {
+/**
+ * What a newcomer needs to try it: where to go, how to sign in, and the pickup board's link
+ * when the demo was made by this start (`seed`); later starts cannot know its secret.
+ */
+export async function demoSignIns(services: ApiServices, baseUrl: string, seed: DemoSeed | null = null): Promise<string | null> {
   const people = await services.db.prisma.user.findMany({
     // Only the people the seed made share the demo password: anyone invited or registered
     // since, even at the demo's domain, has their own.
@@ -184,5 +198,10 @@ export async function demoSignIns(services: ApiServices, baseUrl: string): Promi
     const where = role === "admin" ? `${baseUrl}/admin/` : `${baseUrl}/`;
     return `  ${role.padEnd(10)} ${person.email.padEnd(26)} ${person.name.padEnd(11)} ${where}`;
   });
-  return [`Demo sign-ins (password for all: "${DEMO_PASSWORD}"):`, ...rows].join("\n");
+  const board = seed
+    ? [`Pickup board (${DEMO_VENUE}, ${DEMO_BOARD}), shown this once: open it on the screen by the counter:`, `  ${seed.boardLink}`]
+    : [
+        `Pickup board: its link was printed when the demo was made; make another in the admin panel (Venues › ${DEMO_VENUE} › Pickup boards).`,
+      ];
+  return [`Demo sign-ins (password for all: "${DEMO_PASSWORD}"):`, ...rows, ...board].join("\n");
 }

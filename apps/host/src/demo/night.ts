@@ -120,19 +120,26 @@ export async function playLastNight({ clock, venueId, otherVenueId, attendants, 
   await cleo.shift.clockOut();
 }
 
-/** Tonight so far: the counter is open, coats are coming in, one guest has a ticket ready. */
-export async function playTonight({ clock, venueId, attendants, guest }: Night, now: Date) {
+/**
+ * Tonight so far: the counter is open, coats are coming in, one guest has a ticket ready.
+ * Returns the walk-ins' codes in order of arrival: their guests ask for their coats in the
+ * closing rush (./rush.ts).
+ */
+export async function playTonight({ clock, venueId, attendants, guest }: Night, now: Date): Promise<string[]> {
   const [, cleo] = attendants as [InProcessClient["api"], InProcessClient["api"]];
   clock.at(new Date(now.getTime() - 70 * MINUTE));
   await cleo.shift.clockIn({ venueId });
-  for (let i = 0; i < 6; i++) {
-    clock.at(new Date(now.getTime() - (60 - i * 9) * MINUTE));
+  const codes: string[] = [];
+  for (let i = 0; i < 10; i++) {
+    clock.at(new Date(now.getTime() - (66 - i * 5.5) * MINUTE));
     const ticket = await cleo.qr.issueWalkIn({ venueId });
     await cleo.qr.checkIn({ venueId, code: ticket.code, kind: i === 4 ? "SHELF" : "HANGER", payment: { status: PAYMENTS[i % 4]! } });
+    codes.push(ticket.code);
   }
   clock.at(new Date(now.getTime() - 5 * MINUTE));
   await guest.qr.request({ venueId });
   clock.at(now);
+  return codes;
 }
 
 /**
