@@ -1,7 +1,7 @@
 import type { PaymentStatus, SlotKind, TicketState } from "@qrcoats/db";
 import { z } from "zod";
 import { dateInput, idInput, venueIdInput, walkInContactFields } from "../lib/inputs";
-import type { PickupState, VenueQueue } from "../pickup/rules";
+import type { PickupState, PickupUncollected, VenueQueue } from "../pickup/rules";
 import type { RefusalReason } from "../qr/scan-events";
 
 // The offline counter's contract (docs/offline.md). A counter device keeps tonight's tickets
@@ -107,7 +107,14 @@ export type OfflineTicket = {
   checkedInAt: Date | null;
   returnedAt: Date | null;
   /** Its open pickup request, or the rail place of a coat fetched for it (docs/pickup.md). */
-  pickup: { requestId: string; state: PickupState; dueAt: Date; railPosition: number | null } | null;
+  pickup: {
+    requestId: string;
+    state: PickupState;
+    dueAt: Date;
+    railPosition: number | null;
+    /** Not collected in time: back to the rack (it may hang on its slot again), or kept on the rail. */
+    uncollectedTo: PickupUncollected | null;
+  } | null;
 };
 
 /** A walk-in ticket the device may hand out offline: its code is final, minted by the server. */

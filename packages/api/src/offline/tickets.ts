@@ -27,7 +27,8 @@ const COLUMNS = `
          t.issued_at AS "issuedAt", t.checked_in_at AS "checkedInAt", t.returned_at AS "returnedAt",
          t.contact_name_encrypted AS "contactNameEncrypted", g.name AS "guestName",
          CASE WHEN s.id IS NOT NULL THEN json_build_object('id', s.id, 'number', s.number, 'kind', s.kind, 'rackName', r.name) END AS slot,
-         (SELECT json_build_object('requestId', p.id, 'state', p.state, 'dueAt', p.due_at, 'railPosition', p.rail_position)
+         (SELECT json_build_object('requestId', p.id, 'state', p.state, 'dueAt', p.due_at, 'railPosition', p.rail_position,
+                                   'uncollectedTo', p.uncollected_to)
             FROM qr.pickup_requests p
            WHERE p.ticket_id = t.id AND (p.state IN ('QUEUED', 'FETCHING', 'READY') OR p.rail_position IS NOT NULL)
            ORDER BY p.seq DESC LIMIT 1) AS pickup

@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hireAttendant, openVenue, setClock } from "../qr/testing";
 import { createTestApi, refusal, type TestApi } from "../testing";
+import { readVenueQueue } from "./queue";
 import { sweepPickups } from "./requests";
+import { boardOf } from "./rules";
 
 // The closing rush's server half (docs/pickup.md): a guest's request is queued once however
 // often it is sent, attendants fetch it to a rail place nobody else gets, the hand-over is the
@@ -204,5 +206,49 @@ describe("the venue's rules", () => {
       railPosition: place,
     });
     expect(await di.api.qr.scan({ venueId: held.venue.id, code: rail.code })).toMatchObject({ handedOver: true, railPosition: place });
+  });
+
+  it("keeps a coat sent back to the rack off the rail: a late 'fetched' is refused, asking again queues anew, the scan fetches from the slot", async () => {
+    const back = await openVenue(t, "Back", { hangers: 10 });
+    const ed = await hireAttendant(t, back.organizationId, "ed@back.example", [back.venue.id]);
+    await back.admin.api.venue.update({ venueId: back.venue.id, pickupHoldMinutes: 5, pickupUncollected: "RACK" });
+    const coat = await checkedInCoat(back.venue.id, ed);
+    const first = await phone().pickup.request({ code: coat.code, requestId: randomUUID() });
+    await ed.api.pickup.fetched({ venueId: back.venue.id, requestId: first.id });
+    setClock(t, new Date(t.clock.now().getTime() + 6 * 60_000));
+    await sweepPickups(t.deps);
+    // Not hung back yet: asking again does not send the guest to the rail, nor does the scan.
+    const again = await phone().pickup.request({ code: coat.code, requestId: randomUUID() });
+    expect(again).toMatchObject({ state: "QUEUED", railPosition: null });
+    expect(await ed.api.qr.scan({ venueId: back.venue.id, code: coat.code })).toMatchObject({ handedOver: false, railPosition: null });
+    await phone().pickup.cancel({ code: coat.code });
+    // Hung back; a screen that had not caught up says "fetched" for the old request: refused, never a 500.
+    await ed.api.pickup.putBack({ venueId: back.venue.id, requestId: first.id });
+    await phone().pickup.request({ code: coat.code, requestId: randomUUID() });
+    expect(await refusal(ed.api.pickup.fetched({ venueId: back.venue.id, requestId: first.id }))).toMatchObject({
+      code: "CONFLICT",
+      reason: "PICKUP_CLOSED",
+    });
+    expect(await refusal(ed.api.pickup.start({ venueId: back.venue.id, requestId: first.id }))).toMatchObject({ reason: "PICKUP_CLOSED" });
+  });
+
+  it("counts a coat kept on the rail against the cap and shows it as ready; a fetch without 'start' measures no fetch time", async () => {
+    const kept = await openVenue(t, "Kept", { hangers: 10 });
+    const fay = await hireAttendant(t, kept.organizationId, "fay@kept.example", [kept.venue.id]);
+    await kept.admin.api.venue.update({ venueId: kept.venue.id, pickupQueueCap: 1, pickupHoldMinutes: 5, pickupUncollected: "RAIL" });
+    const [left, next] = await Promise.all([checkedInCoat(kept.venue.id, fay), checkedInCoat(kept.venue.id, fay)]);
+    const leftRequest = await phone().pickup.request({ code: left.code, requestId: randomUUID() });
+    await fay.api.pickup.fetched({ venueId: kept.venue.id, requestId: leftRequest.id });
+    setClock(t, new Date(t.clock.now().getTime() + 6 * 60_000));
+    await sweepPickups(t.deps);
+    expect(await phone().pickup.request({ code: next.code, requestId: randomUUID() })).toMatchObject({
+      position: 1,
+      waitingForPlace: true,
+    });
+    const stored = await t.db.prisma.pickupRequest.findUniqueOrThrow({ where: { id: leftRequest.id } });
+    expect(stored).toMatchObject({ state: "UNCOLLECTED", fetchingAt: null, readyById: fay.employeeId });
+    const queue = (await readVenueQueue(t.db.sql, kept.venue.id, t.clock.now()))!;
+    expect(queue.fetchSamples).toBe(0);
+    expect(boardOf(queue, t.clock.now()).ready).toEqual([{ ticketNumber: left.ticket.number, railPosition: stored.railPosition }]);
   });
 });

@@ -122,8 +122,9 @@ async function enqueue(sql: SqlRunner, ticket: LockedTicket, request: NewRequest
     throw new PickupRefusal("CONFLICT", "NOT_CHECKED_IN", "There is no coat checked in on this ticket to get ready.");
   }
   if (!ticket.enabled) throw new PickupRefusal("CONFLICT", "PICKUP_OFF", "This venue does not take pickup requests: come to the counter.");
-  if (latest?.state === "UNCOLLECTED" && latest.railPosition !== null) {
-    // Still hanging on the rail: it is ready now, and its hold starts again.
+  if (latest?.state === "UNCOLLECTED" && latest.uncollectedTo === "RAIL" && latest.railPosition !== null) {
+    // Kept on the rail: it is ready now, and its hold starts again. (A coat sent back to the
+    // rack may already hang on its slot, so it is asked for anew.)
     const [ready] = await sql.query<RequestRow>(
       `UPDATE qr.pickup_requests p SET state = 'READY', ready_at = $2, uncollected_at = NULL, uncollected_to = NULL, updated_at = $2
         WHERE p.id = $1::uuid RETURNING ${REQUEST_COLUMNS}`,
@@ -280,6 +281,11 @@ async function lockStaffRequest(sql: SqlRunner, venueId: string, ref: { requestI
 function stillOpen(row: StaffRequest) {
   if (row.state === "CANCELLED") throw new PickupRefusal("CONFLICT", "PICKUP_CLOSED", `Ticket ${row.ticketNumber} called off its request.`);
   if (row.state === "COLLECTED") throw new PickupRefusal("CONFLICT", "PICKUP_CLOSED", `Ticket ${row.ticketNumber}'s coat was handed over.`);
+  // Not collected in time and hung back on its slot: a late "fetched" from a screen that had
+  // not caught up must not put it back on the rail (its guest asks again if they still want it).
+  if (row.state === "UNCOLLECTED" && row.railPosition === null) {
+    throw new PickupRefusal("CONFLICT", "PICKUP_CLOSED", `Ticket ${row.ticketNumber}'s coat was not collected and went back to its slot.`);
+  }
 }
 
 export type StaffPickupRef = { requestId: string } | { publicId: string };
@@ -342,7 +348,8 @@ export function startFetching(deps: PickupDeps, member: Member, input: { venueId
 
 /**
  * The coat is on the ready rail, at the lowest free place: the guest's page and the board
- * say "ready". Saying so twice keeps the first place.
+ * say "ready". Saying so twice keeps the first place. A coat fetched without "start" has no
+ * measured fetch time (it would count as an instant fetch and make every estimate too short).
  */
 export function markFetched(deps: PickupDeps, member: Member, input: { venueId: string; ref: StaffPickupRef }, device?: DeviceContext) {
   return atQueue(
@@ -361,7 +368,6 @@ export function markFetched(deps: PickupDeps, member: Member, input: { venueId: 
       const [ready] = await sql.query<RequestRow>(
         `UPDATE qr.pickup_requests p
             SET state = 'READY', ready_at = $2, ready_by_id = $3::uuid, updated_at = $2,
-                fetching_at = coalesce(p.fetching_at, $2), fetching_by_id = coalesce(p.fetching_by_id, $3::uuid),
                 rail_position = (SELECT min(n) FROM generate_series(1, (SELECT count(*)::int + 1 FROM qr.pickup_requests o
                                                                           WHERE o.venue_id = $4::uuid AND o.rail_position IS NOT NULL)) n
                                   WHERE NOT EXISTS (SELECT 1 FROM qr.pickup_requests o

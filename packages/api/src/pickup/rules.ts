@@ -72,6 +72,16 @@ export type QueuedPlace = {
   estimateMinutes: number;
 };
 
+/** A coat on its way to the rail or hanging there (kept there after its hold, too) holds a place. */
+function onTheWayOrRail(entry: PickupEntry) {
+  return entry.state === "FETCHING" || onTheRail(entry);
+}
+
+/** On the ready rail for its guest: ready, or kept there after its hold (RAIL). */
+export function onTheRail(entry: Pick<PickupEntry, "state" | "uncollectedTo" | "railPosition">) {
+  return entry.railPosition !== null && (entry.state === "READY" || (entry.state === "UNCOLLECTED" && entry.uncollectedTo === "RAIL"));
+}
+
 // Every guest's page asks for its place in the same read of the queue: worked out once per
 // read, and again only when the estimates (which count down to a request's due time) are
 // seconds old.
@@ -85,7 +95,7 @@ const PLACES_FRESH_MS = 5_000;
 export function queuedPlaces(queue: Pick<VenueQueue, "entries" | "rules" | "fetchSeconds" | "attendants">, now: Date) {
   const known = placesByQueue.get(queue);
   if (known && Math.abs(known.at - now.getTime()) < PLACES_FRESH_MS) return known.places;
-  const holding = queue.entries.filter((entry) => entry.state === "FETCHING" || entry.state === "READY").length;
+  const holding = queue.entries.filter(onTheWayOrRail).length;
   const places = new Map<string, QueuedPlace>();
   const attendants = Math.max(1, queue.attendants);
   let position = 0;
@@ -153,7 +163,7 @@ export function boardOf(queue: VenueQueue, now: Date): PickupBoardView {
       entry.state === "FETCHING" || (entry.state === "QUEUED" && places.get(entry.id)?.inPlace && entry.dueAt.getTime() <= now.getTime()),
   );
   const ready = queue.entries
-    .filter((entry) => entry.state === "READY")
+    .filter(onTheRail)
     .sort((a, b) => (a.railPosition ?? 0) - (b.railPosition ?? 0))
     .map((entry) => ({ ticketNumber: entry.ticketNumber, railPosition: entry.railPosition }));
   return { venueName: queue.venueName, getting: getting.map((entry) => entry.ticketNumber), ready };

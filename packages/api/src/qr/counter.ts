@@ -529,7 +529,8 @@ async function scanOnly(
         await recordScanEvent(db.sql, event);
       }
       const [onRail] = await db.sql.query<{ railPosition: number }>(
-        `SELECT rail_position AS "railPosition" FROM qr.pickup_requests WHERE ticket_id = $1::uuid AND rail_position IS NOT NULL`,
+        `SELECT rail_position AS "railPosition" FROM qr.pickup_requests
+          WHERE ticket_id = $1::uuid AND rail_position IS NOT NULL AND (state = 'READY' OR uncollected_to = 'RAIL')`,
         [row.id],
       );
       return {

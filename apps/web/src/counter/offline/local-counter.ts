@@ -150,7 +150,11 @@ function pickupStep(ticket: OfflineTicket, action: "PICKUP_START" | "PICKUP_FETC
  * its scan at the counter is the hand-over.
  */
 export function isOnRail(ticket: OfflineTicket): boolean {
-  return ticket.pickup !== null && (ticket.pickup.railPosition !== null || ticket.pickup.state === "READY");
+  const pickup = ticket.pickup;
+  if (!pickup) return false;
+  // A coat sent back to the rack after its hold may hang on its slot again: fetched as usual.
+  if (pickup.state === "UNCOLLECTED") return pickup.uncollectedTo === "RAIL" && pickup.railPosition !== null;
+  return pickup.railPosition !== null || pickup.state === "READY";
 }
 
 /** A pool ticket once handed out: ISSUED, with no server id until the server answers. */

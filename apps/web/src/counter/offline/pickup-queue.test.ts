@@ -86,11 +86,12 @@ const pickupOf = (request: PickupEntry) => ({
   state: request.state,
   dueAt: request.dueAt,
   railPosition: request.railPosition,
+  uncollectedTo: request.uncollectedTo,
 });
 
 describe("the queue's requests in the device's tickets", () => {
   it("writes each ticket's request from the queue, and clears those the queue no longer has", () => {
-    const stale = ticket(2, rackA(2), { requestId: "old", state: "QUEUED", dueAt: T0, railPosition: null });
+    const stale = ticket(2, rackA(2), { requestId: "old", state: "QUEUED", dueAt: T0, railPosition: null, uncollectedTo: null });
     const copy = copyOf(ticket(1, rackA(1)), stale);
     const ready = entry(1, rackA(1), { state: "READY", railPosition: 4 });
 
@@ -161,10 +162,12 @@ describe("the pickup steps on the device", () => {
     expect(refused).toMatchObject({ allowed: false, reason: "NO_PICKUP_REQUEST" });
   });
 
-  it("counts a coat kept on the rail past its hold as on the rail, and a queued one as not", () => {
-    const kept = ticket(1, rackA(1), { requestId: "r1", state: "UNCOLLECTED", dueAt: T0, railPosition: 3 });
-    const queued = ticket(2, rackA(2), { requestId: "r2", state: "QUEUED", dueAt: T0, railPosition: null });
+  it("counts a coat kept on the rail past its hold as on the rail, and a queued one or one sent back to the rack as not", () => {
+    const kept = ticket(1, rackA(1), { requestId: "r1", state: "UNCOLLECTED", dueAt: T0, railPosition: 3, uncollectedTo: "RAIL" });
+    const queued = ticket(2, rackA(2), { requestId: "r2", state: "QUEUED", dueAt: T0, railPosition: null, uncollectedTo: null });
+    const sentBack = ticket(4, rackA(4), { requestId: "r4", state: "UNCOLLECTED", dueAt: T0, railPosition: 2, uncollectedTo: "RACK" });
     expect(isOnRail(kept)).toBe(true);
+    expect(isOnRail(sentBack)).toBe(false);
     expect(isOnRail(queued)).toBe(false);
     expect(isOnRail(ticket(3, rackA(3)))).toBe(false);
   });

@@ -38,7 +38,13 @@ function entriesByTicket(queue: VenueQueue): Map<string, PickupEntry> {
 }
 
 function pickupOfEntry(entry: PickupEntry): TicketPickup {
-  return { requestId: entry.id, state: entry.state, dueAt: entry.dueAt, railPosition: entry.railPosition };
+  return {
+    requestId: entry.id,
+    state: entry.state,
+    dueAt: entry.dueAt,
+    railPosition: entry.railPosition,
+    uncollectedTo: entry.uncollectedTo,
+  };
 }
 
 /**
