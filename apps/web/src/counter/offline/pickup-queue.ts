@@ -172,7 +172,8 @@ export function pickupSections(queue: CounterQueue, now: Date): PickupSections {
         const dueInMs = entry.dueAt.getTime() - now.getTime();
         return {
           entry,
-          dueInMinutes: dueInMs > 0 ? Math.ceil(dueInMs / 60_000) : null,
+          // Rounded, not up: a request made "in 5 min" by a clock a moment ahead reads 5, not 6.
+          dueInMinutes: dueInMs > 0 ? Math.max(1, Math.round(dueInMs / 60_000)) : null,
           waitingForPlace: !(places.get(entry.id)?.inPlace ?? true),
         };
       }),
