@@ -160,7 +160,7 @@ export function quantile(values: readonly number[], q: number) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-// The demo organization's main venue (apps/host/src/demo/index.ts): "Velvet Lounge", racks A
+// The demo organization's main venue (apps/host/src/demo/index.ts): "Velvet Room", racks A
 // and B of 30 hangers and "Bags" of 10 shelves; full at closing.
 const DEMO_RACKS = { A: 30, B: 30, Bags: 10 };
 /** checkt.ca's staffing rule: one attendant per 200 coats (at least one). */
@@ -245,7 +245,7 @@ leaving with the coat, when the attendants fetch each coat as its guest arrives,
 guests ask ahead (\`pickup.request\`) and the coats wait on the ready rail?
 
 Assumptions, each a parameter:
-- **The venue**: the demo's "Velvet Lounge" (\`apps/host/src/demo/index.ts\`): racks A and B of 30
+- **The venue**: the demo's "Velvet Room" (\`apps/host/src/demo/index.ts\`): racks A and B of 30
   hangers and "Bags" of 10 shelves, **full at closing: ${coats} coats**.
 - **Staffing**: checkt.ca's rule of thumb, one attendant per ${COATS_PER_ATTENDANT} coats, at least one: **${attendants}** (\`--attendants\`).
 - **Departures**: all ${coats} guests leave within ${night.hourMinutes} minutes (\`--hour\`), at times drawn from a triangle rising
