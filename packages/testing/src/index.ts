@@ -4,3 +4,4 @@ export { openEventStream, type ServerSentEvent } from "./event-stream";
 export { browserSession, sharedKeys, type Answer, type BrowserSession } from "./http-session";
 export { linkPath, startMailServer, type MailServer, type ReceivedMail } from "./mail-server";
 export { OfflineDevice } from "./offline-device";
+export { createTestDatabase, testDatabaseUrl, type TestDatabase } from "@qrcoats/db/testing";
