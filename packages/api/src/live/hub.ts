@@ -12,8 +12,9 @@ export type LiveNotices = {
     slotId: string | null;
     updatedAt: string;
   };
-  // Migration 20261207194337_closing_rush_pickups.
-  qrcoats_pickups: { id: string; organizationId: string; venueId: string; ticketId: string; state: string };
+  // Migrations 20261207194337_closing_rush_pickups and 20261207210500_pickup_rules_notify: a
+  // request's change, or (state RULES, no request or ticket) the venue's pickup settings'.
+  qrcoats_pickups: { id: string | null; organizationId: string; venueId: string; ticketId: string | null; state: string };
 };
 export type LiveChannel = keyof LiveNotices;
 

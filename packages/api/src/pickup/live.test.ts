@@ -132,6 +132,21 @@ describe("live pickup", () => {
     await board.stop();
   });
 
+  it("brings a change of the venue's pickup settings to open pages, the counter and the board at once", async () => {
+    const coat = await checkedInCoat();
+    const phone = connect();
+    const page = record(await phone.api.qr.watch({ code: coat.code }), phone);
+    const tablet = connect(ada);
+    const queue = record(await tablet.api.pickup.queue({ venueId: club.venue.id }), tablet);
+    await page.until((view) => view.pickup.offered, "offered");
+    await club.admin.api.venue.update({ venueId: club.venue.id, pickupEnabled: false, pickupQueueCap: 3 });
+    await page.until((view) => !view.pickup.offered, "no longer offered");
+    await queue.until((view) => !view.rules.enabled && view.rules.queueCap === 3, "the new rules at the counter");
+    await club.admin.api.venue.update({ venueId: club.venue.id, pickupEnabled: true, pickupQueueCap: 20 });
+    await page.until((view) => view !== page.received[0] && view.pickup.offered, "offered again");
+    await Promise.all([page.stop(), queue.stop()]);
+  });
+
   it("keeps another organization's staff off the queue", async () => {
     const rival = await openVenue(t, "Rival Rush", { hangers: 2 });
     const eve = await hireAttendant(t, rival.organizationId, "eve@rival-rush.example", [rival.venue.id]);

@@ -107,7 +107,8 @@ export async function* watchTicket(
           next = { ...view, state: notice.state, updatedAt: new Date(notice.updatedAt), pickup };
         } else if (notice.venueId !== ticket.venueId) {
           continue;
-        } else if (notice.ticketId === ticket.id) {
+        } else if (notice.ticketId === ticket.id || notice.state === "RULES") {
+          // Its own request moved, or the venue changed its pickup settings (on or off, the cap).
           next = { ...view, pickup: await ticketPickup(sql, { ...ticket, state: view.state }, deps.clock()) };
           placeMoved = null;
         } else {
