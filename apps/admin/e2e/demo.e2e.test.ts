@@ -46,7 +46,7 @@ describe.runIf(browserAvailable())("admin app: the demo organization", () => {
     await expect.poll(() => page.getByTestId("live-status").textContent()).toBe("● Live");
     // Tonight's closing rush: a small queue cap, uncollected coats kept on the rail, and the board by the counter.
     const rush = page.getByRole("group", { name: "Closing rush" });
-    expect(await rush.getByLabel("Queue cap").inputValue()).toBe("4");
+    expect(await rush.getByLabel("Queue cap").inputValue()).toBe("5");
     expect(await rush.getByRole("radio", { name: /Stays on the rail/ }).isChecked()).toBe(true);
     await page.getByRole("listitem", { name: "Main counter" }).getByText("Active").waitFor();
     await noErrors();

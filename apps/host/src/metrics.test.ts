@@ -81,7 +81,8 @@ describe(`GET /metrics on ${testDatabaseUrl() ? "PostgreSQL" : "embedded PGlite"
     expect(sample(exposition, "qrcoats_counter_actions_total", { action: "SCAN", result: "REFUSED" })).toBe(1);
     expect(sample(exposition, "qrcoats_counter_refusals_total", { action: "SCAN", reason: "UNKNOWN_CODE" })).toBe(1);
     expect(sample(exposition, "qrcoats_live_streams_open")).toBe(1);
-    expect(sample(exposition, "qrcoats_live_subscribers")).toBe(1);
+    // The one stream is a ticket's page, which follows two channels (its state, and pickups).
+    expect(sample(exposition, "qrcoats_live_subscribers")).toBe(2);
     expect(sample(exposition, "qrcoats_job_runs_total", { job: "notifications", result: "ok" })).toBeGreaterThan(0);
     // Every job has its series from the start, so that its first failure counts as an increase.
     expect(sample(exposition, "qrcoats_job_runs_total", { job: "retention", result: "failed" })).toBe(0);

@@ -153,6 +153,12 @@ describe.runIf(browserAvailable())("web app: the closing rush, guest side and pi
     });
 
     await context.setOffline(true);
+    // A tap taken back before it could be sent: nothing stays on the phone to go out later.
+    await phone.getByRole("button", { name: "I'm leaving — get my coat ready" }).click();
+    await phone.getByRole("button", { name: "Don't send it" }).click();
+    await phone.getByRole("button", { name: "I'm leaving — get my coat ready" }).waitFor();
+    expect(await phone.evaluate(() => localStorage.getItem("qrcoats.pickup-requests.v1"))).toBe("[]");
+
     await phone.getByRole("button", { name: "I'm leaving — get my coat ready" }).click();
     await expect.poll(() => status(phone)).toBe("No signalYour request will be sent as soon as you're back online.");
     const kept = await phone.evaluate(() => JSON.parse(localStorage.getItem("qrcoats.pickup-requests.v1") ?? "[]"));

@@ -12,8 +12,8 @@ import { signedInClient, type Night } from "./night";
 
 const MINUTE = 60_000;
 
-/** The demo venue's pickup settings: a small cap, so a fourth guest waits for a place. */
-export const DEMO_PICKUP = { pickupEnabled: true, pickupQueueCap: 4, pickupHoldMinutes: 15, pickupUncollected: "RACK" } as const;
+/** The demo venue's pickup settings: a small cap, so the last guest to ask waits for a place. */
+export const DEMO_PICKUP = { pickupEnabled: true, pickupQueueCap: 5, pickupHoldMinutes: 15, pickupUncollected: "RACK" } as const;
 
 type Api = InProcessClient["api"];
 
@@ -103,6 +103,7 @@ export async function playClosingRush({ clock, venueId, attendants }: Night, adm
   await ask(dueNow);
   at(0);
   await ask(dueLater, 10);
-  // Asked after the cap of four was reached (one being fetched, one on the rail, two queued): it waits for a place.
+  // Asked after the cap of five was reached (one being fetched, one ready on the rail, one kept on
+  // the rail after its hold, two queued): it waits for a place.
   await ask(waiting, 10);
 }

@@ -62,6 +62,10 @@ export function PickupsPanel({ device, copy, onStep }: { device: DeviceState; co
         <h2 id="pickups-heading" className="text-2xl font-black text-slate-950">
           Pickups ({queue.entries.length})
         </h2>
+        {/* A request arriving while the attendant looks elsewhere is said, not only drawn. */}
+        <p className="sr-only" aria-live="polite">
+          {queue.entries.length === 1 ? "1 pickup request" : `${queue.entries.length} pickup requests`}
+        </p>
         <p data-testid="pickups-as-of" className={clsx("text-sm", online ? "text-slate-600" : "font-semibold text-amber-900")}>
           {online ? "Live" : "Offline"} · as of {clockTime(stored.receivedAt)}
         </p>

@@ -44,7 +44,7 @@ export function keepPendingPickup(pending: PendingPickup) {
   write([{ ...pending, code }, ...read().filter((other) => other.code !== code)]);
 }
 
-/** The server answered this tap (accepted or refused): it is not to be sent again. */
+/** The server answered this tap (accepted or refused), or the guest took it back: it is not to be sent again. */
 export function forgetPendingPickup(requestId: string) {
   write(read().filter((pending) => pending.requestId !== requestId));
 }

@@ -101,6 +101,12 @@ export function PickupPanel({ code, pickup, online }: { code: string; pickup: Ti
           <RequestProgress request={request} canAskAgain={canAsk} />
         ) : null}
       </div>
+      {/* A tap still on the phone: until it is sent, the guest may take it back. */}
+      {pending && !sending && (
+        <Button variant="secondary" onClick={() => forgetPendingPickup(pending.requestId)}>
+          Don't send it
+        </Button>
+      )}
       {refusal && <Alert tone="error">{refusal}</Alert>}
       {(request?.state === "QUEUED" || request?.state === "FETCHING") && !pending && (
         <CancelRequest code={code} onCancelled={setAnswered} onRefused={setRefusal} />
@@ -158,9 +164,11 @@ function RequestProgress({ request, canAskAgain }: { request: GuestPickup; canAs
                 : `You're number ${request.position} — about ${request.estimateMinutes} min`}
           </p>
           <p className="mt-1 text-base">
-            {later && !request.waitingForPlace
-              ? `You're number ${request.position} in the queue. Your coat will be at the counter in about ${request.estimateMinutes} min.`
-              : "We'll tell you here when your coat is at the counter."}
+            {request.waitingForPlace
+              ? `${later ? `You asked for ${clockTime(dueAt)}. ` : ""}You get a place as coats ahead of yours are handed over: about ${request.estimateMinutes} min to the counter.`
+              : later
+                ? `You're number ${request.position} in the queue. Your coat will be at the counter in about ${request.estimateMinutes} min.`
+                : "We'll tell you here when your coat is at the counter."}
           </p>
         </Card>
       );

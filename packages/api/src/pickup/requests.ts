@@ -224,26 +224,13 @@ async function closeRequest(
 }
 
 /**
- * The counter's part in a ticket's check-out, in & out or void (inside that transaction):
- * the coat was handed over, so its request is collected wherever it was; a voided ticket's
- * request is called off. Returns where the coat hung on the rail, for the attendant.
+ * The counter's part in a ticket's check-out, in & out or void (inside that transaction, under
+ * the ticket's lock, with the request the counter read with the ticket): the coat was handed
+ * over, so its request is collected wherever it was; a voided ticket's request is called off.
  */
-export async function closePickupOnCounterAction(
-  sql: SqlRunner,
-  ticketId: string,
-  action: "CHECK_OUT" | "DETACH" | "VOID",
-  now: Date,
-): Promise<{ railPosition: number | null } | null> {
-  const [open] = await sql.query<{ id: string; railPosition: number | null }>(
-    `SELECT id, rail_position AS "railPosition" FROM qr.pickup_requests
-      WHERE ticket_id = $1::uuid AND (state IN ('QUEUED', 'FETCHING', 'READY') OR rail_position IS NOT NULL)
-      ORDER BY seq DESC LIMIT 1 FOR UPDATE`,
-    [ticketId],
-  );
-  if (!open) return null;
-  if (action === "VOID") await closeRequest(sql, open.id, "CANCELLED", now, { cancelledBy: "VOID" });
-  else await closeRequest(sql, open.id, "COLLECTED", now);
-  return { railPosition: open.railPosition };
+export async function closePickupOnCounterAction(sql: SqlRunner, requestId: string, how: "COLLECT" | "VOID", now: Date) {
+  if (how === "VOID") await closeRequest(sql, requestId, "CANCELLED", now, { cancelledBy: "VOID" });
+  else await closeRequest(sql, requestId, "COLLECTED", now);
 }
 
 /** An attendant puts a walk-in's coat in the queue from the number on their paper ticket. */

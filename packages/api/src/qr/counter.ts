@@ -47,6 +47,9 @@ export type JournalEntry =
 
 export type PaymentInput = { status: Exclude<PaymentStatus, "UNPAID">; amountCents?: number };
 
+/** Actions after which the coat is no longer on the racks for a pickup request to fetch. */
+const CLOSES_PICKUP: ReadonlySet<CounterAction> = new Set(["CHECK_OUT", "DETACH", "VOID"]);
+
 /** Check-ins that lost a slot to a parallel one try the next free slot this many times. */
 const SLOT_ATTEMPTS = 5;
 
@@ -73,6 +76,11 @@ type CounterTicketRow = {
   inOutAllowance: number;
   priceCents: number;
   slot: SlotView | null;
+  /**
+   * Its pickup request still to close (docs/pickup.md), read with the ticket so the hot path
+   * asks nothing more: `railPosition` while its coat hangs on the ready rail for its guest.
+   */
+  pickup: { id: string; railPosition: number | null } | null;
 };
 
 const TICKET_COLUMNS = `
@@ -81,7 +89,12 @@ const TICKET_COLUMNS = `
          t.amount_cents AS "amountCents", t.void_reason AS "voidReason", t.issued_at AS "issuedAt",
          t.checked_in_at AS "checkedInAt", t.returned_at AS "returnedAt", t.contact_name_encrypted AS "contactNameEncrypted",
          g.name AS "guestName", v.timezone, v.in_out_allowance AS "inOutAllowance", v.price_cents AS "priceCents",
-         CASE WHEN s.id IS NOT NULL THEN json_build_object('id', s.id, 'number', s.number, 'kind', s.kind, 'rackName', r.name) END AS slot`;
+         CASE WHEN s.id IS NOT NULL THEN json_build_object('id', s.id, 'number', s.number, 'kind', s.kind, 'rackName', r.name) END AS slot,
+         (SELECT json_build_object('id', p.id,
+                                   'railPosition', CASE WHEN p.state = 'READY' OR p.uncollected_to = 'RAIL' THEN p.rail_position END)
+            FROM qr.pickup_requests p
+           WHERE p.ticket_id = t.id AND (p.state IN ('QUEUED', 'FETCHING', 'READY') OR p.rail_position IS NOT NULL)
+           ORDER BY p.seq DESC LIMIT 1) AS pickup`;
 
 /** The joins that complete a ticket row `t` with its venue, slot and guest. */
 const TICKET_JOINS = `
@@ -448,12 +461,14 @@ async function transition(deps: CounterDeps, member: Member, spec: TransitionSpe
               occurredAt: now,
             });
             // The coat is handed over (or the ticket voided): its pickup request ends with it.
-            const pickup =
-              spec.action === "CHECK_OUT" || spec.action === "DETACH" || spec.action === "VOID"
-                ? await closePickupOnCounterAction(sql, ticketId, spec.action, now)
-                : null;
+            const closesPickup = CLOSES_PICKUP.has(spec.action);
+            if (closesPickup && row.pickup)
+              await closePickupOnCounterAction(sql, row.pickup.id, spec.action === "VOID" ? "VOID" : "COLLECT", now);
             await spec.device?.journal(sql, { status: "APPLIED", ticketId });
-            return counterResult(config, changed, { releasedSlot: plan.releasedSlot, railPosition: pickup?.railPosition ?? null });
+            return counterResult(config, changed, {
+              releasedSlot: plan.releasedSlot,
+              railPosition: closesPickup ? (row.pickup?.railPosition ?? null) : null,
+            });
           });
         } catch (error) {
           if (!(error instanceof SlotRace)) throw error;
@@ -528,15 +543,8 @@ async function scanOnly(
       } else {
         await recordScanEvent(db.sql, event);
       }
-      const [onRail] = await db.sql.query<{ railPosition: number }>(
-        `SELECT rail_position AS "railPosition" FROM qr.pickup_requests
-          WHERE ticket_id = $1::uuid AND rail_position IS NOT NULL AND (state = 'READY' OR uncollected_to = 'RAIL')`,
-        [row.id],
-      );
-      return {
-        result: counterResult(config, row, { proposedSlot: proposedSlot ?? null, railPosition: onRail?.railPosition ?? null }),
-        onRail: Boolean(onRail),
-      };
+      const railPosition = row.pickup?.railPosition ?? null;
+      return { result: counterResult(config, row, { proposedSlot: proposedSlot ?? null, railPosition }), onRail: railPosition !== null };
     },
     device,
   );

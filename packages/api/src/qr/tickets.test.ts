@@ -124,7 +124,14 @@ describe("qr.view, the page a phone camera opens", () => {
       phone: "+49 170 5550123",
     });
     const view = await t.client().api.qr.view({ code: walkIn.url });
-    expect(view).toEqual({ number: walkIn.number, state: "ISSUED", venueName: "Velvet Club", updatedAt: expect.any(Date) });
+    expect(view).toEqual({
+      number: walkIn.number,
+      state: "ISSUED",
+      venueName: "Velvet Club",
+      updatedAt: expect.any(Date),
+      // Not checked in: nothing to ask for yet (docs/pickup.md).
+      pickup: { offered: false, request: null },
+    });
     expect(JSON.stringify(view)).not.toMatch(/Zoë|zoe|0123|private/i);
     await attendant.api.qr.checkIn({ venueId: club.venue.id, code: walkIn.code });
     expect((await t.client().api.qr.view({ code: walkIn.code.toUpperCase() })).state).toBe("CHECKED_IN");
