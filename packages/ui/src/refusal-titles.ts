@@ -19,6 +19,8 @@ export const REFUSAL_TITLES: Readonly<Record<string, string>> = {
   SLOT_WRONG_KIND: "Wrong kind of slot",
   SLOT_TAKEN: "Slot taken",
   NO_FREE_SLOT: "No free slot",
+  NOT_ON_SHIFT: "Not clocked in",
+  PAYMENT_DUE: "Not paid yet",
   NO_PICKUP_REQUEST: "No pickup request",
   PICKUP_OFF: "No pickup requests here",
   PICKUP_READY: "Already on the rail",

@@ -7,7 +7,15 @@ export type { AppRouter };
 export type { RouterInputs, RouterOutputs } from "../types";
 /** A ticket's QR, drawn here from its code: the same SVG the API sends, with no request. */
 /** The ticket lifecycle the server decides by, so a counter offline decides the same way. */
-export { allowedActions, decide, decideScan, type CounterAction, type TicketFacts } from "../qr/state-machine";
+export {
+  allowedActions,
+  decide,
+  decideScan,
+  paymentDue,
+  type CounterAction,
+  type PaymentTiming,
+  type TicketFacts,
+} from "../qr/state-machine";
 export { candidateCode, codeCheckOf, publicIdOfCandidate } from "../qr/codes-shape";
 export type {
   OfflineSlot,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeFor, generatePublicId } from "../qr/codes";
-import { hireAttendant, openVenue } from "../qr/testing";
+import { hireAttendantOnShift, openVenue } from "../qr/testing";
 import { createTestApi, refusal, refusalOf, type TestApi } from "../testing";
 
 // Live streams hold memory and a connection each: every one must be let go when its request
@@ -69,7 +69,7 @@ describe("streams that end, however they end, leave nothing behind", () => {
   it("counts the hub's subscribers back to zero after thousands of refused and closed streams", async () => {
     const club = await openVenue(t, "Leakless");
     const stranger = await openVenue(t, "Elsewhere");
-    const outsider = await hireAttendant(t, club.organizationId, "unassigned@example.com", []);
+    const outsider = await hireAttendantOnShift(t, club.organizationId, "unassigned@example.com", []);
     const ticket = await club.admin.api.qr.issueWalkIn({ venueId: club.venue.id });
     const live = t.services.live;
     const anonymous = t.client({ origin: null });
@@ -185,14 +185,14 @@ describe("a staff stream stops within seconds of its caller losing access", () =
     await feed.waitFor(2);
     expect(feed.ended).toBe(false);
 
-    const helper = await hireAttendant(t, club.organizationId, "signout-helper@example.com", [club.venue.id]);
+    const helper = await hireAttendantOnShift(t, club.organizationId, "signout-helper@example.com", [club.venue.id]);
     await club.admin.api.auth.logout();
     await stopsDelivering(feed, () => helper.api.qr.issueWalkIn({ venueId: club.venue.id }), "UNAUTHORIZED");
   });
 
   it("ends an attendant's occupancy stream once they are deactivated", async () => {
     const club = await openVenue(t, "Deactivate");
-    const attendant = await hireAttendant(t, club.organizationId, "deactivated@example.com", [club.venue.id]);
+    const attendant = await hireAttendantOnShift(t, club.organizationId, "deactivated@example.com", [club.venue.id]);
     const racks = await opened(connect(t, attendant).api.rack.occupancy({ venueId: club.venue.id }));
     await club.admin.api.employee.deactivate({ employeeId: attendant.employeeId });
     await stopsDelivering(racks, () => club.admin.api.qr.issueWalkIn({ venueId: club.venue.id }), "UNAUTHORIZED");
@@ -200,7 +200,7 @@ describe("a staff stream stops within seconds of its caller losing access", () =
 
   it("ends an admin's scan feed once they are demoted to employee", async () => {
     const club = await openVenue(t, "Demote");
-    const second = await hireAttendant(t, club.organizationId, "second-admin@example.com", [club.venue.id]);
+    const second = await hireAttendantOnShift(t, club.organizationId, "second-admin@example.com", [club.venue.id]);
     await club.admin.api.employee.update({ employeeId: second.employeeId, role: "ADMIN" });
     await club.admin.api.qr.issueWalkIn({ venueId: club.venue.id });
     const feed = await opened(connect(t, second).api.qr.liveScans({ venueId: club.venue.id, lastEventId: "0" }));
@@ -210,7 +210,7 @@ describe("a staff stream stops within seconds of its caller losing access", () =
 
   it("ends an attendant's occupancy stream once they are taken off the venue", async () => {
     const club = await openVenue(t, "Reassign");
-    const attendant = await hireAttendant(t, club.organizationId, "reassigned@example.com", [club.venue.id]);
+    const attendant = await hireAttendantOnShift(t, club.organizationId, "reassigned@example.com", [club.venue.id]);
     const racks = await opened(connect(t, attendant).api.rack.occupancy({ venueId: club.venue.id }));
     await club.admin.api.employee.update({ employeeId: attendant.employeeId, venueIds: [] });
     await stopsDelivering(racks, () => club.admin.api.qr.issueWalkIn({ venueId: club.venue.id }), "FORBIDDEN");

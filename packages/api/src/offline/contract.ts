@@ -3,6 +3,7 @@ import { z } from "zod";
 import { dateInput, idInput, venueIdInput, walkInContactFields } from "../lib/inputs";
 import type { PickupState, PickupUncollected, VenueQueue } from "../pickup/rules";
 import type { RefusalReason } from "../qr/scan-events";
+import type { PaymentTiming } from "../qr/state-machine";
 
 // The offline counter's contract (docs/offline.md). A counter device keeps tonight's tickets
 // of its venue, a lease of free slots and a pool of walk-in tickets, acts on them with no
@@ -37,6 +38,8 @@ export const operationInput = z.discriminatedUnion("action", [
     action: z.literal("SCAN"),
     publicId: publicIdInput.optional(),
     code: z.string().trim().min(1).max(512).optional(),
+    /** Found by the number the attendant typed and confirmed against the ticket, not by a scanned code. */
+    byNumber: z.boolean().optional(),
   }),
   /**
    * A walk-in ticket handed out from the device's pool. Email and phone are asked only
@@ -56,8 +59,17 @@ export const operationInput = z.discriminatedUnion("action", [
     publicId: publicIdInput,
     slotId: slotIdInput,
     payment: offlinePaymentInput.optional(),
+    /** At a venue that takes payment at check-in: the guest pays at pickup instead. */
+    payLater: z.boolean().optional(),
   }),
-  z.object({ ...operationBase, action: z.literal("CHECK_OUT"), publicId: publicIdInput, payment: offlinePaymentInput.optional() }),
+  z.object({
+    ...operationBase,
+    action: z.literal("CHECK_OUT"),
+    publicId: publicIdInput,
+    payment: offlinePaymentInput.optional(),
+    /** Handed back unpaid, and why (docs/guests.md). */
+    unpaidReason: z.string().trim().min(1).max(200).optional(),
+  }),
   z.object({ ...operationBase, action: z.literal("SWAP"), publicId: publicIdInput, toSlotId: slotIdInput }),
   z.object({ ...operationBase, action: z.literal("DETACH"), publicId: publicIdInput }),
   z.object({ ...operationBase, action: z.literal("PAY"), publicId: publicIdInput, payment: offlinePaymentInput }),
@@ -124,7 +136,16 @@ export type Preparation = {
   deviceId: string;
   /** The server's clock when this was read. */
   serverTime: Date;
-  venue: { id: string; name: string; timezone: string; inOutAllowance: number; priceCents: number };
+  venue: {
+    id: string;
+    name: string;
+    timezone: string;
+    inOutAllowance: number;
+    priceCents: number;
+    currency: string;
+    /** When guests pay: the counter asks for it at that step (docs/guests.md). */
+    paymentTiming: PaymentTiming;
+  };
   /** The last operation of this device the server applied: the device drops those up to it. */
   lastSeq: number;
   /** Tonight's tickets at the venue: live ones, and any that changed in the last 12 hours. */

@@ -2,7 +2,8 @@ import type { SlotKind, SqlRunner } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import type { Deps } from "../context";
 import { codeFor, generatePublicId, ticketUrl } from "../qr/codes";
-import { assertWorksAtVenue, type Member } from "../venue/access";
+import { assertOnShift } from "../shift/on-shift";
+import type { Member } from "../venue/access";
 import type { Preparation } from "./contract";
 import { readVenueQueue } from "../pickup/queue";
 import { tonightsTickets, venueSlots } from "./tickets";
@@ -126,8 +127,9 @@ export async function prepareDevice(
   { venueId, deviceId }: { venueId: string; deviceId: string },
 ): Promise<Preparation> {
   const { db, config } = deps;
-  await assertWorksAtVenue(db.sql, member, venueId);
   const now = deps.clock();
+  // A counter is made ready for a shift: off shift, its screen offers the clock-in first.
+  await assertOnShift(db.sql, member, venueId, now);
   const expiresAt = new Date(now.getTime() + LEASE_HOURS * 3_600_000);
   const lastSeq = await db.transaction(async (sql) => {
     const seq = await registerDevice(sql, member, venueId, deviceId, now);
@@ -136,7 +138,9 @@ export async function prepareDevice(
     return seq;
   });
   const [venue] = await db.sql.query<Preparation["venue"]>(
-    `SELECT id, name, timezone, in_out_allowance AS "inOutAllowance", price_cents AS "priceCents" FROM qr.venues WHERE id = $1::uuid`,
+    `SELECT id, name, timezone, in_out_allowance AS "inOutAllowance", price_cents AS "priceCents", currency,
+            payment_timing::text AS "paymentTiming"
+       FROM qr.venues WHERE id = $1::uuid`,
     [venueId],
   );
   const [tickets, slots, leased, pool, pickupQueue] = await Promise.all([

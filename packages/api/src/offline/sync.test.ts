@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, refusalOf, type TestApi } from "../testing";
 import { verifyCode } from "../qr/codes";
 import { codeCheckOf } from "../qr/codes-shape";
-import { hireAttendant, openVenue, setClock } from "../qr/testing";
+import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "../qr/testing";
 import type { Operation, Preparation } from "./contract";
 import { LEASE_TARGET, POOL_TARGET } from "./devices";
 
@@ -24,8 +24,8 @@ beforeAll(async () => {
   club = await openVenue(t, "Basement", { hangers: 500, shelves: 4, inOutAllowance: 1, priceCents: 300 });
   // Every device sets slots aside: enough of them for all the devices the tests set up.
   await club.admin.api.rack.create({ venueId: club.venue.id, name: "Far wall", slotCount: 300, kind: "HANGER" });
-  ada = await hireAttendant(t, club.organizationId, "ada@basement.example", [club.venue.id], "Ada");
-  bo = await hireAttendant(t, club.organizationId, "bo@basement.example", [club.venue.id], "Bo");
+  ada = await hireAttendantOnShift(t, club.organizationId, "ada@basement.example", [club.venue.id], "Ada");
+  bo = await hireAttendantOnShift(t, club.organizationId, "bo@basement.example", [club.venue.id], "Bo");
 });
 afterAll(() => t.close());
 
@@ -111,7 +111,7 @@ describe("preparing a device", () => {
 
   it("never sets aside more than half of a venue's free slots, however often and on however many devices it is asked", async () => {
     const small = await openVenue(t, "Small", { hangers: 10 });
-    const cy = await hireAttendant(t, small.organizationId, "cy@small.example", [small.venue.id], "Cy");
+    const cy = await hireAttendantOnShift(t, small.organizationId, "cy@small.example", [small.venue.id], "Cy");
     const venueId = small.venue.id;
     const devices = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     const leased = new Map<string, string[]>();
@@ -130,13 +130,13 @@ describe("preparing a device", () => {
   });
 
   it("gives slots back when their attendant may no longer work at the venue", async () => {
-    const dora = await hireAttendant(t, club.organizationId, "dora@basement.example", [club.venue.id], "Dora");
+    const dora = await hireAttendantOnShift(t, club.organizationId, "dora@basement.example", [club.venue.id], "Dora");
     const theirs = await dora.api.offline.prepare({ venueId: club.venue.id, deviceId: crypto.randomUUID() });
     expect(theirs.leasedSlotIds.length).toBeGreaterThan(0);
     await club.admin.api.employee.update({ employeeId: dora.employeeId, venueIds: [] });
     expect(await t.db.prisma.slotLease.count({ where: { slotId: { in: theirs.leasedSlotIds } } })).toBe(0);
 
-    const eli = await hireAttendant(t, club.organizationId, "eli@basement.example", [club.venue.id], "Eli");
+    const eli = await hireAttendantOnShift(t, club.organizationId, "eli@basement.example", [club.venue.id], "Eli");
     const eliDevice = await eli.api.offline.prepare({ venueId: club.venue.id, deviceId: crypto.randomUUID() });
     await club.admin.api.employee.deactivate({ employeeId: eli.employeeId });
     expect(await t.db.prisma.slotLease.count({ where: { deviceId: eliDevice.deviceId } })).toBe(0);
@@ -159,7 +159,7 @@ describe("preparing a device", () => {
 
 describe("syncing a device", () => {
   it("applies a night offline once, in order, dated when the attendant did each thing", async () => {
-    const one = await device(await hireAttendant(t, club.organizationId, "night@basement.example", [club.venue.id], "Nia"));
+    const one = await device(await hireAttendantOnShift(t, club.organizationId, "night@basement.example", [club.venue.id], "Nia"));
     const guest = await guestTicket("nina@example.com");
     await one.prepare();
     const [slotA, slotB] = one.freeLeased();

@@ -7,6 +7,7 @@ import { markFetched, PickupRefusal, startFetching } from "../pickup/requests";
 import { CounterRefusal } from "../qr/refusal";
 import { recordScanEvent, type RefusalReason } from "../qr/scan-events";
 import { sealContact } from "../qr/tickets";
+import { assertOnShift } from "../shift/on-shift";
 import { assertWorksAtVenue, type Member } from "../venue/access";
 import { adviceFor } from "./advice";
 import type { Operation, OperationOutcome, SyncResult } from "./contract";
@@ -130,6 +131,7 @@ async function issuePooledTicket(
   device: DeviceContext,
   now: Date,
 ) {
+  await assertOnShift(deps.db.sql, member, venueId, now);
   return deps.db.transaction(async (sql) => {
     const [pooled] = await sql.query<{ number: number }>(
       `DELETE FROM qr.walk_in_pool WHERE public_id = $1 AND device_id = $2::uuid AND venue_id = $3::uuid RETURNING number`,
@@ -181,16 +183,26 @@ async function apply(deps: OfflineDeps, member: Member, venueId: string, operati
   const ref = { publicId: "publicId" in operation && operation.publicId ? operation.publicId : "" };
   switch (operation.action) {
     case "SCAN":
-      await scan(deps, member, { venueId, ref: operation.publicId ? ref : { code: operation.code ?? "" } }, device);
+      await scan(
+        deps,
+        member,
+        { venueId, ref: operation.publicId ? ref : { code: operation.code ?? "" }, byNumber: operation.byNumber ?? false },
+        device,
+      );
       return;
     case "ISSUE_WALK_IN":
       await issueFromPool(deps, member, venueId, operation, device);
       return;
     case "CHECK_IN":
-      await checkIn(deps, member, { venueId, ref, slotId: operation.slotId, payment: operation.payment }, device);
+      await checkIn(
+        deps,
+        member,
+        { venueId, ref, slotId: operation.slotId, payment: operation.payment, payLater: operation.payLater },
+        device,
+      );
       return;
     case "CHECK_OUT":
-      await checkOut(deps, member, { venueId, ref, payment: operation.payment }, device);
+      await checkOut(deps, member, { venueId, ref, payment: operation.payment, unpaidReason: operation.unpaidReason }, device);
       return;
     case "SWAP":
       await swap(deps, member, { venueId, ref, toSlotId: operation.toSlotId }, device);

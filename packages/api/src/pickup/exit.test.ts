@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { hireAttendant, openVenue, setClock } from "../qr/testing";
+import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "../qr/testing";
 import { createTestApi, type TestApi } from "../testing";
 import { sweepPickups } from "./requests";
 
@@ -42,8 +42,8 @@ beforeAll(async () => {
   setClock(t, "2026-12-05T20:00:00Z");
   club = await openVenue(t, "Exit", { hangers: 20 });
   await club.admin.api.venue.update({ venueId: club.venue.id, pickupHoldMinutes: 10 });
-  ada = await hireAttendant(t, club.organizationId, "ada@exit.example", [club.venue.id], "Ada");
-  ben = await hireAttendant(t, club.organizationId, "ben@exit.example", [club.venue.id], "Ben");
+  ada = await hireAttendantOnShift(t, club.organizationId, "ada@exit.example", [club.venue.id], "Ada");
+  ben = await hireAttendantOnShift(t, club.organizationId, "ben@exit.example", [club.venue.id], "Ben");
   // Another venue of the same organization, where Ada fetches too.
   const annex = await club.admin.api.venue.create({ name: "Annex", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
   annexId = annex.id;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hireAttendant, openVenue, setClock } from "../qr/testing";
+import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "../qr/testing";
 import { createTestApi, refusal, refusalOf, type TestApi } from "../testing";
 
 // The closing rush, live (docs/pickup.md): the guest's page, the counter's queue and the
@@ -15,7 +15,7 @@ beforeAll(async () => {
   t = await createTestApi({}, { accessCheckIntervalMs: 100 });
   setClock(t, "2026-12-05T23:00:00Z");
   club = await openVenue(t, "Live Rush", { hangers: 20 });
-  ada = await hireAttendant(t, club.organizationId, "ada@live-rush.example", [club.venue.id], "Ada Lovelace");
+  ada = await hireAttendantOnShift(t, club.organizationId, "ada@live-rush.example", [club.venue.id], "Ada Lovelace");
 });
 afterAll(() => t.close());
 
@@ -149,7 +149,7 @@ describe("live pickup", () => {
 
   it("keeps another organization's staff off the queue", async () => {
     const rival = await openVenue(t, "Rival Rush", { hangers: 2 });
-    const eve = await hireAttendant(t, rival.organizationId, "eve@rival-rush.example", [rival.venue.id]);
+    const eve = await hireAttendantOnShift(t, rival.organizationId, "eve@rival-rush.example", [rival.venue.id]);
     const tablet = connect(eve);
     expect(
       await refusal((async () => record(await tablet.api.pickup.queue({ venueId: club.venue.id }), tablet).until(() => true, "x"))()),

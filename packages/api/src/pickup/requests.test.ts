@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hireAttendant, openVenue, setClock } from "../qr/testing";
+import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "../qr/testing";
 import { createTestApi, refusal, type TestApi } from "../testing";
 import { readVenueQueue } from "./queue";
 import { sweepPickups } from "./requests";
@@ -20,7 +20,7 @@ beforeAll(async () => {
   t = await createTestApi();
   setClock(t, NIGHT);
   club = await openVenue(t, "Rush", { hangers: 60 });
-  ada = await hireAttendant(t, club.organizationId, "ada@rush.example", [club.venue.id], "Ada");
+  ada = await hireAttendantOnShift(t, club.organizationId, "ada@rush.example", [club.venue.id], "Ada");
 });
 afterAll(() => t.close());
 
@@ -75,7 +75,7 @@ describe("pickup.request: the guest's 'I'm leaving'", () => {
     });
 
     const quiet = await openVenue(t, "Quiet", { hangers: 3 });
-    const bo = await hireAttendant(t, quiet.organizationId, "bo@quiet.example", [quiet.venue.id]);
+    const bo = await hireAttendantOnShift(t, quiet.organizationId, "bo@quiet.example", [quiet.venue.id]);
     await quiet.admin.api.venue.update({ venueId: quiet.venue.id, pickupEnabled: false });
     const { code } = await checkedInCoat(quiet.venue.id, bo);
     expect(await refusal(phone().pickup.request({ code, requestId: randomUUID() }))).toMatchObject({
@@ -144,7 +144,7 @@ describe("the counter's side: fetch, rail, hand-over", () => {
     ).toMatchObject({ code: "NOT_FOUND" });
 
     const rival = await openVenue(t, "Rival", { hangers: 2 });
-    const eve = await hireAttendant(t, rival.organizationId, "eve@rival.example", [rival.venue.id]);
+    const eve = await hireAttendantOnShift(t, rival.organizationId, "eve@rival.example", [rival.venue.id]);
     for (const call of [
       () => eve.api.pickup.fetched({ venueId: club.venue.id, requestId: queued.id }),
       () => eve.api.pickup.start({ venueId: rival.venue.id, requestId: queued.id }),
@@ -160,7 +160,7 @@ describe("the counter's side: fetch, rail, hand-over", () => {
 describe("the venue's rules", () => {
   it("holds the cap: requests beyond it wait for a place and see their position", async () => {
     const capped = await openVenue(t, "Capped", { hangers: 10 });
-    const cy = await hireAttendant(t, capped.organizationId, "cy@capped.example", [capped.venue.id]);
+    const cy = await hireAttendantOnShift(t, capped.organizationId, "cy@capped.example", [capped.venue.id]);
     await capped.admin.api.venue.update({ venueId: capped.venue.id, pickupQueueCap: 2 });
     const coats = await Promise.all(Array.from({ length: 3 }, () => checkedInCoat(capped.venue.id, cy)));
     const asked = [];
@@ -178,7 +178,7 @@ describe("the venue's rules", () => {
 
   it("sends a coat not collected in time back to the rack, or keeps it on the rail, as the venue chose", async () => {
     const held = await openVenue(t, "Held", { hangers: 10 });
-    const di = await hireAttendant(t, held.organizationId, "di@held.example", [held.venue.id]);
+    const di = await hireAttendantOnShift(t, held.organizationId, "di@held.example", [held.venue.id]);
     await held.admin.api.venue.update({ venueId: held.venue.id, pickupHoldMinutes: 10, pickupUncollected: "RACK" });
     const [rack, rail] = await Promise.all([checkedInCoat(held.venue.id, di), checkedInCoat(held.venue.id, di)]);
     const toRack = await phone().pickup.request({ code: rack.code, requestId: randomUUID() });
@@ -210,7 +210,7 @@ describe("the venue's rules", () => {
 
   it("keeps a coat sent back to the rack off the rail: a late 'fetched' is refused, asking again queues anew, the scan fetches from the slot", async () => {
     const back = await openVenue(t, "Back", { hangers: 10 });
-    const ed = await hireAttendant(t, back.organizationId, "ed@back.example", [back.venue.id]);
+    const ed = await hireAttendantOnShift(t, back.organizationId, "ed@back.example", [back.venue.id]);
     await back.admin.api.venue.update({ venueId: back.venue.id, pickupHoldMinutes: 5, pickupUncollected: "RACK" });
     const coat = await checkedInCoat(back.venue.id, ed);
     const first = await phone().pickup.request({ code: coat.code, requestId: randomUUID() });
@@ -234,7 +234,7 @@ describe("the venue's rules", () => {
 
   it("counts a coat kept on the rail against the cap and shows it as ready; a fetch without 'start' measures no fetch time", async () => {
     const kept = await openVenue(t, "Kept", { hangers: 10 });
-    const fay = await hireAttendant(t, kept.organizationId, "fay@kept.example", [kept.venue.id]);
+    const fay = await hireAttendantOnShift(t, kept.organizationId, "fay@kept.example", [kept.venue.id]);
     await kept.admin.api.venue.update({ venueId: kept.venue.id, pickupQueueCap: 1, pickupHoldMinutes: 5, pickupUncollected: "RAIL" });
     const [left, next] = await Promise.all([checkedInCoat(kept.venue.id, fay), checkedInCoat(kept.venue.id, fay)]);
     const leftRequest = await phone().pickup.request({ code: left.code, requestId: randomUUID() });

@@ -5,7 +5,9 @@ import { isUniqueViolation, ReasonedRefusal, tooManyRequests } from "../lib/erro
 import type { DeviceContext } from "../qr/counter";
 import type { RefusalReason } from "../qr/scan-events";
 import { verifiedPublicId } from "../qr/tickets";
-import { assertWorksAtVenue, type Member } from "../venue/access";
+import { CounterRefusal } from "../qr/refusal";
+import { assertOnShift } from "../shift/on-shift";
+import type { Member } from "../venue/access";
 import { readVenueQueue } from "./queue";
 import { guestPickupOf, type GuestPickup, type PickupDelay, type PickupState } from "./rules";
 
@@ -239,7 +241,7 @@ export async function requestAtCounter(
   member: Member,
   input: { venueId: string; ticketNumber: number; requestId: string; delayMinutes: PickupDelay },
 ) {
-  await assertWorksAtVenue(deps.db.sql, member, input.venueId);
+  await assertOnShift(deps.db.sql, member, input.venueId, deps.clock());
   return once(deps, async (sql) => {
     const now = deps.clock();
     const ticket = await lockTicket(sql, { venueId: input.venueId, number: input.ticketNumber });
@@ -295,15 +297,15 @@ async function atQueue(
   work: (sql: SqlRunner, now: Date) => Promise<StaffPickupResult>,
   device?: DeviceContext,
 ): Promise<StaffPickupResult> {
-  await assertWorksAtVenue(deps.db.sql, member, venueId);
   try {
+    await assertOnShift(deps.db.sql, member, venueId, deps.clock());
     return await deps.db.transaction(async (sql) => {
       const result = await work(sql, deps.clock());
       await device?.journal(sql, { status: "APPLIED", ticketId: result.ticketId });
       return result;
     });
   } catch (error) {
-    if (device && error instanceof PickupRefusal) {
+    if (device && (error instanceof PickupRefusal || error instanceof CounterRefusal)) {
       await deps.db.transaction((sql) =>
         device.journal(sql, { status: "CONFLICT", ticketId: null, reason: error.reason, message: error.message }),
       );

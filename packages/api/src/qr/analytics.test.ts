@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { hireAttendant, openVenue, setClock } from "./testing";
+import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "./testing";
 
 // One night at a Berlin venue (UTC+1 in January), seeded at known instants, and the
 // figures it must give for 21:00–05:00 local time (20:00Z–04:00Z). The test clock drifts
@@ -18,9 +18,15 @@ beforeAll(async () => {
   t = await createTestApi();
   setClock(t, "2027-01-15T18:00:00Z");
   club = await openVenue(t, "Analytics", { hangers: 10 });
-  ada = await hireAttendant(t, club.organizationId, "ada@analytics.example", [club.venue.id], "Ada Attendant");
-  bob = await hireAttendant(t, club.organizationId, "bob@analytics.example", [club.venue.id], "Bob Bouncer");
-  const prankster = await hireAttendant(t, club.organizationId, "eve@analytics.example", [club.venue.id], '=HYPERLINK("http://evil")');
+  ada = await hireAttendantOnShift(t, club.organizationId, "ada@analytics.example", [club.venue.id], "Ada Attendant");
+  bob = await hireAttendantOnShift(t, club.organizationId, "bob@analytics.example", [club.venue.id], "Bob Bouncer");
+  const prankster = await hireAttendantOnShift(
+    t,
+    club.organizationId,
+    "eve@analytics.example",
+    [club.venue.id],
+    '=HYPERLINK("http://evil")',
+  );
   const venueId = club.venue.id;
   const at = (time: string) => setClock(t, `2027-01-${time}Z`);
 

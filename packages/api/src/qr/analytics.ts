@@ -134,6 +134,34 @@ async function revenue(sql: SqlRunner, period: Period) {
   );
 }
 
+/**
+ * Money not taken: coats handed back unpaid during the period (their check-out recorded as
+ * UNPAID with what was owed), and coats checked in during it that are still on the racks
+ * unpaid, at the venue's price.
+ */
+async function unpaid(sql: SqlRunner, period: Period) {
+  const [row] = await sql.query<{ handedBack: number; handedBackCents: number; outstanding: number; outstandingCents: number }>(
+    `SELECT (SELECT count(*) FROM qr.scan_events e
+              WHERE e.venue_id = $1::uuid AND e.action = 'CHECK_OUT' AND e.result = 'OK' AND e.payment_status = 'UNPAID'
+                AND e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz)::int AS "handedBack",
+            (SELECT coalesce(sum(e.amount_cents), 0) FROM qr.scan_events e
+              WHERE e.venue_id = $1::uuid AND e.action = 'CHECK_OUT' AND e.result = 'OK' AND e.payment_status = 'UNPAID'
+                AND e.occurred_at >= $2::timestamptz AND e.occurred_at < $3::timestamptz)::float8 AS "handedBackCents",
+            count(t.id)::int AS outstanding,
+            (count(t.id) * v.price_cents)::float8 AS "outstandingCents"
+       FROM qr.venues v
+       LEFT JOIN qr.tickets t ON t.venue_id = v.id AND t.state IN ('CHECKED_IN', 'FORGOTTEN') AND t.payment_status = 'UNPAID'
+                             AND t.checked_in_at >= $2::timestamptz AND t.checked_in_at < $3::timestamptz AND v.price_cents > 0
+      WHERE v.id = $1::uuid
+      GROUP BY v.price_cents`,
+    periodParams(period),
+  );
+  return {
+    handedBack: { tickets: row?.handedBack ?? 0, amountCents: row?.handedBackCents ?? 0 },
+    stillOnRacks: { tickets: row?.outstanding ?? 0, amountCents: row?.outstandingCents ?? 0 },
+  };
+}
+
 /** What each attendant did at this venue during the period, busiest first. */
 async function attendants(sql: SqlRunner, period: Period) {
   return sql.query<{ employeeId: string; name: string; checkIns: number; checkOuts: number; scans: number; refusals: number }>(
@@ -165,6 +193,7 @@ export async function venueAnalytics({ prisma, db }: Pick<Deps, "prisma" | "db">
   const stay = await stays(sql, period);
   const refused = await refusals(sql, period);
   const paid = await revenue(sql, period);
+  const owed = await unpaid(sql, period);
   const staff = await attendants(sql, period);
   const exit = await exitReport(
     sql,
@@ -189,6 +218,8 @@ export async function venueAnalytics({ prisma, db }: Pick<Deps, "prisma" | "db">
       currency: venue.currency,
       totalCents: paid.reduce((sum, row) => sum + row.amountCents, 0),
       byPaymentStatus: paid,
+      /** Beside what was taken, what was not (docs/guests.md). */
+      unpaid: owed,
     },
     attendants: staff,
     exit,
@@ -223,6 +254,10 @@ export function analyticsCsv(report: VenueAnalytics): string {
     add("revenue", payment.paymentStatus, "amount", payment.amountCents, `cents ${report.revenue.currency}`);
   }
   add("revenue", "total", "amount", report.revenue.totalCents, `cents ${report.revenue.currency}`);
+  add("unpaid", "handed back", "tickets", report.revenue.unpaid.handedBack.tickets, "count");
+  add("unpaid", "handed back", "amount", report.revenue.unpaid.handedBack.amountCents, `cents ${report.revenue.currency}`);
+  add("unpaid", "still on the racks", "tickets", report.revenue.unpaid.stillOnRacks.tickets, "count");
+  add("unpaid", "still on the racks", "amount", report.revenue.unpaid.stillOnRacks.amountCents, `cents ${report.revenue.currency}`);
   for (const person of report.attendants) {
     add("attendants", person.name, "check_ins", person.checkIns, "count");
     add("attendants", person.name, "check_outs", person.checkOuts, "count");

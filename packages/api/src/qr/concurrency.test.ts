@@ -3,7 +3,7 @@ import { testDatabaseUrl } from "@qrcoats/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusalOf, type TestApi } from "../testing";
 import type { CounterResult } from "./counter";
-import { hireAttendant, openVenue } from "./testing";
+import { hireAttendant, hireAttendantOnShift, openVenue } from "./testing";
 
 // Many attendants acting at once: on PostgreSQL these transactions really run in parallel
 // (READ COMMITTED); on the embedded database they queue. Both must end the same way.
@@ -18,8 +18,8 @@ beforeAll(async () => {
   t = await createTestApi();
   club = await openVenue(t, "Rush", { hangers: RUSH });
   attendants = [
-    await hireAttendant(t, club.organizationId, "one@rush.example", [club.venue.id]),
-    await hireAttendant(t, club.organizationId, "two@rush.example", [club.venue.id]),
+    await hireAttendantOnShift(t, club.organizationId, "one@rush.example", [club.venue.id]),
+    await hireAttendantOnShift(t, club.organizationId, "two@rush.example", [club.venue.id]),
   ];
 });
 afterAll(() => t.close());

@@ -7,7 +7,7 @@ import { appRouter } from "../root";
 import { lookupHash } from "../lib/field-crypto";
 import { createTestApi, refusal, refusalOf, TEST_ORIGIN, type Refusal, type TestApi } from "../testing";
 import { candidateCode, codeFor } from "./codes";
-import { hireAttendant, openVenue, setClock, storedEventSelect } from "./testing";
+import { hireAttendant, hireAttendantOnShift, openVenue, setClock, storedEventSelect } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   annex = await club.admin.api.venue.create({ name: "Annex Club", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });
   await club.admin.api.rack.create({ venueId: annex.id, name: "Annex rack", slotCount: 2, kind: "HANGER" });
   rival = await openVenue(t, "Rival", { hangers: 2 });
-  attendant = await hireAttendant(t, club.organizationId, "attendant@velvet.example", [club.venue.id], "Ada Attendant");
+  attendant = await hireAttendantOnShift(t, club.organizationId, "attendant@velvet.example", [club.venue.id], "Ada Attendant");
   guest = await t.signUp({ email: "guest@example.com", name: "Gus Guest" });
 });
 afterAll(() => t.close());

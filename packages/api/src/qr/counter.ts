@@ -4,11 +4,21 @@ import type { Deps } from "../context";
 import { isUniqueViolation } from "../lib/errors";
 import { decryptField, lookupHash } from "../lib/field-crypto";
 import { closePickupOnCounterAction } from "../pickup/requests";
-import { assertWorksAtVenue, type Member } from "../venue/access";
+import { assertOnShift } from "../shift/on-shift";
+import type { Member } from "../venue/access";
 import { candidateCode, verifyCode } from "./codes";
 import { CounterRefusal } from "./refusal";
 import { recordScanEvent, type RefusalReason, type ScanAction, type ScanFacts } from "./scan-events";
-import { allowedActions, decide, decideScan, type CounterAction, type Decision, type TicketFacts } from "./state-machine";
+import {
+  allowedActions,
+  decide,
+  decideScan,
+  paymentDue,
+  type CounterAction,
+  type Decision,
+  type PaymentTiming,
+  type TicketFacts,
+} from "./state-machine";
 
 // The counter: scanning and every transition an attendant makes. Each transition locks the
 // ticket's row, decides on what it reads under that lock, and commits the change with its
@@ -26,7 +36,13 @@ type CounterDeps = Pick<Deps, "db" | "config" | "clock" | "telemetry">;
  * A ticket as scanned (its signed code, or its URL), as picked from a list (its id), or as
  * an offline counter device names it (its public id, which it holds for tonight's tickets).
  */
-export type TicketRef = { code: string } | { ticketId: string } | { publicId: string };
+export type TicketRef = { code: string } | { ticketId: string } | { publicId: string } | { number: number };
+
+/**
+ * How long a ticket number stays a way in at the counter: numbers are short and guessable, so
+ * only tonight's tickets answer to one (issued in the last day, or a coat still on the racks).
+ */
+const NUMBER_WINDOW_MS = 24 * 3_600_000;
 
 /** What is known of the counter device an action comes from, when it comes from one. */
 export type DeviceContext = {
@@ -75,6 +91,9 @@ type CounterTicketRow = {
   timezone: string;
   inOutAllowance: number;
   priceCents: number;
+  currency: string;
+  paymentTiming: PaymentTiming;
+  unpaidReason: string | null;
   slot: SlotView | null;
   /**
    * Its pickup request still to close (docs/pickup.md), read with the ticket so the hot path
@@ -89,6 +108,7 @@ const TICKET_COLUMNS = `
          t.amount_cents AS "amountCents", t.void_reason AS "voidReason", t.issued_at AS "issuedAt",
          t.checked_in_at AS "checkedInAt", t.returned_at AS "returnedAt", t.contact_name_encrypted AS "contactNameEncrypted",
          g.name AS "guestName", v.timezone, v.in_out_allowance AS "inOutAllowance", v.price_cents AS "priceCents",
+         v.currency, v.payment_timing::text AS "paymentTiming", t.unpaid_reason AS "unpaidReason",
          CASE WHEN s.id IS NOT NULL THEN json_build_object('id', s.id, 'number', s.number, 'kind', s.kind, 'rackName', r.name) END AS slot,
          (SELECT json_build_object('id', p.id,
                                    'railPosition', CASE WHEN p.state = 'READY' OR p.uncollected_to = 'RAIL' THEN p.rail_position END)
@@ -107,6 +127,16 @@ async function readTicket(sql: SqlRunner, where: { id: string } | { publicId: st
   const [row] = await sql.query<CounterTicketRow>(
     `${TICKET_COLUMNS} FROM qr.tickets t ${TICKET_JOINS} WHERE ${"id" in where ? "t.id = $1::uuid" : "t.public_id = $1"}${lock ? " FOR UPDATE OF t" : ""}`,
     ["id" in where ? where.id : where.publicId],
+  );
+  return row ?? null;
+}
+
+/** Tonight's ticket with this number at the venue, for a guest with no code to scan. */
+async function readTicketByNumber(sql: SqlRunner, venueId: string, number: number, now: Date): Promise<CounterTicketRow | null> {
+  const [row] = await sql.query<CounterTicketRow>(
+    `${TICKET_COLUMNS} FROM qr.tickets t ${TICKET_JOINS}
+      WHERE t.venue_id = $1::uuid AND t.number = $2 AND (t.issued_at > $3 OR t.state IN ('CHECKED_IN', 'FORGOTTEN'))`,
+    [venueId, number, new Date(now.getTime() - NUMBER_WINDOW_MS)],
   );
   return row ?? null;
 }
@@ -143,6 +173,7 @@ function counterResult(
       checkedInAt: row.checkedInAt,
       returnedAt: row.returnedAt,
       guestName: row.guestName,
+      unpaidReason: row.unpaidReason,
       contactName: row.contactNameEncrypted ? decryptField(config.keys, "ticket.contactName", row.contactNameEncrypted) : null,
     },
     allowedActions: allowedActions(factsOf(row)),
@@ -152,6 +183,15 @@ function counterResult(
     releasedSlot: extra.releasedSlot ?? null,
     /** Where the coat hung on the ready rail, when it was fetched ahead (docs/pickup.md). */
     railPosition: extra.railPosition ?? null,
+    /**
+     * What the guest owes before the ticket's next step (check-in at a venue that takes payment
+     * then, or the hand-back), in the venue's currency: the counter asks for it before acting.
+     */
+    paymentDue: {
+      amountCents: paymentDue(row.state === "ISSUED" ? "CHECK_IN" : "CHECK_OUT", row, row),
+      currency: row.currency,
+      timing: row.paymentTiming,
+    },
   };
 }
 
@@ -176,8 +216,10 @@ async function atCounter<T>(
   work: (attempt: Attempt) => Promise<T>,
   device?: DeviceContext,
 ): Promise<T> {
-  await assertWorksAtVenue(deps.db.sql, member, attempt.venueId);
   try {
+    // Inside the try: an attendant off shift is refused and recorded like any refusal. The
+    // clock is the moment the action was taken (a device's operation sent later keeps its own).
+    await assertOnShift(deps.db.sql, member, attempt.venueId, deps.clock());
     const result = await work(attempt);
     deps.telemetry?.counterAction(attempt.action, "OK");
     return result;
@@ -226,8 +268,21 @@ async function findTicketAt(
   venueId: string,
   ref: TicketRef,
   attempt: Attempt,
+  now: Date,
   lock = false,
 ): Promise<CounterTicketRow> {
+  if ("number" in ref) {
+    const ticket = await readTicketByNumber(sql, venueId, ref.number, now);
+    if (!ticket) {
+      throw new CounterRefusal(
+        "NOT_FOUND",
+        "UNKNOWN_CODE",
+        `There is no ticket ${ref.number} tonight at this venue. Check the number, or look the guest up by name.`,
+      );
+    }
+    attempt.ticketId = ticket.id;
+    return ticket;
+  }
   const input = "code" in ref ? candidateCode(ref.code) : "publicId" in ref ? ref.publicId : ref.ticketId;
   const publicId = "code" in ref ? verifyCode(config.keys.ticketSigning, input) : "publicId" in ref ? ref.publicId : null;
   const ticket =
@@ -351,6 +406,7 @@ type TicketChange = {
   paymentStatus?: PaymentStatus;
   amountCents?: number;
   paidAt?: Date;
+  unpaidReason?: string;
 };
 
 const CHANGE_COLUMNS: Record<Exclude<keyof TicketChange, "inOut">, string> = {
@@ -362,6 +418,7 @@ const CHANGE_COLUMNS: Record<Exclude<keyof TicketChange, "inOut">, string> = {
   paymentStatus: 'payment_status = $n::qr."PaymentStatus"',
   amountCents: "amount_cents = $n",
   paidAt: "paid_at = $n",
+  unpaidReason: "unpaid_reason = $n",
 };
 
 /** Writes a transition and reads the ticket back as changed, in one statement. */
@@ -405,6 +462,8 @@ type TransitionSpec = {
   venueId: string;
   ref: TicketRef;
   payment?: PaymentInput;
+  /** The guest pays later: at check-in, "pays at pickup"; at the hand-back, why it goes back unpaid. */
+  unpaid?: Unpaid;
   /** What was asked, for the record even if refused (a picked slot, a swap's target). */
   requested?: ScanFacts;
   /** What changes besides the state, decided under the ticket's lock; may claim a slot. */
@@ -414,10 +473,46 @@ type TransitionSpec = {
   device?: DeviceContext;
 };
 
-function paymentChange(row: CounterTicketRow, payment: PaymentInput | undefined, now: Date): TicketChange {
-  if (!payment) return {};
-  enforce(decide("PAY", factsOf(row)));
-  return { paymentStatus: payment.status, amountCents: payment.amountCents ?? row.priceCents, paidAt: now };
+/** A check-in whose payment waits for the pickup, or a coat handed back unpaid and why. */
+export type Unpaid = { payLater: true } | { reason: string };
+
+/** What a counter device records when it handed a coat back unpaid without asking (a screen from before payments were asked). */
+const NOT_ASKED_OFFLINE = "Handed back on a counter that did not ask for payment";
+
+function money(amountCents: number, currency: string) {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).format(amountCents / 100);
+}
+
+/**
+ * The payment a step takes, or the attendant's word that the guest pays later. A step that
+ * owes money and has neither is refused online (the counter asks first); a device's operation
+ * already happened at the counter, so it is applied and the coat marked handed back unpaid.
+ */
+function paymentChange(spec: TransitionSpec, row: CounterTicketRow, now: Date): TicketChange & { handedBackUnpaid?: number } {
+  const { payment, unpaid } = spec;
+  if (payment) {
+    enforce(decide("PAY", factsOf(row)));
+    return { paymentStatus: payment.status, amountCents: payment.amountCents ?? row.priceCents, paidAt: now };
+  }
+  const due = paymentDue(spec.action, row, row);
+  if (due === 0) return {};
+  if (spec.action === "CHECK_IN") {
+    if (unpaid || spec.device) return {};
+    throw new CounterRefusal(
+      "CONFLICT",
+      "PAYMENT_DUE",
+      `${row.venueName} takes payment at check-in: ${money(due, row.currency)}. Take it, or check in with "pays at pickup".`,
+    );
+  }
+  const reason = unpaid && "reason" in unpaid ? unpaid.reason : spec.device ? NOT_ASKED_OFFLINE : null;
+  if (reason === null) {
+    throw new CounterRefusal(
+      "CONFLICT",
+      "PAYMENT_DUE",
+      `Ticket ${row.number} is not paid: ${money(due, row.currency)}. Take the payment, or hand the coat back unpaid with a reason.`,
+    );
+  }
+  return { unpaidReason: reason, handedBackUnpaid: due };
 }
 
 async function transition(deps: CounterDeps, member: Member, spec: TransitionSpec): Promise<CounterResult> {
@@ -432,12 +527,12 @@ async function transition(deps: CounterDeps, member: Member, spec: TransitionSpe
           return await db.transaction(async (sql) => {
             const now = deps.clock();
             // Found and locked in one statement; a refusal rolls back and is recorded outside.
-            const row = await findTicketAt(sql, config, member, spec.venueId, spec.ref, attempt, true);
+            const row = await findTicketAt(sql, config, member, spec.venueId, spec.ref, attempt, now, true);
             const ticketId = row.id;
             attempt.fromState = row.state;
             attempt.slotId = row.slot?.id ?? spec.requested?.slotId ?? null;
             const toState = enforce(decide(spec.action, factsOf(row)));
-            const payment = paymentChange(row, spec.payment, now);
+            const { handedBackUnpaid, ...payment } = paymentChange(spec, row, now);
             const plan = await spec.plan(sql, row, now);
             const changed = await updateTicket(sql, ticketId, toState, { ...plan.change, ...payment }, now).catch((error: unknown) => {
               if (!isUniqueViolation(error) || !plan.onSlotRace) throw error;
@@ -454,8 +549,10 @@ async function transition(deps: CounterDeps, member: Member, spec: TransitionSpe
               toState,
               slotId: plan.slotId,
               toSlotId: plan.toSlotId ?? null,
-              paymentStatus: payment.paymentStatus ?? null,
-              amountCents: payment.amountCents ?? null,
+              // A hand-back recorded as UNPAID is one the attendant let go unpaid, with its reason on the ticket.
+              // with the amount it owed, which analytics counts as unpaid.
+              paymentStatus: payment.paymentStatus ?? (handedBackUnpaid ? "UNPAID" : null),
+              amountCents: payment.amountCents ?? handedBackUnpaid ?? null,
               deviceId: spec.device?.deviceId ?? null,
               takenOffline: spec.device?.takenOffline ?? false,
               occurredAt: now,
@@ -488,11 +585,15 @@ async function transition(deps: CounterDeps, member: Member, spec: TransitionSpe
 export async function scan(
   deps: CounterDeps,
   member: Member,
-  input: { ref: TicketRef; venueId: string; kind?: SlotKind },
+  input: { ref: TicketRef; venueId: string; kind?: SlotKind; byNumber?: boolean },
   device?: DeviceContext,
 ): Promise<CounterResult & { handedOver: boolean }> {
   const scanned = await scanOnly(deps, member, input, device);
-  if (!device && scanned.onRail && scanned.result.allowedActions.includes("CHECK_OUT")) {
+  // A coat not paid for is not handed over by the scan: the counter asks for the payment first.
+  // Found by its number, the ticket waits for the attendant to confirm it is the guest's.
+  const handOver =
+    !input.byNumber && scanned.onRail && scanned.result.allowedActions.includes("CHECK_OUT") && scanned.result.paymentDue.amountCents === 0;
+  if (!device && handOver) {
     return { ...(await checkOut(deps, member, { venueId: input.venueId, ref: { ticketId: scanned.result.ticket.id } })), handedOver: true };
   }
   return { ...scanned.result, handedOver: false };
@@ -501,20 +602,20 @@ export async function scan(
 async function scanOnly(
   deps: CounterDeps,
   member: Member,
-  input: { ref: TicketRef; venueId: string; kind?: SlotKind },
+  input: { ref: TicketRef; venueId: string; kind?: SlotKind; byNumber?: boolean },
   device?: DeviceContext,
 ) {
   const { db, config } = deps;
   return atCounter(
     deps,
     member,
-    { action: "SCAN", venueId: input.venueId },
+    { action: "SCAN", venueId: input.venueId, byNumber: input.byNumber ?? false },
     async (attempt) => {
-      const row = await findTicketAt(db.sql, config, member, input.venueId, input.ref, attempt);
+      const now = deps.clock();
+      const row = await findTicketAt(db.sql, config, member, input.venueId, input.ref, attempt, now);
       attempt.fromState = row.state;
       attempt.slotId = row.slot?.id ?? null;
       enforce(decideScan(factsOf(row)));
-      const now = deps.clock();
       const [proposedSlot] =
         row.state === "ISSUED"
           ? await db.sql.query<SlotView>(
@@ -553,7 +654,7 @@ async function scanOnly(
 export function checkIn(
   deps: CounterDeps,
   member: Member,
-  input: { venueId: string; ref: TicketRef; slotId?: string; kind?: SlotKind; payment?: PaymentInput },
+  input: { venueId: string; ref: TicketRef; slotId?: string; kind?: SlotKind; payment?: PaymentInput; payLater?: boolean },
   device?: DeviceContext,
 ) {
   const kind = input.kind ?? (input.slotId ? undefined : "HANGER");
@@ -563,6 +664,7 @@ export function checkIn(
     venueId: input.venueId,
     ref: input.ref,
     payment: input.payment,
+    unpaid: input.payLater ? { payLater: true } : undefined,
     requested: { slotId: input.slotId ?? null },
     slotKind: kind,
     async plan(sql, _row, now) {
@@ -581,7 +683,7 @@ export function checkIn(
 export function checkOut(
   deps: CounterDeps,
   member: Member,
-  input: { venueId: string; ref: TicketRef; payment?: PaymentInput },
+  input: { venueId: string; ref: TicketRef; payment?: PaymentInput; unpaidReason?: string },
   device?: DeviceContext,
 ) {
   return transition(deps, member, {
@@ -590,6 +692,7 @@ export function checkOut(
     venueId: input.venueId,
     ref: input.ref,
     payment: input.payment,
+    unpaid: input.unpaidReason !== undefined ? { reason: input.unpaidReason } : undefined,
     async plan(_sql, row, now) {
       return { change: { slotId: null, returnedAt: now }, slotId: row.slot?.id ?? null, releasedSlot: row.slot };
     },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeCursor } from "../lib/pagination";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { hireAttendant, openVenue, setClock } from "./testing";
+import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
@@ -15,8 +15,8 @@ beforeAll(async () => {
   setClock(t, "2026-12-11T21:00:00Z");
   club = await openVenue(t, "Velvet", { hangers: 3 });
   rival = await openVenue(t, "Rival", { hangers: 1 });
-  ada = await hireAttendant(t, club.organizationId, "ada@velvet.example", [club.venue.id], "Ada Attendant");
-  bob = await hireAttendant(t, club.organizationId, "bob@velvet.example", [club.venue.id], "Bob Bouncer");
+  ada = await hireAttendantOnShift(t, club.organizationId, "ada@velvet.example", [club.venue.id], "Ada Attendant");
+  bob = await hireAttendantOnShift(t, club.organizationId, "bob@velvet.example", [club.venue.id], "Bob Bouncer");
 
   // One ticket's night, at known times, by two attendants.
   setClock(t, "2026-12-11T22:00:00Z");

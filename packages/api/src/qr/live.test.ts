@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { hireAttendant, openVenue } from "./testing";
+import { hireAttendantOnShift, openVenue } from "./testing";
 
 let t: TestApi;
 beforeAll(async () => {
@@ -49,7 +49,7 @@ describe("qr.liveScans: a venue's counter, live, for its admins", () => {
     const club = await openVenue(t, "Live", { hangers: 10 });
     const other = await club.admin.api.venue.create({ name: "Other Room", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
     await club.admin.api.rack.create({ venueId: other.id, name: "Other", slotCount: 2, kind: "HANGER" });
-    const attendant = await hireAttendant(t, club.organizationId, "live-attendant@example.com", [club.venue.id, other.id]);
+    const attendant = await hireAttendantOnShift(t, club.organizationId, "live-attendant@example.com", [club.venue.id, other.id]);
 
     const feedConnection = subscriber(club.admin);
     // From the venue's first event: what happens while the subscription starts is not lost.
@@ -83,7 +83,7 @@ describe("qr.liveScans: a venue's counter, live, for its admins", () => {
   it("is for admins of the venue's organization only", async () => {
     const club = await openVenue(t, "Guarded");
     const stranger = await openVenue(t, "Stranger");
-    const attendant = await hireAttendant(t, club.organizationId, "guarded-attendant@example.com", [club.venue.id]);
+    const attendant = await hireAttendantOnShift(t, club.organizationId, "guarded-attendant@example.com", [club.venue.id]);
     expect((await refusal(attendant.api.qr.liveScans({ venueId: club.venue.id }))).code).toBe("FORBIDDEN");
     const cross = await stranger.admin.api.qr.liveScans({ venueId: club.venue.id });
     expect((await refusal(cross[Symbol.asyncIterator]().next())).code).toBe("NOT_FOUND");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
 import { maskEmail, maskPhone } from "./lookup";
-import { hireAttendant, openVenue } from "./testing";
+import { hireAttendant, hireAttendantOnShift, openVenue } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   club = await openVenue(t, "Velvet", { hangers: 3 });
   annexId = (await club.admin.api.venue.create({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" })).id;
   rival = await openVenue(t, "Rival", { hangers: 1 });
-  attendant = await hireAttendant(t, club.organizationId, "attendant@velvet.example", [club.venue.id]);
+  attendant = await hireAttendantOnShift(t, club.organizationId, "attendant@velvet.example", [club.venue.id]);
   zoe = await attendant.api.qr.issueWalkIn({
     venueId: club.venue.id,
     name: "Zoë Müller",

@@ -9,7 +9,7 @@ import type { RefusalReason } from "./scan-events";
  */
 export class CounterRefusal extends TRPCError {
   constructor(
-    code: "NOT_FOUND" | "CONFLICT",
+    code: "NOT_FOUND" | "CONFLICT" | "PRECONDITION_FAILED",
     readonly reason: RefusalReason,
     message: string,
   ) {

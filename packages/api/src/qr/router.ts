@@ -20,6 +20,11 @@ const codeInput = z
   .min(1, "Scan or type the ticket's code.")
   .max(MAX_SCANNED_INPUT, "That is too long to be a ticket code.");
 const slotKindInput = z.enum(SlotKind, "Choose HANGER or SHELF.");
+const ticketNumberInput = z
+  .number("Type a ticket number.")
+  .int("A ticket number is a whole number.")
+  .min(1, "Ticket numbers start at 1.")
+  .max(2_147_483_647, "No ticket has a number that high.");
 const slotIdInput = idInput("slot");
 
 const paymentInput = z.object({
@@ -81,20 +86,57 @@ export const qrRouter = {
   /** The QR for whoever holds the code, so a ticket opened from its link can be shown at the counter. */
   viewImage: publicProcedure.input(z.object({ code: codeInput })).query(({ ctx, input }) => publicTicketImage(ctx, input)),
 
+  /**
+   * A scanned code, or tonight's ticket number typed by the attendant when the guest has no
+   * code to show (`byNumber` in the answer and the history: confirm it against the ticket).
+   */
   scan: memberProcedure
-    .input(z.object({ venueId: venueIdInput, code: codeInput, kind: slotKindInput.optional() }))
-    .mutation(({ ctx, input }) => scan(ctx, ctx.member, { venueId: input.venueId, kind: input.kind, ref: { code: input.code } })),
+    .input(
+      z
+        .object({ venueId: venueIdInput, code: codeInput.optional(), number: ticketNumberInput.optional(), kind: slotKindInput.optional() })
+        .superRefine((input, check) => {
+          if ((input.code === undefined) === (input.number === undefined)) {
+            check.addIssue({ code: "custom", path: ["code"], message: "Scan the ticket, or type its number: one of the two." });
+          }
+        }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const byNumber = input.number !== undefined;
+      const ref = byNumber ? { number: input.number! } : { code: input.code! };
+      return { ...(await scan(ctx, ctx.member, { venueId: input.venueId, kind: input.kind, ref, byNumber })), byNumber };
+    }),
 
   checkIn: memberProcedure
     .input(
       z
-        .object({ ...ticketRefFields, slotId: slotIdInput.optional(), kind: slotKindInput.optional(), payment: paymentInput.optional() })
+        .object({
+          ...ticketRefFields,
+          slotId: slotIdInput.optional(),
+          kind: slotKindInput.optional(),
+          payment: paymentInput.optional(),
+          /** At a venue that takes payment at check-in: the guest pays at pickup instead. */
+          payLater: z.boolean().optional(),
+        })
         .superRefine(oneTicketRef),
     )
     .mutation(({ ctx, input }) => checkIn(ctx, ctx.member, { ...input, ref: refOf(input) })),
 
   checkOut: memberProcedure
-    .input(z.object({ ...ticketRefFields, payment: paymentInput.optional() }).superRefine(oneTicketRef))
+    .input(
+      z
+        .object({
+          ...ticketRefFields,
+          payment: paymentInput.optional(),
+          /** The coat goes back unpaid, and why: the counter never lets one go unpaid silently. */
+          unpaidReason: z.string().trim().min(1, "Say why the coat goes back unpaid.").max(200, "Use at most 200 characters.").optional(),
+        })
+        .superRefine(oneTicketRef)
+        .superRefine((input, check) => {
+          if (input.payment && input.unpaidReason !== undefined) {
+            check.addIssue({ code: "custom", path: ["unpaidReason"], message: "Take the payment or say why it goes unpaid: not both." });
+          }
+        }),
+    )
     .mutation(({ ctx, input }) => checkOut(ctx, ctx.member, { ...input, ref: refOf(input) })),
 
   swap: memberProcedure
@@ -142,12 +184,7 @@ export const qrRouter = {
         .object({
           venueId: venueIdInput.optional(),
           state: z.enum(TicketState, "Choose ISSUED, CHECKED_IN, RETURNED, VOIDED or FORGOTTEN.").optional(),
-          number: z
-            .number("Type a ticket number.")
-            .int("A ticket number is a whole number.")
-            .min(1, "Ticket numbers start at 1.")
-            .max(2_147_483_647, "No ticket has a number that high.")
-            .optional(),
+          number: ticketNumberInput.optional(),
           ...optionalPeriodFields,
           ...pageInput,
         })

@@ -28,6 +28,9 @@ export const REFUSAL_REASONS = [
   "SLOT_WRONG_KIND",
   "SLOT_NOT_FOUND",
   "NO_FREE_SLOT",
+  // Every guest served (docs/guests.md): off shift, and a coat not handed back before it is paid for.
+  "NOT_ON_SHIFT",
+  "PAYMENT_DUE",
   // Pickup requests (docs/pickup.md): refused to a guest or an attendant, never a scan event.
   "NO_PICKUP_REQUEST",
   "PICKUP_OFF",
@@ -50,6 +53,8 @@ export type ScanFacts = {
   deviceId?: string | null;
   /** Done with no network and synced later. */
   takenOffline?: boolean;
+  /** The attendant typed the ticket's number and confirmed it against the ticket (no code scanned). */
+  byNumber?: boolean;
 };
 
 export type ScanEventInput = ScanFacts & {
@@ -68,9 +73,9 @@ export async function recordScanEvent(sql: SqlRunner, event: ScanEventInput): Pr
   await sql.query(
     `INSERT INTO qr.scan_events
        (occurred_at, organization_id, venue_id, employee_id, ticket_id, unknown_code_hash, action, result, reason,
-        from_state, to_state, slot_id, to_slot_id, payment_status, amount_cents, device_id, taken_offline)
+        from_state, to_state, slot_id, to_slot_id, payment_status, amount_cents, device_id, taken_offline, by_number)
      VALUES ($1, $2::uuid, $3::uuid, $4::uuid, $5::uuid, $6, $7, $8, $9,
-        $10::qr."TicketState", $11::qr."TicketState", $12::uuid, $13::uuid, $14::qr."PaymentStatus", $15, $16::uuid, $17)`,
+        $10::qr."TicketState", $11::qr."TicketState", $12::uuid, $13::uuid, $14::qr."PaymentStatus", $15, $16::uuid, $17, $18)`,
     [
       event.occurredAt,
       event.organizationId,
@@ -89,6 +94,7 @@ export async function recordScanEvent(sql: SqlRunner, event: ScanEventInput): Pr
       event.amountCents ?? null,
       event.deviceId ?? null,
       event.takenOffline ?? false,
+      event.byNumber ?? false,
     ],
   );
 }

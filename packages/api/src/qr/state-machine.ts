@@ -139,3 +139,23 @@ export function localTime(at: Date, timezone: string): string {
   const { time, day } = formatsFor(timezone);
   return `at ${time.format(at)} on ${day.format(at)}`;
 }
+
+/** When a venue's guests pay (docs/guests.md): as they hand the coat over, or as they take it back. */
+export type PaymentTiming = "CHECK_IN" | "CHECK_OUT";
+
+/**
+ * What the guest owes before this step, in cents, or 0. A coat never goes back unpaid without
+ * the attendant saying so (a payment, or a reason); at a venue that takes payment at check-in,
+ * the check-in asks for it too (or for "pays at pickup"). Pure and shared with the offline
+ * counter, which asks the same question with no network.
+ */
+export function paymentDue(
+  action: TicketAction,
+  ticket: { paymentStatus: PaymentStatus },
+  venue: { priceCents: number; paymentTiming: PaymentTiming },
+): number {
+  if (ticket.paymentStatus !== "UNPAID" || venue.priceCents <= 0) return 0;
+  if (action === "CHECK_OUT") return venue.priceCents;
+  if (action === "CHECK_IN" && venue.paymentTiming === "CHECK_IN") return venue.priceCents;
+  return 0;
+}

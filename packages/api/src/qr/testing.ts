@@ -15,9 +15,16 @@ export type VenueOptions = {
   forgottenDelayMinutes?: number;
 };
 
-/** An organization (its admin signed in) with one venue and a rack of each kind asked for. */
-export async function openVenue(t: TestApi, label: string, options: VenueOptions & { hangers?: number; shelves?: number } = {}) {
-  const { hangers = 5, shelves = 0, ...venueOptions } = options;
+/**
+ * An organization (its admin signed in) with one venue and a rack of each kind asked for. The
+ * admin is clocked in there, as the counter requires, unless `adminOnShift` is false.
+ */
+export async function openVenue(
+  t: TestApi,
+  label: string,
+  options: VenueOptions & { hangers?: number; shelves?: number; adminOnShift?: boolean } = {},
+) {
+  const { hangers = 5, shelves = 0, adminOnShift = true, ...venueOptions } = options;
   const admin = await t.signUpAdmin(`${label} Ltd`, `admin-${label.toLowerCase().replace(/\W+/g, "-")}@example.com`);
   const venue = await admin.api.venue.create({
     name: `${label} Club`,
@@ -34,10 +41,14 @@ export async function openVenue(t: TestApi, label: string, options: VenueOptions
     where: { organizationId: admin.organization.id },
     select: { id: true },
   });
+  if (adminOnShift) await admin.api.shift.clockIn({ venueId: venue.id });
   return { admin, adminEmployeeId: adminEmployee.id, organizationId: admin.organization.id, venue, racks };
 }
 
-/** An attendant of the organization, assigned to the given venues. */
+/**
+ * An attendant of the organization, assigned to the given venues. Not clocked in: see
+ * `hireAttendantOnShift` for one ready for the counter.
+ */
 export async function hireAttendant(t: TestApi, organizationId: string, email: string, venueIds: string[], name?: string) {
   const person = await t.signUp({ email, name });
   const membership = await t.db.prisma.membership.create({
@@ -52,6 +63,13 @@ export async function hireAttendant(t: TestApi, organizationId: string, email: s
   const employeeId = membership.employee!.id;
   for (const venueId of venueIds) await t.db.prisma.employeeVenue.create({ data: { employeeId, venueId } });
   return { ...person, employeeId };
+}
+
+/** An attendant assigned to the given venues and clocked in at the first, ready for the counter. */
+export async function hireAttendantOnShift(t: TestApi, organizationId: string, email: string, venueIds: string[], name?: string) {
+  const attendant = await hireAttendant(t, organizationId, email, venueIds, name);
+  if (venueIds[0]) await attendant.api.shift.clockIn({ venueId: venueIds[0] });
+  return attendant;
 }
 
 /** Moves the test clock to an instant; only real milliseconds elapsed since then drift it. */

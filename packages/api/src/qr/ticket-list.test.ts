@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { hireAttendant, openVenue, setClock } from "./testing";
+import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   club = await openVenue(t, "Velvet", { hangers: 5 });
   rival = await openVenue(t, "Rival", { hangers: 1 });
   terrace = await club.admin.api.venue.create({ name: "Velvet Terrace", timezone: "Europe/Berlin", opensAt: "18:00", closesAt: "02:00" });
-  ada = await hireAttendant(t, club.organizationId, "ada@velvet.example", [club.venue.id, terrace.id], "Ada Attendant");
+  ada = await hireAttendantOnShift(t, club.organizationId, "ada@velvet.example", [club.venue.id, terrace.id], "Ada Attendant");
 
   // Seven tickets at the club, a minute apart, left in every state; one at the terrace.
   const club1 = club.venue.id;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptField, lookupHash, normalize } from "../lib/field-crypto";
 import { createTestApi, refusal, TEST_ORIGIN, type TestApi } from "../testing";
 import { candidateCode, codeFor, verifyCode } from "./codes";
-import { hireAttendant, openVenue } from "./testing";
+import { hireAttendant, hireAttendantOnShift, openVenue } from "./testing";
 import { MAX_UNUSED_TICKETS_PER_VENUE } from "./tickets";
 
 let t: TestApi;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   t = await createTestApi();
   club = await openVenue(t, "Velvet", { hangers: 3 });
   rival = await openVenue(t, "Rival", { hangers: 1 });
-  attendant = await hireAttendant(t, club.organizationId, "attendant@velvet.example", [club.venue.id], "Ada Attendant");
+  attendant = await hireAttendantOnShift(t, club.organizationId, "attendant@velvet.example", [club.venue.id], "Ada Attendant");
   guest = await t.signUp({ email: "guest@example.com", name: "Gus Guest" });
   stranger = await t.signUp({ email: "stranger@example.com" });
 });

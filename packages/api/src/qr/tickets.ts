@@ -6,7 +6,8 @@ import type { Deps, Principal } from "../context";
 import { encryptField, lookupHash, normalize, phoneLastDigits } from "../lib/field-crypto";
 import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/pagination";
 import { ticketPickup } from "../pickup/requests";
-import { assertWorksAtVenue, type Member } from "../venue/access";
+import { assertOnShift } from "../shift/on-shift";
+import type { Member } from "../venue/access";
 import { candidateCode, codeFor, generatePublicId, renderPng, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
 import { recordScanEvent } from "./scan-events";
 
@@ -98,8 +99,8 @@ export function sealContact(keys: ApiConfig["keys"], contact: WalkInContact) {
 /** An attendant issues a ticket to a guest without an account, to show and photograph. */
 export async function issueWalkIn(deps: TicketDeps, member: Member, { venueId, ...contact }: WalkInContact & { venueId: string }) {
   const { prisma, config } = deps;
-  await assertWorksAtVenue(prisma, member, venueId);
   const now = deps.clock();
+  await assertOnShift(prisma, member, venueId, now);
   const row = await prisma.$transaction(async (tx) => {
     const number = await takeTicketNumber(tx, venueId);
     const ticket = await tx.ticket.create({

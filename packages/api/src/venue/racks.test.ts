@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hireAttendant } from "../qr/testing";
+import { hireAttendantOnShift } from "../qr/testing";
 import { createTestApi, refusal, type TestApi } from "../testing";
 
 let t: TestApi;
@@ -58,7 +58,7 @@ describe("rack.create", () => {
       (await refusal(owner.api.rack.create({ venueId: venue.id, name: "Odd", slotCount: 2, kind: "DRAWER" as "SHELF" }))).fieldErrors.kind,
     ).toEqual(["Choose HANGER or SHELF."]);
     expect((await refusal(rival.api.rack.create({ venueId: venue.id, name: "Sneaky", slotCount: 2 }))).code).toBe("NOT_FOUND");
-    const attendant = await hireAttendant(t, owner.organization.id, "staff@racks.example", [venue.id]);
+    const attendant = await hireAttendantOnShift(t, owner.organization.id, "staff@racks.example", [venue.id]);
     expect((await refusal(attendant.api.rack.create({ venueId: venue.id, name: "Staff", slotCount: 2 }))).code).toBe("FORBIDDEN");
     expect(await t.db.prisma.slot.count({ where: { venueId: venue.id } })).toBe(2);
   });
@@ -78,7 +78,7 @@ describe("rack.list", () => {
     const venue = await owner.api.venue.create({ name: "Occupied", ...basics });
     const hangers = await owner.api.rack.create({ venueId: venue.id, name: "Hangers", slotCount: 3 });
     const shelves = await owner.api.rack.create({ venueId: venue.id, name: "Shelves", slotCount: 2, kind: "SHELF" });
-    const attendant = await hireAttendant(t, owner.organization.id, "counter@racks.example", [venue.id]);
+    const attendant = await hireAttendantOnShift(t, owner.organization.id, "counter@racks.example", [venue.id]);
     const ticket = await attendant.api.qr.issueWalkIn({ venueId: venue.id });
     await attendant.api.qr.checkIn({ venueId: venue.id, code: ticket.code, slotId: hangers.slots[1]!.id });
     const bag = await attendant.api.qr.issueWalkIn({ venueId: venue.id });

@@ -28,6 +28,7 @@ export const venueRouter = {
         pickupQueueCap: venueFields.pickupQueueCap.optional(),
         pickupHoldMinutes: venueFields.pickupHoldMinutes.optional(),
         pickupUncollected: venueFields.pickupUncollected.optional(),
+        paymentTiming: venueFields.paymentTiming.optional(),
       }),
     )
     .mutation(({ ctx, input }) => createVenue(ctx, ctx.member, input)),
@@ -49,6 +50,7 @@ export const venueRouter = {
         pickupQueueCap: venueFields.pickupQueueCap.optional(),
         pickupHoldMinutes: venueFields.pickupHoldMinutes.optional(),
         pickupUncollected: venueFields.pickupUncollected.optional(),
+        paymentTiming: venueFields.paymentTiming.optional(),
       }),
     )
     .mutation(({ ctx, input }) => updateVenue(ctx, ctx.member, input)),

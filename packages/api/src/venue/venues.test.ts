@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hireAttendant } from "../qr/testing";
+import { hireAttendantOnShift } from "../qr/testing";
 import { createTestApi, refusal, type TestApi } from "../testing";
 
 let t: TestApi;
@@ -86,7 +86,7 @@ describe("venue.create and venue.update", () => {
     expect((await refusal(owner.api.venue.update({ venueId: "6f1c2b1e-4a0b-4c7e-9a53-0d5d8f0e2b11", name: "Nowhere" }))).code).toBe(
       "NOT_FOUND",
     );
-    const attendant = await hireAttendant(t, owner.organization.id, "staff@nightlife.example", [venue.id]);
+    const attendant = await hireAttendantOnShift(t, owner.organization.id, "staff@nightlife.example", [venue.id]);
     expect(await refusal(attendant.api.venue.update({ venueId: venue.id, priceCents: 0 }))).toMatchObject({
       code: "FORBIDDEN",
       message: "Only an admin of your organization can do this.",

@@ -15,6 +15,7 @@ export const publicVenueSelect = {
   closesAt: true,
   priceCents: true,
   currency: true,
+  paymentTiming: true,
 } satisfies Prisma.VenueSelect;
 
 /** What the venue's own staff see: every setting. */
@@ -106,6 +107,10 @@ export const venueFields = {
     .max(500, "At most 500 requests at once."),
   pickupHoldMinutes: z.number().int("Use whole minutes.").min(1, "At least a minute.").max(240, "At most 4 hours (240 minutes)."),
   pickupUncollected: z.enum(["RACK", "RAIL"], "Choose RACK (back to its slot) or RAIL (it stays on the rail)."),
+  paymentTiming: z.enum(
+    ["CHECK_IN", "CHECK_OUT"],
+    "Choose CHECK_IN (guests pay as they hand the coat over) or CHECK_OUT (as they take it back).",
+  ),
 };
 
 export type VenueInput = {
@@ -122,6 +127,7 @@ export type VenueInput = {
   pickupQueueCap?: number;
   pickupHoldMinutes?: number;
   pickupUncollected?: "RACK" | "RAIL";
+  paymentTiming?: "CHECK_IN" | "CHECK_OUT";
 };
 
 function assertHoursDiffer(opensAt: string, closesAt: string) {
