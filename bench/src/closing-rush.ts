@@ -122,6 +122,7 @@ async function setUpVenue(host: RunningHost) {
   }
   // No cap: every request holds a place at once, so the queue shows all of them.
   await admin.mutate("venue.update", { venueId: venue.id, pickupEnabled: true, pickupQueueCap: 0, pickupHoldMinutes: 60 });
+  await admin.mutate("shift.clockIn", { venueId: venue.id });
   return { admin, venueId: venue.id, racks };
 }
 

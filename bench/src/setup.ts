@@ -40,6 +40,8 @@ export async function openCounter(base: string) {
     closesAt: "05:00",
   });
   await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 300, kind: "HANGER" });
+  // Counter actions need the attendant on shift there (docs/guests.md).
+  await admin.mutate("shift.clockIn", { venueId: venue.id });
   return { admin, organizationId: organization.id, venueId: venue.id };
 }
 

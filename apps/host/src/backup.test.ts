@@ -67,6 +67,7 @@ describe("backing up and restoring the embedded database", { timeout: 240_000 },
       closesAt: "05:00",
     });
     await admin.mutate("rack.create", { venueId, name: "A", slotCount: 8, kind: "HANGER" });
+    await admin.mutate("shift.clockIn", { venueId });
     const tickets = [];
     for (let i = 0; i < 6; i++) tickets.push(await admin.mutate<{ code: string; number: number }>("qr.issueWalkIn", { venueId }));
     for (const ticket of tickets.slice(0, 5)) await admin.mutate("qr.checkIn", { venueId, code: ticket.code });

@@ -153,6 +153,7 @@ describe.runIf(testDatabaseUrl() && caddyAvailable)("deployment rehearsal: Caddy
       ).result.data,
     );
     await mutate(edge, "rack.create", { venueId: venue.id, name: "A", slotCount: 5, kind: "HANGER" }, cookie);
+    await mutate(edge, "shift.clockIn", { venueId: venue.id }, cookie);
     const ticket = superjson.deserialize<{ code: string }>(
       JSON.parse((await mutate(edge, "qr.issueWalkIn", { venueId: venue.id }, cookie)).body).result.data,
     );

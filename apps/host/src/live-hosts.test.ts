@@ -18,6 +18,7 @@ async function openCounter(admin: BrowserSession) {
     closesAt: "05:00",
   });
   await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 10, kind: "HANGER" });
+  await admin.mutate("shift.clockIn", { venueId: venue.id });
   return venue.id;
 }
 
@@ -92,6 +93,8 @@ describe.runIf(testDatabaseUrl())("live updates across two hosts on one PostgreS
       closesAt: "05:00",
     });
     await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 5, kind: "HANGER" });
+    await admin.mutate("shift.clockOut", {}).catch(() => {});
+    await admin.mutate("shift.clockIn", { venueId: venue.id });
     const ticket = await admin.mutate<{ code: string; number: number }>("qr.issueWalkIn", { venueId: venue.id });
     await admin.mutate("qr.checkIn", { venueId: venue.id, code: ticket.code });
     const { link } = await admin.mutate<{ link: string }>("pickup.createBoard", { venueId: venue.id, label: "Door" });

@@ -56,6 +56,7 @@ describe("live streams over HTTP", () => {
       opensAt: "22:00",
       closesAt: "05:00",
     });
+    await admin.mutate("shift.clockIn", { venueId: venue.id });
     const ticket = await admin.mutate<{ code: string }>("qr.issueWalkIn", { venueId: venue.id });
     const phones = await Promise.all(Array.from({ length: MAX_PER_ADDRESS }, () => admin.subscribe("qr.watch", { code: ticket.code })));
     for (const phone of phones) expect(await phone.waitFor((event) => event.data.includes("ISSUED"))).toBeDefined();

@@ -200,6 +200,7 @@ describe("the host's log after a night of activity at trace level", () => {
       closesAt: "05:00",
     });
     await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 10, kind: "HANGER" });
+    await admin.mutate("shift.clockIn", { venueId: venue.id });
     const adminCookie = admin.cookie();
 
     // A program signs in for tokens, verifies one over GET, uses it as a bearer, refreshes.

@@ -54,6 +54,7 @@ describe(`GET /metrics on ${testDatabaseUrl() ? "PostgreSQL" : "embedded PGlite"
       closesAt: "05:00",
     });
     await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 5, kind: "HANGER" });
+    await admin.mutate("shift.clockIn", { venueId: venue.id });
     const ticket = await admin.mutate<{ code: string }>("qr.issueWalkIn", { venueId: venue.id });
     await admin.mutate("qr.checkIn", { venueId: venue.id, code: ticket.code });
     const refused = await admin.answer("qr.scan", { venueId: venue.id, code: "not-one-of-ours" });

@@ -52,6 +52,32 @@ export function AnalyticsPage() {
   );
 }
 
+/** Beside what was taken, what was not: coats handed back unpaid (each with its reason in its history) and unpaid coats still here. */
+function UnpaidView({ unpaid, currency }: { unpaid: Report["revenue"]["unpaid"]; currency: string }) {
+  const coats = (count: number) => `${count.toLocaleString()} coat${count === 1 ? "" : "s"}`;
+  return (
+    <table className="mt-3 w-full text-left text-sm" data-testid="unpaid">
+      <caption className="text-left font-semibold text-slate-900">Not paid</caption>
+      <tbody>
+        <tr className="border-t border-slate-200 tabular-nums">
+          <th scope="row" className="py-1 font-normal text-slate-700">
+            Handed back unpaid
+          </th>
+          <td>{coats(unpaid.handedBack.tickets)}</td>
+          <td className="text-right font-semibold">{money(unpaid.handedBack.amountCents, currency)}</td>
+        </tr>
+        <tr className="border-t border-slate-200 tabular-nums">
+          <th scope="row" className="py-1 font-normal text-slate-700">
+            Still on the racks, unpaid
+          </th>
+          <td>{coats(unpaid.stillOnRacks.tickets)}</td>
+          <td className="text-right font-semibold">{money(unpaid.stillOnRacks.amountCents, currency)}</td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
 function ReportView({ report }: { report: Report }) {
   const { currency } = report.revenue;
   const times = useMemo(() => report.hourly.map((hour) => hour.hourStart), [report]);
@@ -76,6 +102,7 @@ function ReportView({ report }: { report: Report }) {
     ["Median stay", report.stay.medianMinutes === null ? "—" : `${report.stay.medianMinutes} min`],
     ["Refused scans", report.totals.refusedScans.toLocaleString()],
     ["Revenue", money(report.revenue.totalCents, currency)],
+    ["Handed back unpaid", money(report.revenue.unpaid.handedBack.amountCents, currency)],
   ];
   return (
     <div className="flex flex-col gap-6" data-testid="analytics-report">
@@ -145,6 +172,7 @@ function ReportView({ report }: { report: Report }) {
               format={(cents) => money(cents, currency)}
             />
           )}
+          <UnpaidView unpaid={report.revenue.unpaid} currency={currency} />
         </Panel>
       </div>
       <ExitView report={report} />

@@ -29,7 +29,22 @@ const columns = column.columns([
     header: "Result",
     cell: (info) =>
       info.getValue() === "OK" ? (
-        <span className="text-emerald-800">✓ Done</span>
+        <span className="text-emerald-800">
+          ✓ Done
+          {/* A check-out recorded as unpaid: the attendant let the coat go unpaid, with a reason on the ticket. */}
+          {info.row.original.action === "CHECK_OUT" && info.row.original.paymentStatus === "UNPAID" && (
+            <span className="ml-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-semibold text-red-900">unpaid</span>
+          )}
+          {/* Found by the number the attendant typed, not a scanned code: numbers are guessable, so it shows. */}
+          {info.row.original.byNumber && (
+            <span
+              className="ml-2 rounded bg-sky-100 px-1.5 py-0.5 text-xs font-semibold text-sky-900"
+              title="Found by its number, confirmed against the ticket"
+            >
+              by number
+            </span>
+          )}
+        </span>
       ) : (
         <span className="font-semibold text-red-800">✗ Refused: {refusalWords(info.row.original.reason)}</span>
       ),

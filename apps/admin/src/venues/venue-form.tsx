@@ -19,6 +19,7 @@ type VenueFormValues = {
   pickupQueueCap: string;
   pickupHoldMinutes: string;
   pickupUncollected: "RACK" | "RAIL";
+  paymentTiming: "CHECK_IN" | "CHECK_OUT";
 };
 
 /** The form's names for the API's fields where they differ: the price is typed in units, not cents. */
@@ -42,6 +43,7 @@ function toValues(venue?: Venue): VenueFormValues {
     pickupQueueCap: String(venue?.pickupQueueCap ?? 20),
     pickupHoldMinutes: String(venue?.pickupHoldMinutes ?? 15),
     pickupUncollected: venue?.pickupUncollected ?? "RACK",
+    paymentTiming: venue?.paymentTiming ?? "CHECK_OUT",
   };
 }
 
@@ -61,6 +63,7 @@ function toSettings(values: VenueFormValues): VenueSettingsInput {
     pickupQueueCap: Number(values.pickupQueueCap),
     pickupHoldMinutes: Number(values.pickupHoldMinutes),
     pickupUncollected: values.pickupUncollected,
+    paymentTiming: values.paymentTiming,
   };
 }
 
@@ -68,6 +71,12 @@ function toSettings(values: VenueFormValues): VenueSettingsInput {
 const UNCOLLECTED_CHOICES = [
   { value: "RACK", label: "Back to its slot", hint: "An attendant hangs it back; the guest asks again or comes to the counter." },
   { value: "RAIL", label: "Stays on the rail", hint: "It keeps its place on the rail, ready at once if the guest asks again." },
+] as const;
+
+/** When guests pay: the counter asks for the payment at that step, and never hands a coat back unpaid without a reason. */
+const PAYMENT_TIMING_CHOICES = [
+  { value: "CHECK_OUT", label: "When they take the coat back", hint: "Check-in is one tap; the hand-back asks for cash or card." },
+  { value: "CHECK_IN", label: "When they hand the coat over", hint: "Check-in asks for cash, card or “pays at pickup”." },
 ] as const;
 
 /**
@@ -120,6 +129,23 @@ export function VenueForm({
         {...form.register("price", { required: "Enter the price, 0 for free." })}
       />
       <TextField label="Currency" maxLength={3} error={errors.currency?.message} {...form.register("currency")} />
+      <fieldset className="flex flex-col gap-2 sm:col-span-2" aria-describedby={errors.paymentTiming ? "payment-timing-error" : undefined}>
+        <legend className="mb-1 text-sm font-medium text-slate-800">Guests pay</legend>
+        {PAYMENT_TIMING_CHOICES.map((choice) => (
+          <label key={choice.value} className="flex items-start gap-2 text-slate-900">
+            <input type="radio" value={choice.value} className="mt-1 size-4" {...form.register("paymentTiming")} />
+            <span className="flex flex-col">
+              {choice.label}
+              <span className="text-sm text-slate-700">{choice.hint}</span>
+            </span>
+          </label>
+        ))}
+        {errors.paymentTiming?.message && (
+          <p id="payment-timing-error" className="text-sm text-red-700">
+            {errors.paymentTiming.message}
+          </p>
+        )}
+      </fieldset>
       <TextField
         label="In & outs per ticket"
         type="number"

@@ -54,6 +54,8 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<DemoSeed |
     closesAt: "01:00",
     priceCents: 200,
     currency: "EUR",
+    // Guests pay as they hand the coat over here; Velvet Room takes it on the way out.
+    paymentTiming: "CHECK_IN",
     inOutAllowance: 1,
     forgottenDelayMinutes: 120,
     publiclyListed: true,

@@ -55,7 +55,7 @@ export async function playLastNight({ clock, venueId, otherVenueId, attendants, 
     return new Date(opening.getTime() + (i / 40) * 3.5 * HOUR + rush * 20 * MINUTE + next() * 10 * MINUTE);
   }).sort((a, b) => a.getTime() - b.getTime());
 
-  type Coat = { code: string; leaves: Date; by: InProcessClient["api"] };
+  type Coat = { code: string; number: number; leaves: Date; by: InProcessClient["api"] };
   const coats: Coat[] = [];
   for (const [i, arrival] of arrivals.entries()) {
     at(arrival);
@@ -69,15 +69,26 @@ export async function playLastNight({ clock, venueId, otherVenueId, attendants, 
       ...(i === 38 ? { name: "Jonas W.", email: "jonas.demo@example.com" } : {}),
     });
     at(new Date(arrival.getTime() + MINUTE));
-    await attendant.qr.checkIn({ venueId, code: ticket.code, payment: { status: PAYMENTS[i % PAYMENTS.length]! } });
-    coats.push({ code: ticket.code, leaves: new Date(arrival.getTime() + (1.5 + next() * 2.5) * HOUR), by: attendant });
+    // Two guests pay on the way out (docs/guests.md): one does, one is let go unpaid with a reason.
+    const paysLater = i === 11 || i === 12;
+    await attendant.qr.checkIn({
+      venueId,
+      code: ticket.code,
+      ...(paysLater ? {} : { payment: { status: PAYMENTS[i % PAYMENTS.length]! } }),
+    });
+    coats.push({
+      code: ticket.code,
+      number: ticket.number,
+      leaves: new Date(arrival.getTime() + (1.5 + next() * 2.5) * HOUR),
+      by: attendant,
+    });
   }
 
   // The guest with an account had a ticket too, and picked the coat up.
   at(new Date(opening.getTime() + 40 * MINUTE));
   const own = await guest.qr.request({ venueId });
   await ben.qr.checkIn({ venueId, code: own.code, payment: { status: "PAID_CARD" } });
-  coats.push({ code: own.code, leaves: new Date(opening.getTime() + 4 * HOUR), by: ben });
+  coats.push({ code: own.code, number: own.number, leaves: new Date(opening.getTime() + 4 * HOUR), by: ben });
 
   // In & outs: a smoke outside with the jacket, back in ten minutes later.
   for (const coat of coats.slice(3, 6)) {
@@ -99,9 +110,14 @@ export async function playLastNight({ clock, venueId, otherVenueId, attendants, 
   // A refusal of each common kind: an unknown code, another venue's ticket.
   at(new Date(opening.getTime() + 2 * HOUR));
   await cleo.qr.scan({ venueId, code: "https://coats.example/t/not-a-real-ticket" }).catch(() => {});
+  // Cleo helps at the other venue's counter for a moment (a shift there), and its ticket reaches hers.
+  await cleo.shift.clockOut();
+  await cleo.shift.clockIn({ venueId: otherVenueId });
   const elsewhere = await cleo.qr.issueWalkIn({ venueId: otherVenueId });
-  await cleo.qr.scan({ venueId, code: elsewhere.code }).catch(() => {});
   await cleo.qr.void({ venueId: otherVenueId, code: elsewhere.code, reason: "Issued at the wrong counter" });
+  await cleo.shift.clockOut();
+  await cleo.shift.clockIn({ venueId });
+  await cleo.qr.scan({ venueId, code: elsewhere.code }).catch(() => {});
 
   // Everyone leaves but three, whose coats will be forgotten; one ticket is scanned twice.
   const leaving = coats
@@ -110,8 +126,15 @@ export async function playLastNight({ clock, venueId, otherVenueId, attendants, 
     .sort((a, b) => a.leaves.getTime() - b.leaves.getTime());
   for (const coat of leaving) {
     at(new Date(Math.min(coat.leaves.getTime(), closing.getTime() - 10 * MINUTE)));
-    await coat.by.qr.scan({ venueId, code: coat.code });
-    await coat.by.qr.checkOut({ venueId, code: coat.code });
+    const index = coats.indexOf(coat);
+    // A guest whose phone died: found by the number they remembered, confirmed against the ticket.
+    await coat.by.qr.scan(index === 13 ? { venueId, number: coat.number } : { venueId, code: coat.code });
+    await coat.by.qr.checkOut({
+      venueId,
+      code: coat.code,
+      ...(index === 11 ? { payment: { status: "PAID_CARD" as const } } : {}),
+      ...(index === 12 ? { unpaidReason: "Card declined, no cash — a regular, pays next visit" } : {}),
+    });
   }
   await ben.qr.scan({ venueId, code: leaving[0]!.code }).catch(() => {});
 

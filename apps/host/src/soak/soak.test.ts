@@ -118,6 +118,8 @@ async function openCounter(db: TestDatabase, host: RunningHost, label: string, l
     await session.mutate("auth.login", { email: emails[i % emails.length], password: PASSWORD });
     staff.push(session);
   }
+  // Everyone on shift at the counter, as counter actions require (once per person).
+  for (const session of staff.slice(0, emails.length)) await session.mutate("shift.clockIn", { venueId });
   const slots = await db.sql.query<{ id: string }>(`SELECT id FROM qr.slots WHERE venue_id = $1`, [venueId]);
   const tickets = [];
   for (let i = 0; i < 40; i++) {

@@ -36,6 +36,9 @@ export async function buildWorld(t: TestApi) {
   const b = await openVenue(t, "Bravo", { hangers: 5 });
   const employeeA = await member(t, a.organizationId, "EMPLOYEE", [a.venue.id], "employee-a");
   const employeeB = await member(t, b.organizationId, "EMPLOYEE", [b.venue.id], "employee-b");
+  // On shift, as the counter requires: a refusal then says who may act, not who clocked in.
+  await employeeA.api.shift.clockIn({ venueId: a.venue.id });
+  await employeeB.api.shift.clockIn({ venueId: b.venue.id });
   const guest = await t.signUp({ email: uniqueEmail("guest") });
   // A staff member of A no caller is: the target of employee reads and edits.
   const colleagueA = await member(t, a.organizationId, "EMPLOYEE", [a.venue.id], "colleague-a");

@@ -114,6 +114,8 @@ describe("after a night of activity", () => {
 
     // The counter: walk-ins with contacts, guests' own tickets, everyone checked in.
     setClock(t, "2027-03-05T22:30:00Z");
+    await ann.api.shift.clockIn({ venueId: venue.id });
+    await benBrowser.api.shift.clockIn({ venueId: venue.id });
     const counter = ann.api.qr;
     const tickets = [];
     for (const contact of WALK_INS) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, refusalOf, type TestApi } from "../testing";
 import { verifyCode } from "../qr/codes";
 import { codeCheckOf } from "../qr/codes-shape";
-import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "../qr/testing";
+import { type hireAttendant, hireAttendantOnShift, onShiftAt, openVenue, setClock } from "../qr/testing";
 import type { Operation, Preparation } from "./contract";
 import { LEASE_TARGET, POOL_TARGET } from "./devices";
 
@@ -260,7 +260,7 @@ describe("syncing a device", () => {
     await one.prepare();
     // Offline, Ada hands the coat back; online, Bo did it first.
     const offline = one.op("CHECK_OUT", { publicId: code.slice(0, 20) });
-    const online = await bo.api.qr.checkOut({ venueId: club.venue.id, code });
+    const online = await bo.api.qr.checkOut({ venueId: club.venue.id, code, payment: { status: "PAID_CASH" } });
     const result = await one.sync([offline]);
     expect(result.outcomes).toEqual([
       expect.objectContaining({
@@ -391,7 +391,9 @@ describe("dates, clocks and odd operations", () => {
     });
     // Another venue's ticket: refused, and nothing of it shown.
     const annex = await club.admin.api.venue.create({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });
-    const elsewhere = await club.admin.api.qr.issueWalkIn({ venueId: annex.id, name: "Roof Rosa" });
+    const elsewhere = await onShiftAt(club.admin.api, annex.id, club.venue.id, () =>
+      club.admin.api.qr.issueWalkIn({ venueId: annex.id, name: "Roof Rosa" }),
+    );
     const result = await one.sync([{ ...one.op("DETACH", { publicId: elsewhere.code.slice(0, 20) }), seq: first.seq + 1 }]);
     expect(result.outcomes[0]).toMatchObject({ status: "CONFLICT", reason: "WRONG_VENUE", ticket: null });
     expect(await refusal(bo.api.offline.release({ deviceId: one.deviceId }))).toMatchObject({ code: "NOT_FOUND" });

@@ -131,7 +131,7 @@ async function issuePooledTicket(
   device: DeviceContext,
   now: Date,
 ) {
-  await assertOnShift(deps.db.sql, member, venueId, now);
+  await assertOnShift(deps.db.sql, member, venueId, now, { fromDevice: true });
   return deps.db.transaction(async (sql) => {
     const [pooled] = await sql.query<{ number: number }>(
       `DELETE FROM qr.walk_in_pool WHERE public_id = $1 AND device_id = $2::uuid AND venue_id = $3::uuid RETURNING number`,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "../qr/testing";
+import { type hireAttendant, hireAttendantOnShift, onShiftAt, openVenue, setClock } from "../qr/testing";
 import { createTestApi, type TestApi } from "../testing";
 import { sweepPickups } from "./requests";
 
@@ -60,7 +60,7 @@ beforeAll(async () => {
   setClock(t, "2026-12-05T22:00:00Z");
   const [c1, c2, c3, c4, c5, c6, late, elsewhere] = [
     ...(await Promise.all(Array.from({ length: 7 }, () => checkedInCoat(venueId)))),
-    await checkedInCoat(annexId),
+    await onShiftAt(ada.api, annexId, venueId, () => checkedInCoat(annexId)),
   ];
 
   // R1 23:30 local: on its way after 60 s, on the rail at 120 s (Ada), handed over at 300 s.
@@ -83,9 +83,11 @@ beforeAll(async () => {
   // Elsewhere: the annex's request, fetched by Ada, belongs to the annex only.
   const other = await ask(elsewhere!, "2026-12-05T22:45:00Z");
   setClock(t, "2026-12-05T22:46:00Z");
-  await ada.api.pickup.start({ venueId: annexId, requestId: other });
-  setClock(t, "2026-12-05T22:50:00Z");
-  await ada.api.pickup.fetched({ venueId: annexId, requestId: other });
+  await onShiftAt(ada.api, annexId, venueId, async () => {
+    await ada.api.pickup.start({ venueId: annexId, requestId: other });
+    setClock(t, "2026-12-05T22:50:00Z");
+    await ada.api.pickup.fetched({ venueId: annexId, requestId: other });
+  });
 
   // R3 at 00:10 local, after midnight but the same night: ready at 120 s (a 90 s fetch), never
   // collected: the hold sweep at 01:05 local leaves it uncollected.

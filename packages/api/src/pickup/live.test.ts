@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "../qr/testing";
+import { type hireAttendant, hireAttendantOnShift, openVenue, setClock } from "../qr/testing";
 import { createTestApi, refusal, refusalOf, type TestApi } from "../testing";
 
 // The closing rush, live (docs/pickup.md): the guest's page, the counter's queue and the

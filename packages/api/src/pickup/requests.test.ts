@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "../qr/testing";
+import { type hireAttendant, hireAttendantOnShift, openVenue, setClock } from "../qr/testing";
 import { createTestApi, refusal, type TestApi } from "../testing";
 import { readVenueQueue } from "./queue";
 import { sweepPickups } from "./requests";

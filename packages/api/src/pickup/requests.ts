@@ -298,7 +298,7 @@ async function atQueue(
   device?: DeviceContext,
 ): Promise<StaffPickupResult> {
   try {
-    await assertOnShift(deps.db.sql, member, venueId, deps.clock());
+    await assertOnShift(deps.db.sql, member, venueId, deps.clock(), { fromDevice: device !== undefined });
     return await deps.db.transaction(async (sql) => {
       const result = await work(sql, deps.clock());
       await device?.journal(sql, { status: "APPLIED", ticketId: result.ticketId });

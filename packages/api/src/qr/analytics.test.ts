@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "./testing";
+import { type hireAttendant, hireAttendantOnShift, openVenue, setClock } from "./testing";
 
 // One night at a Berlin venue (UTC+1 in January), seeded at known instants, and the
 // figures it must give for 21:00–05:00 local time (20:00Z–04:00Z). The test clock drifts
@@ -17,7 +17,7 @@ const to = new Date("2027-01-16T04:00:00Z");
 beforeAll(async () => {
   t = await createTestApi();
   setClock(t, "2027-01-15T18:00:00Z");
-  club = await openVenue(t, "Analytics", { hangers: 10 });
+  club = await openVenue(t, "Analytics", { hangers: 10, priceCents: 250 });
   ada = await hireAttendantOnShift(t, club.organizationId, "ada@analytics.example", [club.venue.id], "Ada Attendant");
   bob = await hireAttendantOnShift(t, club.organizationId, "bob@analytics.example", [club.venue.id], "Bob Bouncer");
   const prankster = await hireAttendantOnShift(
@@ -68,7 +68,7 @@ beforeAll(async () => {
   at("15T23:00:00");
   await refusal(prankster.api.qr.scan({ venueId, code: "lost" }));
   at("15T23:30:00");
-  await ada.api.qr.checkOut({ venueId, code: code(t3) });
+  await ada.api.qr.checkOut({ venueId, code: code(t3), unpaidReason: "Guest list" });
   at("16T04:30:00"); // after the period: not counted
   await ada.api.qr.checkOut({ venueId, code: code(t4) });
 });
@@ -107,6 +107,8 @@ describe("qr.analytics", () => {
         { paymentStatus: "PAID_CARD", tickets: 1, amountCents: 300 },
         { paymentStatus: "PREPAID", tickets: 1, amountCents: 200 },
       ],
+      // t3 was checked in unpaid and handed back with a reason; nothing unpaid is left on the racks.
+      unpaid: { handedBack: { tickets: 1, amountCents: 250 }, stillOnRacks: { tickets: 0, amountCents: 0 } },
     });
     expect(report.attendants.map(({ employeeId: _, ...figures }) => figures)).toEqual([
       { name: "Ada Attendant", checkIns: 3, checkOuts: 2, scans: 1, refusals: 1 },
@@ -155,13 +157,15 @@ describe("qr.analytics", () => {
       "refusals,UNKNOWN_CODE,count,3,count",
       "revenue,PAID_CARD,amount,300,cents EUR",
       "revenue,total,amount,750,cents EUR",
+      "unpaid,handed back,amount,250,cents EUR",
       "attendants,Bob Bouncer,scans,2,count",
       `attendants,"'=HYPERLINK(""http://evil"")",scans,1,count`,
     ]) {
       expect(lines).toContain(line);
     }
     // The exit's queue has a row per hour even with no pickup request (pickup/exit.test.ts).
-    expect(lines).toHaveLength(1 + 7 + 8 * 3 + 2 + 3 * 2 + 1 + 3 * 4 + 8);
+    // Unpaid: handed back and still on the racks, each as tickets and amount.
+    expect(lines).toHaveLength(1 + 7 + 8 * 3 + 2 + 3 * 2 + 1 + 2 * 2 + 3 * 4 + 8);
     expect(lines).toContain("exit_queue,2027-01-15 21:00,max_open_requests,0,requests");
   });
 

@@ -3,7 +3,7 @@ import { testDatabaseUrl } from "@qrcoats/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusalOf, type TestApi } from "../testing";
 import type { CounterResult } from "./counter";
-import { hireAttendant, hireAttendantOnShift, openVenue } from "./testing";
+import { hireAttendantOnShift, onShiftAt, openVenue, type hireAttendant } from "./testing";
 
 // Many attendants acting at once: on PostgreSQL these transactions really run in parallel
 // (READ COMMITTED); on the embedded database they queue. Both must end the same way.
@@ -97,9 +97,13 @@ describe("at the same moment", () => {
     const venue = await club.admin.api.venue.create({ name: "Small Room", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" });
     const slotCount = 30;
     await club.admin.api.rack.create({ venueId: venue.id, name: "Only rack", slotCount });
-    for (const attendant of attendants)
+    // Everyone moves their shift to the small room for this rush, and back after.
+    for (const attendant of attendants) {
       await t.db.prisma.employeeVenue.create({ data: { employeeId: attendant.employeeId, venueId: venue.id } });
-    const tickets = await issue(venue.id, RUSH);
+      await attendant.api.shift.clockOut();
+      await attendant.api.shift.clockIn({ venueId: venue.id });
+    }
+    const tickets = await onShiftAt(club.admin.api, venue.id, club.venue.id, () => issue(venue.id, RUSH));
 
     const outcomes = await settle(tickets.map((ticket, i) => counter(i).checkIn({ venueId: venue.id, code: ticket.code })));
     const refusals = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.refused]));
@@ -128,6 +132,10 @@ describe("at the same moment", () => {
       new Set(waiting.map((ticket) => ticket.id)),
     );
     expect(recorded).toHaveLength(RUSH);
+    for (const attendant of attendants) {
+      await attendant.api.shift.clockOut();
+      await attendant.api.shift.clockIn({ venueId: club.venue.id });
+    }
   });
 
   it(`${RUSH} tickets checking in to the one slot picked for all of them: exactly one gets it`, async () => {

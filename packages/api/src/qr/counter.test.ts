@@ -7,7 +7,7 @@ import { appRouter } from "../root";
 import { lookupHash } from "../lib/field-crypto";
 import { createTestApi, refusal, refusalOf, TEST_ORIGIN, type Refusal, type TestApi } from "../testing";
 import { candidateCode, codeFor } from "./codes";
-import { hireAttendant, hireAttendantOnShift, openVenue, setClock, storedEventSelect } from "./testing";
+import { type hireAttendant, hireAttendantOnShift, onShiftAt, openVenue, setClock, storedEventSelect } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
@@ -22,7 +22,7 @@ const shelf = (n: number) => club.racks.SHELF!.slots[n - 1]!;
 beforeAll(async () => {
   t = await createTestApi();
   setClock(t, "2026-12-04T21:30:00Z");
-  club = await openVenue(t, "Velvet", { hangers: 3, shelves: 2, inOutAllowance: 1 });
+  club = await openVenue(t, "Velvet", { hangers: 3, shelves: 2, inOutAllowance: 1, priceCents: 250 });
   annex = await club.admin.api.venue.create({ name: "Annex Club", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });
   await club.admin.api.rack.create({ venueId: annex.id, name: "Annex rack", slotCount: 2, kind: "HANGER" });
   rival = await openVenue(t, "Rival", { hangers: 2 });
@@ -33,7 +33,8 @@ afterAll(() => t.close());
 
 /** A fresh ticket at the club, issued at the counter. */
 async function walkIn(venueId = club.venue.id) {
-  return (await club.admin.api.qr.issueWalkIn({ venueId })).code;
+  const issue = async () => (await club.admin.api.qr.issueWalkIn({ venueId })).code;
+  return venueId === club.venue.id ? issue() : onShiftAt(club.admin.api, venueId, club.venue.id, issue);
 }
 
 /**
@@ -230,7 +231,7 @@ describe("a coat's night at the counter", () => {
       message: "This ticket is already checked in, on slot 1.",
     });
     expect(twice.event).toMatchObject({ action: "CHECK_IN", reason: "ALREADY_CHECKED_IN", fromState: "CHECKED_IN", slotId: hanger(1).id });
-    await attendant.api.qr.checkOut({ venueId, code });
+    await attendant.api.qr.checkOut({ venueId, code, unpaidReason: "Guest list" });
   });
 
   it("a venue without in & outs refuses every detach", async () => {
@@ -242,7 +243,7 @@ describe("a coat's night at the counter", () => {
       message: "This venue gives no in & outs: check the coat out instead.",
     });
     await club.admin.api.venue.update({ venueId: club.venue.id, inOutAllowance: 1 });
-    await attendant.api.qr.checkOut({ venueId: club.venue.id, code });
+    await attendant.api.qr.checkOut({ venueId: club.venue.id, code, unpaidReason: "Guest list" });
   });
 
   it("records payment alone, once; a paid ticket refuses a second payment", async () => {
@@ -305,7 +306,7 @@ describe("a coat's night at the counter", () => {
       expect(refused).toMatchObject({ code: "CONFLICT", reason: "FORGOTTEN" });
       expect(event).toMatchObject({ reason: "FORGOTTEN", fromState: "FORGOTTEN" });
     }
-    const out = await attempt(() => attendant.api.qr.checkOut({ venueId, code }));
+    const out = await attempt(() => attendant.api.qr.checkOut({ venueId, code, unpaidReason: "Guest list" }));
     expect(out.result?.ticket.state).toBe("RETURNED");
     expect(out.event).toMatchObject({ fromState: "FORGOTTEN", toState: "RETURNED", slotId: null });
   });
@@ -346,7 +347,7 @@ describe("slots", () => {
     // A bag put on a hanger by mistake moves to a shelf: a swap may change the kind.
     await attendant.api.qr.swap({ venueId, code, toSlotId: hanger(1).id });
     expect((await attendant.api.qr.swap({ venueId, code, toSlotId: shelf(2).id })).ticket.slot?.kind).toBe("SHELF");
-    for (const done of [code, other]) await attendant.api.qr.checkOut({ venueId, code: done });
+    for (const done of [code, other]) await attendant.api.qr.checkOut({ venueId, code: done, unpaidReason: "Guest list" });
   });
 
   it("says so when no slot of the kind is free", async () => {
@@ -359,7 +360,7 @@ describe("slots", () => {
     expect(full.refused).toMatchObject({ code: "CONFLICT", reason: "NO_FREE_SLOT", message: "There is no free shelf left at this venue." });
     expect(full.event).toMatchObject({ action: "CHECK_IN", result: "REFUSED", reason: "NO_FREE_SLOT", fromState: "ISSUED", slotId: null });
     expect((await attendant.api.qr.checkIn({ venueId, code })).ticket.slot?.kind).toBe("HANGER");
-    for (const done of [...bags, code]) await attendant.api.qr.checkOut({ venueId, code: done });
+    for (const done of [...bags, code]) await attendant.api.qr.checkOut({ venueId, code: done, unpaidReason: "Guest list" });
   });
 });
 
@@ -425,7 +426,7 @@ describe("codes at the counter", () => {
       fieldErrors: { code: ["Scan the ticket, or pick it from a list: one of the two."] },
     });
     expect((await refusal(attendant.api.qr.checkOut({ venueId: club.venue.id }))).code).toBe("BAD_REQUEST");
-    await attendant.api.qr.checkOut({ venueId: club.venue.id, ticketId });
+    await attendant.api.qr.checkOut({ venueId: club.venue.id, ticketId, unpaidReason: "Guest list" });
   });
 });
 
@@ -447,7 +448,8 @@ describe("who may work the counter", () => {
     expect((await refusal(t.client().api.qr.checkOut({ venueId: club.venue.id, code }))).code).toBe("UNAUTHORIZED");
     expect(await t.db.prisma.scanEvent.count()).toBe(before);
     // The admin works every venue of the organization.
-    expect((await club.admin.api.qr.scan({ venueId: annex.id, code })).ticket.state).toBe("ISSUED");
+    const atAnnex = await onShiftAt(club.admin.api, annex.id, club.venue.id, () => club.admin.api.qr.scan({ venueId: annex.id, code }));
+    expect(atAnnex.ticket.state).toBe("ISSUED");
   });
 });
 

@@ -219,7 +219,7 @@ async function atCounter<T>(
   try {
     // Inside the try: an attendant off shift is refused and recorded like any refusal. The
     // clock is the moment the action was taken (a device's operation sent later keeps its own).
-    await assertOnShift(deps.db.sql, member, attempt.venueId, deps.clock());
+    await assertOnShift(deps.db.sql, member, attempt.venueId, deps.clock(), { fromDevice: device !== undefined });
     const result = await work(attempt);
     deps.telemetry?.counterAction(attempt.action, "OK");
     return result;

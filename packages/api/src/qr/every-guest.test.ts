@@ -106,7 +106,7 @@ describe("payment that adds up", () => {
       unpaidReason: "Guest had no money; will pay next time",
     });
     const event = await t.db.prisma.scanEvent.findFirstOrThrow({
-      where: { ticketId: ticket.id, action: "CHECK_OUT" },
+      where: { ticketId: ticket.id, action: "CHECK_OUT", result: "OK" },
       select: { result: true, paymentStatus: true, amountCents: true },
     });
     expect(event).toEqual({ result: "OK", paymentStatus: "UNPAID", amountCents: 300 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeCursor } from "../lib/pagination";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "./testing";
+import { type hireAttendant, hireAttendantOnShift, openVenue, setClock } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
@@ -13,7 +13,7 @@ let ticket: { id: string; code: string; number: number };
 beforeAll(async () => {
   t = await createTestApi();
   setClock(t, "2026-12-11T21:00:00Z");
-  club = await openVenue(t, "Velvet", { hangers: 3 });
+  club = await openVenue(t, "Velvet", { hangers: 3, priceCents: 250 });
   rival = await openVenue(t, "Rival", { hangers: 1 });
   ada = await hireAttendantOnShift(t, club.organizationId, "ada@velvet.example", [club.venue.id], "Ada Attendant");
   bob = await hireAttendantOnShift(t, club.organizationId, "bob@velvet.example", [club.venue.id], "Bob Bouncer");

@@ -19,6 +19,7 @@ const historySelect = {
   paymentStatus: true,
   amountCents: true,
   takenOffline: true,
+  byNumber: true,
   venue: { select: { id: true, name: true } },
   ticket: { select: { id: true, number: true } },
   employee: { select: { id: true, name: true } },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { hireAttendantOnShift, openVenue } from "./testing";
+import { hireAttendantOnShift, onShiftAt, openVenue } from "./testing";
 
 let t: TestApi;
 beforeAll(async () => {
@@ -56,7 +56,7 @@ describe("qr.liveScans: a venue's counter, live, for its admins", () => {
     const feed = record(await feedConnection.api.qr.liveScans({ venueId: club.venue.id, lastEventId: "0" }), feedConnection);
     const first = await attendant.api.qr.issueWalkIn({ venueId: club.venue.id });
     await attendant.api.qr.checkIn({ venueId: club.venue.id, code: first.code });
-    await attendant.api.qr.issueWalkIn({ venueId: other.id });
+    await onShiftAt(attendant.api, other.id, club.venue.id, () => attendant.api.qr.issueWalkIn({ venueId: other.id }));
     await refusal(attendant.api.qr.scan({ venueId: club.venue.id, code: "not-a-ticket" }));
 
     const events = (await feed.waitFor(3)).map(unwrap);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
 import { maskEmail, maskPhone } from "./lookup";
-import { hireAttendant, hireAttendantOnShift, openVenue } from "./testing";
+import { type hireAttendant, hireAttendantOnShift, onShiftAt, openVenue } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
@@ -25,7 +25,9 @@ beforeAll(async () => {
     phone: "+49 170 1234567",
   });
   await attendant.api.qr.checkIn({ venueId: club.venue.id, ticketId: zoe.id });
-  annexWalkIn = await club.admin.api.qr.issueWalkIn({ venueId: annexId, name: "Max Annex", phone: "0044 20 7946 4567" });
+  annexWalkIn = await onShiftAt(club.admin.api, annexId, club.venue.id, () =>
+    club.admin.api.qr.issueWalkIn({ venueId: annexId, name: "Max Annex", phone: "0044 20 7946 4567" }),
+  );
   const gustav = await t.signUp({ email: "gustav.gans@example.com", name: "Gustav Gans" });
   registered = await gustav.api.qr.request({ venueId: club.venue.id });
   await rival.admin.api.qr.issueWalkIn({ venueId: rival.venue.id, name: "Zoë Müller", phone: "+49 170 1234567" });

@@ -31,7 +31,8 @@ export async function openVenue(
     timezone: "Europe/Berlin",
     opensAt: "22:00",
     closesAt: "05:00",
-    priceCents: 250,
+    // Free unless a test is about money: a priced coat is not handed back before it is paid for.
+    priceCents: 0,
     ...venueOptions,
   });
   const racks: Partial<Record<SlotKind, Awaited<ReturnType<typeof admin.api.rack.create>>>> = {};
@@ -98,4 +99,21 @@ export const storedEventSelect = {
 /** The scan events of a venue as stored, oldest first. */
 export function storedEvents(t: TestApi, where: { venueId?: string; ticketId?: string | null }) {
   return t.db.prisma.scanEvent.findMany({ where, orderBy: { id: "asc" }, select: storedEventSelect });
+}
+
+type ShiftApi = { shift: { clockOut: () => Promise<unknown>; clockIn: (input: { venueId: string }) => Promise<unknown> } };
+
+/**
+ * Runs counter work at another venue on a shift there, then back on a shift where the member
+ * was: counter actions count on the shift of the venue they happen at.
+ */
+export async function onShiftAt<T>(api: ShiftApi, venueId: string, returnTo: string, work: () => Promise<T>): Promise<T> {
+  await api.shift.clockOut().catch(() => {});
+  await api.shift.clockIn({ venueId });
+  try {
+    return await work();
+  } finally {
+    await api.shift.clockOut();
+    await api.shift.clockIn({ venueId: returnTo });
+  }
 }

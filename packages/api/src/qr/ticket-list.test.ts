@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, refusal, type TestApi } from "../testing";
-import { hireAttendant, hireAttendantOnShift, openVenue, setClock } from "./testing";
+import { type hireAttendant, hireAttendantOnShift, onShiftAt, openVenue, setClock } from "./testing";
 
 let t: TestApi;
 let club: Awaited<ReturnType<typeof openVenue>>;
@@ -12,7 +12,7 @@ const numbers: Record<string, number> = {};
 beforeAll(async () => {
   t = await createTestApi();
   setClock(t, "2026-12-11T21:00:00Z");
-  club = await openVenue(t, "Velvet", { hangers: 5 });
+  club = await openVenue(t, "Velvet", { hangers: 5, priceCents: 250 });
   rival = await openVenue(t, "Rival", { hangers: 1 });
   terrace = await club.admin.api.venue.create({ name: "Velvet Terrace", timezone: "Europe/Berlin", opensAt: "18:00", closesAt: "02:00" });
   ada = await hireAttendantOnShift(t, club.organizationId, "ada@velvet.example", [club.venue.id, terrace.id], "Ada Attendant");
@@ -29,7 +29,7 @@ beforeAll(async () => {
     if (name === "voided") await ada.api.qr.void({ venueId: club1, code: ticket.code, reason: "torn" });
   }
   setClock(t, "2026-12-11T23:00:00Z");
-  await ada.api.qr.issueWalkIn({ venueId: terrace.id });
+  await onShiftAt(ada.api, terrace.id, club.venue.id, () => ada.api.qr.issueWalkIn({ venueId: terrace.id }));
   await rival.admin.api.qr.issueWalkIn({ venueId: rival.venue.id });
 });
 afterAll(() => t.close());

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptField, lookupHash, normalize } from "../lib/field-crypto";
 import { createTestApi, refusal, TEST_ORIGIN, type TestApi } from "../testing";
 import { candidateCode, codeFor, verifyCode } from "./codes";
-import { hireAttendant, hireAttendantOnShift, openVenue } from "./testing";
+import { type hireAttendant, hireAttendantOnShift, openVenue } from "./testing";
 import { MAX_UNUSED_TICKETS_PER_VENUE } from "./tickets";
 
 let t: TestApi;

@@ -4,8 +4,9 @@ import { CounterRefusal } from "../qr/refusal";
 import type { Member } from "../venue/access";
 
 /**
- * How far a counter device's clock may be from the shift's: an action taken a moment before
- * the clock-in reached the server, or just after the clock-out, still counts as on the shift.
+ * How far a counter device's clock may be from the server's: an action it took a moment
+ * before the clock-in reached the server, or just after the clock-out, still counts as on
+ * the shift. An action made online is dated by the server's clock and gets no such margin.
  */
 const SHIFT_EDGE_MS = 2 * 60_000;
 
@@ -30,6 +31,7 @@ export async function assertOnShift(
   member: Member,
   venueId: string,
   at: Date,
+  { fromDevice = false }: { fromDevice?: boolean } = {},
 ): Promise<void> {
   const sql = "query" in db ? db : prismaRunner(db);
   const venues = await sql.query<{ organizationId: string; name: string; assigned: boolean; onShift: boolean }>(
@@ -40,7 +42,7 @@ export async function assertOnShift(
                        AND sh.started_at <= $3::timestamptz + make_interval(secs => $4)
                        AND (sh.ended_at IS NULL OR sh.ended_at >= $3::timestamptz - make_interval(secs => $4))) AS "onShift"
        FROM qr.venues v WHERE v.id = $1::uuid`,
-    [venueId, member.employeeId, at, SHIFT_EDGE_MS / 1000],
+    [venueId, member.employeeId, at, fromDevice ? SHIFT_EDGE_MS / 1000 : 0],
   );
   const venue = venues[0];
   if (!venue || venue.organizationId !== member.organizationId) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });

@@ -160,6 +160,7 @@ describe("venue.list and venue.get", () => {
           closesAt: "05:00",
           priceCents: 0,
           currency: "USD",
+          paymentTiming: "CHECK_OUT",
         },
       ]);
     }
@@ -213,6 +214,7 @@ describe("venue.list and venue.get", () => {
       closesAt: "05:00",
       priceCents: 150,
       currency: "EUR",
+      paymentTiming: "CHECK_OUT",
     });
     expect(await t.client().api.venue.get({ venueId: alpha!.id })).toEqual(publicView);
     expect(await refusal(rival.api.venue.get({ venueId: alpha!.id }))).toMatchObject({ code: "NOT_FOUND" });
