@@ -37,6 +37,8 @@ describe.runIf(browserAvailable())("web app: scanning with the camera", () => {
       closesAt: "05:00",
     });
     await admin.api.rack.create.mutate({ venueId: venue.id, name: "Rack A", slotCount: 10 });
+    // Counter actions count on a shift: the admin issues the ticket and works the counter on one.
+    await admin.api.shift.clockIn.mutate({ venueId: venue.id });
     ticket = await admin.api.qr.issueWalkIn.mutate({ venueId: venue.id });
   });
   afterAll(async () => {

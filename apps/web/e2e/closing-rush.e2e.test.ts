@@ -62,6 +62,8 @@ describe.runIf(browserAvailable())("the closing rush: phone, counter and board",
     venueId = (await admin.api.venue.create.mutate({ name: "Velvet Room", timezone: "Europe/Berlin", opensAt: "22:00", closesAt: "05:00" }))
       .id;
     await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 20 });
+    // Counter actions count on a shift: the admin checks the coat in from one.
+    await admin.api.shift.clockIn.mutate({ venueId });
     await admin.api.employee.create.mutate({ email: "ben@velvet.example", name: "Ben Attendant", venueIds: [venueId] });
 
     const contextOf = async (host: RunningHost, viewport: { width: number; height: number }) => {
@@ -93,6 +95,12 @@ describe.runIf(browserAvailable())("the closing rush: phone, counter and board",
     await tablet.getByLabel("Choose a password").fill(PASSWORD);
     await tablet.getByRole("button", { name: "Join and sign in" }).click();
     await tablet.waitForURL(/\/counter$/);
+    await createQRcoatsClient({ url: `${counterHost.url}/trpc`, email: "ben@velvet.example", password: PASSWORD }).api.shift.clockIn.mutate(
+      {
+        venueId,
+      },
+    );
+    await tablet.reload();
     const pickups = tablet.getByTestId("pickups");
     await pickups.getByRole("heading", { name: "Pickups (0)" }).waitFor();
     await board.goto(`/board${new URL(link).hash}`);

@@ -50,6 +50,8 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     });
     venueId = venue.id;
     await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 60 });
+    // Counter actions count on a shift: the admin issues walk-ins from one.
+    await admin.api.shift.clockIn.mutate({ venueId });
 
     // Guests ask for their tickets on their phones before the network goes.
     for (const [email, name] of [
@@ -92,6 +94,9 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     await page.getByLabel("Choose a password").fill(PASSWORD);
     await page.getByRole("button", { name: "Join and sign in" }).click();
     await page.waitForURL(/\/counter$/);
+    // Clocked in from elsewhere (the counter's own prompt is tested in counter-every-guest).
+    await createQRcoatsClient({ url: `${host.url}/trpc`, email, password: PASSWORD }).api.shift.clockIn.mutate({ venueId: venueIds[0]! });
+    await page.reload();
     await syncedAndEmpty(page);
     // The service worker holds the app for a reload with no network.
     await page.evaluate(async () => {
@@ -130,10 +135,11 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     return slot;
   }
 
-  async function checkOut(page: Page, ticket: Ticket) {
+  /** Hands the coat back; one not paid for is paid as it goes (the counter asks). */
+  async function checkOut(page: Page, ticket: Ticket, payment?: "Cash" | "Card") {
     await scan(page, ticket.code);
     const panel = await shown(page, ticket.number);
-    await panel.getByRole("button", { name: /^Hand back from hook/ }).click();
+    await panel.getByRole("button", { name: payment ? `${payment} €2.50` : /^Hand back from hook/ }).click();
     await done(page, `Ticket ${ticket.number} returned`);
   }
 
@@ -225,12 +231,15 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     await expect
       .poll(async () => {
         await scan(cleo.page, g4.code);
-        return cleo.page.getByRole("button", { name: `Hand back from hook ${g4Slot} (Rack A)` }).count();
+        return cleo.page.getByRole("group", { name: `Hand back from hook ${g4Slot} (Rack A): €2.50 to pay` }).count();
       })
       .toBe(1);
-    await cleo.page.getByRole("button", { name: `Hand back from hook ${g4Slot} (Rack A)` }).click();
+    await cleo.page
+      .getByRole("group", { name: `Hand back from hook ${g4Slot} (Rack A): €2.50 to pay` })
+      .getByRole("button", { name: "Card €2.50" })
+      .click();
     await done(cleo.page, `Ticket ${g4.number} returned`);
-    await checkOut(ben.page, g4);
+    await checkOut(ben.page, g4, "Cash");
 
     const swapPanel = await more(ben.page, g2, "Move to another slot");
     const target = swapPanel.getByRole("group", { name: "Free slots" }).getByRole("button").first();
@@ -244,11 +253,11 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     await done(ben.page, `Ticket ${w1.number} stays valid for the guest's return (1 of 2 in & outs used)`);
 
     await (await more(ben.page, g3, "Record a payment only")).getByRole("button", { name: "Record the payment" }).click();
-    await done(ben.page, `Ticket ${g3.number}: paid in cash.`);
+    await done(ben.page, `Ticket ${g3.number}: paid (cash).`);
     const payPanel = await more(ben.page, w2, "Record a payment only");
     await payPanel.locator("details").getByText("Card", { exact: true }).click();
     await payPanel.getByRole("button", { name: "Record the payment" }).click();
-    await done(ben.page, `Ticket ${w2.number}: paid by card.`);
+    await done(ben.page, `Ticket ${w2.number}: paid (card).`);
 
     // 2 walk-ins, 5 check-ins, 2 check-outs, a swap, an in & out, 2 payments and a scan before each of the 11.
     const waiting = 2 + 5 + 2 + 1 + 1 + 2 + 11;
@@ -340,7 +349,8 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     const found = ben.page.getByRole("listitem").filter({ hasText: `Ticket ${g2.number}` });
     expect(await found.textContent()).toContain("Gus Guest");
     await found.getByRole("button", { name: /^Hand back from slot \d+$/ }).click();
-    await found.getByRole("button", { name: "Yes, hand it back" }).click();
+    // Not paid: the lookup asks for the payment too.
+    await found.getByRole("button", { name: "Cash €2.50" }).click();
     await found.getByText(`Ticket ${g2.number} returned.`).waitFor();
     await ben.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Counter" }).click();
     await expect.poll(() => status(ben.page)).toMatch(/^Offline since \d\d:\d\d · 4 actions waiting$/);
@@ -444,6 +454,8 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     // A small room: the counters together are lent at most half of its free slots.
     const annex = await admin.api.venue.create.mutate({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });
     await admin.api.rack.create.mutate({ venueId: annex.id, name: "Rack B", slotCount: 3 });
+    await admin.api.shift.clockOut.mutate();
+    await admin.api.shift.clockIn.mutate({ venueId: annex.id });
     const tickets: Ticket[] = [];
     for (let i = 0; i < 2; i += 1) {
       const { number, code } = await admin.api.qr.issueWalkIn.mutate({ venueId: annex.id });

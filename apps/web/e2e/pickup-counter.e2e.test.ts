@@ -53,6 +53,8 @@ describe.runIf(browserAvailable())("web app: the counter's pickup queue", () => 
     });
     venueId = venue.id;
     await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 40 });
+    // Counter actions count on a shift: the admin issues the walk-ins from one.
+    await admin.api.shift.clockIn.mutate({ venueId });
     for (let i = 0; i < 3; i += 1) {
       const ticket = await admin.api.qr.issueWalkIn.mutate({ venueId });
       tickets.push({ number: ticket.number, code: ticket.code });
@@ -116,6 +118,11 @@ describe.runIf(browserAvailable())("web app: the counter's pickup queue", () => 
     await page.getByLabel("Choose a password").fill(PASSWORD);
     await page.getByRole("button", { name: "Join and sign in" }).click();
     await page.waitForURL(/\/counter$/);
+    // Clocked in from elsewhere (the prompt's own tap is tested in counter-every-guest): the counter starts.
+    await createQRcoatsClient({ url: `${host.url}/trpc`, email: "ben@velvet.example", password: PASSWORD }).api.shift.clockIn.mutate({
+      venueId,
+    });
+    await page.reload();
     await synced();
     await checkIn(first);
     await checkIn(second);

@@ -50,6 +50,8 @@ describe.runIf(browserAvailable())("web app: the closing rush, guest side and pi
     });
     venueId = venue.id;
     await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 20 });
+    // Counter actions count on a shift: the admin checks the coats in from one.
+    await admin.api.shift.clockIn.mutate({ venueId });
 
     boardContext = await browser.newContext({ baseURL: host.url, viewport: { width: 1280, height: 800 } });
     boardContext.setDefaultTimeout(10_000);

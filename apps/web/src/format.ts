@@ -13,6 +13,11 @@ export function clockTime(at: Date | number): string {
   return clock.format(at);
 }
 
+/** A time on the venue's clock (where the ticket was printed), whatever the phone's zone. */
+export function venueClockTime(at: Date | number, timeZone: string): string {
+  return new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone }).format(at);
+}
+
 export function dayTime(at: Date | number): string {
   return dayAndClock.format(at);
 }

@@ -1,9 +1,10 @@
 import { Alert, errorMessage, trpc } from "@qrcoats/ui";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { lazy, Suspense, useCallback, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { Link } from "wouter";
 import { clockTime } from "../format";
 import { OccupancySummary } from "./occupancy";
+import { ClockInPrompt } from "./clock-in-prompt";
 import { ConflictNotices } from "./offline/conflict-notices";
 import { takePickupQueue, type DeviceState } from "./offline/device-store";
 import { freeLeasedSlots, occupancyOf, type Copy } from "./offline/local-counter";
@@ -24,6 +25,15 @@ export function CounterPage() {
   const networkKnowsVenue = !counter.isPending && !counter.error;
   const { device, opened, problem, elsewhere } = useDevice(counter.venue, networkKnowsVenue);
   const fromDevice = !networkKnowsVenue && device?.copy;
+  // Known from the network: with none, the device keeps working and the server judges each
+  // action by when it was taken (docs/offline.md).
+  const offShift = networkKnowsVenue && counter.venue && counter.shift?.venue.id !== counter.venue.id ? counter.venue : null;
+  const onShiftHere = networkKnowsVenue && counter.venue !== undefined && offShift === null;
+  // Clocked in elsewhere (another device, the shift bar): the device was refused its snapshot
+  // while off shift, so it asks again now.
+  useEffect(() => {
+    if (onShiftHere) requestSnapshot();
+  }, [onShiftHere]);
 
   if (elsewhere) return <Alert tone="warning">{OPEN_ELSEWHERE}</Alert>;
   if (problem)
@@ -48,7 +58,9 @@ export function CounterPage() {
       )}
       {device && <SyncStatus waiting={device.queued.length} readiness={device.copy ? readinessOf(device.copy) : null} />}
       {device && <ConflictNotices notices={device.notices} />}
-      {device?.copy && (fromDevice || device.record.venue.id === counter.venue?.id) ? (
+      {offShift ? (
+        <ClockInPrompt venue={offShift} />
+      ) : device?.copy && (fromDevice || device.record.venue.id === counter.venue?.id) ? (
         <Counter key={device.record.venue.id} device={device} copy={device.copy} />
       ) : counter.venue ? (
         <p role="status" className="text-slate-800">
@@ -70,7 +82,7 @@ function Counter({ device, copy }: { device: DeviceState; copy: Copy }) {
   const inputRef = useRef<HTMLInputElement>(null);
   // Whatever happened, the next scan goes straight into the field.
   const refocus = useCallback(() => inputRef.current?.focus(), []);
-  const { outcome, history, scan, act, chooseKind, pickup } = useCounter(venue, refocus);
+  const { outcome, history, scan, act, chooseKind, confirmNumber, pickup } = useCounter(venue, refocus);
   const [camera, setCamera] = useState(false);
   // The venue's live occupancy feed, as a sign that a colleague acted: the copy catches up.
   useSubscription(trpc.rack.occupancy.subscriptionOptions({ venueId: venue.id }, { onData: requestSnapshot }));
@@ -110,6 +122,7 @@ function Counter({ device, copy }: { device: DeviceState; copy: Copy }) {
           freeSlots={freeLeasedSlots(copy)}
           onAct={act}
           onChooseKind={chooseKind}
+          onConfirmNumber={confirmNumber}
         />
       </div>
       <aside className="flex flex-col gap-4">

@@ -3,12 +3,17 @@ import type { OfflineTicket } from "@qrcoats/api/client";
 import { Alert, Button, TextField, TicketStateBadge, errorMessage, trpc } from "@qrcoats/ui";
 import { onlineManager, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, useSyncExternalStore } from "react";
-import { dayTime } from "../format";
+import { dayTime, money } from "../format";
 import { PageTitle } from "../layout";
 import { enqueue } from "./offline/device-store";
-import { searchCopy } from "./offline/local-counter";
+import { dueBefore, searchCopy, type Venue } from "./offline/local-counter";
+import { HandBackUnpaidOr } from "./payment-choice";
 import { useDevice } from "./offline/use-device";
-import { useCounterVenue } from "./use-counter-venue";
+import { useCounterVenue, type CounterVenue } from "./use-counter-venue";
+import type { Payment } from "./words";
+
+/** How a coat goes back when it owes money: paid now, or unpaid with the attendant's reason. */
+type HandBackHow = { payment: Payment } | { unpaidReason: string };
 
 type Found = RouterOutputs["qr"]["lookup"]["items"][number];
 
@@ -52,7 +57,7 @@ export function LookupPage() {
       </form>
       <div aria-live="polite" className="flex min-h-24 flex-col gap-3">
         {local ? (
-          <LocalResults query={query} tickets={device?.copy?.tickets.values()} />
+          <LocalResults query={query} tickets={device?.copy?.tickets.values()} venue={device?.copy?.venue} />
         ) : query === "" ? (
           <p className="text-slate-700">Walk-ins are found by their exact name or email; app guests by part of theirs.</p>
         ) : found.isPending ? (
@@ -64,7 +69,7 @@ export function LookupPage() {
         ) : (
           <ul className="flex flex-col gap-3">
             {found.data.items.map((ticket) => (
-              <FoundTicket key={ticket.id} ticket={ticket} />
+              <FoundTicket key={ticket.id} ticket={ticket} venue={venue} />
             ))}
           </ul>
         )}
@@ -74,8 +79,16 @@ export function LookupPage() {
 }
 
 /** The offline search: by number or part of a name, among the tickets this counter holds. */
-function LocalResults({ query, tickets }: { query: string; tickets: Iterable<OfflineTicket> | undefined }) {
-  if (!tickets) return <Alert tone="warning">No network, and this device holds no tickets to search.</Alert>;
+function LocalResults({
+  query,
+  tickets,
+  venue,
+}: {
+  query: string;
+  tickets: Iterable<OfflineTicket> | undefined;
+  venue: Venue | undefined;
+}) {
+  if (!tickets || !venue) return <Alert tone="warning">No network, and this device holds no tickets to search.</Alert>;
   const matches = query === "" ? [] : searchCopy(tickets, query);
   return (
     <>
@@ -85,7 +98,7 @@ function LocalResults({ query, tickets }: { query: string; tickets: Iterable<Off
       {query !== "" && matches.length === 0 && <p className="text-slate-800">No ticket matches “{query}”.</p>}
       <ul className="flex flex-col gap-3">
         {matches.slice(0, 20).map((ticket) => (
-          <LocalTicket key={ticket.publicId} ticket={ticket} />
+          <LocalTicket key={ticket.publicId} ticket={ticket} venue={venue} />
         ))}
       </ul>
     </>
@@ -93,12 +106,17 @@ function LocalResults({ query, tickets }: { query: string; tickets: Iterable<Off
 }
 
 /** A ticket found on the device: handed back there, and sent with the rest of the queue. */
-function LocalTicket({ ticket }: { ticket: OfflineTicket }) {
+function LocalTicket({ ticket, venue }: { ticket: OfflineTicket; venue: Venue }) {
   const [answer, setAnswer] = useState<{ ok: boolean; text: string } | null>(null);
   const onRack = ticket.state === "CHECKED_IN" || ticket.state === "FORGOTTEN";
-  const handBack = () =>
+  const due = onRack ? dueBefore("CHECK_OUT", ticket, venue) : 0;
+  const handBack = (how?: HandBackHow) =>
     void enqueue(
-      () => ({ action: "CHECK_OUT", publicId: ticket.publicId }),
+      () => ({
+        action: "CHECK_OUT",
+        publicId: ticket.publicId,
+        ...(how && "payment" in how ? { payment: { status: how.payment.status, amountCents: due } } : how),
+      }),
       () => `Ticket ${ticket.number} returned (found by lookup)`,
     ).then((taken) =>
       setAnswer(
@@ -122,19 +140,28 @@ function LocalTicket({ ticket }: { ticket: OfflineTicket }) {
       {answer ? (
         <Alert tone={answer.ok ? "success" : "error"}>{answer.text}</Alert>
       ) : (
-        onRack && <ConfirmHandBack slotNumber={ticket.slot?.number ?? null} onConfirm={handBack} />
+        onRack && (
+          <ConfirmHandBack
+            ticketNumber={ticket.number}
+            slotNumber={ticket.slot?.number ?? null}
+            price={due > 0 ? money(due, venue.currency) : null}
+            onConfirm={handBack}
+          />
+        )
       )}
     </li>
   );
 }
 
-function FoundTicket({ ticket }: { ticket: Found }) {
+function FoundTicket({ ticket, venue }: { ticket: Found; venue: CounterVenue | undefined }) {
   const queryClient = useQueryClient();
   const handBack = useMutation(
     trpc.qr.checkOut.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.qr.lookup.pathKey() }) }),
   );
   const person = ticket.guest ?? ticket.contact;
   const onRack = ticket.state === "CHECKED_IN" || ticket.state === "FORGOTTEN";
+  // The price is known for the counter's own venue; elsewhere the server says what is owed.
+  const priced = venue?.id === ticket.venue.id && ticket.paymentStatus === "UNPAID" && venue.priceCents > 0 ? venue : null;
 
   return (
     <li className="flex flex-col gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
@@ -157,9 +184,17 @@ function FoundTicket({ ticket }: { ticket: Found }) {
       ) : (
         onRack && (
           <ConfirmHandBack
+            ticketNumber={ticket.number}
             slotNumber={ticket.slotNumber}
+            price={priced ? money(priced.priceCents, priced.currency) : null}
             busy={handBack.isPending}
-            onConfirm={() => handBack.mutate({ venueId: ticket.venue.id, ticketId: ticket.id })}
+            onConfirm={(how) =>
+              handBack.mutate({
+                venueId: ticket.venue.id,
+                ticketId: ticket.id,
+                ...(how && "payment" in how ? { payment: { status: how.payment.status, amountCents: priced?.priceCents } } : how),
+              })
+            }
           />
         )
       )}
@@ -167,14 +202,40 @@ function FoundTicket({ ticket }: { ticket: Found }) {
   );
 }
 
-/** Handing back a found coat takes a second tap: a lookup lists several tickets, side by side. */
-function ConfirmHandBack({ slotNumber, busy, onConfirm }: { slotNumber: number | null; busy?: boolean; onConfirm: () => void }) {
+/**
+ * Handing back a found coat takes a second tap: a lookup lists several tickets, side by side.
+ * A coat not paid for asks, as at the counter, for the payment or why it goes back unpaid.
+ */
+function ConfirmHandBack({
+  ticketNumber,
+  slotNumber,
+  price,
+  busy,
+  onConfirm,
+}: {
+  ticketNumber: number;
+  slotNumber: number | null;
+  price: string | null;
+  busy?: boolean;
+  onConfirm: (how?: HandBackHow) => void;
+}) {
   const [confirming, setConfirming] = useState(false);
+  const verb = slotNumber !== null ? `Hand back from slot ${slotNumber}` : "Hand back from lost & found";
   if (!confirming) {
     return (
       <Button variant="secondary" onClick={() => setConfirming(true)}>
-        {slotNumber !== null ? `Hand back from slot ${slotNumber}` : "Hand back from lost & found"}
+        {verb}
       </Button>
+    );
+  }
+  if (price) {
+    return (
+      <>
+        <HandBackUnpaidOr verb={verb} slot={null} ticketNumber={ticketNumber} price={price} onHandBack={onConfirm} />
+        <Button variant="ghost" onClick={() => setConfirming(false)}>
+          Cancel
+        </Button>
+      </>
     );
   }
   return (
@@ -182,7 +243,7 @@ function ConfirmHandBack({ slotNumber, busy, onConfirm }: { slotNumber: number |
       <Button variant="secondary" className="flex-1" onClick={() => setConfirming(false)}>
         Cancel
       </Button>
-      <Button className="flex-1" busy={busy} onClick={onConfirm}>
+      <Button className="flex-1" busy={busy} onClick={() => onConfirm()}>
         Yes, hand it back
       </Button>
     </div>

@@ -7,7 +7,8 @@ import { useEffect, useId, useState, type RefObject } from "react";
 const coarsePointer = typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches;
 
 /**
- * The code field. USB and Bluetooth scanners "type" the code and press Enter: it takes that
+ * The code field, which also takes the number printed on a ticket (digits only) for a guest
+ * with no code to scan: the counter then asks to check the ticket it found. USB and Bluetooth scanners "type" the code and press Enter: it takes that
  * with no click, clears itself and is ready for the next one at once. Never disabled: a scan
  * is handled on the device, so there is nothing to wait for.
  */
@@ -23,7 +24,8 @@ export function ScanField({
   cameraOn: boolean;
 }) {
   const id = useId();
-  const [typing, setTyping] = useState(!coarsePointer);
+  // On a phone the keyboard it asks for is the number pad: typed tickets are typed by number.
+  const [typing, setTyping] = useState<"text" | "numeric" | "none">(coarsePointer ? "none" : "text");
   useTypingGoesToField(inputRef);
 
   return (
@@ -39,7 +41,7 @@ export function ScanField({
       }}
     >
       <label htmlFor={id} className="text-sm font-semibold text-slate-800">
-        Scan or type a ticket code
+        Scan or type a ticket code or number
       </label>
       <div className="flex gap-2">
         <input
@@ -53,7 +55,7 @@ export function ScanField({
           autoCorrect="off"
           spellCheck={false}
           enterKeyHint="go"
-          inputMode={typing ? "text" : "none"}
+          inputMode={typing}
           placeholder="Ready for the next ticket"
           className="min-h-14 min-w-0 flex-1 rounded-lg border-2 border-slate-300 bg-white px-3 font-mono text-lg text-slate-900 placeholder:font-sans placeholder:text-slate-500 focus:border-indigo-600 focus:ring-4 focus:ring-indigo-600/30 focus:outline-none"
         />
@@ -65,15 +67,15 @@ export function ScanField({
         <Button variant={cameraOn ? "primary" : "secondary"} className="flex-1" aria-pressed={cameraOn} onClick={onCamera}>
           {cameraOn ? "Stop camera" : "Use camera"}
         </Button>
-        {!typing && (
+        {typing === "none" && (
           <Button
             variant="secondary"
             onClick={() => {
-              setTyping(true);
+              setTyping("numeric");
               inputRef.current?.focus();
             }}
           >
-            Type a code
+            Type a number
           </Button>
         )}
       </div>

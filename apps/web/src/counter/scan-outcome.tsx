@@ -1,8 +1,10 @@
-import { Alert, Segmented, TICKET_STATE_LABELS, TicketStateBadge } from "@qrcoats/ui";
+import { paymentDue } from "@qrcoats/api/client";
+import { Alert, Button, Segmented, TICKET_STATE_LABELS, TicketStateBadge } from "@qrcoats/ui";
 import { clsx } from "clsx";
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { money } from "../format";
+import { money, venueClockTime } from "../format";
 import { MoreActions } from "./more-actions";
+import { HandBackUnpaidOr, PayThenAct } from "./payment-choice";
 import { LEASE_USED_UP } from "./offline/local-counter";
 import { useOnline } from "./offline/use-device";
 import type { CounterAction, Outcome } from "./use-counter";
@@ -16,6 +18,8 @@ type Props = {
   freeSlots: Slot[];
   onAct: (action: CounterAction) => void;
   onChooseKind: (kind: Slot["kind"]) => void;
+  /** The attendant's answer to "is this the guest's ticket?" for a ticket found by its number. */
+  onConfirmNumber: (theirs: boolean) => void;
 };
 
 /**
@@ -49,6 +53,7 @@ export function ScanOutcome(props: Props) {
         </Banner>
       )}
       {outcome.kind === "handedOver" && <HandOver outcome={outcome} />}
+      {outcome.kind === "confirmNumber" && <NumberCheck outcome={outcome} venue={props.venue} onAnswer={props.onConfirmNumber} />}
       {outcome.kind === "ticket" && (
         <TicketPanel
           key={`${outcome.result.ticket.publicId}:${outcome.result.ticket.state}:${outcome.result.ticket.paymentStatus}:${outcome.kindOfSlot}`}
@@ -129,8 +134,16 @@ function TicketPanel({
 }: Props & { outcome: Extract<Outcome, { kind: "ticket" }> }) {
   const { ticket, allowedActions, proposedSlot } = outcome.result;
   const [payment, setPayment] = useState<Payment | undefined>();
-  const canPay = allowedActions.includes("PAY") && venue.priceCents > 0;
+  const facts = { priceCents: venue.priceCents, paymentTiming: venue.paymentTiming ?? "CHECK_OUT" } as const;
+  const dueAtCheckIn = allowedActions.includes("CHECK_IN") ? paymentDue("CHECK_IN", ticket, facts) : 0;
+  const dueAtCheckOut = allowedActions.includes("CHECK_OUT") ? paymentDue("CHECK_OUT", ticket, facts) : 0;
+  // Paying ahead stays possible where nothing is owed yet (a check-in where guests pay at pickup).
+  const canPayAhead = allowedActions.includes("PAY") && venue.priceCents > 0 && allowedActions.includes("CHECK_IN") && dueAtCheckIn === 0;
   const who = ticket.name;
+  const isOnline = useOnline();
+  const checkIn = (extra: Omit<Extract<CounterAction, { type: "CHECK_IN" }>, "type" | "slotId">) =>
+    onAct({ type: "CHECK_IN", slotId: proposedSlot?.id, ...extra });
+  const handBack = ticket.slot ? `Hand back from ${SLOT_WORD[ticket.slot.kind]}` : "Hand back from lost & found";
 
   return (
     <section aria-label={`Ticket ${ticket.number}`} className="flex flex-col gap-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
@@ -138,6 +151,7 @@ function TicketPanel({
         {`Ticket ${ticket.number}, ${TICKET_STATE_LABELS[ticket.state]}.`}
         {allowedActions.includes("CHECK_IN") && proposedSlot && ` Check in on ${SLOT_WORD[proposedSlot.kind]} ${proposedSlot.number}.`}
         {allowedActions.includes("CHECK_OUT") && ticket.slot && ` Hand back from ${SLOT_WORD[ticket.slot.kind]} ${ticket.slot.number}.`}
+        {(dueAtCheckIn > 0 || dueAtCheckOut > 0) && ` ${money(Math.max(dueAtCheckIn, dueAtCheckOut), venue.currency)} to pay.`}
       </p>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="text-3xl font-black text-slate-950">
@@ -148,18 +162,33 @@ function TicketPanel({
       <p className="-mt-3 text-base text-slate-700">
         {who ? `${who} · ` : "No name · "}
         {PAYMENT_WORDS[ticket.paymentStatus]}
-        {ticket.paymentStatus !== "UNPAID" && ticket.amountCents !== null ? ` (${money(ticket.amountCents, venue.currency)})` : ""}
+        {ticket.paymentStatus !== "UNPAID" && ticket.amountCents !== null ? ` · ${money(ticket.amountCents, venue.currency)}` : ""}
         {ticket.inOutsUsed > 0 && ` · ${ticket.inOutsUsed} of ${ticket.inOutAllowance} in & outs used`}
       </p>
       {outcome.note && <Alert tone="info">{outcome.note}</Alert>}
 
       {allowedActions.includes("CHECK_IN") && hasShelves && <SlotKindChoice kind={outcome.kindOfSlot} onChange={onChooseKind} />}
-      {canPay && (allowedActions.includes("CHECK_IN") || allowedActions.includes("CHECK_OUT")) && (
-        <PaymentChoice price={money(venue.priceCents, venue.currency)} value={payment} onChange={setPayment} />
-      )}
+      {canPayAhead && <PaymentChoice price={money(venue.priceCents, venue.currency)} value={payment} onChange={setPayment} />}
 
       {allowedActions.includes("CHECK_IN") &&
-        (proposedSlot ? (
+        (dueAtCheckIn > 0 ? (
+          proposedSlot || isOnline ? (
+            <PayThenAct
+              verb={
+                proposedSlot ? `Check in on ${SLOT_WORD[proposedSlot.kind]}` : `Check in on the next free ${SLOT_WORD[outcome.kindOfSlot]}`
+              }
+              slot={proposedSlot}
+              price={money(dueAtCheckIn, venue.currency)}
+              onPay={(status) => checkIn({ payment: { status } })}
+            >
+              <Button variant="secondary" size="lg" className="w-full" onClick={() => checkIn({ payLater: true })}>
+                Pays at pickup
+              </Button>
+            </PayThenAct>
+          ) : (
+            <Alert tone="error">{LEASE_USED_UP}</Alert>
+          )
+        ) : proposedSlot ? (
           <PrimaryAction
             tone="bg-indigo-700 hover:bg-indigo-800 focus-visible:outline-indigo-700"
             verb={`Check in on ${SLOT_WORD[proposedSlot.kind]}`}
@@ -169,24 +198,81 @@ function TicketPanel({
         ) : (
           <CheckInElsewhere kind={outcome.kindOfSlot} onCheckIn={() => onAct({ type: "CHECK_IN", payment })} />
         ))}
-      {allowedActions.includes("CHECK_OUT") && ticket.slot && (
-        <PrimaryAction
-          tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700"
-          verb={`Hand back from ${SLOT_WORD[ticket.slot.kind]}`}
-          slot={ticket.slot}
-          onClick={() => onAct({ type: "CHECK_OUT", payment })}
-        />
-      )}
-      {allowedActions.includes("CHECK_OUT") && !ticket.slot && (
-        <PrimaryAction
-          tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700"
-          verb="Hand back from lost & found"
-          slot={null}
-          onClick={() => onAct({ type: "CHECK_OUT", payment })}
-        />
-      )}
+      {allowedActions.includes("CHECK_OUT") &&
+        (dueAtCheckOut > 0 ? (
+          <HandBackUnpaidOr
+            verb={handBack}
+            slot={ticket.slot}
+            ticketNumber={ticket.number}
+            price={money(dueAtCheckOut, venue.currency)}
+            onHandBack={(how) => onAct({ type: "CHECK_OUT", ...how })}
+          />
+        ) : (
+          <PrimaryAction
+            tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700"
+            verb={handBack}
+            slot={ticket.slot}
+            onClick={() => onAct({ type: "CHECK_OUT" })}
+          />
+        ))}
 
       <MoreActions result={outcome.result} freeSlots={freeSlots} onAct={onAct} />
+    </section>
+  );
+}
+
+/**
+ * A ticket found by the number the attendant typed: numbers are short and easy to say wrong,
+ * so the ticket is shown to be checked against the guest's (name, what is on which slot, when
+ * it was issued on the venue's clock, its state) before anything is done with it.
+ */
+function NumberCheck({
+  outcome,
+  venue,
+  onAnswer,
+}: {
+  outcome: Extract<Outcome, { kind: "confirmNumber" }>;
+  venue: CounterVenueFacts;
+  onAnswer: (theirs: boolean) => void;
+}) {
+  const { ticket } = outcome;
+  const items = ticket.slot
+    ? `${ticket.slot.kind === "SHELF" ? "Bag" : "Coat"} on ${SLOT_WORD[ticket.slot.kind]} ${ticket.slot.number} (${ticket.slot.rackName})`
+    : "Nothing on a slot";
+  return (
+    <section
+      aria-labelledby="number-check-heading"
+      data-testid="number-check"
+      className="flex flex-col gap-4 rounded-xl border-l-8 border-sky-600 bg-white p-4 shadow-sm ring-1 ring-slate-200"
+    >
+      <div>
+        <h2 id="number-check-heading" className="text-3xl leading-tight font-black text-slate-950">
+          Ticket <span className="tabular-nums">{ticket.number}</span>
+        </h2>
+        <p className="text-lg text-slate-800">Check it against the guest's ticket:</p>
+      </div>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-lg">
+        <dt className="font-semibold text-slate-700">Name</dt>
+        <dd className="font-bold text-slate-950">{ticket.name ?? "No name"}</dd>
+        <dt className="font-semibold text-slate-700">Items</dt>
+        <dd className="text-slate-950">{items}</dd>
+        <dt className="font-semibold text-slate-700">Issued</dt>
+        <dd className="text-slate-950">
+          <time dateTime={ticket.issuedAt.toISOString()}>{venueClockTime(ticket.issuedAt, venue.timezone)}</time> (venue time)
+        </dd>
+        <dt className="font-semibold text-slate-700">State</dt>
+        <dd>
+          <TicketStateBadge state={ticket.state} />
+        </dd>
+      </dl>
+      <div className="grid grid-cols-[1fr_2fr] gap-2">
+        <Button variant="secondary" size="lg" onClick={() => onAnswer(false)}>
+          No
+        </Button>
+        <Button size="lg" onClick={() => onAnswer(true)}>
+          Yes, it's theirs
+        </Button>
+      </div>
     </section>
   );
 }

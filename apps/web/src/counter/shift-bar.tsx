@@ -10,7 +10,6 @@ export function ShiftBar({ counter }: { counter: ReturnType<typeof useCounterVen
   const queryClient = useQueryClient();
   const [confirmOut, setConfirmOut] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.shift.current.queryKey() });
-  const clockIn = useMutation(trpc.shift.clockIn.mutationOptions({ onSuccess: refresh }));
   const clockOut = useMutation(
     trpc.shift.clockOut.mutationOptions({
       onSuccess: () => {
@@ -19,7 +18,7 @@ export function ShiftBar({ counter }: { counter: ReturnType<typeof useCounterVen
       },
     }),
   );
-  const error = clockIn.error ?? clockOut.error;
+  const error = clockOut.error;
 
   return (
     <div className="flex flex-col gap-2 rounded-xl bg-white p-3 shadow-sm ring-1 ring-slate-200">
@@ -46,15 +45,11 @@ export function ShiftBar({ counter }: { counter: ReturnType<typeof useCounterVen
             </div>
           )
         ) : (
+          // The counter below offers the clock-in, in one tap.
           venue && (
-            <div className="flex items-center gap-2">
-              <span className="text-sm font-semibold text-amber-900" data-testid="shift-status">
-                Not clocked in
-              </span>
-              <Button busy={clockIn.isPending} onClick={() => clockIn.mutate({ venueId: venue.id })}>
-                Clock in
-              </Button>
-            </div>
+            <span className="text-sm font-semibold text-amber-900" data-testid="shift-status">
+              Not clocked in
+            </span>
           )
         )}
       </div>

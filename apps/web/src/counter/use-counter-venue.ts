@@ -26,7 +26,8 @@ export function useCounterVenue() {
   const isAdmin = me?.membership?.role === "ADMIN";
   const venues = useQuery(venuesQuery());
   const employee = useQuery({ ...trpc.employee.me.queryOptions(), enabled: !isAdmin });
-  const shift = useQuery(trpc.shift.current.queryOptions());
+  // Read again now and then: a clock-out on another device brings the counter's prompt back.
+  const shift = useQuery({ ...trpc.shift.current.queryOptions(), refetchInterval: 60_000 });
   const [chosen, setChosen] = useState(() => localStorage.getItem(STORAGE_KEY));
 
   const assigned = new Set(employee.data?.venues.map((venue) => venue.id));

@@ -13,6 +13,7 @@ import { useRef, useState } from "react";
 import { deviceStore, enqueue, takeServerTicket } from "./offline/device-store";
 import {
   LEASE_USED_UP,
+  dueBefore,
   factsOf,
   freeLeasedSlots,
   isOnRail,
@@ -20,13 +21,16 @@ import {
   type Copy,
   type NewOperation,
   type Refusal,
+  ticketByNumber,
 } from "./offline/local-counter";
-import { refreshNow } from "./offline/sync-engine";
+import { notOnShift, refreshNow, refusalReason } from "./offline/sync-engine";
 import { PAYMENT_WORDS, SLOT_WORD, type CounterResult, type CounterVenueFacts, type Payment, type Slot } from "./words";
 
 export type CounterAction =
-  | { type: "CHECK_IN"; slotId?: string; payment?: Payment }
-  | { type: "CHECK_OUT"; payment?: Payment }
+  /** `payLater`: at a venue that takes payment at check-in, the guest pays at pickup. */
+  | { type: "CHECK_IN"; slotId?: string; payment?: Payment; payLater?: boolean }
+  /** `unpaidReason`: the coat goes back unpaid, and the attendant said why. */
+  | { type: "CHECK_OUT"; payment?: Payment; unpaidReason?: string }
   | { type: "SWAP"; toSlotId: string }
   | { type: "DETACH" }
   | { type: "VOID"; reason?: string }
@@ -36,6 +40,8 @@ export type Outcome =
   | { kind: "ready" }
   | { kind: "ticket"; kindOfSlot: Slot["kind"]; result: CounterResult; note?: string }
   | { kind: "refused"; title: string; message: string }
+  /** A ticket found by the number the attendant typed: to check against the guest's ticket first. */
+  | { kind: "confirmNumber"; ticket: OfflineTicket; kindOfSlot: Slot["kind"] }
   | { kind: "done"; title: string; detail: string; at: Date }
   /** The scan of a ticket whose coat waits on the ready rail: handed over with that scan. */
   | { kind: "handedOver"; ticketNumber: number; railPosition: number | null; detail: string; at: Date };
@@ -49,7 +55,13 @@ const slotName = (slot: Slot | null) => (slot ? `${SLOT_WORD[slot.kind]} ${slot.
 const capitalSlot = (slot: Slot) => `${SLOT_WORD[slot.kind][0]!.toUpperCase()}${SLOT_WORD[slot.kind].slice(1)} ${slot.number}`;
 
 /** What the attendant reads once an action is taken: the same words go into a conflict notice. */
-function describe(action: CounterAction["type"], ticket: OfflineTicket, releasedSlot: Slot | null, allowance: number) {
+function describe(
+  action: CounterAction["type"],
+  ticket: OfflineTicket,
+  releasedSlot: Slot | null,
+  allowance: number,
+  unpaidReason?: string,
+) {
   switch (action) {
     case "CHECK_IN":
       return {
@@ -57,7 +69,12 @@ function describe(action: CounterAction["type"], ticket: OfflineTicket, released
         detail: `Ticket ${ticket.number} is on ${slotName(ticket.slot)}${ticket.slot ? ` (${ticket.slot.rackName})` : ""}.`,
       };
     case "CHECK_OUT":
-      return { title: `Ticket ${ticket.number} returned`, detail: `Handed back from ${slotName(releasedSlot)}; it is free again.` };
+      return {
+        title: `Ticket ${ticket.number} returned`,
+        detail: `Handed back from ${slotName(releasedSlot)}; it is free again. ${
+          unpaidReason ? `Unpaid: ${unpaidReason}.` : ticket.paymentStatus !== "UNPAID" ? `${PAYMENT_WORDS[ticket.paymentStatus]}.` : ""
+        }`.trim(),
+      };
     case "SWAP":
       return {
         title: `Moved to ${slotName(ticket.slot)}`,
@@ -94,6 +111,9 @@ const refusedBy = (refusal: Refusal): Outcome => ({
   message: refusal.message,
 });
 
+/** What the attendant types when the guest has only the number printed on their ticket. */
+const TICKET_NUMBER = /^\d{1,9}$/;
+
 const NOT_OURS = "This is not one of our tickets. Ask for the ticket number or the guest's name.";
 const NOT_HELD_OFFLINE =
   "It is not among tonight's tickets this counter holds, and with no network it cannot be checked. Give the guest a walk-in ticket, or scan it again when the network is back.";
@@ -116,6 +136,8 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
   const remember = (title: string) => setHistory((earlier) => [{ title, at: new Date() }, ...earlier].slice(0, 12));
 
   async function scan(input: string, kindOfSlot: Slot["kind"] = "HANGER") {
+    const typed = input.trim();
+    if (TICKET_NUMBER.test(typed)) return findByNumber(Number(typed), kindOfSlot);
     const candidate = candidateCode(input);
     const publicId = publicIdOfCandidate(candidate);
     const find = async () => {
@@ -142,30 +164,75 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
           : { kind: "refused", title: "Can't check this ticket offline", message: NOT_HELD_OFFLINE },
       );
     }
-    const found = ticket;
+    return scanned(ticket, kindOfSlot, false);
+  }
+
+  /**
+   * A guest with no code to show, only the number on their ticket: tonight's ticket with that
+   * number, shown for the attendant to check against the guest's before anything is done.
+   */
+  async function findByNumber(number: number, kindOfSlot: Slot["kind"]) {
+    const find = () => {
+      const copy = deviceStore.get()?.copy;
+      return copy ? ticketByNumber(copy, number, new Date()) : undefined;
+    };
+    let ticket = find();
+    if (!ticket && onlineManager.isOnline()) {
+      await refreshNow();
+      ticket = find();
+    }
+    if (!ticket) {
+      return show({
+        kind: "refused",
+        title: `No ticket ${number}`,
+        message: `No ticket ${number} tonight here. Check the number or look the guest up by name.`,
+      });
+    }
+    show({ kind: "confirmNumber", ticket, kindOfSlot });
+  }
+
+  /** The attendant's answer to "is this their ticket?": yes goes on as a scan of it, no starts over. */
+  async function confirmNumber(theirs: boolean) {
+    const on = shown.current;
+    if (on.kind !== "confirmNumber") return;
+    if (!theirs) return show({ kind: "ready" });
+    // The copy may have changed while the attendant looked.
+    const ticket = deviceStore.get()?.copy?.tickets.get(on.ticket.publicId) ?? on.ticket;
+    return scanned(ticket, on.kindOfSlot, true);
+  }
+
+  /** A ticket found by its code or its confirmed number: the scan is queued and its next step shown. */
+  async function scanned(found: OfflineTicket, kindOfSlot: Slot["kind"], byNumber: boolean) {
     const taken = await enqueue(
-      () => ({ action: "SCAN", publicId: found.publicId }),
-      () => `Scanned ticket ${found.number}`,
+      () => ({ action: "SCAN", publicId: found.publicId, ...(byNumber ? { byNumber: true } : {}) }),
+      () => `${byNumber ? "Found" : "Scanned"} ticket ${found.number}${byNumber ? " by its number" : ""}`,
     );
     if (!taken.allowed) return show(refusedBy(taken));
-    remember(`Ticket ${found.number} scanned`);
+    remember(`Ticket ${found.number} ${byNumber ? "found by its number" : "scanned"}`);
     const copy = taken.state.copy!;
     const current = copy.tickets.get(found.publicId)!;
     const decision = decideScan(factsOf(current, copy.venue));
     if (!decision.allowed) return show(refusedBy(decision));
-    if (isOnRail(current) && decide("CHECK_OUT", factsOf(current, copy.venue)).allowed) return handOver(current);
-    show({ kind: "ticket", kindOfSlot, result: resultOf(copy, current, kindOfSlot) });
+    const onRail = isOnRail(current) && decide("CHECK_OUT", factsOf(current, copy.venue)).allowed;
+    // As the server's scan: the coat on the rail goes over at once only when nothing is owed.
+    if (onRail && dueBefore("CHECK_OUT", current, copy.venue) === 0) return handOver(current);
+    const railPosition = current.pickup?.railPosition ?? null;
+    const note = onRail
+      ? `The coat is on ${railPosition !== null ? `rail ${railPosition}` : "the rail"}: take the payment, then hand it over.`
+      : undefined;
+    show({ kind: "ticket", kindOfSlot, result: resultOf(copy, current, kindOfSlot), note });
   }
 
   /**
-   * The coat was fetched ahead and hangs on the ready rail: the scan is the hand-over, queued
-   * as the ticket's check-out at once (as the server's own scan does online), with no tap.
+   * The coat was fetched ahead and hangs on the ready rail, and nothing is owed: the scan is
+   * the hand-over, queued as the ticket's check-out at once (as the server's own scan does
+   * online), with no tap.
    */
   async function handOver(ticket: OfflineTicket) {
     const railPosition = ticket.pickup?.railPosition ?? null;
     const from = railPosition !== null ? `rail ${railPosition}` : "the rail";
     const freed = ticket.slot ? `${capitalSlot(ticket.slot)} is free again.` : "";
-    const paid = ticket.paymentStatus !== "UNPAID" ? `${PAYMENT_WORDS[ticket.paymentStatus]}.` : venue.priceCents > 0 ? "Not paid." : "";
+    const paid = ticket.paymentStatus !== "UNPAID" ? `${PAYMENT_WORDS[ticket.paymentStatus]}.` : "";
     const taken = await enqueue(
       () => ({ action: "CHECK_OUT", publicId: ticket.publicId }),
       () => `Handed over ticket ${ticket.number} from ${from}. ${freed}`.trim(),
@@ -203,10 +270,10 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
         case "CHECK_IN": {
           const slotId = action.slotId ?? freeLeasedSlots(copy, on.kindOfSlot)[0]?.id;
           if (!slotId) return { allowed: false, reason: "NO_FREE_SLOT", message: LEASE_USED_UP };
-          return { action: "CHECK_IN", publicId, slotId, payment: payment(action.payment) };
+          return { action: "CHECK_IN", publicId, slotId, payment: payment(action.payment), payLater: action.payLater };
         }
         case "CHECK_OUT":
-          return { action: "CHECK_OUT", publicId, payment: payment(action.payment) };
+          return { action: "CHECK_OUT", publicId, payment: payment(action.payment), unpaidReason: action.unpaidReason };
         case "SWAP":
           return { action: "SWAP", publicId, toSlotId: action.toSlotId };
         case "DETACH":
@@ -219,9 +286,11 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
     };
     if (action.type === "CHECK_IN" && !action.slotId && onlineManager.isOnline()) {
       const copy = deviceStore.get()?.copy;
-      if (copy && freeLeasedSlots(copy, on.kindOfSlot).length === 0) return checkInOnline(on, action.payment);
+      if (copy && freeLeasedSlots(copy, on.kindOfSlot).length === 0) return checkInOnline(on, action);
     }
-    const words = (applied: Applied) => describe(action.type, applied.ticket!, applied.releasedSlot, on.result.ticket.inOutAllowance);
+    const unpaidReason = action.type === "CHECK_OUT" ? action.unpaidReason : undefined;
+    const words = (applied: Applied) =>
+      describe(action.type, applied.ticket!, applied.releasedSlot, on.result.ticket.inOutAllowance, unpaidReason);
     const taken = await enqueue(build, (applied) => {
       const { title, detail } = words(applied);
       return `${title}. ${detail}`;
@@ -242,7 +311,10 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
    * the venue's free slots for all counters together): the server picks a free slot no
    * counter holds, and the screen waits for its answer, since only it can say which is free.
    */
-  async function checkInOnline(on: Extract<Outcome, { kind: "ticket" }>, payment: Payment | undefined) {
+  async function checkInOnline(
+    on: Extract<Outcome, { kind: "ticket" }>,
+    { payment, payLater }: Extract<CounterAction, { type: "CHECK_IN" }>,
+  ) {
     const { ticket } = on.result;
     if (!ticket.id) return show({ kind: "refused", title: "One moment", message: "This walk-in ticket is still being sent. Try again." });
     try {
@@ -251,6 +323,7 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
         ticketId: ticket.id,
         kind: on.kindOfSlot,
         payment: payment ? { status: payment.status, amountCents: venue.priceCents } : undefined,
+        payLater,
       });
       const after = result.ticket;
       await takeServerTicket(ticket.publicId, {
@@ -264,6 +337,7 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
       remember(title);
       show({ kind: "done", title, detail, at: new Date() });
     } catch (error) {
+      if (refusalReason(error) === "NOT_ON_SHIFT") notOnShift();
       show({
         kind: "refused",
         title: errorCode(error) ? "Refused" : "No connection",
@@ -279,6 +353,7 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
     act: (action: CounterAction) => void act(action),
     pickup: (action: "PICKUP_START" | "PICKUP_FETCHED", targets: PickupTarget[]) => void pickup(action, targets),
     /** Coat or bag: only the proposed slot changes, so nothing is scanned or sent again. */
+    confirmNumber: (theirs: boolean) => void confirmNumber(theirs),
     chooseKind: (kindOfSlot: Slot["kind"]) => {
       if (shown.current.kind === "ticket") show({ ...shown.current, kindOfSlot });
     },

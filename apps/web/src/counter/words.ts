@@ -1,4 +1,4 @@
-import type { CounterAction as Step, OfflineSlot, OfflineTicket } from "@qrcoats/api/client";
+import type { CounterAction as Step, OfflineSlot, OfflineTicket, PaymentTiming } from "@qrcoats/api/client";
 
 export type Slot = OfflineSlot;
 export type PaymentStatus = OfflineTicket["paymentStatus"];
@@ -12,14 +12,22 @@ export type CounterResult = {
 };
 
 /** The venue as the counter needs it, online or from the device. */
-export type CounterVenueFacts = { id: string; name: string; priceCents: number; currency: string };
+export type CounterVenueFacts = {
+  id: string;
+  name: string;
+  timezone: string;
+  priceCents: number;
+  currency: string;
+  /** When guests pay; absent on a device prepared before venues said (then at check-out). */
+  paymentTiming?: PaymentTiming;
+};
 export type Payment = { status: Exclude<PaymentStatus, "UNPAID"> };
 
 export const SLOT_WORD: Record<Slot["kind"], string> = { HANGER: "hook", SHELF: "shelf" };
 
 export const PAYMENT_WORDS: Record<PaymentStatus, string> = {
   UNPAID: "Not paid",
-  PAID_CASH: "Paid in cash",
-  PAID_CARD: "Paid by card",
+  PAID_CASH: "Paid (cash)",
+  PAID_CARD: "Paid (card)",
   PREPAID: "Prepaid",
 };

@@ -11,6 +11,7 @@ import {
 import { openDB, deleteDB, type DBSchema, type IDBPDatabase } from "idb";
 import {
   applyOperation,
+  paymentNotAsked,
   rebase,
   withOperation,
   type Applied,
@@ -214,6 +215,8 @@ export function enqueue(
     if (!current.copy) return { allowed: false, reason: "NOT_PREPARED", message: NOT_PREPARED } as const;
     const built = build(current.copy);
     if ("allowed" in built) return built;
+    const notAsked = paymentNotAsked(current.copy, built);
+    if (notAsked) return notAsked;
     const takenAt = new Date();
     const applied = applyOperation(current.copy, built, takenAt);
     if (!applied.allowed) return applied;

@@ -1,8 +1,10 @@
 import {
   decide,
+  paymentDue,
   type OfflineSlot,
   type OfflineTicket,
   type Operation,
+  type PaymentTiming,
   type PoolTicket,
   type Preparation,
   type TicketFacts,
@@ -12,7 +14,10 @@ import {
 // machine the server uses. Pure: the device store persists what these return, and a fresh
 // snapshot from the server is rebased here by re-applying the operations still queued.
 
-export type Venue = Preparation["venue"];
+export type Venue = Omit<Preparation["venue"], "paymentTiming"> & {
+  /** When guests pay; absent on a device prepared before venues said. */
+  paymentTiming?: PaymentTiming;
+};
 /** A pool ticket with its code check worked out once, so a walk-in can be scanned offline. */
 export type PooledTicket = PoolTicket & { codeCheck: string };
 
@@ -57,6 +62,58 @@ export function freeLeasedSlots(copy: Copy, kind?: OfflineSlot["kind"]): Offline
     .filter((slot) => leased.has(slot.id) && !held.has(slot.id) && (kind === undefined || slot.kind === kind))
     .sort((a, b) => a.number - b.number);
 }
+
+/**
+ * What the guest owes before this step at the copy's venue, in cents (the server's rule). A
+ * device prepared before venues said when guests pay takes payment at check-out, the default.
+ */
+export function dueBefore(action: "CHECK_IN" | "CHECK_OUT", ticket: OfflineTicket, venue: Venue): number {
+  return paymentDue(action, ticket, { priceCents: venue.priceCents, paymentTiming: venue.paymentTiming ?? "CHECK_OUT" });
+}
+
+/**
+ * A step that owes money needs the attendant's word on it: a payment, or "pays at pickup" at
+ * a check-in, or why the coat goes back unpaid at a hand-back. The server applies a device's
+ * operation without them (it already happened at the counter), so the counter asks here,
+ * before the operation is queued.
+ */
+export function paymentNotAsked(copy: Copy, operation: NewOperation): Refusal | null {
+  if (operation.action !== "CHECK_IN" && operation.action !== "CHECK_OUT") return null;
+  const ticket = copy.tickets.get(operation.publicId);
+  if (!ticket || operation.payment) return null;
+  const due = dueBefore(operation.action, ticket, copy.venue);
+  if (due === 0) return null;
+  const price = new Intl.NumberFormat(undefined, { style: "currency", currency: copy.venue.currency }).format(due / 100);
+  if (operation.action === "CHECK_IN") {
+    if (operation.payLater) return null;
+    return {
+      allowed: false,
+      reason: "PAYMENT_DUE",
+      message: `${copy.venue.name} takes payment at check-in: ${price}. Take it, or check in with "pays at pickup".`,
+    };
+  }
+  if (operation.unpaidReason?.trim()) return null;
+  return {
+    allowed: false,
+    reason: "PAYMENT_DUE",
+    message: `Ticket ${ticket.number} is not paid: ${price}. Take the payment, or hand the coat back unpaid with a reason.`,
+  };
+}
+
+/**
+ * Tonight's ticket with the number an attendant typed, for a guest with no code to show: as
+ * on the server, numbers are short and guessable, so only a ticket issued in the last day or
+ * a coat still on the racks answers to one.
+ */
+export function ticketByNumber(copy: Copy, number: number, now: Date): OfflineTicket | undefined {
+  const since = now.getTime() - NUMBER_WINDOW_MS;
+  return [...copy.tickets.values()].find(
+    (ticket) =>
+      ticket.number === number && (ticket.issuedAt.getTime() > since || ticket.state === "CHECKED_IN" || ticket.state === "FORGOTTEN"),
+  );
+}
+
+const NUMBER_WINDOW_MS = 24 * 3_600_000;
 
 export const LEASE_USED_UP =
   "This counter's set-aside slots are all used. Check this coat in when the network is back, or hand a coat back first.";

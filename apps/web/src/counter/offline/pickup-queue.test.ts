@@ -31,7 +31,7 @@ function ticket(number: number, slot: OfflineSlot | null, pickup: OfflineTicket[
 
 function copyOf(...tickets: OfflineTicket[]): Copy {
   return {
-    venue: { id: "v", name: "Velvet Room", timezone: "Europe/Berlin", inOutAllowance: 1, priceCents: 0 },
+    venue: { id: "v", name: "Velvet Room", timezone: "Europe/Berlin", inOutAllowance: 1, priceCents: 0, currency: "EUR" },
     slots: [],
     leasedSlotIds: [],
     tickets: new Map(tickets.map((held) => [held.publicId, held])),

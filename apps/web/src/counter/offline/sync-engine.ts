@@ -1,5 +1,5 @@
 import { MAX_SYNC_BATCH } from "@qrcoats/api/client";
-import { errorCode, trpcClient } from "@qrcoats/ui";
+import { errorCode, queryClient, trpc, trpcClient } from "@qrcoats/ui";
 import { onlineManager } from "@tanstack/react-query";
 import { acknowledge, deviceStore, mergePreparation, waitingOperations } from "./device-store";
 
@@ -96,13 +96,27 @@ export function wake() {
   })();
 }
 
-type Failure = "network" | "signedOut" | "busy" | "refused";
+type Failure = "network" | "signedOut" | "busy" | "refused" | "offShift";
+
+/** The counter refusal's reason the server sends with it (NOT_ON_SHIFT, PAYMENT_DUE …), if any. */
+export function refusalReason(error: unknown): string | null {
+  return (error as { data?: { reason?: string | null } } | null)?.data?.reason ?? null;
+}
+
+/**
+ * The server says the attendant is not on shift at this venue (clocked out on another device,
+ * say): the shift is read again, and the counter shows its clock-in prompt.
+ */
+export function notOnShift() {
+  void queryClient.invalidateQueries({ queryKey: trpc.shift.current.queryKey() });
+}
 
 function classify(error: unknown): Failure {
   const code = errorCode(error);
   const httpStatus = (error as { data?: { httpStatus?: number } } | null)?.data?.httpStatus;
   if (code === undefined || httpStatus === undefined || httpStatus >= 500) return "network";
   if (code === "UNAUTHORIZED") return "signedOut";
+  if (refusalReason(error) === "NOT_ON_SHIFT") return "offShift";
   // "Sync in progress" from the server: another of this device's calls is still being applied.
   if (code === "CONFLICT" || code === "TOO_MANY_REQUESTS") return "busy";
   return "refused";
@@ -124,6 +138,7 @@ async function round() {
       await acknowledge(result);
       // A conflict means a colleague acted meanwhile: the rest of the copy may be stale too.
       if (result.outcomes.some((outcome) => outcome.status === "CONFLICT")) snapshotWanted = true;
+      if (result.outcomes.some((outcome) => outcome.reason === "NOT_ON_SHIFT")) notOnShift();
       if (result.lastSeq < batch[0]!.seq) throw new Error("The server acknowledged none of the batch.");
     }
     // The whole snapshot is the heavier call: asked for on opening, after a conflict, when
@@ -141,6 +156,12 @@ async function round() {
     const failure = classify(error);
     if (failure === "signedOut") {
       setStatus({ phase: "signedOut" });
+      return;
+    }
+    if (failure === "offShift") {
+      // Nothing to retry until the clock-in, which asks for the snapshot itself.
+      notOnShift();
+      setStatus({ phase: "idle", problem: null });
       return;
     }
     backoffMs = Math.min(backoffMs === 0 ? 1000 : backoffMs * 2, MAX_BACKOFF_MS);

@@ -50,6 +50,7 @@ export function useDevice(venue: CounterVenue | undefined, networkKnowsVenue: bo
             timezone: venue.timezone,
             priceCents: venue.priceCents,
             currency: venue.currency,
+            paymentTiming: venue.paymentTiming,
             inOutAllowance: "inOutAllowance" in venue ? venue.inOutAllowance : 0,
           })
         : networkKnowsVenue
