@@ -186,7 +186,12 @@ function IssuedTicket({ issued, venue, onAnother }: { issued: Issued; venue: Ven
 function PrinterSettings({ settings, onChange }: { settings: PrintSettings; onChange: (change: Partial<PrintSettings>) => void }) {
   return (
     <details className="mt-6 rounded-xl bg-white p-3 shadow-sm ring-1 ring-slate-200">
-      <summary className="flex min-h-11 cursor-pointer items-center font-semibold text-slate-900">Printer on this device</summary>
+      <summary className="flex min-h-11 cursor-pointer flex-wrap items-center justify-between gap-x-3 text-slate-900">
+        <span className="font-semibold">Printer on this device</span>
+        <span className="text-sm text-slate-700">
+          {settings.paperWidth} mm roll{settings.printAfterIssuing ? " · prints on issue" : ""} ▾
+        </span>
+      </summary>
       <div className="mt-2 flex flex-col gap-3">
         <Segmented<PaperWidth>
           legend="Paper roll"
