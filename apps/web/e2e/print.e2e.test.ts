@@ -220,6 +220,16 @@ describe.runIf(browserAvailable())("web app: paper walk-in tickets", () => {
     expect(violations).toEqual([]);
   });
 
+  it("warns an attendant who is no longer clocked in before a walk-in is issued", async () => {
+    await openWalkIn();
+    expect(await page.getByText("You are not clocked in").count()).toBe(0);
+    await ben.api.shift.clockOut.mutate();
+    await openWalkIn();
+    await page.getByText("You are not clocked in").waitFor();
+    await page.getByRole("link", { name: "Clock in on the counter screen" }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, "walk-in-not-clocked-in-390.png") });
+  });
+
   /** The PNG read back as a camera would: drawn on a canvas by the browser, decoded by the scanner's own jsQR. */
   async function decodeQr(png: Buffer): Promise<string | null> {
     const reader = await context.newPage();

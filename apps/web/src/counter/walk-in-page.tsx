@@ -52,6 +52,8 @@ export function WalkInPage() {
   }
 
   const left = device.copy.pool.length;
+  // Offline the shift is unknown, and the queue waits for the network anyway.
+  const offShift = online && !counter.isPending && !counter.error && counter.shift === null;
   return (
     <section>
       <PageTitle>New walk-in ticket</PageTitle>
@@ -91,6 +93,15 @@ export function WalkInPage() {
         <p className="text-slate-700">
           At {venueName}. All optional: they help find the ticket if the guest loses it, and tell them if they leave their coat.
         </p>
+        {offShift && (
+          <Alert tone="warning">
+            You are not clocked in: the server takes this counter's tickets and check-ins only during a shift.{" "}
+            <Link href="/counter" className="font-semibold underline">
+              Clock in on the counter screen
+            </Link>
+            .
+          </Alert>
+        )}
         {problem && <Alert tone="error">{problem}</Alert>}
         {left === 0 && !problem && <Alert tone="warning">{POOL_EMPTY}</Alert>}
         <TextField label="Guest's name" autoComplete="off" maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
