@@ -220,6 +220,21 @@ describe.runIf(browserAvailable())("web app: paper walk-in tickets", () => {
     expect(violations).toEqual([]);
   });
 
+  it("issues, checks in and prints with the network gone; the server has it once the network is back", async () => {
+    await openWalkIn();
+    await context.setOffline(true);
+    await page.getByText("Offline, only a name").waitFor();
+    const ticket = await issueWalkIn();
+    await page.getByRole("button", { name: "Cash" }).click();
+    await page.getByText("Paid in cash.").waitFor();
+    const pdf = path.join(ARTIFACTS, "ticket-offline.pdf");
+    await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
+    execFileSync("pdftoppm", ["-png", "-r", "203", "-singlefile", pdf, pdf.replace(/\.pdf$/, "")]);
+    expect(await decodeQr(fs.readFileSync(pdf.replace(/\.pdf$/, ".png")))).toMatch(new RegExp(`/t/${ticket.code}$`));
+    await context.setOffline(false);
+    await serverTicket(ticket.number).toMatchObject({ state: "CHECKED_IN", paymentStatus: "PAID_CASH" });
+  });
+
   it("warns an attendant who is no longer clocked in before a walk-in is issued", async () => {
     await openWalkIn();
     expect(await page.getByText("You are not clocked in").count()).toBe(0);
