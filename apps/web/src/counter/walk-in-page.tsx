@@ -1,18 +1,22 @@
 import { walkInContactFields } from "@qrcoats/api/client";
-import { Alert, Button, QrImage, TextField } from "@qrcoats/ui";
-import { useState } from "react";
+import { Alert, Button, QrImage, Segmented, TextField } from "@qrcoats/ui";
+import { useEffect, useRef, useState } from "react";
 import { Link } from "wouter";
 import { PageTitle } from "../layout";
 import { enqueue } from "./offline/device-store";
-import type { PooledTicket } from "./offline/local-counter";
+import { PAPER_WIDTHS, usePrintSettings, type PaperWidth, type PrintSettings } from "./device-settings";
+import type { PooledTicket, Venue } from "./offline/local-counter";
 import { requestSnapshot } from "./offline/sync-engine";
 import { OPEN_ELSEWHERE, useDevice, useOnline } from "./offline/use-device";
+import { PrintTicket, printTicket, typedCode } from "./print-ticket";
 import { useCounterVenue } from "./use-counter-venue";
+import { CheckInNow } from "./walk-in-check-in";
 
 /**
  * A ticket for a guest without the app, from the walk-in tickets the server set aside for
- * this counter: the QR is drawn here and goes on the screen for the guest to photograph, with
- * or without a network. A name is optional and only helps find a lost ticket later. Email and
+ * this counter: the QR is drawn here, goes on the screen for the guest to photograph and on
+ * the receipt printer's paper for a guest with no phone, with or without a network
+ * (docs/paper-tickets.md). A name is optional and only helps find a lost ticket later. Email and
  * phone (for lookup, and the forgotten-coat notice) are asked only online: they leave the
  * device with the ticket's operation at once, rather than wait on it through a night offline.
  */
@@ -23,8 +27,9 @@ export function WalkInPage() {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [phone, setPhone] = useState("");
-  const [issued, setIssued] = useState<PooledTicket | null>(null);
+  const [issued, setIssued] = useState<Issued | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [printing, changePrinting] = usePrintSettings();
 
   if (elsewhere) return <Alert tone="warning">{OPEN_ELSEWHERE}</Alert>;
   if (!opened) return <p role="status">Loading…</p>;
@@ -33,44 +38,22 @@ export function WalkInPage() {
 
   if (issued) {
     return (
-      <section className="flex flex-col items-center gap-4 text-center">
-        <PageTitle>Walk-in ticket</PageTitle>
-        <p className="-mt-2 text-lg text-slate-800">Ask the guest to take a photo of this code.</p>
-        <div className="w-full max-w-md rounded-2xl bg-white p-3 shadow-sm ring-1 ring-slate-200">
-          <QrImage url={issued.url} label={`QR code of walk-in ticket ${issued.number}`} />
-        </div>
-        <p className="text-lg font-semibold text-slate-700">
-          Ticket{" "}
-          <span className="block text-8xl leading-none font-black text-slate-950 tabular-nums" data-testid="walk-in-number">
-            {issued.number}
-          </span>
-        </p>
-        <p className="text-slate-700">{venueName}</p>
-        <div className="grid w-full max-w-md grid-cols-2 gap-2">
-          <Button
-            size="lg"
-            variant="secondary"
-            onClick={() => {
-              setIssued(null);
-              setName("");
-              setEmail("");
-              setPhone("");
-            }}
-          >
-            Another walk-in
-          </Button>
-          <Link
-            href="/counter"
-            className="inline-flex min-h-14 items-center justify-center rounded-lg bg-indigo-600 px-6 text-lg font-semibold text-white hover:bg-indigo-700"
-          >
-            Done
-          </Link>
-        </div>
-      </section>
+      <IssuedTicket
+        issued={issued}
+        venue={device.copy.venue}
+        onAnother={() => {
+          setIssued(null);
+          setName("");
+          setEmail("");
+          setPhone("");
+        }}
+      />
     );
   }
 
   const left = device.copy.pool.length;
+  // Offline the shift is unknown, and the queue waits for the network anyway.
+  const offShift = online && !counter.isPending && !counter.error && counter.shift === null;
   return (
     <section>
       <PageTitle>New walk-in ticket</PageTitle>
@@ -100,7 +83,7 @@ export function WalkInPage() {
             (applied) => `Walk-in ticket ${applied.ticket?.number ?? ""} handed out`,
           ).then((taken) => {
             if (taken.allowed && handedOut) {
-              setIssued(handedOut);
+              setIssued({ ...handedOut, issuedAt: taken.applied.ticket?.issuedAt ?? new Date(), printAtOnce: printing.printAfterIssuing });
               // The server tops the pool up on each refresh: ask for one before it runs dry.
               if ((taken.state.copy?.pool.length ?? 0) < 3) requestSnapshot();
             } else if (!taken.allowed) setProblem(taken.message);
@@ -110,6 +93,15 @@ export function WalkInPage() {
         <p className="text-slate-700">
           At {venueName}. All optional: they help find the ticket if the guest loses it, and tell them if they leave their coat.
         </p>
+        {offShift && (
+          <Alert tone="warning">
+            You are not clocked in: the server takes this counter's tickets and check-ins only during a shift.{" "}
+            <Link href="/counter" className="font-semibold underline">
+              Clock in on the counter screen
+            </Link>
+            .
+          </Alert>
+        )}
         {problem && <Alert tone="error">{problem}</Alert>}
         {left === 0 && !problem && <Alert tone="warning">{POOL_EMPTY}</Alert>}
         <TextField label="Guest's name" autoComplete="off" maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
@@ -142,7 +134,93 @@ export function WalkInPage() {
           {left} walk-in ticket{left === 1 ? "" : "s"} left on this counter.
         </p>
       </form>
+      <PrinterSettings settings={printing} onChange={changePrinting} />
     </section>
+  );
+}
+
+type Issued = PooledTicket & { issuedAt: Date; printAtOnce: boolean };
+
+function IssuedTicket({ issued, venue, onAnother }: { issued: Issued; venue: Venue; onAnother: () => void }) {
+  const [printing] = usePrintSettings();
+  const printedAtOnce = useRef(false);
+  useEffect(() => {
+    // Once per ticket, even where React runs effects twice.
+    if (!issued.printAtOnce || printedAtOnce.current) return;
+    printedAtOnce.current = true;
+    void printTicket();
+  }, [issued]);
+
+  return (
+    <section className="flex flex-col items-center gap-4 text-center">
+      <PageTitle>Walk-in ticket</PageTitle>
+      <p className="-mt-3 text-lg font-semibold text-slate-700">
+        Ticket{" "}
+        <span className="block text-8xl leading-none font-black text-slate-950 tabular-nums" data-testid="walk-in-number">
+          {issued.number}
+        </span>
+      </p>
+      <div className="grid w-full max-w-md grid-cols-1 gap-2">
+        <Button size="lg" variant="secondary" onClick={() => void printTicket()}>
+          Print ({printing.paperWidth} mm)
+        </Button>
+      </div>
+      <CheckInNow publicId={issued.publicId} number={issued.number} venue={venue} />
+      <p className="text-slate-800">No printer? Ask the guest to take a photo of this code.</p>
+      <div className="w-full max-w-72 rounded-2xl bg-white p-2 shadow-sm ring-1 ring-slate-200">
+        <QrImage url={issued.url} label={`QR code of walk-in ticket ${issued.number}`} />
+      </div>
+      <p className="text-sm text-slate-700">
+        Code{" "}
+        <span className="block font-mono text-base font-bold break-words text-slate-950" data-testid="walk-in-code">
+          {typedCode(issued.code)}
+        </span>
+      </p>
+      <p className="text-slate-700">{venue.name}</p>
+      <div className="grid w-full max-w-md grid-cols-2 gap-2">
+        <Button size="lg" variant="secondary" onClick={onAnother}>
+          Another walk-in
+        </Button>
+        <Link
+          href="/counter"
+          className="inline-flex min-h-14 items-center justify-center rounded-lg bg-indigo-600 px-6 text-lg font-semibold text-white hover:bg-indigo-700"
+        >
+          Done
+        </Link>
+      </div>
+      <PrintTicket ticket={issued} venue={venue} paperWidth={printing.paperWidth} />
+    </section>
+  );
+}
+
+/** This device's receipt printer: remembered here, since it is the printer next to it. */
+function PrinterSettings({ settings, onChange }: { settings: PrintSettings; onChange: (change: Partial<PrintSettings>) => void }) {
+  return (
+    <details className="mt-6 rounded-xl bg-white p-3 shadow-sm ring-1 ring-slate-200">
+      <summary className="flex min-h-11 cursor-pointer flex-wrap items-center justify-between gap-x-3 text-slate-900">
+        <span className="font-semibold">Printer on this device</span>
+        <span className="text-sm text-slate-700">
+          {settings.paperWidth} mm roll{settings.printAfterIssuing ? " · prints on issue" : ""} ▾
+        </span>
+      </summary>
+      <div className="mt-2 flex flex-col gap-3">
+        <Segmented<PaperWidth>
+          legend="Paper roll"
+          options={PAPER_WIDTHS.map((width) => ({ value: width, label: `${width} mm` }))}
+          value={settings.paperWidth}
+          onChange={(paperWidth) => onChange({ paperWidth })}
+        />
+        <label className="flex min-h-11 items-center gap-3 text-slate-900">
+          <input
+            type="checkbox"
+            className="size-5"
+            checked={settings.printAfterIssuing}
+            onChange={(event) => onChange({ printAfterIssuing: event.target.checked })}
+          />
+          Print after issuing
+        </label>
+      </div>
+    </details>
   );
 }
 

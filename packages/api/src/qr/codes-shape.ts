@@ -8,12 +8,14 @@ export const CODE_SHAPE = new RegExp(`^[a-z2-7]{${CODE_PART_LENGTH * 2}}$`);
 /**
  * What a scanner or a person typed, reduced to a candidate code: the last path segment
  * after /t/ of a ticket URL (whatever its host, since venues may print old links), or the
- * bare code; trimmed and lower-cased, because base32 reads the same in either case.
+ * bare code; trimmed and lower-cased, because base32 reads the same in either case. A bare
+ * code loses its spaces and dashes: paper tickets print it in groups of four
+ * (docs/paper-tickets.md), and staff type it as they read it.
  */
 export function candidateCode(scanned: string): string {
   const text = scanned.trim();
   const fromUrl = /\/t\/([^/?#\s]+)\/?(?:[?#].*)?$/i.exec(text)?.[1];
-  return (fromUrl ?? text).toLowerCase();
+  return (fromUrl ?? text.replace(/[\s-]+/g, "")).toLowerCase();
 }
 
 /** The public id a well-formed code names (unverified), or null. */

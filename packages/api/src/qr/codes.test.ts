@@ -31,7 +31,7 @@ describe("ticket codes", () => {
     expect(verifyCode(ticketSigning, code.toUpperCase())).toBeNull();
   });
 
-  it("reads a scan as the code: URL on any host, bare, padded, upper-case", () => {
+  it("reads a scan as the code: URL on any host, bare, padded, upper-case, typed in fours from paper", () => {
     const code = codeFor(ticketSigning, generatePublicId());
     const inputs = [
       code,
@@ -40,6 +40,8 @@ describe("ticket codes", () => {
       `HTTP://OLD.EXAMPLE/T/${code.toUpperCase()}`,
       `https://qrcoats.example/t/${code}/?from=poster#top`,
       `qrcoats.example/t/${code}`,
+      code.toUpperCase().match(/.{4}/g)!.join(" "),
+      code.match(/.{4}/g)!.join("-"),
     ];
     for (const input of inputs) expect(verifyCode(ticketSigning, candidateCode(input)), input).not.toBeNull();
     expect(candidateCode("https://qrcoats.example/tickets/abc")).toBe("https://qrcoats.example/tickets/abc");
