@@ -13,6 +13,7 @@ const StartOrganizationPage = named(() => import("./auth/start-organization-page
 const VenuesPage = named(() => import("./venues/venues-page"), "VenuesPage");
 const VenuePage = named(() => import("./venues/venue-page"), "VenuePage");
 const LabelsPage = named(() => import("./venues/labels-page"), "LabelsPage");
+const PosterPage = named(() => import("./venues/poster-page"), "PosterPage");
 const EmployeesPage = named(() => import("./employees/employees-page"), "EmployeesPage");
 const EmployeePage = named(() => import("./employees/employee-page"), "EmployeePage");
 const TasksPage = named(() => import("./tasks/tasks-page"), "TasksPage");
@@ -38,6 +39,7 @@ export function App() {
                   <Route path="/venues" component={VenuesPage} />
                   <Route path="/venues/:venueId" component={VenuePage} />
                   <Route path="/venues/:venueId/labels" component={LabelsPage} />
+                  <Route path="/venues/:venueId/poster" component={PosterPage} />
                   <Route path="/employees" component={EmployeesPage} />
                   <Route path="/employees/:employeeId" component={EmployeePage} />
                   <Route path="/tasks" component={TasksPage} />

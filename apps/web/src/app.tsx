@@ -15,6 +15,7 @@ const HomePage = named(() => import("./home-page"), "HomePage");
 const SignInPage = named(() => import("./auth/sign-in-page"), "SignInPage");
 const SignUpPage = named(() => import("./auth/sign-up-page"), "SignUpPage");
 const VenuePickerPage = named(() => import("./guest/venue-picker-page"), "VenuePickerPage");
+const GuestLinkPage = named(() => import("./guest/guest-link-page"), "GuestLinkPage");
 const MyTicketsPage = named(() => import("./tickets/my-tickets-page"), "MyTicketsPage");
 
 const loadCounter = () => import("./counter/counter-page");
@@ -57,6 +58,7 @@ export function App() {
           <Route path="/accept-invitation" component={AcceptInvitationPage} />
           <Route path="/venues" component={VenuePickerPage} />
           <Route path="/tickets" component={MyTicketsPage} />
+          <Route path="/v/:link" component={GuestLinkPage} />
           <Route path="/t/:code" component={TicketPage} />
           <Route path="/counter">
             <StaffOnly>

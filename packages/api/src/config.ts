@@ -55,6 +55,23 @@ export type ApiConfig = {
     };
   };
   live: LiveLimits;
+  guestLinks: GuestLinkLimits;
+};
+
+/**
+ * How many tickets a venue's poster link gives (docs/guests.md). Guests behind one venue
+ * Wi-Fi share an address, so the limits that matter count per phone (the key it keeps) and
+ * per venue; the address budget only stops one machine asking for thousands.
+ */
+export type GuestLinkLimits = {
+  /** Tickets one phone may hold unused at one venue: a group's coats, not a stack of numbers. */
+  unusedPerDevice: number;
+  /** Tickets one phone may get at one venue in a window (used or not): a night out, not a script. */
+  ticketsPerDevice: Limit;
+  /** Tickets a venue's poster link gives in all in a window: far above any real night, to bound a flood. */
+  ticketsPerVenue: Limit;
+  /** Link ticket requests from one client address: hundreds of guests share a venue's Wi-Fi. */
+  requestsPerAddress: Limit;
 };
 
 /** How many live streams this host keeps open, and how soon a staff stream notices lost access. */
@@ -85,6 +102,7 @@ export function createApiConfig(
     live?: Partial<LiveLimits>;
     invitationLimits?: Partial<ApiConfig["invitationLimits"]>;
     messageRetentionDays?: number;
+    guestLinks?: Partial<GuestLinkLimits>;
   } = {},
 ): ApiConfig {
   if (required.jwtSecret.byteLength < 32) throw new Error("The JWT secret must be at least 32 bytes");
@@ -129,6 +147,13 @@ export function createApiConfig(
     perRecipient: { max: 3, windowSeconds: 24 * 60 * 60 },
     ...overrides.invitationLimits,
   };
+  const guestLinks: GuestLinkLimits = {
+    unusedPerDevice: 5,
+    ticketsPerDevice: { max: 10, windowSeconds: 12 * 60 * 60 },
+    ticketsPerVenue: { max: 3000, windowSeconds: 12 * 60 * 60 },
+    requestsPerAddress: { max: 600, windowSeconds: 60 * 60 },
+    ...overrides.guestLinks,
+  };
   const messageRetentionDays = overrides.messageRetentionDays ?? DEFAULT_MESSAGE_RETENTION_DAYS;
   if (!Number.isInteger(messageRetentionDays) || messageRetentionDays < 1) throw new Error("Messages are kept at least one whole day");
   return {
@@ -139,6 +164,7 @@ export function createApiConfig(
     live,
     invitationLimits,
     messageRetentionDays,
+    guestLinks,
   };
 }
 

@@ -32,7 +32,7 @@ export type TestClient = InProcessClient;
 export async function createTestApi(
   overrides: Partial<ApiConfig["auth"]> = {},
   liveLimits: Partial<ApiConfig["live"]> = {},
-  other: { messageRetentionDays?: number } = {},
+  other: { messageRetentionDays?: number; guestLinks?: Partial<ApiConfig["guestLinks"]> } = {},
 ) {
   const db: TestDatabase = await createTestDatabase();
   const clock = new TestClock();

@@ -35,6 +35,9 @@ const TYPE_WORDS: Record<AuditType, string> = {
   EMPLOYEE_UPDATED: "Employee changed",
   EMPLOYEE_DEACTIVATED: "Employee deactivated",
   EMPLOYEE_REACTIVATED: "Employee reactivated",
+  GUEST_LINK_CREATED: "Poster link made",
+  GUEST_LINK_REPLACED: "Poster link replaced",
+  GUEST_LINK_REMOVED: "Poster link removed",
 };
 
 /** Events an admin should notice at a glance. */

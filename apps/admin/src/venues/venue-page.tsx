@@ -10,6 +10,7 @@ import { SelectField } from "../components/fields";
 import { Panel, QueryState } from "../components/panel";
 import { PageTitle } from "../layout";
 import { PickupBoardsPanel } from "./pickup-boards";
+import { PosterLinkPanel } from "./poster-link";
 import { VenueForm } from "./venue-form";
 
 type Racks = RouterOutputs["rack"]["list"];
@@ -50,6 +51,7 @@ export function VenuePage() {
                   }}
                 />
               </Panel>
+              <PosterLinkPanel venueId={venueId} />
               <RacksPanel venueId={venueId} />
               <PickupBoardsPanel venueId={venueId} />
             </>

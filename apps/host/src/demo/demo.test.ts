@@ -33,7 +33,8 @@ describe("the demo organization", () => {
     expect(seed?.boardLink).toMatch(/\/board#[\w-]{40,}$/);
 
     expect(await counts(`SELECT state::text AS key, count(*)::int AS n FROM qr.tickets GROUP BY 1`)).toEqual({
-      ISSUED: 1,
+      // Gus's request from the venue list, and the three tickets the poster gave tonight.
+      ISSUED: 4,
       CHECKED_IN: 10,
       RETURNED: 40,
       VOIDED: 1,
@@ -163,6 +164,26 @@ describe("the demo organization", () => {
         .map(({ ticketNumber, railPosition }) => ({ ticketNumber, railPosition }))
         .sort((a, b) => a.railPosition! - b.railPosition!),
     );
+  });
+
+  it("has tonight's tickets from the poster link: Omar's double tap made one, Gus's is in his account", async () => {
+    const linkTickets = await t.db.sql.query<{ id: string; guest: string | null; contact: boolean }>(
+      `SELECT t.id, u.email AS guest, t.contact_phone_encrypted IS NOT NULL AS contact
+         FROM qr.tickets t LEFT JOIN auth.users u ON u.id = t.guest_id
+        WHERE t.guest_device_hash IS NOT NULL ORDER BY t.number`,
+    );
+    expect(linkTickets.map(({ guest, contact }) => ({ guest, contact }))).toEqual([
+      { guest: null, contact: true },
+      { guest: null, contact: false },
+      { guest: "gus@demo.qrcoats.example", contact: false },
+    ]);
+    const gus = t.client();
+    await gus.api.auth.login({ email: "gus@demo.qrcoats.example", password: DEMO_PASSWORD });
+    expect((await gus.api.qr.mine({ limit: 10 })).items.map((ticket) => ticket.id)).toContain(linkTickets[2]!.id);
+    const velvet = await t.db.prisma.venue.findFirstOrThrow({ where: { name: "Velvet Room" }, select: { guestLinkId: true } });
+    const poster = await t.client().api.venue.byGuestLink({ link: velvet.guestLinkId! });
+    expect(poster).toMatchObject({ name: "Velvet Room", priceCents: 300, currency: "EUR" });
+    expect(await demoSignIns(t.services, "http://localhost:3000")).toContain(`\n  http://localhost:3000/v/${velvet.guestLinkId}`);
   });
 
   it("prints sign-ins that work, for the people who can sign in, and the board link when it was just made", async () => {

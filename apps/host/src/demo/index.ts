@@ -1,13 +1,15 @@
 import type { ApiServices, InProcessClient } from "@qrcoats/api";
 import { deliverDemoMail, resendToDev } from "./messages";
 import { clockedServices, closeLastNight, lastClosing, playLastNight, playOfflineSpell, playTonight, signedInClient } from "./night";
+import { playPosterTickets } from "./posters";
 import { DEMO_PICKUP, playClosingRush } from "./rush";
 
 // A living demo organization for `npm start` on an empty database, made through the API
 // itself so that every row is one the product could have written: two venues with racks,
 // an admin, two attendants and one still invited, a guest, last night's tickets in every
 // state with their scans, payments and shifts, tasks, tonight's counter under way with its
-// closing rush (./rush.ts) and a pickup board, and messages sent, waiting and failed
+// closing rush (./rush.ts) and a pickup board, a poster link with tickets taken by it
+// (./posters.ts), and messages sent, waiting and failed
 // (./messages.ts).
 
 export const DEMO_PASSWORD = "velvet rope coat check";
@@ -65,6 +67,7 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<DemoSeed |
   await admin.rack.create({ venueId: velvet.id, name: "Bags", slotCount: 10, kind: "SHELF" });
   await admin.rack.create({ venueId: rooftop.id, name: "Main", slotCount: 20, kind: "HANGER" });
   const board = await admin.pickup.createBoard({ venueId: velvet.id, label: DEMO_BOARD });
+  await admin.venue.renewGuestLink({ venueId: velvet.id });
 
   const ben = await hire(clock.services, admin, { local: "ben", name: "Ben Baker", position: "Attendant", venueIds: [velvet.id] });
   const cleo = await hire(clock.services, admin, {
@@ -84,6 +87,7 @@ export async function seedDemoIfEmpty(services: ApiServices): Promise<DemoSeed |
   await playLastNight(night);
   await closeLastNight(services, now);
   const tonight = await playTonight(night, now);
+  await playPosterTickets(night, admin, now);
   await playOfflineSpell(night, now);
   await playClosingRush(night, admin, tonight, now);
   await resendToDev(clock, admin, dev.employee.id, now);
@@ -205,5 +209,9 @@ export async function demoSignIns(services: ApiServices, baseUrl: string, seed: 
     : [
         `Pickup board: its link was printed when the demo was made; make another in the admin panel (Venues › ${DEMO_VENUE} › Pickup boards).`,
       ];
-  return [`Demo sign-ins (password for all: "${DEMO_PASSWORD}"):`, ...rows, ...board].join("\n");
+  const venue = await services.db.prisma.venue.findFirst({ where: { name: DEMO_VENUE }, select: { guestLinkId: true } });
+  const poster = venue?.guestLinkId
+    ? [`Poster link (${DEMO_VENUE}): a ticket in one tap, with no account:`, `  ${baseUrl}/v/${venue.guestLinkId}`]
+    : [];
+  return [`Demo sign-ins (password for all: "${DEMO_PASSWORD}"):`, ...rows, ...board, ...poster].join("\n");
 }

@@ -1,6 +1,7 @@
 import { SignInForm } from "@qrcoats/ui";
 import { Link, useLocation, useSearch } from "wouter";
 import { PageTitle } from "../layout";
+import { claimSavedTickets } from "../tickets/claim-saved-tickets";
 
 export function SignInPage() {
   const [, navigate] = useLocation();
@@ -8,7 +9,12 @@ export function SignInPage() {
   return (
     <section>
       <PageTitle>Sign in</PageTitle>
-      <SignInForm onSignedIn={() => navigate(next?.startsWith("/") ? next : "/")} />
+      <SignInForm
+        onSignedIn={() => {
+          void claimSavedTickets();
+          navigate(next?.startsWith("/") ? next : "/");
+        }}
+      />
       <p className="mt-6 flex flex-col gap-2 text-sm text-slate-700">
         <Link
           href={next ? `/signup?next=${encodeURIComponent(next)}` : "/signup"}

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { Link, useLocation, useSearch } from "wouter";
 import { PageTitle } from "../layout";
+import { claimSavedTickets } from "../tickets/claim-saved-tickets";
 
 type SignUp = { name: string; email: string; password: string };
 
@@ -15,6 +16,7 @@ export function SignUpPage() {
     trpc.auth.register.mutationOptions({
       onSuccess: (me) => {
         queryClient.setQueryData(trpc.auth.me.queryKey(), me);
+        void claimSavedTickets();
         navigate(next?.startsWith("/") ? next : "/");
       },
       onError: (error) => applyApiError(form, error),

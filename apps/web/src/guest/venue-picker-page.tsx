@@ -59,17 +59,29 @@ export function VenuePickerPage() {
   );
 }
 
+/**
+ * One tap, one ticket: a tap's request id, by venue, sent again on a retry or a double tap;
+ * a new one is made only once a ticket came back (docs/guests.md).
+ */
+const pendingTaps = new Map<string, string>();
+
 function VenueRow({ venue }: { venue: Venue }) {
   const { me } = useSession();
   const [, navigate] = useLocation();
   const request = useMutation(
     trpc.qr.request.mutationOptions({
       onSuccess: (ticket) => {
+        pendingTaps.delete(venue.id);
         saveOwnedTicket(ticket);
         navigate(`/t/${ticket.code}`);
       },
     }),
   );
+  const getTicket = () => {
+    const requestId = pendingTaps.get(venue.id) ?? crypto.randomUUID();
+    pendingTaps.set(venue.id, requestId);
+    request.mutate({ venueId: venue.id, requestId });
+  };
   return (
     <li className="flex flex-col gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
       <div>
@@ -81,7 +93,7 @@ function VenueRow({ venue }: { venue: Venue }) {
       </div>
       {request.isError && <Alert tone="error">{errorMessage(request.error)}</Alert>}
       {me ? (
-        <Button size="lg" busy={request.isPending} onClick={() => request.mutate({ venueId: venue.id })}>
+        <Button size="lg" busy={request.isPending} onClick={getTicket}>
           Get a ticket<span className="sr-only"> for {venue.name}</span>
         </Button>
       ) : (

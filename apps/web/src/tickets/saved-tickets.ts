@@ -136,6 +136,11 @@ export function getSavedTicket(code: string): SavedTicket | undefined {
   return read().find((ticket) => ticket.code === normalizeCode(code));
 }
 
+/** Every ticket kept on this device, by code: what a sign-in claims for the account. */
+export function savedTicketCodes(): string[] {
+  return read().map((ticket) => ticket.code);
+}
+
 export function useSavedTickets(): SavedTicket[] {
   return useSyncExternalStore(subscribe, read);
 }

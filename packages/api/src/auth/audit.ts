@@ -24,6 +24,9 @@ export const AUDIT_EVENT_TYPES = [
   "EMPLOYEE_UPDATED",
   "EMPLOYEE_DEACTIVATED",
   "EMPLOYEE_REACTIVATED",
+  "GUEST_LINK_CREATED",
+  "GUEST_LINK_REPLACED",
+  "GUEST_LINK_REMOVED",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

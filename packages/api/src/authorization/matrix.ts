@@ -67,6 +67,22 @@ async function boardTokenOfA(w: World) {
   return link.slice(link.indexOf("#") + 1);
 }
 
+/** The secret of A's venue's poster link (after "/v/"), made if it has none. */
+async function guestLinkOfA(w: World) {
+  const venueId = w.venueA.id;
+  const url = (await w.adminA.api.venue.guestLink({ venueId })).url ?? (await w.adminA.api.venue.renewGuestLink({ venueId })).url;
+  return url!.slice(url!.lastIndexOf("/") + 1);
+}
+
+/** A new phone's tap on A's poster: its own key, so one caller's tickets never count against another's. */
+async function linkTapOfA(w: World) {
+  return {
+    link: await guestLinkOfA(w),
+    deviceKey: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url"),
+    requestId: crypto.randomUUID(),
+  };
+}
+
 export const AUTHORIZATION_MATRIX: Record<string, Row> = {
   health: { input: () => undefined, expect: PUBLIC },
 
@@ -176,6 +192,11 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
   "venue.list": { input: () => ({}), expect: PUBLIC },
   // Members read their own organization's venues; another's only by asking for the public view.
   "venue.get": { input: venueA, expect: ["OK", "OK", "OK", "OK", "NOT_FOUND", "NOT_FOUND"] },
+  "venue.guestLink": { input: venueA, expect: ADMIN_OF_A },
+  "venue.renewGuestLink": { input: venueA, expect: ADMIN_OF_A },
+  "venue.removeGuestLink": { input: venueA, expect: ADMIN_OF_A },
+  // The poster hangs by A's cloakroom: whoever holds its link is meant to learn A's venue from it.
+  "venue.byGuestLink": { input: async (w) => ({ link: await guestLinkOfA(w) }), expect: PUBLIC, inputIsSecretOfA: true },
   "venue.get (public view)": { procedure: "venue.get", input: (w) => ({ venueId: w.venueA.id, scope: "public" }), expect: PUBLIC },
 
   "rack.create": { input: (w) => ({ venueId: w.venueA.id, name: "Extra", slotCount: 1 }), expect: ADMIN_OF_A },
@@ -185,6 +206,9 @@ export const AUTHORIZATION_MATRIX: Record<string, Row> = {
 
   "qr.request": { input: venueA, expect: SIGNED_IN },
   "qr.issueWalkIn": { input: venueA, expect: STAFF_OF_A },
+  "qr.requestByLink": { input: linkTapOfA, expect: PUBLIC, inputIsSecretOfA: true },
+  // Anyone signed in may claim codes; a ticket that has its guest already stays theirs.
+  "qr.claim": { input: async (w) => ({ codes: [(await w.t.client().api.qr.requestByLink(await linkTapOfA(w))).code] }), expect: SIGNED_IN },
   "qr.mine": { input: () => ({}), expect: SIGNED_IN },
   "qr.get": { input: async (w) => ({ ticketId: (await w.issued()).id }), expect: TICKET_OF_A },
   "qr.image": { input: async (w) => ({ ticketId: (await w.issued()).id }), expect: TICKET_OF_A },

@@ -11,6 +11,7 @@ import { scanHistory } from "./history";
 import { liveScanFeed, watchTicket } from "./live";
 import { lookupTickets } from "./lookup";
 import { listTickets } from "./ticket-list";
+import { claimTickets, guestLinkRequestFields, MAX_CLAIMED_CODES, requestByLink } from "./guest-link";
 import { getTicket, issueWalkIn, myTickets, publicTicketImage, publicTicketView, requestTicket, ticketImage } from "./tickets";
 
 const ticketIdInput = idInput("ticket");
@@ -26,6 +27,8 @@ const ticketNumberInput = z
   .min(1, "Ticket numbers start at 1.")
   .max(2_147_483_647, "No ticket has a number that high.");
 const slotIdInput = idInput("slot");
+/** Made by the client once per tap and sent again with every retry of it: one tap, one ticket. */
+const requestIdInput = idInput("request");
 
 const paymentInput = z.object({
   status: z.enum(PaymentStatus).exclude(["UNPAID"], "Choose PAID_CASH, PAID_CARD or PREPAID."),
@@ -55,7 +58,7 @@ const analyticsInput = z.object({ venueId: venueIdInput, ...periodFields }).supe
 export const qrRouter = {
   /** A signed-in guest gets a ticket for a venue. */
   request: protectedProcedure
-    .input(z.object({ venueId: venueIdInput }))
+    .input(z.object({ venueId: venueIdInput, requestId: requestIdInput.optional() }))
     .mutation(({ ctx, input }) => requestTicket(ctx, ctx.principal, input)),
 
   /** An attendant issues a ticket to a walk-in, optionally with contact data for lookup. */
@@ -63,12 +66,29 @@ export const qrRouter = {
     .input(
       z.object({
         venueId: venueIdInput,
+        requestId: requestIdInput.optional(),
         name: walkInContactFields.name.optional(),
         email: walkInContactFields.email.optional(),
         phone: walkInContactFields.phone.optional(),
       }),
     )
     .mutation(({ ctx, input }) => issueWalkIn(ctx, ctx.member, input)),
+
+  /** Anyone holding a venue's poster link gets a ticket, no account: docs/guests.md. */
+  requestByLink: publicProcedure
+    .input(
+      z.object({
+        ...guestLinkRequestFields,
+        email: walkInContactFields.email.optional(),
+        phone: walkInContactFields.phone.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => requestByLink(ctx, input)),
+
+  /** The tickets saved on the caller's phone become theirs, where no one has them yet. */
+  claim: protectedProcedure
+    .input(z.object({ codes: z.array(codeInput).max(MAX_CLAIMED_CODES, `Claim at most ${MAX_CLAIMED_CODES} tickets at once.`) }))
+    .mutation(({ ctx, input }) => claimTickets(ctx, ctx.principal, input)),
 
   mine: protectedProcedure
     .input(z.object(pageInput).default({ limit: 50 }))

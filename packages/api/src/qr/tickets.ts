@@ -8,6 +8,7 @@ import { decodeTimeCursor, keysetAfter, toPage, type Page } from "../lib/paginat
 import { ticketPickup } from "../pickup/requests";
 import { assertOnShift } from "../shift/on-shift";
 import type { Member } from "../venue/access";
+import { issueKeyOf, issueOnce } from "./issue-key";
 import { candidateCode, codeFor, generatePublicId, renderPng, renderPngDataUrl, renderSvg, ticketUrl, verifyCode } from "./codes";
 import { recordScanEvent } from "./scan-events";
 
@@ -32,7 +33,7 @@ export const guestTicketSelect = {
   slot: { select: { number: true } },
 } satisfies Prisma.TicketSelect;
 
-type GuestTicketRow = Prisma.TicketGetPayload<{ select: typeof guestTicketSelect }>;
+export type GuestTicketRow = Prisma.TicketGetPayload<{ select: typeof guestTicketSelect }>;
 
 function toGuestTicket(config: ApiConfig, { publicId, slot, ...ticket }: GuestTicketRow) {
   const code = codeFor(config.keys.ticketSigning, publicId);
@@ -41,13 +42,13 @@ function toGuestTicket(config: ApiConfig, { publicId, slot, ...ticket }: GuestTi
 
 export type GuestTicket = ReturnType<typeof toGuestTicket>;
 
-function withSvg(config: ApiConfig, row: GuestTicketRow) {
+export function withSvg(config: ApiConfig, row: GuestTicketRow) {
   const ticket = toGuestTicket(config, row);
   return { ...ticket, svg: renderSvg(ticket.url) };
 }
 
 /** The venue's next ticket number. The row lock it takes lasts until the transaction ends. */
-async function takeTicketNumber(tx: Prisma.TransactionClient, venueId: string): Promise<number> {
+export async function takeTicketNumber(tx: Prisma.TransactionClient, venueId: string): Promise<number> {
   const [row] = await prismaRunner(tx).query<{ number: number }>(
     `UPDATE qr.venues SET next_ticket_number = next_ticket_number + 1
       WHERE id = $1::uuid
@@ -58,27 +59,51 @@ async function takeTicketNumber(tx: Prisma.TransactionClient, venueId: string): 
   return row.number;
 }
 
-/** A signed-in guest asks for a ticket at a venue (the web app). */
-export async function requestTicket(deps: TicketDeps, { userId: guestId }: Principal, { venueId }: { venueId: string }) {
+/** The ticket a tap already made, found by its issue key (qr/issue-key.ts). */
+export function ticketByIssueKey(prisma: PrismaClient, issueKey: string) {
+  return prisma.ticket.findUnique({ where: { issueKey }, select: guestTicketSelect });
+}
+
+/** A signed-in guest asks for a ticket at a venue (the web app); the same `requestId` again gives the same ticket. */
+export async function requestTicket(
+  deps: TicketDeps,
+  { userId: guestId }: Principal,
+  { venueId, requestId }: { venueId: string; requestId?: string },
+) {
   const now = deps.clock();
-  const row = await deps.prisma.$transaction(async (tx) => {
-    const venue = await tx.venue.findUnique({ where: { id: venueId }, select: { organizationId: true } });
-    if (!venue) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
-    const number = await takeTicketNumber(tx, venueId);
-    // Counted after the venue row is locked, so requests sent at once cannot all pass.
-    const unused = await tx.ticket.count({ where: { guestId, venueId, state: "ISSUED", checkedInAt: null } });
-    if (unused >= MAX_UNUSED_TICKETS_PER_VENUE) {
-      throw new TRPCError({
-        code: "CONFLICT",
-        message: `You already have ${unused} unused tickets for this venue. Use one of them first.`,
-      });
-    }
-    return tx.ticket.create({
-      data: { publicId: generatePublicId(), organizationId: venue.organizationId, venueId, number, guestId, issuedAt: now, updatedAt: now },
-      select: guestTicketSelect,
-    });
-  });
-  return withSvg(deps.config, row);
+  const issueKey = requestId ? issueKeyOf("guest", guestId, requestId) : null;
+  const { ticket } = await issueOnce(
+    issueKey,
+    (key) => ticketByIssueKey(deps.prisma, key),
+    () =>
+      deps.prisma.$transaction(async (tx) => {
+        const venue = await tx.venue.findUnique({ where: { id: venueId }, select: { organizationId: true } });
+        if (!venue) throw new TRPCError({ code: "NOT_FOUND", message: "No such venue." });
+        const number = await takeTicketNumber(tx, venueId);
+        // Counted after the venue row is locked, so requests sent at once cannot all pass.
+        const unused = await tx.ticket.count({ where: { guestId, venueId, state: "ISSUED", checkedInAt: null } });
+        if (unused >= MAX_UNUSED_TICKETS_PER_VENUE) {
+          throw new TRPCError({
+            code: "CONFLICT",
+            message: `You already have ${unused} unused tickets for this venue. Use one of them first.`,
+          });
+        }
+        return tx.ticket.create({
+          data: {
+            publicId: generatePublicId(),
+            organizationId: venue.organizationId,
+            venueId,
+            number,
+            guestId,
+            issueKey,
+            issuedAt: now,
+            updatedAt: now,
+          },
+          select: guestTicketSelect,
+        });
+      }),
+  );
+  return withSvg(deps.config, ticket);
 }
 
 export type WalkInContact = { name?: string; email?: string; phone?: string };
@@ -97,39 +122,51 @@ export function sealContact(keys: ApiConfig["keys"], contact: WalkInContact) {
 }
 
 /** An attendant issues a ticket to a guest without an account, to show and photograph. */
-export async function issueWalkIn(deps: TicketDeps, member: Member, { venueId, ...contact }: WalkInContact & { venueId: string }) {
+export async function issueWalkIn(
+  deps: TicketDeps,
+  member: Member,
+  { venueId, requestId, ...contact }: WalkInContact & { venueId: string; requestId?: string },
+) {
   const { prisma, config } = deps;
   const now = deps.clock();
   await assertOnShift(prisma, member, venueId, now);
-  const row = await prisma.$transaction(async (tx) => {
-    const number = await takeTicketNumber(tx, venueId);
-    const ticket = await tx.ticket.create({
-      data: {
-        publicId: generatePublicId(),
-        organizationId: member.organizationId,
-        venueId,
-        number,
-        issuedById: member.employeeId,
-        ...sealContact(config.keys, contact),
-        issuedAt: now,
-        updatedAt: now,
-      },
-      select: guestTicketSelect,
-    });
-    await recordScanEvent(prismaRunner(tx), {
-      organizationId: member.organizationId,
-      venueId,
-      employeeId: member.employeeId,
-      ticketId: ticket.id,
-      action: "ISSUE",
-      result: "OK",
-      toState: "ISSUED",
-      occurredAt: now,
-    });
-    return ticket;
-  });
-  deps.telemetry?.counterAction("ISSUE", "OK");
-  return withSvg(config, row);
+  // A tap on "Issue" sent twice (a retry, a double tap) hands out one ticket, not two.
+  const issueKey = requestId ? issueKeyOf("walk-in", member.employeeId, requestId) : null;
+  const issued = await issueOnce(
+    issueKey,
+    (key) => ticketByIssueKey(prisma, key),
+    () =>
+      prisma.$transaction(async (tx) => {
+        const number = await takeTicketNumber(tx, venueId);
+        const ticket = await tx.ticket.create({
+          data: {
+            publicId: generatePublicId(),
+            organizationId: member.organizationId,
+            venueId,
+            number,
+            issuedById: member.employeeId,
+            issueKey,
+            ...sealContact(config.keys, contact),
+            issuedAt: now,
+            updatedAt: now,
+          },
+          select: guestTicketSelect,
+        });
+        await recordScanEvent(prismaRunner(tx), {
+          organizationId: member.organizationId,
+          venueId,
+          employeeId: member.employeeId,
+          ticketId: ticket.id,
+          action: "ISSUE",
+          result: "OK",
+          toState: "ISSUED",
+          occurredAt: now,
+        });
+        return ticket;
+      }),
+  );
+  if (issued.made) deps.telemetry?.counterAction("ISSUE", "OK");
+  return withSvg(config, issued.ticket);
 }
 
 /**

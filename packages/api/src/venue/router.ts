@@ -6,6 +6,7 @@ import { pageInput } from "../lib/pagination";
 import { adminProcedure, memberProcedure, publicProcedure } from "../trpc";
 import { liveOccupancy } from "./occupancy";
 import { createRack, listRacks, renameRack } from "./racks";
+import { guestLink, guestLinkInput, removeGuestLink, renewGuestLink, venueByGuestLink } from "./guest-links";
 import { createVenue, getVenue, listVenues, updateVenue, venueFields } from "./venues";
 
 /** A member asking for the public view is a guest there (see `audienceOf` in venues.ts). */
@@ -70,6 +71,22 @@ export const venueRouter = {
   get: publicProcedure
     .input(z.object({ venueId: venueIdInput, scope: scopeInput }))
     .query(({ ctx, input }) => getVenue(ctx, ctx.principal, input)),
+
+  /** Admins: the venue's poster link (docs/guests.md), or null. */
+  guestLink: adminProcedure.input(z.object({ venueId: venueIdInput })).query(({ ctx, input }) => guestLink(ctx, ctx.member, input)),
+
+  /** Admins: a new poster link; the old one stops working. */
+  renewGuestLink: adminProcedure
+    .input(z.object({ venueId: venueIdInput }))
+    .mutation(({ ctx, input }) => renewGuestLink(ctx, ctx.member, input)),
+
+  /** Admins: no poster link any more. */
+  removeGuestLink: adminProcedure
+    .input(z.object({ venueId: venueIdInput }))
+    .mutation(({ ctx, input }) => removeGuestLink(ctx, ctx.member, input)),
+
+  /** The guest page a poster link opens: the venue, its price and when to pay. */
+  byGuestLink: publicProcedure.input(z.object({ link: guestLinkInput })).query(({ ctx, input }) => venueByGuestLink(ctx, input)),
 } satisfies TRPCRouterRecord;
 
 export const rackRouter = {
