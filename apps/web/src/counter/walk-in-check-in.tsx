@@ -24,7 +24,12 @@ export function CheckInNow({ publicId, number, venue }: { publicId: string; numb
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // A walk-in ticket is handed out unpaid.
-  const due = paymentDue("CHECK_IN", { paymentStatus: "UNPAID" }, venue);
+  // A copy stored before venues chose when guests pay reads as paying at the hand-back.
+  const due = paymentDue(
+    "CHECK_IN",
+    { paymentStatus: "UNPAID" },
+    { priceCents: venue.priceCents, paymentTiming: venue.paymentTiming ?? "CHECK_OUT" },
+  );
 
   async function checkIn(settlement: Settlement) {
     setBusy(true);

@@ -62,11 +62,11 @@ beforeAll(async () => {
     await club.admin.api.employee.create({ email: `staff-${i}@counted.example`, name: `Staff ${i}`, venueIds: [venue.id] });
     await club.admin.api.task.create({ title: `Task ${i}`, venueId, assigneeId: attendant.employeeId });
     await attendant.api.shift.clockIn({ venueId });
-    await attendant.api.shift.clockOut();
     const walkIn = await attendant.api.qr.issueWalkIn({ venueId, name: "Lola Lost" });
     await attendant.api.qr.checkIn({ venueId, ticketId: walkIn.id });
     const own = await guest.api.qr.request({ venueId });
     await attendant.api.qr.checkIn({ venueId, ticketId: own.id });
+    await attendant.api.shift.clockOut();
   }
   fixture = { admin: club.admin.api, attendant: attendant.api, guest: guest.api, venueId, attendantEmployeeId: attendant.employeeId };
 }, 180_000);
