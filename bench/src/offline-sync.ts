@@ -2,7 +2,7 @@ import os from "node:os";
 import { OfflineDevice, sharedKeys, startHost, type BrowserSession, type RunningHost } from "@qrcoats/testing";
 import { CodePool, qrcoatsCycle, runCycles, type LoadResult } from "./load";
 import { machineNote, writeSection } from "./results";
-import { dropDatabase, freshDatabase, issueTickets, mintTickets, openCounter } from "./setup";
+import { dropDatabase, freshDatabase, hireAttendant, issueTickets, mintTickets, openCounter } from "./setup";
 
 // npm run offline-sync -w @qrcoats/bench [-- --seconds 10 --rounds 3]: a counter device takes
 // 500 actions with no network, then the network returns and it syncs them through the real
@@ -99,7 +99,7 @@ async function syncAll(device: OfflineDevice, host: string): Promise<Pick<Round,
 async function measure(
   engine: string,
   host: RunningHost,
-  admin: BrowserSession,
+  attendant: BrowserSession,
   venueId: string,
   scanCycle: ScanCycle,
 ): Promise<EngineResult> {
@@ -110,7 +110,7 @@ async function measure(
   for (let round = 1; round <= rounds; round++) {
     const online = await scanCycle(1, seconds);
     // A fresh device each round, prepared online (lease, pool, tonight's tickets), then offline.
-    const device = new OfflineDevice(admin, venueId);
+    const device = new OfflineDevice(attendant, venueId);
     const prepared = await device.prepare(host.url);
     if (!prepared.answered || !prepared.data) throw new Error(`offline.prepare failed: ${JSON.stringify(prepared)}`);
     queueNight(device, ACTIONS);
@@ -126,8 +126,11 @@ async function measure(
   return { engine, sixteen, rounds: results };
 }
 
-/** A second venue of the same organization: the device's tickets apart from the scan cycle's. */
-async function offlineVenue(admin: BrowserSession) {
+/**
+ * A second venue of the same organization, with its own attendant on shift there: the
+ * device's tickets apart from the scan cycle's.
+ */
+async function offlineVenue(host: RunningHost, admin: BrowserSession) {
   const venue = await admin.mutate<{ id: string }>("venue.create", {
     name: "Basement Club",
     timezone: "Europe/Berlin",
@@ -136,7 +139,8 @@ async function offlineVenue(admin: BrowserSession) {
     inOutAllowance: 1,
   });
   await admin.mutate("rack.create", { venueId: venue.id, name: "B", slotCount: 300, kind: "HANGER" });
-  return venue.id;
+  const attendant = await hireAttendant(host.url, admin, venue.id, "basement-attendant@example.com");
+  return { venueId: venue.id, attendant };
 }
 
 function scanCycleAt(host: RunningHost, admin: BrowserSession, venueId: string, codes: CodePool): ScanCycle {
@@ -150,10 +154,16 @@ async function onPostgres(): Promise<EngineResult> {
   const host = await startHost({ ...keys.env, LOG_LEVEL: "warn", DATABASE_POOL_SIZE: POOL_SIZE }, { databaseUrl });
   try {
     const counter = await openCounter(host.url);
-    const deviceVenueId = await offlineVenue(counter.admin);
-    await mintTickets(databaseUrl, counter.organizationId, deviceVenueId, TICKETS_BEFORE * rounds, keys.ticketSigning);
+    const basement = await offlineVenue(host, counter.admin);
+    await mintTickets(databaseUrl, counter.organizationId, basement.venueId, TICKETS_BEFORE * rounds, keys.ticketSigning);
     const codes = new CodePool(await mintTickets(databaseUrl, counter.organizationId, counter.venueId, 60_000, keys.ticketSigning));
-    return await measure("PostgreSQL", host, counter.admin, deviceVenueId, scanCycleAt(host, counter.admin, counter.venueId, codes));
+    return await measure(
+      "PostgreSQL",
+      host,
+      basement.attendant,
+      basement.venueId,
+      scanCycleAt(host, counter.admin, counter.venueId, codes),
+    );
   } finally {
     await host.stop();
     await dropDatabase(serverUrl, "qrcoats_bench_offline");
@@ -164,12 +174,18 @@ async function onEmbedded(): Promise<EngineResult> {
   const host = await startHost({ LOG_LEVEL: "warn", DATABASE_URL: "" });
   try {
     const counter = await openCounter(host.url);
-    const deviceVenueId = await offlineVenue(counter.admin);
+    const basement = await offlineVenue(host, counter.admin);
     log("issuing tickets through the API on the embedded database...");
-    await issueTickets(counter.admin, deviceVenueId, TICKETS_BEFORE * rounds);
+    await issueTickets(basement.attendant, basement.venueId, TICKETS_BEFORE * rounds);
     // Enough for about 60 cycles a second at 16 connections and 50 at one, with room to spare.
     const codes = new CodePool(await issueTickets(counter.admin, counter.venueId, 500 + seconds * (70 + 50 * rounds)));
-    return await measure("embedded (PGlite)", host, counter.admin, deviceVenueId, scanCycleAt(host, counter.admin, counter.venueId, codes));
+    return await measure(
+      "embedded (PGlite)",
+      host,
+      basement.attendant,
+      basement.venueId,
+      scanCycleAt(host, counter.admin, counter.venueId, codes),
+    );
   } finally {
     await host.stop();
   }

@@ -45,6 +45,24 @@ export async function openCounter(base: string) {
   return { admin, organizationId: organization.id, venueId: venue.id };
 }
 
+/**
+ * An attendant of the admin's organization at a venue, invited, signed in and on shift there:
+ * counter work at a second venue needs its own person, since one person is on one shift.
+ */
+export async function hireAttendant(base: string, admin: BrowserSession, venueId: string, email: string): Promise<BrowserSession> {
+  const { employee } = await admin.mutate<{ employee: { id: string } }>("employee.create", {
+    email,
+    name: email.split("@")[0],
+    venueIds: [venueId],
+  });
+  const { link } = await admin.mutate<{ link: string }>("employee.invitationLink", { employeeId: employee.id });
+  await browserSession(base).mutate("employee.acceptInvitation", { token: new URL(link).searchParams.get("token"), password: PASSWORD });
+  const attendant = browserSession(base);
+  await attendant.mutate("auth.login", { email, password: PASSWORD });
+  await attendant.mutate("shift.clockIn", { venueId });
+  return attendant;
+}
+
 /** Tickets inserted straight into PostgreSQL, with the codes the API would have made. */
 export async function mintTickets(databaseUrl: string, organizationId: string, venueId: string, count: number, signingKey: Uint8Array) {
   const publicIds = Array.from({ length: count }, generatePublicId);
