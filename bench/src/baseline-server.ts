@@ -58,7 +58,12 @@ export function startBaselineServer({
   async function handle(path: string, body: { code: string; venueId: string }, cookie: string | undefined) {
     const who = await member(cookie);
     if (!who) return { status: 401, body: { error: "sign in" } };
-    const venue = await pool.query(`SELECT 1 FROM qr.venues WHERE id = $1 AND organization_id = $2`, [body.venueId, who.organization_id]);
+    // The same question the host asks: the venue is the member's, and they are on shift there.
+    const venue = await pool.query(
+      `SELECT 1 FROM qr.venues v WHERE v.id = $1 AND v.organization_id = $2
+          AND EXISTS (SELECT 1 FROM employees.shifts sh WHERE sh.employee_id = $3 AND sh.venue_id = v.id AND sh.ended_at IS NULL)`,
+      [body.venueId, who.organization_id, who.employee_id],
+    );
     if (venue.rowCount === 0) return { status: 403, body: { error: "venue" } };
     const publicId = publicIdOf(body.code);
     const found = publicId ? await pool.query(`SELECT id, venue_id FROM qr.tickets WHERE public_id = $1`, [publicId]) : null;
