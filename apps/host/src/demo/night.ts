@@ -172,6 +172,9 @@ export async function playTonight({ clock, venueId, attendants, guest }: Night, 
  */
 export async function playOfflineSpell({ clock, venueId, attendants }: Night, now: Date) {
   const [ben, cleo] = attendants as [InProcessClient["api"], InProcessClient["api"]];
+  // Ben came on for the busy hour: a device is made ready on a shift, and its actions count on it.
+  clock.at(new Date(now.getTime() - 45 * MINUTE));
+  await ben.shift.clockIn({ venueId });
   clock.at(new Date(now.getTime() - 40 * MINUTE));
   const deviceId = crypto.randomUUID();
   const device = await ben.offline.prepare({ venueId, deviceId });
@@ -194,6 +197,9 @@ export async function playOfflineSpell({ clock, venueId, attendants }: Night, no
   await ben.offline.sync({ venueId, deviceId, operations });
   // Ben signed out of that phone afterwards: its set-aside slots went back to the venue.
   await ben.offline.release({ deviceId });
+  // And went off shift: signed in now, his counter asks him to clock in first.
+  clock.at(new Date(now.getTime() - 15 * MINUTE));
+  await ben.shift.clockOut();
   clock.at(now);
 }
 
