@@ -3,12 +3,20 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { createQRcoatsClient, type QRcoatsClient } from "@qrcoats/api/client";
-import { browserAvailable, launchBrowser, newPhoneContext, saveScreenshot, startHost, type RunningHost } from "@qrcoats/testing";
+import type { QRcoatsClient } from "@qrcoats/api/client";
+import {
+  browserAvailable,
+  launchBrowser,
+  newPhoneContext,
+  openVelvetRoom,
+  saveScreenshot,
+  startHost,
+  TEST_PASSWORD,
+  type RunningHost,
+} from "@qrcoats/testing";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const PASSWORD = "correct horse battery staple 42";
 /** Where the screens of this change are kept for review, besides test-artifacts/. */
 const SHOTS = process.env.GUEST_SHOTS_DIR;
 const run = promisify(execFile);
@@ -26,28 +34,13 @@ describe.runIf(browserAvailable())("admin app: the venue's poster link and poste
 
   beforeAll(async () => {
     [host, browser] = await Promise.all([startHost(), launchBrowser()]);
-    const registered = await fetch(`${host.url}/trpc/auth.register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ json: { email: "ada@velvet.example", name: "Ada Admin", password: PASSWORD } }),
-    });
-    expect(registered.status).toBe(200);
-    admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
-    await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({
-      name: "Velvet Room",
-      timezone: "Europe/Berlin",
-      opensAt: "22:00",
-      closesAt: "05:00",
-      priceCents: 300,
-    });
-    venueId = venue.id;
+    ({ admin, venueId } = await openVelvetRoom(host, { venue: { priceCents: 300 } }));
     // The admin at the bar, on a phone.
     const context = await newPhoneContext(browser, host.url);
     page = await context.newPage();
     await page.goto("/admin/signin");
     await page.getByLabel("Email").fill("ada@velvet.example");
-    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Velvet Group" }).waitFor();
   });

@@ -1,21 +1,21 @@
 import fs from "node:fs";
-import { createQRcoatsClient, ticketQrSvg, type QRcoatsClient } from "@qrcoats/api/client";
+import { ticketQrSvg, type QRcoatsClient } from "@qrcoats/api/client";
 import {
   browserAvailable,
   launchBrowser,
   linkPath,
   newPhoneContext,
+  openVelvetRoom,
   recordCspViolations,
   saveScreenshot,
   startHost,
   startMailServer,
+  TEST_PASSWORD,
   type MailServer,
   type RunningHost,
 } from "@qrcoats/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const PASSWORD = "correct horse battery staple 42";
 
 /**
  * One night at the coat check, as the people there see it: a guest gets a ticket on their
@@ -38,25 +38,7 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
   beforeAll(async () => {
     mail = await startMailServer();
     [host, browser] = await Promise.all([startHost({ SMTP_URL: mail.url, MAIL_FROM: "coats@velvet.example" }), launchBrowser()]);
-    // The organization, its venue and rack come through the API, as the admin panel makes them.
-    const registered = await fetch(`${host.url}/trpc/auth.register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ json: { email: "ada@velvet.example", name: "Ada Admin", password: PASSWORD } }),
-    });
-    expect(registered.status).toBe(200);
-    admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
-    await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({
-      name: "Velvet Room",
-      timezone: "Europe/Berlin",
-      opensAt: "22:00",
-      closesAt: "05:00",
-      priceCents: 250,
-      publiclyListed: true,
-    });
-    venueId = venue.id;
-    await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 40 });
+    ({ admin, venueId } = await openVelvetRoom(host, { venue: { priceCents: 250, publiclyListed: true }, rackSlots: 40 }));
     await admin.api.venue.create.mutate({ name: "Annex", timezone: "Europe/Berlin", opensAt: "20:00", closesAt: "02:00" });
 
     guestContext = await newPhoneContext(browser, host.url);
@@ -85,7 +67,7 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     await guest.getByRole("link", { name: "Create an account" }).click();
     await guest.getByLabel("Your name").fill("Gus Guest");
     await guest.getByLabel("Email").fill("gus@example.com");
-    await guest.getByLabel("Password").fill(PASSWORD);
+    await guest.getByLabel("Password").fill(TEST_PASSWORD);
     await guest.getByRole("button", { name: "Create account" }).click();
     await guest.getByRole("heading", { name: "Hello, Gus Guest" }).waitFor();
     await guest.getByText("No tickets yet. Get one when you arrive at the venue.").waitFor();
@@ -134,7 +116,7 @@ describe.runIf(browserAvailable())("web app: the coat check", () => {
     await counter.goto(linkPath(await mail.waitFor("ben@velvet.example"), "/accept-invitation"));
     await counter.getByRole("heading", { name: "Join Velvet Group" }).waitFor();
     expect(await counter.getByText("ben@velvet.example").isVisible()).toBe(true);
-    await counter.getByLabel("Choose a password").fill(PASSWORD);
+    await counter.getByLabel("Choose a password").fill(TEST_PASSWORD);
     await counter.getByRole("button", { name: "Join and sign in" }).click();
 
     await counter.waitForURL(/\/counter$/);

@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
-import { createQRcoatsClient, type QRcoatsClient } from "@qrcoats/api/client";
+import type { QRcoatsClient } from "@qrcoats/api/client";
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from "@qrcoats/db/testing";
 import {
+  acceptInvitation,
   browserAvailable,
   launchBrowser,
-  linkPath,
   newPhoneContext,
+  openVelvetRoom,
   saveScreenshot,
   startHost,
   startMailServer,
@@ -16,7 +17,6 @@ import {
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const PASSWORD = "correct horse battery staple 42";
 /** The screens this issue changed, at phone size, for the reviewer to look at. */
 const SHOTS = process.env.SHOTS_DIR ?? "/tmp/shots/counter";
 
@@ -44,25 +44,8 @@ describe.runIf(browserAvailable())("web app: the counter serves every guest", ()
     // On PostgreSQL the test shares the host's database, to read what the counter recorded.
     if (testDatabaseUrl()) database = await createTestDatabase();
     [host, browser] = await Promise.all([startHost(env, { databaseUrl: database?.url }), launchBrowser()]);
-    const registered = await fetch(`${host.url}/trpc/auth.register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ json: { email: "ada@velvet.example", name: "Ada Admin", password: PASSWORD } }),
-    });
-    expect(registered.status).toBe(200);
-    admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
-    await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({
-      name: "Velvet Room",
-      timezone: "Europe/Berlin",
-      opensAt: "22:00",
-      closesAt: "05:00",
-      priceCents: 300,
-    });
-    venueId = venue.id;
-    await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 20 });
     // The admin checks the evening's first coats in, from a shift of their own.
-    await admin.api.shift.clockIn.mutate({ venueId });
+    ({ admin, venueId } = await openVelvetRoom(host, { venue: { priceCents: 300 }, rackSlots: 20, clockIn: true }));
     for (const name of ["Olga Onscreen", "Nina Number", "Carl Card"]) {
       const issued = await admin.api.qr.issueWalkIn.mutate({ venueId, name });
       await admin.api.qr.checkIn.mutate({ venueId, code: issued.code });
@@ -95,10 +78,7 @@ describe.runIf(browserAvailable())("web app: the counter serves every guest", ()
 
   it("off shift, the counter asks for the clock-in; one tap starts it and a scan works", async () => {
     const [first] = tickets as [Ticket];
-    await page.goto(linkPath(await mail.waitFor("ben@velvet.example"), "/accept-invitation"));
-    await page.getByLabel("Choose a password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Join and sign in" }).click();
-    await page.waitForURL(/\/counter$/);
+    await acceptInvitation(page, mail, "ben@velvet.example");
     await prompt().waitFor();
     expect(await field().count()).toBe(0);
     await shot("1-clock-in-prompt");

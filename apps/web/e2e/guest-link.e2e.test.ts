@@ -1,19 +1,22 @@
 import fs from "node:fs";
 import path from "node:path";
-import { createQRcoatsClient, type QRcoatsClient } from "@qrcoats/api/client";
+import type { QRcoatsClient } from "@qrcoats/api/client";
 import {
   browserAvailable,
   launchBrowser,
   newPhoneContext,
+  openVelvetRoom,
   recordCspViolations,
+  registerAccount,
   saveScreenshot,
+  signedInClient,
   startHost,
+  TEST_PASSWORD,
   type RunningHost,
 } from "@qrcoats/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const PASSWORD = "correct horse battery staple 42";
 /** Where the screens of this change are kept for review, besides test-artifacts/. */
 const SHOTS = process.env.GUEST_SHOTS_DIR;
 
@@ -34,19 +37,7 @@ describe.runIf(browserAvailable())("web app: a ticket from the venue's poster, n
   beforeAll(async () => {
     const port = process.env.E2E_HOST_PORT ? Number(process.env.E2E_HOST_PORT) : undefined;
     [host, browser] = await Promise.all([startHost({}, { port }), launchBrowser()]);
-    await register("ada@velvet.example", "Ada Admin");
-    admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
-    await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({
-      name: "Velvet Room",
-      timezone: "Europe/Berlin",
-      opensAt: "22:00",
-      closesAt: "05:00",
-      priceCents: 300,
-      currency: "EUR",
-    });
-    venueId = venue.id;
-    await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 20 });
+    ({ admin, venueId } = await openVelvetRoom(host, { venue: { priceCents: 300, currency: "EUR" }, rackSlots: 20 }));
     const { url } = await admin.api.venue.renewGuestLink.mutate({ venueId });
     posterPath = new URL(url!).pathname;
   });
@@ -55,15 +46,6 @@ describe.runIf(browserAvailable())("web app: a ticket from the venue's poster, n
     await browser?.close();
     await host?.stop();
   });
-
-  async function register(email: string, name: string) {
-    const registered = await fetch(`${host.url}/trpc/auth.register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ json: { email, name, password: PASSWORD } }),
-    });
-    expect(registered.status).toBe(200);
-  }
 
   async function phone() {
     const context = await newPhoneContext(browser, host.url);
@@ -187,7 +169,7 @@ describe.runIf(browserAvailable())("web app: a ticket from the venue's poster, n
   });
 
   it("moves the phone's tickets into the account when the guest signs in", async () => {
-    await register("gus@example.com", "Gus Guest");
+    await registerAccount(host, "gus@example.com", "Gus Guest");
     const { page } = await phone();
     await page.goto(posterPath);
     await page.getByRole("button", { name: "Get my coat ticket" }).click();
@@ -196,10 +178,10 @@ describe.runIf(browserAvailable())("web app: a ticket from the venue's poster, n
 
     await page.goto("/signin");
     await page.getByLabel("Email").fill("gus@example.com");
-    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL((url) => url.pathname === "/");
-    const gus = createQRcoatsClient({ url: `${host.url}/trpc`, email: "gus@example.com", password: PASSWORD });
+    const gus = signedInClient(host, "gus@example.com");
     await expect
       .poll(async () => (await gus.api.qr.mine.query({ limit: 10 })).items.map((ticket) => ticket.number))
       .toEqual([Number(number)]);

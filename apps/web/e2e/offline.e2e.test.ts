@@ -1,19 +1,21 @@
-import { createQRcoatsClient, type QRcoatsClient } from "@qrcoats/api/client";
+import type { QRcoatsClient } from "@qrcoats/api/client";
 import {
+  acceptInvitation,
   browserAvailable,
   launchBrowser,
-  linkPath,
   newPhoneContext,
+  openVelvetRoom,
+  registerAccount,
   saveScreenshot,
+  signedInClient,
   startHost,
   startMailServer,
+  TEST_PASSWORD,
   type MailServer,
   type RunningHost,
 } from "@qrcoats/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const PASSWORD = "correct horse battery staple 42";
 
 type Ticket = { number: number; code: string };
 type HistoryItem = Awaited<ReturnType<QRcoatsClient["api"]["qr"]["history"]["query"]>>["items"][number];
@@ -37,29 +39,16 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
   beforeAll(async () => {
     mail = await startMailServer();
     [host, browser] = await Promise.all([startHost({ SMTP_URL: mail.url, MAIL_FROM: "coats@velvet.example" }), launchBrowser()]);
-    await register("ada@velvet.example", "Ada Admin");
-    admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
-    await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({
-      name: "Velvet Room",
-      timezone: "Europe/Berlin",
-      opensAt: "22:00",
-      closesAt: "05:00",
-      priceCents: 250,
-      inOutAllowance: 2,
-    });
-    venueId = venue.id;
-    await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 60 });
     // Counter actions count on a shift: the admin issues walk-ins from one.
-    await admin.api.shift.clockIn.mutate({ venueId });
+    ({ admin, venueId } = await openVelvetRoom(host, { venue: { priceCents: 250, inOutAllowance: 2 }, rackSlots: 60, clockIn: true }));
 
     // Guests ask for their tickets on their phones before the network goes.
     for (const [email, name] of [
       ["gus@example.com", "Gus Guest"],
       ["gia@example.com", "Gia Guest"],
     ] as const) {
-      await register(email, name);
-      const guest = createQRcoatsClient({ url: `${host.url}/trpc`, email, password: PASSWORD });
+      await registerAccount(host, email, name);
+      const guest = signedInClient(host, email);
       for (let i = 0; i < 2; i += 1) {
         const ticket = await guest.api.qr.request.mutate({ venueId });
         guests.push({ number: ticket.number, code: ticket.code });
@@ -77,25 +66,13 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     await mail?.stop();
   });
 
-  async function register(email: string, name: string) {
-    const registered = await fetch(`${host.url}/trpc/auth.register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ json: { email, name, password: PASSWORD } }),
-    });
-    expect(registered.status).toBe(200);
-  }
-
   async function attendant(email: string, name: string, venueIds = [venueId]) {
     await admin.api.employee.create.mutate({ email, name, venueIds });
     const context = await newPhoneContext(browser, host.url);
     const page = await context.newPage();
-    await page.goto(linkPath(await mail.waitFor(email), "/accept-invitation"));
-    await page.getByLabel("Choose a password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Join and sign in" }).click();
-    await page.waitForURL(/\/counter$/);
+    await acceptInvitation(page, mail, email);
     // Clocked in from elsewhere (the counter's own prompt is tested in counter-every-guest).
-    await createQRcoatsClient({ url: `${host.url}/trpc`, email, password: PASSWORD }).api.shift.clockIn.mutate({ venueId: venueIds[0]! });
+    await signedInClient(host, email).api.shift.clockIn.mutate({ venueId: venueIds[0]! });
     await page.reload();
     await syncedAndEmpty(page);
     // The service worker holds the app for a reload with no network.
@@ -402,7 +379,7 @@ describe.runIf(browserAvailable())("web app: the counter offline", () => {
     await expect.poll(() => status(page)).toBe("Signed out · sign in again to send 1 action waiting");
     await page.getByRole("link", { name: "Sign in", exact: true }).last().click();
     await page.getByLabel("Email").fill("ben@velvet.example");
-    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/counter$/);
     await syncedAndEmpty(page);

@@ -1,19 +1,20 @@
-import { createQRcoatsClient, type QRcoatsClient } from "@qrcoats/api/client";
+import type { QRcoatsClient } from "@qrcoats/api/client";
 import {
+  acceptInvitation,
   browserAvailable,
   browserSession,
   launchBrowser,
-  linkPath,
+  openVelvetRoom,
   saveScreenshot,
+  signedInClient,
   startHost,
   startMailServer,
+  TEST_PASSWORD,
   type MailServer,
   type RunningHost,
 } from "@qrcoats/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const PASSWORD = "correct horse battery staple 42";
 
 type Ticket = { number: number; code: string };
 type QueueEntry = { ticketNumber: number; state: string; railPosition: number | null };
@@ -36,25 +37,8 @@ describe.runIf(browserAvailable())("web app: the counter's pickup queue", () => 
   beforeAll(async () => {
     mail = await startMailServer();
     [host, browser] = await Promise.all([startHost({ SMTP_URL: mail.url, MAIL_FROM: "coats@velvet.example" }), launchBrowser()]);
-    const registered = await fetch(`${host.url}/trpc/auth.register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ json: { email: "ada@velvet.example", name: "Ada Admin", password: PASSWORD } }),
-    });
-    expect(registered.status).toBe(200);
-    admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
-    await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({
-      name: "Velvet Room",
-      timezone: "Europe/Berlin",
-      opensAt: "22:00",
-      closesAt: "05:00",
-      pickupEnabled: true,
-    });
-    venueId = venue.id;
-    await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 40 });
     // Counter actions count on a shift: the admin issues the walk-ins from one.
-    await admin.api.shift.clockIn.mutate({ venueId });
+    ({ admin, venueId } = await openVelvetRoom(host, { venue: { pickupEnabled: true }, rackSlots: 40, clockIn: true }));
     for (let i = 0; i < 3; i += 1) {
       const ticket = await admin.api.qr.issueWalkIn.mutate({ venueId });
       tickets.push({ number: ticket.number, code: ticket.code });
@@ -100,7 +84,7 @@ describe.runIf(browserAvailable())("web app: the counter's pickup queue", () => 
   /** The venue's queue as its staff's live feed first answers it. */
   async function serverQueue(): Promise<QueueEntry[]> {
     const session = browserSession(host.url);
-    await session.mutate("auth.login", { email: "ada@velvet.example", password: PASSWORD });
+    await session.mutate("auth.login", { email: "ada@velvet.example", password: TEST_PASSWORD });
     const stream = await session.subscribe("pickup.queue", { venueId });
     try {
       const first = await stream.waitFor((event) => event.data.includes('"entries"'), 10_000);
@@ -114,14 +98,9 @@ describe.runIf(browserAvailable())("web app: the counter's pickup queue", () => 
 
   it("shows a guest's request on the counter as it is made, as a walk to its rack", async () => {
     const [first, second] = tickets as [Ticket, Ticket];
-    await page.goto(linkPath(await mail.waitFor("ben@velvet.example"), "/accept-invitation"));
-    await page.getByLabel("Choose a password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Join and sign in" }).click();
-    await page.waitForURL(/\/counter$/);
+    await acceptInvitation(page, mail, "ben@velvet.example");
     // Clocked in from elsewhere (the prompt's own tap is tested in counter-every-guest): the counter starts.
-    await createQRcoatsClient({ url: `${host.url}/trpc`, email: "ben@velvet.example", password: PASSWORD }).api.shift.clockIn.mutate({
-      venueId,
-    });
+    await signedInClient(host, "ben@velvet.example").api.shift.clockIn.mutate({ venueId });
     await page.reload();
     await synced();
     await checkIn(first);

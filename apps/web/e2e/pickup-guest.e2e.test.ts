@@ -1,8 +1,9 @@
-import { createQRcoatsClient, type QRcoatsClient } from "@qrcoats/api/client";
+import type { QRcoatsClient } from "@qrcoats/api/client";
 import {
   browserAvailable,
   launchBrowser,
   newPhoneContext,
+  openVelvetRoom,
   recordCspViolations,
   saveScreenshot,
   startHost,
@@ -10,8 +11,6 @@ import {
 } from "@qrcoats/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-const PASSWORD = "correct horse battery staple 42";
 
 /**
  * The closing rush as the guest and the room see it (docs/pickup.md): a guest taps "I'm
@@ -34,24 +33,8 @@ describe.runIf(browserAvailable())("web app: the closing rush, guest side and pi
     // E2E_HOST_PORT: on a shared machine, the port this run was given.
     const port = process.env.E2E_HOST_PORT ? Number(process.env.E2E_HOST_PORT) : undefined;
     [host, browser] = await Promise.all([startHost({}, { port }), launchBrowser()]);
-    const registered = await fetch(`${host.url}/trpc/auth.register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ json: { email: "ada@velvet.example", name: "Ada Admin", password: PASSWORD } }),
-    });
-    expect(registered.status).toBe(200);
-    admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
-    await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({
-      name: "Velvet Room",
-      timezone: "Europe/Berlin",
-      opensAt: "22:00",
-      closesAt: "05:00",
-    });
-    venueId = venue.id;
-    await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 20 });
     // Counter actions count on a shift: the admin checks the coats in from one.
-    await admin.api.shift.clockIn.mutate({ venueId });
+    ({ admin, venueId } = await openVelvetRoom(host, { rackSlots: 20, clockIn: true }));
 
     boardContext = await browser.newContext({ baseURL: host.url, viewport: { width: 1280, height: 800 } });
     boardContext.setDefaultTimeout(10_000);

@@ -1,13 +1,15 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { createQRcoatsClient, type QRcoatsClient } from "@qrcoats/api/client";
+import type { QRcoatsClient } from "@qrcoats/api/client";
 import {
+  acceptInvitation,
   browserAvailable,
   launchBrowser,
-  linkPath,
   newPhoneContext,
+  openVelvetRoom,
   recordCspViolations,
+  signedInClient,
   startHost,
   startMailServer,
   type MailServer,
@@ -17,7 +19,6 @@ import jsQR from "jsqr";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const PASSWORD = "correct horse battery staple 42";
 const ARTIFACTS = path.join(process.cwd(), "test-artifacts", "print");
 
 type Issued = { number: number; code: string };
@@ -44,23 +45,7 @@ describe.runIf(browserAvailable())("web app: paper walk-in tickets", () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     mail = await startMailServer();
     [host, browser] = await Promise.all([startHost({ SMTP_URL: mail.url, MAIL_FROM: "coats@velvet.example" }), launchBrowser()]);
-    const registered = await fetch(`${host.url}/trpc/auth.register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ json: { email: "ada@velvet.example", name: "Ada Admin", password: PASSWORD } }),
-    });
-    expect(registered.status).toBe(200);
-    admin = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ada@velvet.example", password: PASSWORD });
-    await admin.api.org.create.mutate({ name: "Velvet Group" });
-    const venue = await admin.api.venue.create.mutate({
-      name: "Velvet Room",
-      timezone: "Europe/Berlin",
-      opensAt: "22:00",
-      closesAt: "05:00",
-      priceCents: 250,
-    });
-    venueId = venue.id;
-    await admin.api.rack.create.mutate({ venueId, name: "Rack A", slotCount: 40 });
+    ({ admin, venueId } = await openVelvetRoom(host, { venue: { priceCents: 250 }, rackSlots: 40 }));
     await admin.api.employee.create.mutate({ email: "ben@velvet.example", name: "Ben Attendant", venueIds: [venueId] });
 
     context = await newPhoneContext(browser, host.url);
@@ -74,11 +59,8 @@ describe.runIf(browserAvailable())("web app: paper walk-in tickets", () => {
       };
     });
     page = await context.newPage();
-    await page.goto(linkPath(await mail.waitFor("ben@velvet.example"), "/accept-invitation"));
-    await page.getByLabel("Choose a password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Join and sign in" }).click();
-    await page.waitForURL(/\/counter$/);
-    ben = createQRcoatsClient({ url: `${host.url}/trpc`, email: "ben@velvet.example", password: PASSWORD });
+    await acceptInvitation(page, mail, "ben@velvet.example");
+    ben = signedInClient(host, "ben@velvet.example");
     await ben.api.shift.clockIn.mutate({ venueId });
   });
   afterAll(async () => {

@@ -5,3 +5,4 @@ export { browserSession, sharedKeys, type Answer, type BrowserSession } from "./
 export { linkPath, startMailServer, type MailServer, type ReceivedMail } from "./mail-server";
 export { OfflineDevice } from "./offline-device";
 export { createTestDatabase, testDatabaseUrl, type TestDatabase } from "@qrcoats/db/testing";
+export { acceptInvitation, openVelvetRoom, registerAccount, signedInClient, TEST_PASSWORD, type VelvetRoom } from "./venue-setup";
