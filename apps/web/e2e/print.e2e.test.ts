@@ -122,7 +122,7 @@ describe.runIf(browserAvailable())("web app: paper walk-in tickets", () => {
     await page.getByRole("group", { name: /^Check in now/ }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, "walk-in-issued-pay-at-check-in-390.png") });
     await page.getByRole("button", { name: "Cash" }).click();
-    await page.getByText("Paid in cash.").waitFor();
+    await page.getByText("Paid (cash).").waitFor();
     await serverTicket(ticket.number).toMatchObject({ state: "CHECKED_IN", paymentStatus: "PAID_CASH" });
 
     const later = await (async () => {
@@ -208,7 +208,7 @@ describe.runIf(browserAvailable())("web app: paper walk-in tickets", () => {
     await page.getByText("Offline, only a name").waitFor();
     const ticket = await issueWalkIn();
     await page.getByRole("button", { name: "Cash" }).click();
-    await page.getByText("Paid in cash.").waitFor();
+    await page.getByText("Paid (cash).").waitFor();
     const pdf = path.join(ARTIFACTS, "ticket-offline.pdf");
     await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
     execFileSync("pdftoppm", ["-png", "-r", "203", "-singlefile", pdf, pdf.replace(/\.pdf$/, "")]);
