@@ -167,7 +167,8 @@ function IssuedTicket({ issued, venue, onAnother }: { issued: Issued; venue: Ven
       </div>
       <CheckInNow publicId={issued.publicId} number={issued.number} venue={venue} />
       <p className="text-slate-800">No printer? Ask the guest to take a photo of this code.</p>
-      <div className="w-full max-w-72 rounded-2xl bg-white p-2 shadow-sm ring-1 ring-slate-200">
+      {/* Big enough to photograph from the guest's phone across the counter. */}
+      <div className="w-full max-w-md rounded-2xl bg-white p-3 shadow-sm ring-1 ring-slate-200">
         <QrImage url={issued.url} label={`QR code of walk-in ticket ${issued.number}`} />
       </div>
       <p className="text-sm text-slate-700">
