@@ -49,6 +49,8 @@ describe("urlForLog", () => {
   it("replaces a ticket's code in its page's path, however it is spelled", () => {
     const code = aCode();
     expect(urlForLog(`/t/${code}`)).toBe("/t/[redacted]");
+    // A poster link is printed on a wall, but a replaced one should stop working, not live on in logs.
+    expect(urlForLog("/v/KWVUJUgdvgBuYShwtVxMrWqd")).toBe("/v/[redacted]");
     expect(urlForLog(`/T/${code.toUpperCase()}/?from=poster`)).toBe("/T/[redacted]/?from=[redacted]");
     expect(urlForLog(`/t/${code.slice(0, 20)}-${code.slice(20)}`)).toBe("/t/[redacted]");
     expect(urlForLog(`//t/${code}`)).toBe("//t/[redacted]");
@@ -78,7 +80,10 @@ describe("urlForLog", () => {
     ];
     expect(pages).toContain("/t/:code");
     expect(pages).toContain("/admin/venues/:venueId/labels");
-    for (const page of pages.filter((route) => route !== "/t/:code")) {
+    // The pages whose address is a bearer value are redacted whole (above).
+    const bearerPages = pages.filter((route) => /^\/[tv]\//.test(route));
+    expect(bearerPages.sort()).toEqual(["/t/:code", "/v/:link"]);
+    for (const page of pages.filter((route) => !bearerPages.includes(route))) {
       const address = page.replace(/:\w+/g, "0193d5a4-7c2e-7b61-9a3f-5b2e8c1d4f60");
       expect(urlForLog(address)).toBe(address);
     }

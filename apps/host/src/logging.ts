@@ -18,8 +18,11 @@ const REDACTED = "[redacted]";
  */
 const SECRET_SHAPED = /[A-Za-z0-9]{28,}/;
 
-/** The web app's ticket page: everything after it is a ticket's code, whatever its shape. */
-const TICKET_PAGE = "t";
+/**
+ * The web app's pages whose address carries a bearer value, whatever its shape: a ticket's
+ * code (`/t/`), a venue's poster link (`/v/`, which should stop working once replaced).
+ */
+const SECRET_PAGES: ReadonlySet<string> = new Set(["t", "v"]);
 
 /**
  * A request's address as the log keeps it: the path, with a ticket's code and anything
@@ -30,7 +33,7 @@ export function urlForLog(url: string): string {
   const queryStart = url.indexOf("?");
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const segments = path.split("/");
-  const ticketPage = segments[1]?.toLowerCase() === TICKET_PAGE;
+  const ticketPage = SECRET_PAGES.has(segments[1]?.toLowerCase() ?? "");
   const loggedPath = segments
     .map((segment, index) => ((ticketPage && index > 1 && segment !== "") || secretShaped(segment) ? REDACTED : segment))
     .join("/");

@@ -72,6 +72,12 @@ export type GuestLinkLimits = {
   ticketsPerVenue: Limit;
   /** Link ticket requests from one client address: hundreds of guests share a venue's Wi-Fi. */
   requestsPerAddress: Limit;
+  /**
+   * Unknown poster links asked about from one client address. Counted apart from the tickets'
+   * budget, so made-up links from one phone on the venue's Wi-Fi cannot use up the budget the
+   * real guests behind that address share.
+   */
+  unknownLinksPerAddress: Limit;
 };
 
 /** How many live streams this host keeps open, and how soon a staff stream notices lost access. */
@@ -152,6 +158,7 @@ export function createApiConfig(
     ticketsPerDevice: { max: 10, windowSeconds: 12 * 60 * 60 },
     ticketsPerVenue: { max: 3000, windowSeconds: 12 * 60 * 60 },
     requestsPerAddress: { max: 600, windowSeconds: 60 * 60 },
+    unknownLinksPerAddress: { max: 60, windowSeconds: 60 * 60 },
     ...overrides.guestLinks,
   };
   const messageRetentionDays = overrides.messageRetentionDays ?? DEFAULT_MESSAGE_RETENTION_DAYS;

@@ -492,7 +492,17 @@ function paymentChange(spec: TransitionSpec, row: CounterTicketRow, now: Date): 
   const { payment, unpaid } = spec;
   if (payment) {
     enforce(decide("PAY", factsOf(row)));
-    return { paymentStatus: payment.status, amountCents: payment.amountCents ?? row.priceCents, paidAt: now };
+    const amountCents = payment.amountCents ?? row.priceCents;
+    // Cash or card of nothing for a priced coat is a coat let go unpaid under another name:
+    // that takes its reason (prepaid elsewhere, at 0 here, is a payment).
+    if (amountCents === 0 && row.priceCents > 0 && payment.status !== "PREPAID") {
+      throw new CounterRefusal(
+        "CONFLICT",
+        "PAYMENT_DUE",
+        `A ${payment.status === "PAID_CASH" ? "cash" : "card"} payment of nothing is no payment: take ${money(row.priceCents, row.currency)}, or hand the coat back unpaid with a reason.`,
+      );
+    }
+    return { paymentStatus: payment.status, amountCents, paidAt: now };
   }
   const due = paymentDue(spec.action, row, row);
   if (due === 0) return {};

@@ -111,6 +111,24 @@ describe("payment that adds up", () => {
     });
     expect(event).toEqual({ result: "OK", paymentStatus: "UNPAID", amountCents: 300 });
 
+    // Cash or card of nothing is no payment; prepaid elsewhere is.
+    const zero = await walkIn();
+    await club.admin.api.qr.checkIn({ venueId: club.venue.id, code: zero });
+    expect(
+      await refusal(club.admin.api.qr.checkOut({ venueId: club.venue.id, code: zero, payment: { status: "PAID_CASH", amountCents: 0 } })),
+    ).toMatchObject({ reason: "PAYMENT_DUE" });
+    expect(
+      await refusal(club.admin.api.qr.pay({ venueId: club.venue.id, code: zero, payment: { status: "PAID_CARD", amountCents: 0 } })),
+    ).toMatchObject({
+      reason: "PAYMENT_DUE",
+    });
+    const prepaid = await club.admin.api.qr.checkOut({
+      venueId: club.venue.id,
+      code: zero,
+      payment: { status: "PREPAID", amountCents: 0 },
+    });
+    expect(prepaid.ticket).toMatchObject({ state: "RETURNED", paymentStatus: "PREPAID", amountCents: 0 });
+
     const paidCode = await walkIn();
     await club.admin.api.qr.checkIn({ venueId: club.venue.id, code: paidCode });
     const paid = await club.admin.api.qr.checkOut({ venueId: club.venue.id, code: paidCode, payment: { status: "PAID_CARD" } });

@@ -42,16 +42,19 @@ export async function requestByLink(
   const { prisma, config } = deps;
   const limits = config.guestLinks;
   const now = deps.clock();
-  // Counted before the link is looked up, so guessing links costs budget too.
+  // Unknown links count against a budget of their own (venueOfGuestLink).
+  const venue = await venueOfGuestLink(deps, input.link);
+  const guestDeviceHash = deviceHashOf(input.deviceKey);
+  const issueKey = issueKeyOf("link", guestDeviceHash, venue.id, input.requestId);
+  // A retry of a tap that made its ticket is answered before any budget: it asks for nothing new.
+  const made = await ticketByIssueKey(prisma, issueKey);
+  if (made) return withSvg(config, made);
   await enforce(
     deps.db.sql,
     "Too many ticket requests from this network.",
     [{ key: `guest-link:address:${deps.request?.clientAddress ?? "in-process"}`, limit: limits.requestsPerAddress }],
     now,
   );
-  const venue = await venueOfGuestLink(prisma, input.link);
-  const guestDeviceHash = deviceHashOf(input.deviceKey);
-  const issueKey = issueKeyOf("link", guestDeviceHash, input.requestId);
   const { ticket } = await issueOnce(
     issueKey,
     (key) => ticketByIssueKey(prisma, key),

@@ -7,8 +7,9 @@ import { isUniqueViolation } from "../lib/errors";
  * under a unique index, so a retry, a double tap or two requests racing find the ticket
  * the first one made instead of making another.
  */
-export function issueKeyOf(scope: "link" | "guest" | "walk-in", requester: string, requestId: string): string {
-  return createHash("sha256").update(`${scope}\n${requester}\n${requestId}`).digest("base64url");
+export function issueKeyOf(scope: "link" | "guest" | "walk-in", requester: string, venueId: string, requestId: string): string {
+  // The venue is part of the key: the same request id sent for another venue asks for another ticket.
+  return createHash("sha256").update(`${scope}\n${requester}\n${venueId}\n${requestId}`).digest("base64url");
 }
 
 /**

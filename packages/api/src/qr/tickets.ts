@@ -71,7 +71,7 @@ export async function requestTicket(
   { venueId, requestId }: { venueId: string; requestId?: string },
 ) {
   const now = deps.clock();
-  const issueKey = requestId ? issueKeyOf("guest", guestId, requestId) : null;
+  const issueKey = requestId ? issueKeyOf("guest", guestId, venueId, requestId) : null;
   const { ticket } = await issueOnce(
     issueKey,
     (key) => ticketByIssueKey(deps.prisma, key),
@@ -131,7 +131,7 @@ export async function issueWalkIn(
   const now = deps.clock();
   await assertOnShift(prisma, member, venueId, now);
   // A tap on "Issue" sent twice (a retry, a double tap) hands out one ticket, not two.
-  const issueKey = requestId ? issueKeyOf("walk-in", member.employeeId, requestId) : null;
+  const issueKey = requestId ? issueKeyOf("walk-in", member.employeeId, venueId, requestId) : null;
   const issued = await issueOnce(
     issueKey,
     (key) => ticketByIssueKey(prisma, key),

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import type { Prisma, PrismaClient } from "@qrcoats/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { audit } from "../auth/audit";
+import { enforce } from "../auth/rate-limit";
 import type { ApiConfig } from "../config";
 import type { Deps } from "../context";
 import { assertVenuesOfOrganization, type Member } from "./access";
@@ -26,21 +26,37 @@ export function guestLinkUrl(config: Pick<ApiConfig, "publicUrl">, guestLinkId: 
 const unknownLink = () =>
   new TRPCError({ code: "NOT_FOUND", message: "This poster link no longer works: ask at the cloakroom for a new one." });
 
+type LinkLookupDeps = Pick<Deps, "prisma" | "db" | "config" | "clock" | "request">;
+
+/**
+ * NOT_FOUND for a link that names no venue (replaced, removed or never made), counted
+ * against the asking address's budget of unknown links: guessing a link (144 random bits) is
+ * hopeless, and the budget keeps anyone from trying at volume. It is not the tickets' budget,
+ * so made-up links cannot use up what the real guests behind the address share.
+ */
+async function refuseUnknownLink(deps: LinkLookupDeps): Promise<never> {
+  await enforce(
+    deps.db.sql,
+    "Too many unknown poster links from this network.",
+    [{ key: `guest-link:unknown:${deps.request?.clientAddress ?? "in-process"}`, limit: deps.config.guestLinks.unknownLinksPerAddress }],
+    deps.clock(),
+  );
+  throw unknownLink();
+}
+
 /** The venue a poster link names, or NOT_FOUND: a link replaced or removed is unknown like one never made. */
-export async function venueOfGuestLink(db: PrismaClient | Prisma.TransactionClient, link: string) {
-  const venue = await db.venue.findUnique({ where: { guestLinkId: link }, select: { id: true, organizationId: true } });
-  if (!venue) throw unknownLink();
-  return venue;
+export async function venueOfGuestLink(deps: LinkLookupDeps, link: string) {
+  const venue = await deps.prisma.venue.findUnique({ where: { guestLinkId: link }, select: { id: true, organizationId: true } });
+  return venue ?? refuseUnknownLink(deps);
 }
 
 /** What the guest page shows before the tap: the venue, its price and when it is paid. */
-export async function venueByGuestLink({ prisma }: Pick<Deps, "prisma">, { link }: { link: string }) {
-  const venue = await prisma.venue.findUnique({
+export async function venueByGuestLink(deps: LinkLookupDeps, { link }: { link: string }) {
+  const venue = await deps.prisma.venue.findUnique({
     where: { guestLinkId: link },
     select: { name: true, priceCents: true, currency: true, paymentTiming: true, opensAt: true, closesAt: true, timezone: true },
   });
-  if (!venue) throw unknownLink();
-  return venue;
+  return venue ?? refuseUnknownLink(deps);
 }
 
 type AdminDeps = Pick<Deps, "prisma" | "config" | "clock" | "request">;
