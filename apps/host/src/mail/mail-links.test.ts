@@ -96,6 +96,7 @@ describe("links in mail received over SMTP, followed through the host", () => {
       forgottenDelayMinutes: 0,
     });
     await admin.mutate("rack.create", { venueId: venue.id, name: "A", slotCount: 5, kind: "HANGER" });
+    await admin.mutate("shift.clockIn", { venueId: venue.id });
     const ticket = await admin.mutate<{ id: string }>("qr.issueWalkIn", { venueId: venue.id, name: "Walt", email: "walt@walkin.example" });
     await admin.mutate("qr.checkIn", { venueId: venue.id, ticketId: ticket.id });
     // The venue closes at the next whole minute (UTC), after the check-in; with no delay
