@@ -160,6 +160,46 @@ describe.runIf(browserAvailable())("web app: a ticket from the venue's poster, n
     expect(taps[1]).toBe(taps[0]);
   });
 
+  it("sends a tap made with no network after a reload, once back online, as the same one ticket", async () => {
+    const before = await linkTickets();
+    const { context, page } = await phone();
+    const taps = watchTaps(page);
+    await page.goto(posterPath);
+    await page.getByRole("button", { name: "Get my coat ticket" }).waitFor();
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await context.setOffline(true);
+    await page.getByRole("button", { name: "Get my coat ticket" }).click();
+    await page.getByText("No network — your ticket will be made when you are back online.").waitFor();
+    const stored = await page.evaluate(
+      () => Object.entries(localStorage).find(([key]) => key.startsWith("qrcoats.guestLink.pending."))?.[1],
+    );
+    const requestId = (JSON.parse(stored) as { requestId: string }).requestId;
+
+    await page.reload();
+    await page.getByText("No network — your ticket will be made when you are back online.").waitFor();
+    await shot(page, "8-poster-tap-waiting-after-reload");
+    expect(await linkTickets()).toBe(before);
+
+    await context.setOffline(false);
+    await page.waitForURL(/\/t\/[a-z2-7]{40}$/);
+    await page.getByRole("heading", { name: /^Ticket/ }).waitFor();
+    expect(await linkTickets()).toBe(before + 1);
+    expect(new Set(taps)).toEqual(new Set([requestId]));
+  });
+
+  it("says a malformed poster link is not valid, in words", async () => {
+    const { page } = await phone();
+    for (const link of ["/v/p8tmfIxqO0TUK5", "/v/x"]) {
+      await page.goto(link);
+      await page.getByRole("heading", { name: "This poster link does not work" }).waitFor();
+      await page.getByText("This poster link is not valid: scan the poster again.").waitFor();
+      expect(await page.getByText("invalid_format").count()).toBe(0);
+    }
+    await shot(page, "9-malformed-link");
+  });
+
   it("tells the guest when the link no longer works", async () => {
     const { page } = await phone();
     await page.goto("/v/AAAAAAAAAAAAAAAAAAAAAAAA");

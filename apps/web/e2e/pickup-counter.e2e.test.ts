@@ -197,4 +197,40 @@ describe.runIf(browserAvailable())("web app: the counter's pickup queue", () => 
     await expect.poll(() => later.count()).toBe(0);
     expect((await view(third)).pickup.request?.state).toBe("CANCELLED");
   });
+  it("an unpaid coat on the ready rail reads its rail place in big type, above the payment", async () => {
+    await admin.api.venue.update.mutate({ venueId, priceCents: 300 });
+    const issued = await admin.api.qr.issueWalkIn.mutate({ venueId });
+    const unpaid = { number: issued.number, code: issued.code };
+    // The device reads the venue's price with tonight's tickets.
+    await page.reload();
+    await synced();
+    await checkIn(unpaid);
+    const hook = (await admin.api.qr.list.query({ venueId, number: unpaid.number })).items[0]!.slotNumber!;
+    await synced();
+    await ask(unpaid);
+    await pickups().getByRole("region", { name: "Walk to Rack A" }).getByRole("button", { name: "Start walk" }).click();
+    await pickups()
+      .getByRole("button", { name: `Fetched ticket ${unpaid.number} → rail` })
+      .click();
+    await synced();
+    await expect.poll(async () => (await view(unpaid)).pickup.request?.state).toBe("READY");
+    const rail = (await view(unpaid)).pickup.request!.railPosition!;
+
+    await scan(unpaid.code);
+    const panel = page.getByRole("region", { name: `Ticket ${unpaid.number}` });
+    const choice = panel.getByRole("group", { name: `Hand over from rail ${rail} (Ready rail): €3.00 to pay` });
+    await choice.waitFor();
+    expect(await choice.getByRole("button", { name: "Cash €3.00" }).isVisible()).toBe(true);
+    expect(await panel.getByText(`Hand back from hook`).count()).toBe(0);
+    expect(await choice.getByText(String(hook), { exact: true }).count()).toBe(0);
+    await page.screenshot({ path: "/tmp/shots/fixes/unpaid-on-rail.png" });
+    await saveScreenshot(page, "web/pickup-counter-7-phone-unpaid-on-rail");
+
+    await choice.getByRole("button", { name: "Cash €3.00" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Ticket ${unpaid.number} returned` })
+      .waitFor();
+    await expect.poll(async () => (await view(unpaid)).state, { timeout: 10_000 }).toBe("RETURNED");
+  });
 });

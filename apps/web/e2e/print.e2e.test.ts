@@ -255,3 +255,57 @@ describe.runIf(browserAvailable())("web app: paper walk-in tickets", () => {
     }
   }
 });
+
+/**
+ * A counter with no set-aside hook: the venue's one hook is never leased (all counters
+ * together hold at most half of the free ones). Online, "Check in now" asks the server for a
+ * free hook, as the counter's own check-in does, and takes the payment with it.
+ */
+describe.runIf(browserAvailable())("web app: a walk-in checked in with no set-aside hook left", () => {
+  let host: RunningHost;
+  let browser: Browser;
+  let mail: MailServer;
+  let admin: QRcoatsClient;
+  let ben: QRcoatsClient;
+  let venueId: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    mail = await startMailServer();
+    [host, browser] = await Promise.all([startHost({ SMTP_URL: mail.url, MAIL_FROM: "coats@velvet.example" }), launchBrowser()]);
+    ({ admin, venueId } = await openVelvetRoom(host, { venue: { priceCents: 250, paymentTiming: "CHECK_IN" }, rackSlots: 1 }));
+    await admin.api.employee.create.mutate({ email: "ben@velvet.example", name: "Ben Attendant", venueIds: [venueId] });
+    page = await (await newPhoneContext(browser, host.url)).newPage();
+    await acceptInvitation(page, mail, "ben@velvet.example");
+    ben = signedInClient(host, "ben@velvet.example");
+    await ben.api.shift.clockIn.mutate({ venueId });
+  });
+  afterAll(async () => {
+    await ben?.signOut().catch(() => {});
+    await admin?.signOut().catch(() => {});
+    await browser?.close();
+    await host?.stop();
+    await mail?.stop();
+  });
+
+  it("online, 'Check in now' gets a hook from the server, paid in cash", async () => {
+    await page.reload();
+    await expect.poll(() => page.getByTestId("sync-status").textContent(), { timeout: 15_000 }).toMatch(/^Online · synced \d\d:\d\d$/);
+    await page.goto("/counter/walk-in");
+    await page.getByRole("button", { name: "Issue the ticket" }).click();
+    const number = Number(await page.getByTestId("walk-in-number").textContent());
+    await page
+      .getByRole("group", { name: /^Check in now/ })
+      .getByRole("button", { name: "Cash" })
+      .click();
+    await expect.poll(() => page.getByTestId("walk-in-slot").textContent(), { timeout: 15_000 }).toBe("Hook 1");
+    await page.getByText("Paid (cash).").waitFor();
+    expect(await page.getByText("set-aside hooks are all used").count()).toBe(0);
+    fs.mkdirSync("/tmp/shots/fixes", { recursive: true });
+    await page.screenshot({ path: "/tmp/shots/fixes/walk-in-server-hook.png" });
+    await page.screenshot({ path: path.join(ARTIFACTS, "walk-in-server-hook-390.png") });
+    await expect
+      .poll(async () => (await admin.api.qr.list.query({ venueId, number })).items[0], { timeout: 15_000 })
+      .toMatchObject({ state: "CHECKED_IN", slotNumber: 1, paymentStatus: "PAID_CASH" });
+  });
+});

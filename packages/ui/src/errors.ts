@@ -12,6 +12,12 @@ export function errorMessage(error: unknown): string {
   const apiError = asApiError(error);
   if (!apiError) return "Something went wrong. Try again.";
   if (!apiError.data) return "The server cannot be reached. Check the connection and try again.";
+  // Bad input's own message is zod's list of issues as JSON: its sentences are in the field errors.
+  const zodError = apiError.data.zodError;
+  if (zodError) {
+    const sentence = [...zodError.formErrors, ...Object.values(zodError.fieldErrors).flat()].find((words) => typeof words === "string");
+    if (typeof sentence === "string" && sentence) return sentence;
+  }
   return apiError.message;
 }
 

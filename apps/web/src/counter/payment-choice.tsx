@@ -2,6 +2,9 @@ import { Button, Segmented, TextField } from "@qrcoats/ui";
 import { useState, type ReactNode } from "react";
 import type { Payment, Slot } from "./words";
 
+/** Where the coat is taken from: a slot of a rack, or a place on the ready rail. */
+export type Place = Pick<Slot, "number" | "rackName">;
+
 // The counter asks for payment at the step that owes it (docs/offline.md): the common case,
 // cash or card, is one tap that also does the step; the rarer ways are a tap further.
 
@@ -17,7 +20,7 @@ export function PayThenAct({
   children,
 }: {
   verb: string;
-  slot: Slot | null;
+  slot: Place | null;
   price: string;
   onPay: (status: "PAID_CASH" | "PAID_CARD") => void;
   children: ReactNode;
@@ -72,7 +75,7 @@ export function HandBackUnpaidOr({
   onHandBack,
 }: {
   verb: string;
-  slot: Slot | null;
+  slot: Place | null;
   ticketNumber: number;
   price: string;
   onHandBack: (how: { payment: Payment } | { unpaidReason: string }) => void;

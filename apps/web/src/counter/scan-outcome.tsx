@@ -4,8 +4,8 @@ import { clsx } from "clsx";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { money, venueClockTime } from "../format";
 import { MoreActions } from "./more-actions";
-import { HandBackUnpaidOr, PayThenAct } from "./payment-choice";
-import { LEASE_USED_UP } from "./offline/local-counter";
+import { HandBackUnpaidOr, PayThenAct, type Place } from "./payment-choice";
+import { LEASE_USED_UP, isOnRail } from "./offline/local-counter";
 import { useOnline } from "./offline/use-device";
 import type { CounterAction, Outcome } from "./use-counter";
 import { PAYMENT_WORDS, SLOT_WORD, type CounterVenueFacts, type Payment, type Slot } from "./words";
@@ -143,14 +143,25 @@ function TicketPanel({
   const isOnline = useOnline();
   const checkIn = (extra: Omit<Extract<CounterAction, { type: "CHECK_IN" }>, "type" | "slotId">) =>
     onAct({ type: "CHECK_IN", slotId: proposedSlot?.id, ...extra });
-  const handBack = ticket.slot ? `Hand back from ${SLOT_WORD[ticket.slot.kind]}` : "Hand back from lost & found";
+  // A coat fetched ahead hangs on the ready rail, not on its slot: the big number is the rail's.
+  const railPosition = isOnRail(ticket) ? (ticket.pickup?.railPosition ?? null) : undefined;
+  const handBackPlace: Place | null =
+    railPosition === undefined ? ticket.slot : railPosition === null ? null : { number: railPosition, rackName: "Ready rail" };
+  const handBack =
+    railPosition !== undefined
+      ? railPosition !== null
+        ? "Hand over from rail"
+        : "Hand over from the rail"
+      : ticket.slot
+        ? `Hand back from ${SLOT_WORD[ticket.slot.kind]}`
+        : "Hand back from lost & found";
 
   return (
     <section aria-label={`Ticket ${ticket.number}`} className="flex flex-col gap-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
       <p role="status" className="sr-only">
         {`Ticket ${ticket.number}, ${TICKET_STATE_LABELS[ticket.state]}.`}
         {allowedActions.includes("CHECK_IN") && proposedSlot && ` Check in on ${SLOT_WORD[proposedSlot.kind]} ${proposedSlot.number}.`}
-        {allowedActions.includes("CHECK_OUT") && ticket.slot && ` Hand back from ${SLOT_WORD[ticket.slot.kind]} ${ticket.slot.number}.`}
+        {allowedActions.includes("CHECK_OUT") && handBackPlace && ` ${handBack} ${handBackPlace.number}.`}
         {(dueAtCheckIn > 0 || dueAtCheckOut > 0) && ` ${money(Math.max(dueAtCheckIn, dueAtCheckOut), venue.currency)} to pay.`}
       </p>
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -202,7 +213,7 @@ function TicketPanel({
         (dueAtCheckOut > 0 ? (
           <HandBackUnpaidOr
             verb={handBack}
-            slot={ticket.slot}
+            slot={handBackPlace}
             ticketNumber={ticket.number}
             price={money(dueAtCheckOut, venue.currency)}
             onHandBack={(how) => onAct({ type: "CHECK_OUT", ...how })}
@@ -211,7 +222,7 @@ function TicketPanel({
           <PrimaryAction
             tone="bg-emerald-700 hover:bg-emerald-800 focus-visible:outline-emerald-700"
             verb={handBack}
-            slot={ticket.slot}
+            slot={handBackPlace}
             onClick={() => onAct({ type: "CHECK_OUT" })}
           />
         ))}
@@ -297,7 +308,7 @@ function CheckInElsewhere({ kind, onCheckIn }: { kind: Slot["kind"]; onCheckIn: 
 }
 
 /** The one big button: the slot number is what the attendant's eyes look for. */
-function PrimaryAction({ verb, slot, tone, onClick }: { verb: string; slot: Slot | null; tone: string; onClick: () => void }) {
+function PrimaryAction({ verb, slot, tone, onClick }: { verb: string; slot: Place | null; tone: string; onClick: () => void }) {
   return (
     <button
       type="button"

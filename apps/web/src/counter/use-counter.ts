@@ -7,10 +7,11 @@ import {
   publicIdOfCandidate,
   type OfflineTicket,
 } from "@qrcoats/api/client";
-import { REFUSAL_TITLES, errorCode, errorMessage, trpcClient } from "@qrcoats/ui";
+import { REFUSAL_TITLES, errorCode, errorMessage } from "@qrcoats/ui";
 import { onlineManager } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { deviceStore, enqueue, takeServerTicket } from "./offline/device-store";
+import { checkInOnServer } from "./check-in-on-server";
+import { deviceStore, enqueue } from "./offline/device-store";
 import {
   LEASE_USED_UP,
   dueBefore,
@@ -306,34 +307,16 @@ export function useCounter(venue: CounterVenueFacts, onSettled: () => void) {
     show({ kind: "done", title, detail, at: new Date() });
   }
 
-  /**
-   * Online, with no slot of this counter's lease free (the server sets aside at most half of
-   * the venue's free slots for all counters together): the server picks a free slot no
-   * counter holds, and the screen waits for its answer, since only it can say which is free.
-   */
+  /** Online, with no slot of this counter's lease free: the server picks one (`checkInOnServer`). */
   async function checkInOnline(
     on: Extract<Outcome, { kind: "ticket" }>,
     { payment, payLater }: Extract<CounterAction, { type: "CHECK_IN" }>,
   ) {
     const { ticket } = on.result;
-    if (!ticket.id) return show({ kind: "refused", title: "One moment", message: "This walk-in ticket is still being sent. Try again." });
     try {
-      const result = await trpcClient.qr.checkIn.mutate({
-        venueId: venue.id,
-        ticketId: ticket.id,
-        kind: on.kindOfSlot,
-        payment: payment ? { status: payment.status, amountCents: venue.priceCents } : undefined,
-        payLater,
-      });
-      const after = result.ticket;
-      await takeServerTicket(ticket.publicId, {
-        state: after.state,
-        slot: after.slot,
-        paymentStatus: after.paymentStatus,
-        amountCents: after.amountCents,
-        checkedInAt: after.checkedInAt,
-      });
-      const { title, detail } = describe("CHECK_IN", { ...ticket, ...after, name: ticket.name }, null, ticket.inOutAllowance);
+      const after = await checkInOnServer(venue, ticket, { kind: on.kindOfSlot, payment, payLater });
+      if (!after) return show({ kind: "refused", title: "One moment", message: "This walk-in ticket is still being sent. Try again." });
+      const { title, detail } = describe("CHECK_IN", after, null, ticket.inOutAllowance);
       remember(title);
       show({ kind: "done", title, detail, at: new Date() });
     } catch (error) {

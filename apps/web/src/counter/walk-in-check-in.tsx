@@ -1,10 +1,12 @@
-import { paymentDue } from "@qrcoats/api/client";
-import { Alert, Button } from "@qrcoats/ui";
+import { paymentDue, type OfflineTicket } from "@qrcoats/api/client";
+import { Alert, Button, errorCode, errorMessage } from "@qrcoats/ui";
+import { onlineManager } from "@tanstack/react-query";
 import { useState } from "react";
 import { money } from "../format";
-import { enqueue } from "./offline/device-store";
+import { checkInOnServer, syncedTicket, type ServerCheckIn } from "./check-in-on-server";
+import { deviceStore, enqueue } from "./offline/device-store";
 import { LEASE_USED_UP, freeLeasedSlots, type NewOperation, type Refusal, type Venue } from "./offline/local-counter";
-import { useOnline } from "./offline/use-device";
+import { notOnShift, refusalReason } from "./offline/sync-engine";
 import { PAYMENT_WORDS, SLOT_WORD, type Payment, type Slot } from "./words";
 
 /** How the guest settles at check-in, where the venue asks then: paid now, or at pickup. */
@@ -15,11 +17,11 @@ type Done = { slot: Slot; paid: string };
 /**
  * The walk-in's coat checked in with the same tap that handed out the ticket: the next free
  * slot of this counter's lease, taken on the device and queued like every counter action, so
- * it works with no network (docs/offline.md). Where the venue takes payment at check-in
+ * it works with no network (docs/offline.md). With none of the lease's hooks left, online,
+ * the server picks a free one, as the counter's own check-in does. Where the venue takes payment at check-in
  * (`paymentDue`), the tap says how: cash, card, or "pays at pickup".
  */
 export function CheckInNow({ publicId, number, venue }: { publicId: string; number: number; venue: Venue }) {
-  const online = useOnline();
   const [done, setDone] = useState<Done | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -31,30 +33,48 @@ export function CheckInNow({ publicId, number, venue }: { publicId: string; numb
     { priceCents: venue.priceCents, paymentTiming: venue.paymentTiming ?? "CHECK_OUT" },
   );
 
+  const finish = (ticket: OfflineTicket) =>
+    setDone({
+      slot: ticket.slot!,
+      paid: ticket.paymentStatus === "UNPAID" ? "Pays at pickup." : `${PAYMENT_WORDS[ticket.paymentStatus]}.`,
+    });
+
   async function checkIn(settlement: Settlement) {
     setBusy(true);
     setProblem(null);
+    const payment = settlement && "payment" in settlement ? { status: settlement.payment } : undefined;
+    const payLater = settlement !== null && "payLater" in settlement ? true : undefined;
+    const copy = deviceStore.get()?.copy;
+    // No set-aside hook left and a network: the server picks a free one, as at the counter.
+    if (copy && freeLeasedSlots(copy, "HANGER").length === 0 && onlineManager.isOnline()) {
+      await checkInOnline({ payment, payLater });
+      return setBusy(false);
+    }
     const taken = await enqueue(
       (copy): NewOperation | Refusal => {
         const slot = freeLeasedSlots(copy, "HANGER")[0];
-        if (!slot) return { allowed: false, reason: "NO_FREE_SLOT", message: online ? NO_LEASED_SLOT_ONLINE(number) : LEASE_USED_UP };
-        const paid =
-          settlement && "payment" in settlement
-            ? { payment: { status: settlement.payment, amountCents: venue.priceCents } }
-            : settlement
-              ? { payLater: true }
-              : {};
+        if (!slot) return { allowed: false, reason: "NO_FREE_SLOT", message: LEASE_USED_UP };
+        const paid = payment ? { payment: { ...payment, amountCents: venue.priceCents } } : payLater ? { payLater } : {};
         return { action: "CHECK_IN", publicId, slotId: slot.id, ...paid };
       },
       (applied) => `Walk-in ticket ${number} checked in on ${slotWords(applied.ticket?.slot ?? null)}`,
     );
     setBusy(false);
     if (!taken.allowed) return setProblem(taken.message);
-    const ticket = taken.applied.ticket!;
-    setDone({
-      slot: ticket.slot!,
-      paid: ticket.paymentStatus === "UNPAID" ? "Pays at pickup." : `${PAYMENT_WORDS[ticket.paymentStatus]}.`,
-    });
+    finish(taken.applied.ticket!);
+  }
+
+  async function checkInOnline(how: Omit<ServerCheckIn, "kind">) {
+    try {
+      // The walk-in's hand-out may still be on its way to the server: its ticket has no id until then.
+      const ticket = await syncedTicket(publicId);
+      const after = ticket && (await checkInOnServer(venue, ticket, { kind: "HANGER", ...how }));
+      if (!after) return setProblem(`One moment: walk-in ticket ${number} is still being sent. Try again.`);
+      finish(after);
+    } catch (error) {
+      if (refusalReason(error) === "NOT_ON_SHIFT") notOnShift();
+      setProblem(errorCode(error) ? errorMessage(error) : LEASE_USED_UP);
+    }
   }
 
   if (done) {
@@ -100,6 +120,3 @@ export function CheckInNow({ publicId, number, venue }: { publicId: string; numb
 
 const slotWords = (slot: Slot | null) => (slot ? `${SLOT_WORD[slot.kind]} ${slot.number}` : "its slot");
 const capitalised = (words: string) => `${words[0]!.toUpperCase()}${words.slice(1)}`;
-
-const NO_LEASED_SLOT_ONLINE = (number: number) =>
-  `This counter's set-aside hooks are all used. Scan ticket ${number} at the counter: it asks the server for a free one.`;

@@ -42,15 +42,22 @@ export function deviceKey(): string {
 const PENDING_FOR_MS = 10 * 60_000;
 const pendingKey = (link: string) => `qrcoats.guestLink.pending.${link}`;
 
-export function startTap(link: string): string {
+/** The request id of this link's tap still waiting for its ticket, if one was made lately. */
+export function pendingTap(link: string): string | null {
   try {
     const pending = JSON.parse(localStorage.getItem(pendingKey(link)) ?? "null") as { requestId?: unknown; at?: unknown } | null;
     if (pending && typeof pending.requestId === "string" && typeof pending.at === "number" && Date.now() - pending.at < PENDING_FOR_MS) {
       return pending.requestId;
     }
   } catch {
-    // Unreadable: a new tap.
+    // Unreadable: no tap waiting.
   }
+  return null;
+}
+
+export function startTap(link: string): string {
+  const pending = pendingTap(link);
+  if (pending) return pending;
   const requestId = crypto.randomUUID();
   try {
     localStorage.setItem(pendingKey(link), JSON.stringify({ requestId, at: Date.now() }));

@@ -8,7 +8,7 @@ import { PageTitle } from "../layout";
 import { claimSavedTickets } from "../tickets/claim-saved-tickets";
 import { isActive, saveOwnedTicket, useSavedTickets } from "../tickets/saved-tickets";
 import { useOnline } from "../tickets/use-online";
-import { deviceKey, finishTap, startTap } from "./device-key";
+import { deviceKey, finishTap, pendingTap, startTap } from "./device-key";
 
 type PosterVenue = RouterOutputs["venue"]["byGuestLink"];
 
@@ -36,7 +36,11 @@ export function GuestLinkPage() {
       return (
         <section className="flex flex-col gap-4">
           <PageTitle>No network</PageTitle>
-          <Alert tone="warning">This page needs signal once to show the venue. It loads by itself when you are back online.</Alert>
+          {pendingTap(link) ? (
+            <Alert tone="warning">No network — your ticket will be made when you are back online.</Alert>
+          ) : (
+            <Alert tone="warning">This page needs signal once to show the venue. It loads by itself when you are back online.</Alert>
+          )}
           <TicketsHere venueName={null} />
         </section>
       );
@@ -54,7 +58,8 @@ function PosterTicket({ link, venue }: { link: string; venue: PosterVenue }) {
   const [, navigate] = useLocation();
   const { me } = useSession();
   const [contact, setContact] = useState({ email: "", phone: "" });
-  const [waitingForNetwork, setWaitingForNetwork] = useState(false);
+  // A tap made before a reload (with no network, or whose answer was lost) is still this guest's tap.
+  const [waitingForNetwork, setWaitingForNetwork] = useState(() => pendingTap(link) !== null);
   const request = useMutation(
     trpc.qr.requestByLink.mutationOptions({
       onSuccess: (ticket) => {
@@ -89,6 +94,13 @@ function PosterTicket({ link, venue }: { link: string; venue: PosterVenue }) {
   useEffect(() => {
     latestTap.current = tap;
   });
+  // Opened again with a tap still waiting and a network: it goes out at once.
+  const sentOnOpen = useRef(false);
+  useEffect(() => {
+    if (sentOnOpen.current) return;
+    sentOnOpen.current = true;
+    if (pendingTap(link) && navigator.onLine) latestTap.current();
+  }, [link]);
   useEffect(() => {
     if (!waitingForNetwork) return;
     const send = () => latestTap.current();
