@@ -56,7 +56,7 @@ describe.runIf(browserAvailable())("admin app: the closing rush", () => {
     return first?.data ?? "nothing";
   }
 
-  it("changes the venue's closing-rush settings; the API's field errors show beside their fields, and what was saved stays", async () => {
+  it("changes the venue's closing-rush settings and when guests pay; the API's field errors show beside their fields, and what was saved stays", async () => {
     // A new venue starts with the server's defaults.
     expect(await rush().getByLabel("Guests may ask for their coat ahead").isChecked()).toBe(true);
     expect(await rush().getByLabel("Queue cap").inputValue()).toBe("20");
@@ -82,6 +82,9 @@ describe.runIf(browserAvailable())("admin app: the closing rush", () => {
     await rush()
       .getByRole("radio", { name: /Stays on the rail/ })
       .check();
+    // A new venue takes payment at the hand-back; this one now at check-in.
+    expect(await page.getByRole("radio", { name: /When they take the coat back/ }).isChecked()).toBe(true);
+    await page.getByRole("radio", { name: /When they hand the coat over/ }).check();
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.getByText("Saved.").waitFor();
     expect(await rush().getByLabel("Queue cap").getAttribute("aria-invalid")).toBeNull();
@@ -101,6 +104,8 @@ describe.runIf(browserAvailable())("admin app: the closing rush", () => {
         .getByRole("radio", { name: /Back to its slot/ })
         .isChecked(),
     ).toBe(false);
+    expect(await page.getByRole("radio", { name: /When they hand the coat over/ }).isChecked()).toBe(true);
+    expect(await page.getByRole("radio", { name: /When they take the coat back/ }).isChecked()).toBe(false);
     await saveScreenshot(page, "admin/pickup-01-settings");
 
     await rush().getByLabel("Guests may ask for their coat ahead").check();

@@ -1,6 +1,6 @@
 import type { RouterInputs, RouterOutputs } from "@qrcoats/api";
 import { applyApiError, Button, FormError, TextField } from "@qrcoats/ui";
-import { useForm } from "react-hook-form";
+import { useForm, type UseFormRegisterReturn } from "react-hook-form";
 
 type Venue = Extract<RouterOutputs["venue"]["get"], { view: "organization" }>;
 type VenueSettingsInput = RouterInputs["venue"]["create"];
@@ -129,23 +129,14 @@ export function VenueForm({
         {...form.register("price", { required: "Enter the price, 0 for free." })}
       />
       <TextField label="Currency" maxLength={3} error={errors.currency?.message} {...form.register("currency")} />
-      <fieldset className="flex flex-col gap-2 sm:col-span-2" aria-describedby={errors.paymentTiming ? "payment-timing-error" : undefined}>
-        <legend className="mb-1 text-sm font-medium text-slate-800">Guests pay</legend>
-        {PAYMENT_TIMING_CHOICES.map((choice) => (
-          <label key={choice.value} className="flex items-start gap-2 text-slate-900">
-            <input type="radio" value={choice.value} className="mt-1 size-4" {...form.register("paymentTiming")} />
-            <span className="flex flex-col">
-              {choice.label}
-              <span className="text-sm text-slate-700">{choice.hint}</span>
-            </span>
-          </label>
-        ))}
-        {errors.paymentTiming?.message && (
-          <p id="payment-timing-error" className="text-sm text-red-700">
-            {errors.paymentTiming.message}
-          </p>
-        )}
-      </fieldset>
+      <ChoiceFieldset
+        className="sm:col-span-2"
+        legend="Guests pay"
+        choices={PAYMENT_TIMING_CHOICES}
+        error={errors.paymentTiming?.message}
+        errorId="payment-timing-error"
+        field={form.register("paymentTiming")}
+      />
       <TextField
         label="In & outs per ticket"
         type="number"
@@ -206,23 +197,13 @@ export function VenueForm({
               {...form.register("pickupHoldMinutes", { required: "Enter a number of minutes." })}
             />
           </div>
-          <fieldset className="flex flex-col gap-2" aria-describedby={errors.pickupUncollected ? "pickup-uncollected-error" : undefined}>
-            <legend className="mb-1 text-sm font-medium text-slate-800">A coat nobody collects in time</legend>
-            {UNCOLLECTED_CHOICES.map((choice) => (
-              <label key={choice.value} className="flex items-start gap-2 text-slate-900">
-                <input type="radio" value={choice.value} className="mt-1 size-4" {...form.register("pickupUncollected")} />
-                <span className="flex flex-col">
-                  {choice.label}
-                  <span className="text-sm text-slate-700">{choice.hint}</span>
-                </span>
-              </label>
-            ))}
-            {errors.pickupUncollected?.message && (
-              <p id="pickup-uncollected-error" className="text-sm text-red-700">
-                {errors.pickupUncollected.message}
-              </p>
-            )}
-          </fieldset>
+          <ChoiceFieldset
+            legend="A coat nobody collects in time"
+            choices={UNCOLLECTED_CHOICES}
+            error={errors.pickupUncollected?.message}
+            errorId="pickup-uncollected-error"
+            field={form.register("pickupUncollected")}
+          />
         </fieldset>
       </div>
       <div className="sm:col-span-2">
@@ -231,5 +212,42 @@ export function VenueForm({
         </Button>
       </div>
     </form>
+  );
+}
+
+/** One setting chosen among a few, each with a line on what it means. */
+function ChoiceFieldset({
+  legend,
+  choices,
+  error,
+  errorId,
+  field,
+  className = "",
+}: {
+  legend: string;
+  choices: readonly { value: string; label: string; hint: string }[];
+  error: string | undefined;
+  errorId: string;
+  field: UseFormRegisterReturn;
+  className?: string;
+}) {
+  return (
+    <fieldset className={`flex flex-col gap-2 ${className}`} aria-describedby={error ? errorId : undefined}>
+      <legend className="mb-1 text-sm font-medium text-slate-800">{legend}</legend>
+      {choices.map((choice) => (
+        <label key={choice.value} className="flex items-start gap-2 text-slate-900">
+          <input type="radio" value={choice.value} className="mt-1 size-4" {...field} />
+          <span className="flex flex-col">
+            {choice.label}
+            <span className="text-sm text-slate-700">{choice.hint}</span>
+          </span>
+        </label>
+      ))}
+      {error && (
+        <p id={errorId} className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
+    </fieldset>
   );
 }
