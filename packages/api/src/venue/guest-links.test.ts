@@ -68,12 +68,13 @@ describe("a venue's poster link", () => {
 
   it("is another organization's venue's to no one: NOT_FOUND, the link unchanged", async () => {
     const before = await club.admin.api.venue.guestLink({ venueId: club.venue.id });
+    // Each call made only when awaited: a refusal made earlier and awaited later is an unhandled rejection meanwhile.
     for (const call of [
-      rival.admin.api.venue.guestLink({ venueId: club.venue.id }),
-      rival.admin.api.venue.renewGuestLink({ venueId: club.venue.id }),
-      rival.admin.api.venue.removeGuestLink({ venueId: club.venue.id }),
+      () => rival.admin.api.venue.guestLink({ venueId: club.venue.id }),
+      () => rival.admin.api.venue.renewGuestLink({ venueId: club.venue.id }),
+      () => rival.admin.api.venue.removeGuestLink({ venueId: club.venue.id }),
     ]) {
-      expect(await refusal(call)).toMatchObject({ code: "NOT_FOUND", message: "No such venue." });
+      expect(await refusal(call())).toMatchObject({ code: "NOT_FOUND", message: "No such venue." });
     }
     expect(await club.admin.api.venue.guestLink({ venueId: club.venue.id })).toEqual(before);
   });
