@@ -181,5 +181,12 @@ describe("qr.analytics", () => {
       (await refusal(club.admin.api.qr.analytics({ venueId: club.venue.id, from, to: new Date(from.getTime() + 32 * 24 * 3600_000) })))
         .fieldErrors.to,
     ).toEqual(["Choose a period of at most 31 days."]);
+    // Found by the fuzzing: a period at the calendar's very start has Berlin hours before year 1.
+    const yearOne = new Date("0001-01-01T00:00:00.002Z");
+    for (const report of [club.admin.api.qr.analytics, club.admin.api.qr.analyticsCsv]) {
+      expect(
+        (await refusal(report({ venueId: club.venue.id, from: yearOne, to: new Date(yearOne.getTime() + 2_459) }))).fieldErrors.from,
+      ).toEqual(["Reports start in the year 2000 or later."]);
+    }
   });
 });
